@@ -1,0 +1,103 @@
+//! The command-line surface, exactly as ../shared/CONTRACT.md names it.
+//!
+//! Each command lives in its own file and returns an [`Exit`] code; `main` maps
+//! errors to the contract's exit codes and prints them without control sequences.
+
+mod args;
+mod sim_cmd;
+
+pub use args::{
+    ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, ColorChoice, Command, ExportFormat,
+    GlobalOpts, InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs,
+    UndoArgs, WhoamiArgs,
+};
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// The contract's exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    Failure = 1,
+    Usage = 2,
+    Partial = 3,
+    MissingPermission = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// An error a command reports to the operator, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Self {
+            exit,
+            message: message.into(),
+        }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Exit::Usage, message)
+    }
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self::new(Exit::Failure, message)
+    }
+}
+
+pub type CliResult = Result<Exit, CliError>;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout with exit 0, usage errors to stderr with 2.
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Usage.into()
+            } else {
+                Exit::Success.into()
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("reclaim: cannot start the async runtime: {e}");
+            return Exit::Failure.into();
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("reclaim: {}", crate::sanitize::inert(&e.message));
+            e.exit.into()
+        }
+    }
+}
+
+/// Dispatches a parsed command line. Commands whose issue has not landed yet say so.
+pub async fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
+        Some(other) => Err(CliError::failure(format!(
+            "`{}` is not available yet in this build",
+            other.name()
+        ))),
+        None => Err(CliError::failure(
+            "the interactive console is not available yet in this build",
+        )),
+    }
+}

@@ -1,0 +1,85 @@
+//! Ground truth of a generated scenario: what really happened to each account.
+//!
+//! Available to tests and benchmarks through [`super::SimHandle::ground_truth`], never through
+//! any Graph endpoint.
+
+use super::model::Time;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Why an account is interesting in the scenario.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Persona {
+    /// Taken over by the campaign.
+    Compromised,
+    /// Look-alike: signs in from abroad while travelling.
+    Traveller,
+    /// Look-alike: really did just register a new phone or Authenticator.
+    NewPhoneLegit,
+    /// Look-alike: has inbox rules that move or forward mail for honest reasons.
+    BenignRules,
+    /// Look-alike: risk dismissed by an admin.
+    Dismissed,
+    /// Look-alike: risk remediated (password reset by the user).
+    Remediated,
+    /// Look-alike: a deleted user still listed by Identity Protection.
+    Deleted,
+    /// Look-alike: a guest (B2B) account with risk.
+    Guest,
+    /// Look-alike: medium or low Identity Protection risk and nothing else.
+    RiskyNoise,
+}
+
+/// A phone number the owner really had, per type.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct KnownPhone {
+    /// `mobile`, `alternateMobile`, `office`.
+    pub phone_type: String,
+    pub number: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct AccountTruth {
+    pub user_id: String,
+    pub user_principal_name: String,
+    pub personas: Vec<Persona>,
+    /// When the first malicious sign-in happened (compromised accounts).
+    pub compromise_started: Option<Time>,
+    pub attacker_ips: Vec<String>,
+    /// Authentication method ids the attacker registered.
+    pub attacker_method_ids: Vec<String>,
+    /// Authentication method ids that belong to the owner.
+    pub owner_method_ids: Vec<String>,
+    /// Phone numbers the attacker put on the account.
+    pub attacker_phone_numbers: Vec<String>,
+    /// The owner's own phones before the compromise, per type.
+    pub known_good_phones: Vec<KnownPhone>,
+    pub malicious_rule_ids: Vec<String>,
+    pub owner_rule_ids: Vec<String>,
+    /// Delegated permission grants the attacker consented to.
+    pub malicious_grant_ids: Vec<String>,
+}
+
+impl AccountTruth {
+    pub fn is_compromised(&self) -> bool {
+        self.personas.contains(&Persona::Compromised)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct GroundTruth {
+    /// Keyed by user id; only accounts with a persona are listed.
+    pub accounts: BTreeMap<String, AccountTruth>,
+}
+
+impl GroundTruth {
+    pub fn compromised(&self) -> impl Iterator<Item = &AccountTruth> {
+        self.accounts.values().filter(|a| a.is_compromised())
+    }
+    pub fn with_persona(&self, p: Persona) -> impl Iterator<Item = &AccountTruth> {
+        self.accounts
+            .values()
+            .filter(move |a| a.personas.contains(&p))
+    }
+}

@@ -1,0 +1,5 @@
+//! Triage: gathering evidence and ranking risky accounts (docs/triage.md).
+
+pub mod model;
+
+pub use model::{AccountAssessment, Evidence, Indicator, Verdict};
