@@ -199,6 +199,7 @@ fn impossible_travel_is_seen() {
     s.ip = "198.51.100.7".into();
     s.country = Some("JP".into());
     s.geo = Some((35.68, 139.69));
+    s.device_id = None;
     f.sign_ins.push(s);
     let a = judge(&f);
     assert!(
@@ -206,6 +207,13 @@ fn impossible_travel_is_seen() {
         "{:?}",
         ids(&a)
     );
+    // The owner's own enrolled laptop "jumping" is a VPN, not travel.
+    let last = f.sign_ins.len() - 1;
+    f.sign_ins[last].device_id = Some("dev-owner-laptop".into());
+    assert!(!judge(&f)
+        .indicators
+        .iter()
+        .any(|i| i.id == "impossible-travel"));
 }
 
 #[test]
@@ -410,4 +418,77 @@ fn hostile_strings_stay_data_in_evidence() {
     assert!(!safe.chars().any(crate::sanitize::is_dangerous));
     let back: AccountAssessment = serde_json::from_str(&safe).unwrap();
     assert_eq!(back, a, "escaping keeps the data");
+}
+
+#[test]
+fn vpn_user_on_own_laptop_is_not_the_attacker() {
+    let mut f = facts("vpn", "VP Finance", "Finance");
+    owner_history(&mut f);
+    f.risky = Some(risky("medium", "atRisk"));
+    let mut s = owner_signin("vpn-1", 20);
+    s.ip = "212.102.1.1".into();
+    s.asn = Some(60068);
+    s.city = Some("Chicago".into());
+    s.geo = Some((41.88, -87.63));
+    f.sign_ins.push(s);
+    f.detections.push(Detection {
+        id: "det".into(),
+        event_type: "anonymizedIPAddress".into(),
+        level: RiskLevel::Medium,
+        state: RiskState::AtRisk,
+        ip: Some("212.102.1.1".into()),
+        ..Detection::default()
+    });
+    // And they register a new Authenticator the next day from the office.
+    f.methods.push(authenticator("auth-new", 44, "iPhone 15"));
+    let a = judge(&f);
+    assert_ne!(a.verdict, Verdict::Compromised, "{:#?}", a.indicators);
+    assert!(a.findings.attacker_ips.is_empty());
+    assert!(a.findings.attacker_methods.is_empty());
+}
+
+#[test]
+fn attacker_on_a_proxy_with_an_ordinary_browser_is_attributed() {
+    let mut f = facts("q", "Sales Director", "Sales");
+    owner_history(&mut f);
+    // Same browser string as the owner's laptop, but no device: a client the owner never uses.
+    let mut s = owner_signin("proxy-1", 30);
+    s.ip = "185.156.1.1".into();
+    s.asn = Some(9009);
+    s.country = Some("RO".into());
+    s.city = Some("Bucharest".into());
+    s.geo = Some((44.43, 26.1));
+    s.device_id = None;
+    s.device_managed = false;
+    f.sign_ins.push(s);
+    f.methods.push(authenticator("auth-evil", 31, "Redmi Note"));
+    let mut r = rule("r", "Updates");
+    r.actions.redirect_to = vec!["ap.update@proton.me".into()];
+    f.rules.push(r);
+    let a = judge(&f);
+    assert_eq!(a.findings.attacker_ips, vec!["185.156.1.1".to_string()]);
+    assert_eq!(a.findings.attacker_methods.len(), 1);
+    assert_eq!(a.verdict, Verdict::Compromised, "{:#?}", a.indicators);
+}
+
+#[test]
+fn traveller_on_own_laptop_in_a_campaign_country_counts_nothing() {
+    let mut f = facts("t", "Treasurer", "Treasury");
+    owner_history(&mut f);
+    f.risky = Some(risky("high", "atRisk"));
+    for d in 0..4 {
+        let mut s = owner_signin(&format!("lagos-{d}"), 20 + d * 12);
+        s.ip = "102.89.7.7".into();
+        s.asn = Some(29465);
+        s.country = Some("NG".into());
+        s.city = Some("Lagos".into());
+        s.geo = Some((6.52, 3.38));
+        s.app = "OfficeHome".into();
+        s.user_agent = CAMPAIGN_UA.into();
+        s.risk_during = RiskLevel::High;
+        f.sign_ins.push(s);
+    }
+    let a = judge(&f);
+    assert_eq!(a.verdict, Verdict::Suspicious, "{:#?}", a.indicators);
+    assert!(!a.indicators.iter().any(|i| i.id.starts_with("campaign-")));
 }

@@ -19,6 +19,7 @@ pub const WEIGHT_IDS: &[&str] = &[
     "identity-protection-risk-low",
     "risk-confirmed-compromised",
     "risk-detections",
+    "campaign-fingerprint",
     "campaign-user-agent",
     "campaign-app",
     "campaign-network",

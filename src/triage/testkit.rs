@@ -59,6 +59,8 @@ pub fn owner_signin(id: &str, hours: i64) -> SignIn {
         asn: Some(7922),
         app: "Office 365 Exchange Online".into(),
         user_agent: OWNER_UA.into(),
+        device_id: Some("dev-owner-laptop".into()),
+        device_managed: true,
         interactive: true,
         ..SignIn::default()
     }

@@ -1,7 +1,7 @@
 //! How the attacker got in: campaign user agents, the campaign's first app, campaign ISPs,
 //! hosting and proxy networks, campaign countries the account never uses, impossible travel.
 //!
-//! Failed attempts count half. Sign-ins from before an admin dismissed (or the user
+//! The owner's own enrolled devices never count. Failed attempts count half. Sign-ins from before an admin dismissed (or the user
 //! remediated) the risk count half too: someone looked at them already.
 
 use super::evidence;
@@ -11,9 +11,19 @@ use crate::triage::facts::{SignIn, Time};
 
 pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
     let views = &ctx.signins.views;
+    // The owner's own enrolled devices are not the attacker, wherever they sign in from.
     let pick = |f: &dyn Fn(&View<'_>) -> bool| -> Vec<&SignIn> {
-        views.iter().filter(|v| f(v)).map(|v| v.sign_in).collect()
+        views
+            .iter()
+            .filter(|v| !v.facets.known_client && f(v))
+            .map(|v| v.sign_in)
+            .collect()
     };
+
+    let whole = pick(&|v| v.facets.fingerprint() && v.sign_in.succeeded());
+    push(ctx, out, "campaign-fingerprint", &whole, |n| {
+        format!("{n} successful sign-in(s) matching the campaign's whole fingerprint: its user agent, its first app, its networks")
+    });
 
     let ua = pick(&|v| v.facets.campaign_ua);
     push(ctx, out, "campaign-user-agent", &ua, |n| {
@@ -114,12 +124,22 @@ fn impossible_travel(ctx: &Ctx<'_>, out: &mut Outcome) {
         .map(|v| v.sign_in)
         .filter(|s| s.succeeded() && s.geo.is_some())
         .collect();
+    let known: std::collections::HashSet<&str> = ctx
+        .signins
+        .views
+        .iter()
+        .filter(|v| v.facets.known_client)
+        .map(|v| v.sign_in.id.as_str())
+        .collect();
     let mut pairs: Vec<(&SignIn, &SignIn, f64, f64)> = Vec::new();
     for w in located.windows(2) {
         let (a, b) = (w[0], w[1]);
         let (Some(ga), Some(gb)) = (a.geo, b.geo) else {
             continue;
         };
+        if known.contains(b.id.as_str()) {
+            continue;
+        }
         let km = distance_km(ga, gb);
         if km < pack.travel_min_km {
             continue;

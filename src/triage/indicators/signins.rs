@@ -19,12 +19,19 @@ pub struct Facets {
     pub network: Option<Network>,
     /// An Identity Protection network detection (anonymized, malicious IP) at this IP.
     pub network_detection: bool,
-    /// From a campaign country the account does not usually sign in from.
+    /// From a campaign country the account does not usually sign in from, on a network the
+    /// pack does not know (a known network already says where it is).
     pub campaign_country: bool,
     /// riskLevelDuringSignIn medium or high.
     pub risky: bool,
     /// A strong risk detection points at this sign-in (request id) or its IP.
     pub detection: bool,
+    /// The owner's own enrolled device (its device id is in the owner's history): not the
+    /// attacker, whatever the network.
+    pub known_client: bool,
+    /// A client the owner does not use: no known device and a user agent the owner never
+    /// signs in with without a device.
+    pub new_client: bool,
 }
 
 impl Facets {
@@ -51,12 +58,23 @@ impl Facets {
         p += (self.first_app && self.has_trace()) as u32;
         p += self.risky as u32;
         p += self.detection as u32;
+        p += self.new_client as u32;
         p
     }
     /// Attributed to the attacker.
     pub fn attacker(&self) -> bool {
+        if self.known_client {
+            return false;
+        }
         let p = self.points();
         (self.has_trace() && p >= 3) || p >= 4
+    }
+    /// The campaign's whole fingerprint: its user agent, its first app, and its networks.
+    pub fn fingerprint(&self) -> bool {
+        !self.known_client
+            && self.campaign_ua
+            && self.first_app
+            && (self.campaign_network() || self.campaign_country || self.anonymizing())
     }
 }
 
@@ -86,6 +104,69 @@ pub struct Analysis<'a> {
     pub compromise_started: Option<Time>,
 }
 
+/// What the owner's own sign-ins look like: successful, from no known campaign, hosting or
+/// proxy network and no campaign country (or, when that leaves nothing, no such network).
+struct Baseline {
+    devices: HashSet<String>,
+    /// User agents the owner signs in with from clients that carry no device id (phones).
+    unmanaged_uas: HashSet<String>,
+    home_countries: HashSet<String>,
+}
+
+fn baseline(views: &[View<'_>], pack: &Pack) -> Baseline {
+    let clean_net = |v: &View<'_>| {
+        v.sign_in.succeeded()
+            && !v.facets.network_detection
+            && !v
+                .facets
+                .network
+                .as_ref()
+                .is_some_and(|n| n.campaign || n.kind.is_anonymizing())
+    };
+    let in_campaign_country = |v: &View<'_>| {
+        v.sign_in
+            .country
+            .as_deref()
+            .is_some_and(|c| pack.is_campaign_country(c))
+    };
+    let mut base: Vec<&View<'_>> = views
+        .iter()
+        .filter(|v| clean_net(v) && !in_campaign_country(v))
+        .collect();
+    if base.is_empty() {
+        base = views.iter().filter(|v| clean_net(v)).collect();
+    }
+    let mut b = Baseline {
+        devices: HashSet::new(),
+        unmanaged_uas: HashSet::new(),
+        home_countries: HashSet::new(),
+    };
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for v in &base {
+        let s = v.sign_in;
+        match s.device_id.as_deref().filter(|d| !d.is_empty()) {
+            Some(d) => {
+                b.devices.insert(d.to_string());
+            }
+            None => {
+                b.unmanaged_uas.insert(s.user_agent.trim().to_string());
+            }
+        }
+        if let Some(c) = s.country.as_deref().filter(|c| !c.is_empty()) {
+            *counts.entry(c.to_uppercase()).or_default() += 1;
+        }
+    }
+    // The most frequent country, plus any with a quarter of the owner's sign-ins.
+    let total: usize = counts.values().sum();
+    let max = counts.values().copied().max().unwrap_or(0);
+    b.home_countries = counts
+        .into_iter()
+        .filter(|(_, n)| *n == max || *n * 4 >= total)
+        .map(|(c, _)| c)
+        .collect();
+    b
+}
+
 impl<'a> Analysis<'a> {
     pub fn new(facts: &'a AccountFacts, pack: &Pack) -> Self {
         let mut sorted: Vec<&SignIn> = facts.sign_ins.iter().collect();
@@ -110,33 +191,39 @@ impl<'a> Analysis<'a> {
             .filter_map(|d| d.request_id.as_deref())
             .collect();
 
-        // First pass without the country facet, to learn where the owner signs in from.
+        // First the facets that need no history, then the owner's baseline, then the rest.
         let mut views: Vec<View<'a>> = sorted
             .into_iter()
-            .map(|s| {
-                let facets = Facets {
+            .map(|s| View {
+                sign_in: s,
+                facets: Facets {
                     campaign_ua: pack.is_campaign_user_agent(&s.user_agent),
                     first_app: pack.is_first_app(&s.app),
                     campaign_app: pack.is_campaign_app(&s.app),
                     network: s.asn.and_then(|a| pack.network(a)).cloned(),
                     network_detection: detection_ips.contains(s.ip.as_str()),
-                    campaign_country: false,
                     risky: s.risk_during.is_elevated(),
                     detection: strong_requests.contains(s.id.as_str())
                         || strong_ips.contains(s.ip.as_str()),
-                };
-                View { sign_in: s, facets }
+                    ..Facets::default()
+                },
             })
             .collect();
-        let home_countries = home_countries(&views);
+        let base = baseline(&views, pack);
         for v in &mut views {
-            v.facets.campaign_country = v.sign_in.country.as_deref().is_some_and(|c| {
-                pack.is_campaign_country(c) && !home_countries.contains(&c.to_uppercase())
-            });
+            let s = v.sign_in;
+            let device = s.device_id.as_deref().filter(|d| !d.is_empty());
+            v.facets.known_client = device.is_some_and(|d| base.devices.contains(d));
+            v.facets.new_client =
+                !v.facets.known_client && !base.unmanaged_uas.contains(s.user_agent.trim());
+            v.facets.campaign_country = v.facets.network.is_none()
+                && s.country.as_deref().is_some_and(|c| {
+                    pack.is_campaign_country(c) && !base.home_countries.contains(&c.to_uppercase())
+                });
         }
 
         let mut analysis = Analysis {
-            home_countries,
+            home_countries: base.home_countries,
             ..Analysis::default()
         };
         for v in &views {
@@ -179,27 +266,6 @@ impl<'a> Analysis<'a> {
             .map(|v| v.sign_in)
             .collect()
     }
-}
-
-/// Countries of the owner's own sign-ins: the most frequent, plus any with a quarter of them.
-fn home_countries(views: &[View<'_>]) -> HashSet<String> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut total = 0usize;
-    for v in views {
-        if !v.sign_in.succeeded() || v.facets.has_trace() {
-            continue;
-        }
-        if let Some(c) = v.sign_in.country.as_deref().filter(|c| !c.is_empty()) {
-            *counts.entry(c.to_uppercase()).or_default() += 1;
-            total += 1;
-        }
-    }
-    let max = counts.values().copied().max().unwrap_or(0);
-    counts
-        .into_iter()
-        .filter(|(_, n)| *n == max || *n * 4 >= total)
-        .map(|(c, _)| c)
-        .collect()
 }
 
 /// Great-circle distance in km.
@@ -248,5 +314,19 @@ mod tests {
             ..Facets::default()
         };
         assert!(!ua_only.attacker());
+        let proxy_new_client = Facets {
+            network_detection: true,
+            new_client: true,
+            ..Facets::default()
+        };
+        assert!(proxy_new_client.attacker());
+        let own_laptop = Facets {
+            known_client: true,
+            ..proxy_new_client.clone()
+        };
+        assert!(
+            !own_laptop.attacker(),
+            "the owner's enrolled device is the owner"
+        );
     }
 }
