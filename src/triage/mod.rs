@@ -12,6 +12,7 @@ pub mod audit_parse;
 pub mod facts;
 pub mod indicators;
 pub mod model;
+pub mod output;
 pub mod pack;
 pub mod score;
 
