@@ -1,1 +1,3 @@
-//! See crate docs.
+//! The Microsoft Graph client: sign-in, HTTP, paging, throttling, batching, typed models.
+
+pub mod models;
