@@ -1,0 +1,3 @@
+//! Signing in: every way a responder gets a Graph token.
+
+pub mod claims;
