@@ -9,6 +9,7 @@
 
 pub mod assess;
 pub mod audit_parse;
+pub mod collector;
 pub mod convert;
 pub mod facts;
 pub mod indicators;
