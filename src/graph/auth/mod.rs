@@ -335,3 +335,12 @@ impl Authenticator {
         })
     }
 }
+
+/// The `--auth` method names (CONTRACT.md).
+pub const METHOD_NAMES: [&str; 5] = [
+    "device-code",
+    "client-secret",
+    "certificate",
+    "az-cli",
+    "env-token",
+];
