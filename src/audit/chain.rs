@@ -127,7 +127,9 @@ impl std::str::FromStr for ExpectedHead {
             None => (None, s),
         };
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!("a head is 64 hex digits, optionally SEQ:HASH; got `{s}`"));
+            return Err(format!(
+                "a head is 64 hex digits, optionally SEQ:HASH; got `{s}`"
+            ));
         }
         Ok(ExpectedHead {
             seq,
@@ -252,8 +254,8 @@ fn check_line(
     opts: &VerifyOptions,
     key_id: Option<&str>,
 ) -> Result<Checked, (Option<u64>, String)> {
-    let v: Value = serde_json::from_slice(raw)
-        .map_err(|e| (None, format!("not a JSON record ({e})")))?;
+    let v: Value =
+        serde_json::from_slice(raw).map_err(|e| (None, format!("not a JSON record ({e})")))?;
     let obj = v
         .as_object()
         .ok_or((None, "not a JSON object".to_string()))?;
@@ -268,21 +270,35 @@ fn check_line(
             .ok_or((s, format!("no `{name}` field")))
     };
     if seq < expected_seq {
-        return Err((s, format!("seq {seq} where {expected_seq} was expected: a record was duplicated or reordered")));
+        return Err((
+            s,
+            format!(
+                "seq {seq} where {expected_seq} was expected: a record was duplicated or reordered"
+            ),
+        ));
     }
     if seq > expected_seq {
-        return Err((s, format!("seq {seq} where {expected_seq} was expected: records are missing")));
+        return Err((
+            s,
+            format!("seq {seq} where {expected_seq} was expected: records are missing"),
+        ));
     }
     if field("prev")? != prev {
         return Err((s, "`prev` does not match the previous record's hash: the chain is broken (a record was removed, inserted or reordered)".to_string()));
     }
     let hash = field("hash")?;
     if record_hash(prev, &v) != hash {
-        return Err((s, "the record's content does not match its hash: it was edited".to_string()));
+        return Err((
+            s,
+            "the record's content does not match its hash: it was edited".to_string(),
+        ));
     }
     if let Some(t) = &opts.tenant {
         if field("tenant")? != t {
-            return Err((s, format!("the record belongs to tenant `{}`", field("tenant")?)));
+            return Err((
+                s,
+                format!("the record belongs to tenant `{}`", field("tenant")?),
+            ));
         }
     }
     let rec_key = field("key_id")?;

@@ -340,7 +340,7 @@ impl Journal {
 
     /// Every record in the journal (consistent: we hold the lock).
     pub fn records(&self) -> Result<Vec<Record>, AuditError> {
-        read_records(&self.path).map(|(r, _)| r)
+        super::timeline::read_records(&self.path).map(|(r, _)| r)
     }
 
     pub fn path(&self) -> &Path {
@@ -495,50 +495,9 @@ fn lock(file: &File, path: &Path, wait: Duration) -> Result<(), AuditError> {
     }
 }
 
-/// Reads a journal without locking: the complete records and the bytes of an incomplete last
-/// line (a write in progress or cut off by a crash). Lines that do not parse are skipped here;
-/// `verify` is what judges them.
-pub fn read_records(path: &Path) -> Result<(Vec<Record>, Option<usize>), AuditError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(AuditError::NoJournal(path.to_path_buf()))
-        }
-        Err(e) => return Err(AuditError::io(path, e)),
-    };
-    let (lines, torn) = chain::split_lines(&bytes);
-    let records = lines
-        .iter()
-        .filter_map(|l| serde_json::from_slice::<Record>(l).ok())
-        .collect();
-    Ok((records, torn.map(<[u8]>::len)))
-}
-
-/// The console's audit view: the tenant's records, oldest first, limited to one incident
-/// (plus nothing else) when `incident` is given.
-pub fn load_timeline(
-    dir: &Path,
-    tenant: &str,
-    incident: Option<&str>,
-) -> Result<Vec<Record>, AuditError> {
-    let path = journal_path(dir, tenant)?;
-    let (records, _) = match read_records(&path) {
-        Err(AuditError::NoJournal(_)) => return Ok(Vec::new()),
-        other => other?,
-    };
-    Ok(records
-        .into_iter()
-        .filter(|r| incident.is_none_or(|i| r.incident.as_deref() == Some(i)))
-        .collect())
-}
-
 /// Moves a verified journal aside to `<dir>/archive/<tenant>.<UTC time>.jsonl` and forgets
 /// its head, so a fresh journal can start. The key stays, so the archive remains verifiable.
-pub fn archive(
-    dir: &Path,
-    tenant: &str,
-    store: &dyn SecretStore,
-) -> Result<PathBuf, AuditError> {
+pub fn archive(dir: &Path, tenant: &str, store: &dyn SecretStore) -> Result<PathBuf, AuditError> {
     let path = journal_path(dir, tenant)?;
     if !path.exists() {
         return Err(AuditError::NoJournal(path));

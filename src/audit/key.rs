@@ -110,10 +110,7 @@ pub fn load(store: &dyn SecretStore, tenant: &str) -> Result<Option<AuditKey>, K
 }
 
 /// The tenant's key, created and stored when there is none yet. The bool says it was created.
-pub fn load_or_create(
-    store: &dyn SecretStore,
-    tenant: &str,
-) -> Result<(AuditKey, bool), KeyError> {
+pub fn load_or_create(store: &dyn SecretStore, tenant: &str) -> Result<(AuditKey, bool), KeyError> {
     if let Some(k) = load(store, tenant)? {
         return Ok((k, false));
     }

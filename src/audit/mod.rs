@@ -29,13 +29,15 @@ pub mod key;
 pub mod record;
 pub mod recover;
 pub mod redact;
+pub mod timeline;
 
 pub use chain::{BadRecord, ExpectedHead, VerifyOptions, VerifyReport};
-pub use journal::{archive, journal_path, load_timeline, read_records, Journal, Note, OpenOptions};
+pub use journal::{archive, journal_path, Journal, Note, OpenOptions};
 pub use record::{
     Record, RecordKind, RecordRef, RequestSummary, StepIntent, StepOutcome, StepResult,
 };
 pub use recover::{step_states, StepState};
+pub use timeline::{list_tenants, load_timeline, read_records};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -61,9 +61,11 @@ pub fn step_states(records: &[Record], plan_id: Option<&str>) -> BTreeMap<String
                 if current.as_ref() != Some(iref) {
                     continue;
                 }
-                let Some(StepState::Done { intent, .. }
-                | StepState::Failed { intent, .. }
-                | StepState::Unknown(intent)) = latest.remove(&step)
+                let Some(
+                    StepState::Done { intent, .. }
+                    | StepState::Failed { intent, .. }
+                    | StepState::Unknown(intent),
+                ) = latest.remove(&step)
                 else {
                     continue;
                 };

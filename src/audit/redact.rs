@@ -116,7 +116,9 @@ pub fn redact_path(path: &str, known: &[String]) -> String {
         .split('&')
         .map(|pair| match pair.split_once('=') {
             // `code` is an OAuth authorization code in a query, but Graph's error code in JSON.
-            Some((k, _)) if is_secret_key(k) || k.eq_ignore_ascii_case("code") => format!("{k}={REDACTED}"),
+            Some((k, _)) if is_secret_key(k) || k.eq_ignore_ascii_case("code") => {
+                format!("{k}={REDACTED}")
+            }
             _ => pair.to_string(),
         })
         .collect();
@@ -160,7 +162,13 @@ mod tests {
         });
         redact_value(&mut v, &[]);
         let s = v.to_string();
-        for secret in ["Hunter2!x", "S3cret-pw", "abc~123456", "Bearer xyz", "TAP12345"] {
+        for secret in [
+            "Hunter2!x",
+            "S3cret-pw",
+            "abc~123456",
+            "Bearer xyz",
+            "TAP12345",
+        ] {
             assert!(!s.contains(secret), "{secret} leaked: {s}");
         }
         assert_eq!(v["passwordProfile"]["forceChangePasswordNextSignIn"], true);
