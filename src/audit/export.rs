@@ -135,7 +135,7 @@ pub fn md(s: &str) -> String {
     let clean = sanitize::inert(s);
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {
-        if "\\`*_{}[]()<>#+-!|~".contains(c) {
+        if "\\`*_[]<>|~".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -349,7 +349,7 @@ mod tests {
 
     #[test]
     fn md_neutralises_links_html_and_tables() {
-        assert_eq!(md("[x](http://e) <b>|"), "\\[x\\]\\(http://e\\) \\<b\\>\\|");
+        assert_eq!(md("[x](http://e) <b>|"), "\\[x\\](http://e) \\<b\\>\\|");
         assert_eq!(md("a\x1b[2J"), "a\\\\x1b\\[2J");
     }
 }
