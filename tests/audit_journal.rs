@@ -403,6 +403,26 @@ fn a_torn_last_line_is_cut_and_noted_on_open() {
 }
 
 #[test]
+fn a_real_last_record_without_its_newline_is_not_taken_for_a_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = store();
+    let path = sample(tmp.path(), &st);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.pop(); // the seal's newline: it now looks like a torn write
+    std::fs::write(&path, &bytes).unwrap();
+    match Journal::open(tmp.path(), TENANT, "op", st.clone()) {
+        Err(AuditError::Tampered { bad, .. }) => assert_eq!(bad.seq, Some(8)),
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("the keyring's head should have caught the missing record"),
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "evidence left untouched"
+    );
+}
+
+#[test]
 fn a_second_writer_waits_then_fails_clearly() {
     let tmp = tempfile::tempdir().unwrap();
     let st = store();

@@ -155,12 +155,6 @@ impl Journal {
         file.read_to_end(&mut bytes).map_err(io)?;
         let (_, torn) = chain::split_lines(&bytes);
         let torn_note = torn.map(|t| (t.len(), hex::encode(Sha256::digest(t))));
-        if let Some((n, _)) = torn_note {
-            let keep = bytes.len() - n;
-            file.set_len(keep as u64).map_err(io)?;
-            file.sync_all().map_err(io)?;
-            bytes.truncate(keep);
-        }
 
         let mut warnings = Vec::new();
         let persistent = store.kind() != "memory";
@@ -176,7 +170,15 @@ impl Journal {
             },
         );
         if let Some(bad) = report.first_bad.clone() {
+            // Nothing is modified, not even a torn tail: the file stays as found, as evidence.
             return Err(AuditError::Tampered { path, bad });
+        }
+        if let Some((n, _)) = torn_note {
+            // Verified up to the torn line, which was never acknowledged: cut it off.
+            let keep = bytes.len() - n;
+            file.set_len(keep as u64).map_err(io)?;
+            file.sync_all().map_err(io)?;
+            bytes.truncate(keep);
         }
         let key = match existing_key {
             Some(k) => k,
@@ -495,8 +497,9 @@ fn lock(file: &File, path: &Path, wait: Duration) -> Result<(), AuditError> {
     }
 }
 
-/// Moves a verified journal aside to `<dir>/archive/<tenant>.<UTC time>.jsonl` and forgets
-/// its head, so a fresh journal can start. The key stays, so the archive remains verifiable.
+/// Moves the journal, whatever its state (a tampered one is kept as evidence), aside to
+/// `<dir>/archive/<tenant>.<UTC time>.jsonl` and forgets its head, so a fresh journal can
+/// start. The key stays, so the archive remains verifiable.
 pub fn archive(dir: &Path, tenant: &str, store: &dyn SecretStore) -> Result<PathBuf, AuditError> {
     let path = journal_path(dir, tenant)?;
     if !path.exists() {
