@@ -478,7 +478,7 @@ fn intent_info(r: &Record) -> IntentInfo {
     }
 }
 
-fn lock(file: &File, path: &Path, wait: Duration) -> Result<(), AuditError> {
+pub(crate) fn lock(file: &File, path: &Path, wait: Duration) -> Result<(), AuditError> {
     let start = Instant::now();
     loop {
         match file.try_lock() {
@@ -495,29 +495,4 @@ fn lock(file: &File, path: &Path, wait: Duration) -> Result<(), AuditError> {
             Err(TryLockError::Error(e)) => return Err(AuditError::io(path, e)),
         }
     }
-}
-
-/// Moves the journal, whatever its state (a tampered one is kept as evidence), aside to
-/// `<dir>/archive/<tenant>.<UTC time>.jsonl` and forgets its head, so a fresh journal can
-/// start. The key stays, so the archive remains verifiable.
-pub fn archive(dir: &Path, tenant: &str, store: &dyn SecretStore) -> Result<PathBuf, AuditError> {
-    let path = journal_path(dir, tenant)?;
-    if !path.exists() {
-        return Err(AuditError::NoJournal(path));
-    }
-    let file = File::open(&path).map_err(|e| AuditError::io(&path, e))?;
-    lock(&file, &path, OpenOptions::default().lock_wait)?;
-    let adir = dir.join("archive");
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&adir)
-        .map_err(|e| AuditError::io(&adir, e))?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let dest = adir.join(format!("{tenant}.{stamp}.jsonl"));
-    std::fs::rename(&path, &dest).map_err(|e| AuditError::io(&path, e))?;
-    store
-        .delete(&key::head_name(tenant))
-        .map_err(key::KeyError::from)?;
-    Ok(dest)
 }
