@@ -151,7 +151,7 @@ fn write_ahead_records_give_step_states_and_verify() {
         j.outcome(&bogus, outcome(StepResult::Succeeded)),
         Err(AuditError::Invalid(_))
     ));
-    let states = step_states(&j.records().unwrap(), Some("plan-1"));
+    let states = j.step_states(Some("plan-1")).unwrap();
     assert!(matches!(states["s3"], StepState::Done { .. }));
     // The reopen found a sealed journal: no recovery record.
     assert!(j

@@ -345,6 +345,15 @@ impl Journal {
         super::timeline::read_records(&self.path).map(|(r, _)| r)
     }
 
+    /// [`step_states`](super::recover::step_states) over this journal: what to skip, retry or
+    /// check before resuming a plan.
+    pub fn step_states(
+        &self,
+        plan_id: Option<&str>,
+    ) -> Result<std::collections::BTreeMap<String, super::StepState>, AuditError> {
+        Ok(super::recover::step_states(&self.records()?, plan_id))
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
