@@ -108,7 +108,8 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
     let mut resp = match early {
         Some(r) => r,
         None => {
-            if !in_batch {
+            // A batch envelope takes as long as its items, each of which waits on its own.
+            if !is_envelope {
                 latency(&state, knobs.latency).await;
             }
             next.run(req).await
