@@ -30,8 +30,12 @@ async fn client_secret_token_reads_the_organization_and_is_logged() {
     assert_eq!(c["appid"], json!(sim.apps.full.client_id));
     assert_eq!(c["azp"], json!(sim.apps.full.client_id));
     assert_eq!(c["aud"], json!("https://graph.microsoft.com"));
-    assert!(c["roles"].as_array().is_some_and(|r| r.contains(&json!("AuditLog.Read.All"))));
-    assert!(c["wids"].as_array().is_some_and(|w| w.contains(&json!("7be44c8a-adaf-4e2a-84d6-ab2649e08a13"))));
+    assert!(c["roles"]
+        .as_array()
+        .is_some_and(|r| r.contains(&json!("AuditLog.Read.All"))));
+    assert!(c["wids"]
+        .as_array()
+        .is_some_and(|w| w.contains(&json!("7be44c8a-adaf-4e2a-84d6-ab2649e08a13"))));
     assert!(c.get("scp").is_none() && c.get("upn").is_none());
     for k in ["iat", "nbf", "exp", "iss", "oid"] {
         assert!(!c[k].is_null(), "{k}");
@@ -42,8 +46,16 @@ async fn client_secret_token_reads_the_organization_and_is_logged() {
     assert!(resp.headers().contains_key("request-id"));
     let body: Value = resp.json().await.expect("json");
     assert_eq!(body["value"][0]["id"], json!(sim.tenant_id));
-    assert_eq!(body["value"][0]["verifiedDomains"][0]["isDefault"], json!(true));
-    let one = get(&sim, &format!("/beta/organization/{}", sim.tenant_id), &token).await;
+    assert_eq!(
+        body["value"][0]["verifiedDomains"][0]["isDefault"],
+        json!(true)
+    );
+    let one = get(
+        &sim,
+        &format!("/beta/organization/{}", sim.tenant_id),
+        &token,
+    )
+    .await;
     assert_eq!(one.status(), 200);
 
     let log = sim.request_log();
@@ -51,10 +63,18 @@ async fn client_secret_token_reads_the_organization_and_is_logged() {
     assert_eq!(log[0].method, "POST");
     assert_eq!(log[0].path, format!("/{}/oauth2/v2.0/token", sim.tenant_id));
     assert_eq!(log[0].status, 200);
-    assert_eq!(log[0].app_id.as_deref(), Some(sim.apps.full.client_id.as_str()));
+    assert_eq!(
+        log[0].app_id.as_deref(),
+        Some(sim.apps.full.client_id.as_str())
+    );
     assert_eq!(log[1].path, "/v1.0/organization");
-    assert_eq!(log[1].app_id.as_deref(), Some(sim.apps.full.client_id.as_str()));
-    assert!(log.iter().all(|e| !e.in_batch && !e.is_mutating() && e.user_id.is_none()));
+    assert_eq!(
+        log[1].app_id.as_deref(),
+        Some(sim.apps.full.client_id.as_str())
+    );
+    assert!(log
+        .iter()
+        .all(|e| !e.in_batch && !e.is_mutating() && e.user_id.is_none()));
     sim.clear_request_log();
     assert!(sim.request_log().is_empty());
 }
@@ -73,16 +93,26 @@ async fn token_endpoint_errors_carry_the_aadsts_body() {
         assert!(body[k].is_string(), "{k}");
     }
 
-    let wrong_tenant = format!("{}/not-this-tenant.onmicrosoft.com/oauth2/v2.0/token", sim.login_url);
+    let wrong_tenant = format!(
+        "{}/not-this-tenant.onmicrosoft.com/oauth2/v2.0/token",
+        sim.login_url
+    );
     let (status, body) = post_form(
         &wrong_tenant,
-        &[("grant_type", "client_credentials"), ("client_id", &sim.apps.full.client_id)],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &sim.apps.full.client_id),
+        ],
     )
     .await;
     assert_eq!((status, aadsts(&body)), (400, 90002));
 
-    let (status, body) = secret_token_response(&sim, "00000000-0000-0000-0000-000000000001", "x").await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("unauthorized_client")));
+    let (status, body) =
+        secret_token_response(&sim, "00000000-0000-0000-0000-000000000001", "x").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("unauthorized_client"))
+    );
     assert_eq!(aadsts(&body), 700016);
 
     let (status, body) = post_form(
@@ -95,7 +125,10 @@ async fn token_endpoint_errors_carry_the_aadsts_body() {
         ],
     )
     .await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_scope"))
+    );
 
     // The tenant may be named by domain or by the multi-tenant aliases.
     let domain = sim.with_tenant(|t| t.domain.clone());
@@ -115,7 +148,9 @@ async fn token_endpoint_errors_carry_the_aadsts_body() {
 }
 
 fn cert_der() -> Vec<u8> {
-    pem::parse(CERT_PEM).expect("certificate PEM").into_contents()
+    pem::parse(CERT_PEM)
+        .expect("certificate PEM")
+        .into_contents()
 }
 
 fn b64url(bytes: &[u8]) -> String {
@@ -138,7 +173,11 @@ fn cert_app(sim: &SimHandle) -> String {
 fn assertion(key_pem: &str, sha256: bool, claims: &Value) -> String {
     use jsonwebtoken::{Algorithm, EncodingKey, Header};
     let der = cert_der();
-    let mut header = Header::new(if sha256 { Algorithm::PS256 } else { Algorithm::RS256 });
+    let mut header = Header::new(if sha256 {
+        Algorithm::PS256
+    } else {
+        Algorithm::RS256
+    });
     if sha256 {
         header.x5t_s256 = Some(b64url(&sha2::Sha256::digest(&der)));
     } else {
@@ -200,10 +239,17 @@ async fn certificate_assertions_are_really_verified() {
     forged["jti"] = json!("forged");
     parts[1] = b64url(forged.to_string().as_bytes());
     let (status, body) = redeem_assertion(&sim, &client_id, &parts.join(".")).await;
-    assert_eq!((status, body["error"].as_str(), aadsts(&body)), (401, Some("invalid_client"), 700027));
+    assert_eq!(
+        (status, body["error"].as_str(), aadsts(&body)),
+        (401, Some("invalid_client"), 700027)
+    );
 
     // Signed by another key while naming the registered certificate.
-    let jwt = assertion(OTHER_KEY_PEM, false, &assertion_claims(&sim, &client_id, 600));
+    let jwt = assertion(
+        OTHER_KEY_PEM,
+        false,
+        &assertion_claims(&sim, &client_id, 600),
+    );
     let (status, body) = redeem_assertion(&sim, &client_id, &jwt).await;
     assert_eq!((status, aadsts(&body)), (401, 700027));
 
@@ -244,7 +290,11 @@ fn device_cfg() -> reclaim::sim::SimConfig {
 
 async fn device_code(sim: &SimHandle, scope: &str) -> Value {
     let url = format!("{}/{}/oauth2/v2.0/devicecode", sim.login_url, sim.tenant_id);
-    let (status, body) = post_form(&url, &[("client_id", &sim.apps.full.client_id), ("scope", scope)]).await;
+    let (status, body) = post_form(
+        &url,
+        &[("client_id", &sim.apps.full.client_id), ("scope", scope)],
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     body
 }
@@ -255,7 +305,10 @@ async fn poll(sim: &SimHandle, code: &Value) -> (u16, Value) {
         &[
             ("grant_type", DEVICE_GRANT),
             ("client_id", &sim.apps.full.client_id),
-            ("device_code", code["device_code"].as_str().unwrap_or_default()),
+            (
+                "device_code",
+                code["device_code"].as_str().unwrap_or_default(),
+            ),
         ],
     )
     .await
@@ -277,7 +330,10 @@ async fn device_code_goes_through_every_state() {
     assert_eq!(code["expires_in"], json!(5));
 
     let (status, body) = poll(&sim, &code).await;
-    assert_eq!((status, body["error"].as_str(), aadsts(&body)), (400, Some("authorization_pending"), 70016));
+    assert_eq!(
+        (status, body["error"].as_str(), aadsts(&body)),
+        (400, Some("authorization_pending"), 70016)
+    );
     let (status, body) = poll(&sim, &code).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("slow_down")));
 
@@ -294,24 +350,39 @@ async fn device_code_goes_through_every_state() {
     let c = claims(tokens["access_token"].as_str().unwrap_or_default());
     assert_eq!(c["upn"], json!(admin_upn(&sim)));
     assert_eq!(c["scp"], json!("User.Read.All Organization.Read.All"));
-    assert!(c["wids"].as_array().is_some_and(|w| w.contains(&json!("62e90394-69f5-4237-9190-012177145e10"))));
+    assert!(c["wids"]
+        .as_array()
+        .is_some_and(|w| w.contains(&json!("62e90394-69f5-4237-9190-012177145e10"))));
     let token = tokens["access_token"].as_str().unwrap_or_default();
     assert_eq!(get(&sim, "/v1.0/organization", token).await.status(), 200);
-    assert_eq!(sim.request_log().last().and_then(|e| e.user_id.clone()), c["oid"].as_str().map(str::to_string));
+    assert_eq!(
+        sim.request_log().last().and_then(|e| e.user_id.clone()),
+        c["oid"].as_str().map(str::to_string)
+    );
 
     // A redeemed code is gone.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let (status, body) = poll(&sim, &code).await;
-    assert_eq!((status, body["error"].as_str(), aadsts(&body)), (400, Some("bad_verification_code"), 70018));
+    assert_eq!(
+        (status, body["error"].as_str(), aadsts(&body)),
+        (400, Some("bad_verification_code"), 70018)
+    );
 
     let declined = device_code(&sim, DELEGATED).await;
     assert!(sim.decline_device_code(declined["user_code"].as_str().unwrap_or_default()));
     let (status, body) = poll(&sim, &declined).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("authorization_declined")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("authorization_declined"))
+    );
 
     // Asking for a permission the app was never granted.
-    let unconsented = device_code(&sim, "https://graph.microsoft.com/Directory.ReadWrite.All").await;
-    assert!(sim.approve_device_code(unconsented["user_code"].as_str().unwrap_or_default(), &admin_upn(&sim)));
+    let unconsented =
+        device_code(&sim, "https://graph.microsoft.com/Directory.ReadWrite.All").await;
+    assert!(sim.approve_device_code(
+        unconsented["user_code"].as_str().unwrap_or_default(),
+        &admin_upn(&sim)
+    ));
     let (status, body) = poll(&sim, &unconsented).await;
     assert_eq!((status, aadsts(&body)), (400, 65001));
 }
@@ -324,7 +395,10 @@ async fn device_codes_expire_and_can_be_auto_approved() {
     let code = device_code(&sim, DELEGATED).await;
     tokio::time::sleep(Duration::from_millis(150)).await;
     let (status, body) = poll(&sim, &code).await;
-    assert_eq!((status, body["error"].as_str(), aadsts(&body)), (400, Some("expired_token"), 70019));
+    assert_eq!(
+        (status, body["error"].as_str(), aadsts(&body)),
+        (400, Some("expired_token"), 70019)
+    );
 
     let mut cfg = device_cfg();
     cfg.device_code_approval = DeviceCodeApproval::After(Duration::ZERO);
@@ -333,7 +407,10 @@ async fn device_codes_expire_and_can_be_auto_approved() {
     let (status, body) = poll(&sim, &code).await;
     assert_eq!(status, 200, "{body}");
     // The demo admin (the tenant's Global Administrator) signs in.
-    assert_eq!(claims(body["access_token"].as_str().unwrap_or_default())["upn"], json!(admin_upn(&sim)));
+    assert_eq!(
+        claims(body["access_token"].as_str().unwrap_or_default())["upn"],
+        json!(admin_upn(&sim))
+    );
 }
 
 async fn refresh(sim: &SimHandle, rt: &str) -> (u16, Value) {
@@ -351,10 +428,16 @@ async fn refresh(sim: &SimHandle, rt: &str) -> (u16, Value) {
 
 async fn signed_in_refresh_token(sim: &SimHandle) -> String {
     let code = device_code(sim, DELEGATED).await;
-    assert!(sim.approve_device_code(code["user_code"].as_str().unwrap_or_default(), &admin_upn(sim)));
+    assert!(sim.approve_device_code(
+        code["user_code"].as_str().unwrap_or_default(),
+        &admin_upn(sim)
+    ));
     let (status, body) = poll(sim, &code).await;
     assert_eq!(status, 200, "{body}");
-    body["refresh_token"].as_str().unwrap_or_default().to_string()
+    body["refresh_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test]
@@ -363,20 +446,32 @@ async fn refresh_tokens_rotate_and_die_on_revocation_disable_and_password_reset(
     let rt1 = signed_in_refresh_token(&sim).await;
     let (status, body) = refresh(&sim, &rt1).await;
     assert_eq!(status, 200, "{body}");
-    let rt2 = body["refresh_token"].as_str().unwrap_or_default().to_string();
+    let rt2 = body["refresh_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(!rt2.is_empty() && rt2 != rt1);
-    assert_eq!(claims(body["access_token"].as_str().unwrap_or_default())["scp"], json!("User.Read.All Organization.Read.All"));
+    assert_eq!(
+        claims(body["access_token"].as_str().unwrap_or_default())["scp"],
+        json!("User.Read.All Organization.Read.All")
+    );
     // The old refresh token stays valid after use.
     assert_eq!(refresh(&sim, &rt1).await.0, 200);
     let (status, body) = refresh(&sim, "not-a-refresh-token").await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
 
     // revokeSignInSessions moves signInSessionsValidFromDateTime: every older RT dies.
     let admin = admin_upn(&sim);
     sim.with_tenant_mut(|t| t.users[0].sign_in_sessions_valid_from_date_time = chrono::Utc::now());
     for rt in [&rt1, &rt2] {
         let (status, body) = refresh(&sim, rt).await;
-        assert_eq!((status, body["error"].as_str(), aadsts(&body)), (400, Some("invalid_grant"), 50173));
+        assert_eq!(
+            (status, body["error"].as_str(), aadsts(&body)),
+            (400, Some("invalid_grant"), 50173)
+        );
     }
     // A fresh sign-in after the revocation works.
     let rt3 = signed_in_refresh_token(&sim).await;
@@ -391,7 +486,10 @@ async fn refresh_tokens_rotate_and_die_on_revocation_disable_and_password_reset(
     let rt4 = signed_in_refresh_token(&sim).await;
     sim.with_tenant_mut(|t| t.users[0].account_enabled = false);
     let (status, body) = refresh(&sim, &rt4).await;
-    assert_eq!((status, body["error"].as_str(), aadsts(&body)), (400, Some("invalid_grant"), 50057));
+    assert_eq!(
+        (status, body["error"].as_str(), aadsts(&body)),
+        (400, Some("invalid_grant"), 50057)
+    );
     let code = device_code(&sim, DELEGATED).await;
     assert!(!sim.approve_device_code(code["user_code"].as_str().unwrap_or_default(), &admin));
 }
@@ -425,12 +523,21 @@ async fn bearer_tokens_are_checked_and_errors_use_the_graph_envelope() {
         .expect("request");
     assert_eq!(resp.status(), 401);
     assert!(resp.headers().contains_key("www-authenticate"));
-    let request_id = resp.headers()["request-id"].to_str().unwrap_or_default().to_string();
-    assert_eq!(resp.headers()["client-request-id"], "7b0e5b5c-0000-4000-8000-000000000001");
+    let request_id = resp.headers()["request-id"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        resp.headers()["client-request-id"],
+        "7b0e5b5c-0000-4000-8000-000000000001"
+    );
     let body: Value = resp.json().await.expect("json");
     assert_eq!(graph_error(&body).0, "InvalidAuthenticationToken");
     assert_eq!(body["error"]["innerError"]["request-id"], json!(request_id));
-    assert_eq!(body["error"]["innerError"]["client-request-id"], json!("7b0e5b5c-0000-4000-8000-000000000001"));
+    assert_eq!(
+        body["error"]["innerError"]["client-request-id"],
+        json!("7b0e5b5c-0000-4000-8000-000000000001")
+    );
     assert!(body["error"]["innerError"]["date"].is_string());
 
     let expired = sim.mint_token(&TokenSpec {
@@ -449,9 +556,18 @@ async fn bearer_tokens_are_checked_and_errors_use_the_graph_envelope() {
         ..Default::default()
     });
     for (token, message) in [
-        (expired.as_str(), "Lifetime validation failed, the token is expired."),
-        ("garbage", "CompactToken parsing failed with error code: 80049217"),
-        (other_tenant.as_str(), "Access token validation failure. Invalid audience."),
+        (
+            expired.as_str(),
+            "Lifetime validation failed, the token is expired.",
+        ),
+        (
+            "garbage",
+            "CompactToken parsing failed with error code: 80049217",
+        ),
+        (
+            other_tenant.as_str(),
+            "Access token validation failure. Invalid audience.",
+        ),
     ] {
         let resp = get(&sim, "/v1.0/organization", token).await;
         assert_eq!(resp.status(), 401);
@@ -460,21 +576,45 @@ async fn bearer_tokens_are_checked_and_errors_use_the_graph_envelope() {
     }
 
     // A valid token without the permission: 403.
-    let no_perms = sim.mint_delegated_token(&admin_upn(&sim), &sim.apps.full.client_id, &["Mail.Read"]);
+    let no_perms =
+        sim.mint_delegated_token(&admin_upn(&sim), &sim.apps.full.client_id, &["Mail.Read"]);
     let resp = get(&sim, "/v1.0/organization", &no_perms).await;
     assert_eq!(resp.status(), 403);
     let body: Value = resp.json().await.expect("json");
-    assert_eq!(graph_error(&body), ("Authorization_RequestDenied", "Insufficient privileges to complete the operation."));
-    let delegated = sim.mint_delegated_token(&admin_upn(&sim), &sim.apps.full.client_id, &["User.Read"]);
-    assert_eq!(get(&sim, "/v1.0/organization", &delegated).await.status(), 200);
+    assert_eq!(
+        graph_error(&body),
+        (
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation."
+        )
+    );
+    let delegated =
+        sim.mint_delegated_token(&admin_upn(&sim), &sim.apps.full.client_id, &["User.Read"]);
+    assert_eq!(
+        get(&sim, "/v1.0/organization", &delegated).await.status(),
+        200
+    );
 
     // Unknown segments and wrong methods, Graph style.
     let token = full_token(&sim).await;
     let resp = get(&sim, "/v1.0/noSuchThing", &token).await;
     assert_eq!(resp.status(), 400);
     let body: Value = resp.json().await.expect("json");
-    assert_eq!(graph_error(&body), ("BadRequest", "Resource not found for the segment 'noSuchThing'."));
-    let resp = send(&sim, reqwest::Method::DELETE, "/v1.0/organization", &token, None).await;
+    assert_eq!(
+        graph_error(&body),
+        (
+            "BadRequest",
+            "Resource not found for the segment 'noSuchThing'."
+        )
+    );
+    let resp = send(
+        &sim,
+        reqwest::Method::DELETE,
+        "/v1.0/organization",
+        &token,
+        None,
+    )
+    .await;
     assert_eq!(resp.status(), 405);
     assert!(resp.headers().contains_key("request-id"));
     let resp = get(&sim, "/v2.0/users", &token).await;
@@ -482,8 +622,12 @@ async fn bearer_tokens_are_checked_and_errors_use_the_graph_envelope() {
 
     // Every request was logged, failures included; none of them mutating.
     let log = sim.request_log();
-    assert!(log.iter().any(|e| e.status == 401 && e.path == "/v1.0/organization"));
-    assert!(log.iter().any(|e| e.status == 405 && e.method == "DELETE" && e.is_mutating()));
+    assert!(log
+        .iter()
+        .any(|e| e.status == 401 && e.path == "/v1.0/organization"));
+    assert!(log
+        .iter()
+        .any(|e| e.status == 405 && e.method == "DELETE" && e.is_mutating()));
 }
 
 #[tokio::test]
@@ -504,7 +648,15 @@ async fn hostile_profile_expires_tokens_early() {
 async fn reclaim_sim_prints_one_json_line_and_serves() {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--users", "50", "--profile", "fast"])
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--users",
+            "50",
+            "--profile",
+            "fast",
+        ])
         .env("RECLAIM_KEYRING", "memory")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -513,13 +665,18 @@ async fn reclaim_sim_prints_one_json_line_and_serves() {
     let stdout = child.stdout.take().expect("stdout");
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
-        std::io::BufReader::new(stdout).read_line(&mut line).map(|_| line)
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map(|_| line)
     })
     .await
     .expect("join")
     .expect("a line");
     let printed: Value = serde_json::from_str(&line).expect("one JSON line");
-    let graph_url = printed["graph_url"].as_str().unwrap_or_default().to_string();
+    let graph_url = printed["graph_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let login_url = printed["login_url"].as_str().unwrap_or_default();
     let tenant = printed["tenant_id"].as_str().unwrap_or_default();
     assert!(graph_url.starts_with("http://127.0.0.1:"));
@@ -532,8 +689,18 @@ async fn reclaim_sim_prints_one_json_line_and_serves() {
         &format!("{login_url}/{tenant}/oauth2/v2.0/token"),
         &[
             ("grant_type", "client_credentials"),
-            ("client_id", printed["apps"]["full"]["client_id"].as_str().unwrap_or_default()),
-            ("client_secret", printed["apps"]["full"]["client_secret"].as_str().unwrap_or_default()),
+            (
+                "client_id",
+                printed["apps"]["full"]["client_id"]
+                    .as_str()
+                    .unwrap_or_default(),
+            ),
+            (
+                "client_secret",
+                printed["apps"]["full"]["client_secret"]
+                    .as_str()
+                    .unwrap_or_default(),
+            ),
             ("scope", "https://graph.microsoft.com/.default"),
         ],
     )

@@ -49,7 +49,7 @@ fn batch_error(message: impl Into<String>) -> GraphError {
 pub async fn batch(
     State(state): State<Shared>,
     Extension(version): Extension<ApiVersion>,
-    _caller: Caller,
+    caller: Caller,
     request: Request,
 ) -> Result<Json<Value>, GraphError> {
     let (parts, body) = request.into_parts();
@@ -79,7 +79,7 @@ pub async fn batch(
             let app = app.clone();
             let auth = authorization.clone();
             let gate = outlook_gate.clone();
-            let me = _caller.user_id.clone();
+            let me = caller.user_id.clone();
             runs.push(async move {
                 let outlook = matches!(
                     classify(&item.method, path_only(&item.url), "", me.as_deref()),
@@ -133,7 +133,11 @@ fn parse(bytes: &Bytes) -> Result<Vec<Item>, GraphError> {
         let id = match r.get("id") {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
-            _ => return Err(batch_error("Invalid batch payload format: each request needs an id.")),
+            _ => {
+                return Err(batch_error(
+                    "Invalid batch payload format: each request needs an id.",
+                ))
+            }
         };
         if !ids.insert(id.clone()) {
             return Err(batch_error(format!(
@@ -149,15 +153,32 @@ fn parse(bytes: &Bytes) -> Result<Vec<Item>, GraphError> {
             .and_then(Value::as_object)
             .map(|h| {
                 h.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string()),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
         let depends_on = match r.get("dependsOn") {
-            Some(Value::Array(a)) => a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|d| d.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         };
-        items.push(Item { id, method, url, headers, body: r.get("body").cloned(), depends_on });
+        items.push(Item {
+            id,
+            method,
+            url,
+            headers,
+            body: r.get("body").cloned(),
+            depends_on,
+        });
     }
     for item in &items {
         if let Some(d) = item.depends_on.iter().find(|d| !ids.contains(*d)) {
@@ -168,7 +189,9 @@ fn parse(bytes: &Bytes) -> Result<Vec<Item>, GraphError> {
         }
     }
     if has_cycle(&items) {
-        return Err(batch_error("The dependsOn references of the batch form a cycle."));
+        return Err(batch_error(
+            "The dependsOn references of the batch form a cycle.",
+        ));
     }
     Ok(items)
 }
@@ -178,7 +201,9 @@ fn has_cycle(items: &[Item]) -> bool {
     loop {
         let before = done.len();
         for i in items {
-            if !done.contains(i.id.as_str()) && i.depends_on.iter().all(|d| done.contains(d.as_str())) {
+            if !done.contains(i.id.as_str())
+                && i.depends_on.iter().all(|d| done.contains(d.as_str()))
+            {
                 done.insert(&i.id);
             }
         }
@@ -214,7 +239,10 @@ fn failed_dependency(item: &Item) -> Value {
         GraphError::new(
             StatusCode::FAILED_DEPENDENCY,
             "FailedDependency",
-            format!("The request '{}' depends on a request that failed.", item.id),
+            format!(
+                "The request '{}' depends on a request that failed.",
+                item.id
+            ),
         ),
     )
 }
@@ -252,36 +280,63 @@ async fn run_item(
         );
     }
     if item.url.contains("://") {
-        return error_reply(&item.id, batch_error("Batch request urls must be relative."));
+        return error_reply(
+            &item.id,
+            batch_error("Batch request urls must be relative."),
+        );
     }
-    let url = if item.url.starts_with('/') { item.url.clone() } else { format!("/{}", item.url) };
+    let url = if item.url.starts_with('/') {
+        item.url.clone()
+    } else {
+        format!("/{}", item.url)
+    };
     if path_only(&url).eq_ignore_ascii_case("/$batch") {
-        return error_reply(&item.id, batch_error("A batch cannot contain another batch."));
+        return error_reply(
+            &item.id,
+            batch_error("A batch cannot contain another batch."),
+        );
     }
     let body = match (&item.body, content_type) {
         (None, _) => Bytes::new(),
-        (Some(Value::String(s)), Some(ct)) if !ct.contains("json") => base64::engine::general_purpose::STANDARD
-            .decode(s)
-            .map(Bytes::from)
-            .unwrap_or_else(|_| Bytes::from(s.clone())),
+        (Some(Value::String(s)), Some(ct)) if !ct.contains("json") => {
+            base64::engine::general_purpose::STANDARD
+                .decode(s)
+                .map(Bytes::from)
+                .unwrap_or_else(|_| Bytes::from(s.clone()))
+        }
         (Some(v), _) => Bytes::from(serde_json::to_vec(v).unwrap_or_default()),
     };
-    let mut builder = Request::builder()
-        .method(item.method.clone())
-        .uri(format!("/{}{}", version.segment(), url));
+    let mut builder = Request::builder().method(item.method.clone()).uri(format!(
+        "/{}{}",
+        version.segment(),
+        url
+    ));
     if let Some(headers) = builder.headers_mut() {
         fill_headers(headers, item, authorization);
     }
     let request = match builder.extension(BatchItem).body(Body::from(body)) {
         Ok(r) => r,
-        Err(_) => return error_reply(&item.id, batch_error(format!("Request '{}' has an invalid url.", item.id))),
+        Err(_) => {
+            return error_reply(
+                &item.id,
+                batch_error(format!("Request '{}' has an invalid url.", item.id)),
+            )
+        }
     };
     let Ok(response) = app.oneshot(request).await;
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let mut headers = Map::new();
     for (name, value) in &parts.headers {
-        let skip = [header::CONTENT_LENGTH, header::DATE, header::TRANSFER_ENCODING, header::CONNECTION, header::VARY];
+        let skip = [
+            header::CONTENT_LENGTH,
+            header::DATE,
+            header::TRANSFER_ENCODING,
+            header::CONNECTION,
+            header::VARY,
+        ];
         if skip.contains(name) {
             continue;
         }
@@ -289,19 +344,23 @@ async fn run_item(
             headers.insert(canonical(name), json!(v));
         }
     }
-    let body = if bytes.is_empty() {
-        None
-    } else {
-        Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-            json!(base64::engine::general_purpose::STANDARD.encode(&bytes))
-        }))
-    };
+    let body =
+        if bytes.is_empty() {
+            None
+        } else {
+            Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                json!(base64::engine::general_purpose::STANDARD.encode(&bytes))
+            }))
+        };
     reply(&item.id, parts.status, headers, body)
 }
 
 fn fill_headers(headers: &mut HeaderMap, item: &Item, authorization: Option<HeaderValue>) {
     for (k, v) in &item.headers {
-        if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(v),
+        ) {
             headers.insert(name, value);
         }
     }

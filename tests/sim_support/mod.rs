@@ -11,7 +11,9 @@ pub fn fast() -> SimConfig {
 
 pub async fn start(cfg: SimConfig) -> SimHandle {
     let scenario = fixture::small_tenant(cfg.seed, chrono::Utc::now());
-    sim::start_with(cfg, scenario).await.expect("simulator starts")
+    sim::start_with(cfg, scenario)
+        .await
+        .expect("simulator starts")
 }
 
 pub fn client() -> reqwest::Client {
@@ -46,7 +48,10 @@ pub async fn full_token(sim: &SimHandle) -> String {
     let (status, body) =
         secret_token_response(sim, &sim.apps.full.client_id, &sim.apps.full.client_secret).await;
     assert_eq!(status, 200, "{body}");
-    body["access_token"].as_str().expect("access_token").to_string()
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
 }
 
 pub async fn read_only_token(sim: &SimHandle) -> String {
@@ -57,7 +62,10 @@ pub async fn read_only_token(sim: &SimHandle) -> String {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    body["access_token"].as_str().expect("access_token").to_string()
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
 }
 
 pub async fn send(
