@@ -1,21 +1,15 @@
 //! The simulator core over real HTTP: identity platform flows, bearer tokens, Graph error
-//! conventions, the request log and `reclaim sim`. Throttling and `$batch`: sim_traffic.rs.
+//! conventions and the request log. Throttling, `$batch`, faults, `reclaim sim`:
+//! sim_traffic.rs.
 
 mod sim_support;
 
-use base64::Engine as _;
 use reclaim::sim::auth::jwt::TokenSpec;
-use reclaim::sim::model::AppRegistration;
-use reclaim::sim::{DeviceCodeApproval, SimHandle};
+use reclaim::sim::DeviceCodeApproval;
 use serde_json::{json, Value};
-use sha1::Digest as _;
+use sim_support::flows::*;
 use sim_support::*;
 use std::time::Duration;
-
-const CERT_PEM: &str = include_str!("data/sim_assertion_cert.pem");
-const KEY_PEM: &str = include_str!("data/sim_assertion_key.pem");
-const OTHER_KEY_PEM: &str = include_str!("data/sim_other_key.pem");
-const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 fn aadsts(body: &Value) -> u64 {
     body["error_codes"][0].as_u64().unwrap_or(0)
@@ -147,73 +141,6 @@ async fn token_endpoint_errors_carry_the_aadsts_body() {
     }
 }
 
-fn cert_der() -> Vec<u8> {
-    pem::parse(CERT_PEM)
-        .expect("certificate PEM")
-        .into_contents()
-}
-
-fn b64url(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn cert_app(sim: &SimHandle) -> String {
-    let client_id = "5f1c7a58-3f6e-4b7e-9a59-2a8f1b2c3d4e".to_string();
-    sim.register_app(AppRegistration {
-        client_id: client_id.clone(),
-        display_name: "cert app".into(),
-        certificate_der: vec![cert_der()],
-        application_permissions: vec!["Organization.Read.All".into()],
-        ..Default::default()
-    });
-    client_id
-}
-
-/// Signs an assertion the way MSAL does; `sha256` picks `x5t#S256` + PS256, else `x5t` + RS256.
-fn assertion(key_pem: &str, sha256: bool, claims: &Value) -> String {
-    use jsonwebtoken::{Algorithm, EncodingKey, Header};
-    let der = cert_der();
-    let mut header = Header::new(if sha256 {
-        Algorithm::PS256
-    } else {
-        Algorithm::RS256
-    });
-    if sha256 {
-        header.x5t_s256 = Some(b64url(&sha2::Sha256::digest(&der)));
-    } else {
-        header.x5t = Some(b64url(&sha1::Sha1::digest(&der)));
-    }
-    let key = EncodingKey::from_rsa_pem(key_pem.as_bytes()).expect("RSA key");
-    jsonwebtoken::encode(&header, claims, &key).expect("sign")
-}
-
-fn assertion_claims(sim: &SimHandle, client_id: &str, lifetime_secs: i64) -> Value {
-    let now = chrono::Utc::now().timestamp();
-    json!({
-        "aud": token_url(sim),
-        "iss": client_id,
-        "sub": client_id,
-        "jti": uuid::Uuid::new_v4().to_string(),
-        "nbf": now,
-        "iat": now,
-        "exp": now + lifetime_secs,
-    })
-}
-
-async fn redeem_assertion(sim: &SimHandle, client_id: &str, jwt: &str) -> (u16, Value) {
-    post_form(
-        &token_url(sim),
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("scope", "https://graph.microsoft.com/.default"),
-            ("client_assertion_type", JWT_BEARER),
-            ("client_assertion", jwt),
-        ],
-    )
-    .await
-}
-
 #[tokio::test]
 async fn certificate_assertions_are_really_verified() {
     let sim = start(fast()).await;
@@ -277,44 +204,6 @@ async fn certificate_assertions_are_really_verified() {
     let (status, body) = redeem_assertion(&sim, &full, &jwt).await;
     assert_eq!((status, aadsts(&body)), (401, 700027));
 }
-
-const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-
-fn device_cfg() -> reclaim::sim::SimConfig {
-    reclaim::sim::SimConfig {
-        device_code_approval: DeviceCodeApproval::Manual,
-        device_code_interval: Duration::from_millis(150),
-        ..fast()
-    }
-}
-
-async fn device_code(sim: &SimHandle, scope: &str) -> Value {
-    let url = format!("{}/{}/oauth2/v2.0/devicecode", sim.login_url, sim.tenant_id);
-    let (status, body) = post_form(
-        &url,
-        &[("client_id", &sim.apps.full.client_id), ("scope", scope)],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-async fn poll(sim: &SimHandle, code: &Value) -> (u16, Value) {
-    post_form(
-        &token_url(sim),
-        &[
-            ("grant_type", DEVICE_GRANT),
-            ("client_id", &sim.apps.full.client_id),
-            (
-                "device_code",
-                code["device_code"].as_str().unwrap_or_default(),
-            ),
-        ],
-    )
-    .await
-}
-
-const DELEGATED: &str = "https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/Organization.Read.All offline_access openid profile";
 
 #[tokio::test]
 async fn device_code_goes_through_every_state() {
@@ -411,33 +300,6 @@ async fn device_codes_expire_and_can_be_auto_approved() {
         claims(body["access_token"].as_str().unwrap_or_default())["upn"],
         json!(admin_upn(&sim))
     );
-}
-
-async fn refresh(sim: &SimHandle, rt: &str) -> (u16, Value) {
-    post_form(
-        &token_url(sim),
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", &sim.apps.full.client_id),
-            ("refresh_token", rt),
-            ("scope", DELEGATED),
-        ],
-    )
-    .await
-}
-
-async fn signed_in_refresh_token(sim: &SimHandle) -> String {
-    let code = device_code(sim, DELEGATED).await;
-    assert!(sim.approve_device_code(
-        code["user_code"].as_str().unwrap_or_default(),
-        &admin_upn(sim)
-    ));
-    let (status, body) = poll(sim, &code).await;
-    assert_eq!(status, 200, "{body}");
-    body["refresh_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
 }
 
 #[tokio::test]
@@ -642,84 +504,4 @@ async fn hostile_profile_expires_tokens_early() {
     assert_eq!(resp.status(), 401);
     sim.set_profile(reclaim::sim::Profile::Fast);
     assert_eq!(get(&sim, "/v1.0/organization", &token).await.status(), 200);
-}
-
-#[tokio::test]
-async fn reclaim_sim_prints_one_json_line_and_serves() {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--users",
-            "50",
-            "--profile",
-            "fast",
-        ])
-        .env("RECLAIM_KEYRING", "memory")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn reclaim sim");
-    let stdout = child.stdout.take().expect("stdout");
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map(|_| line)
-    })
-    .await
-    .expect("join")
-    .expect("a line");
-    let printed: Value = serde_json::from_str(&line).expect("one JSON line");
-    let graph_url = printed["graph_url"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let login_url = printed["login_url"].as_str().unwrap_or_default();
-    let tenant = printed["tenant_id"].as_str().unwrap_or_default();
-    assert!(graph_url.starts_with("http://127.0.0.1:"));
-    for app in ["full", "read_only"] {
-        for k in ["client_id", "client_secret"] {
-            assert!(printed["apps"][app][k].is_string(), "{app}.{k}");
-        }
-    }
-    let (status, body) = post_form(
-        &format!("{login_url}/{tenant}/oauth2/v2.0/token"),
-        &[
-            ("grant_type", "client_credentials"),
-            (
-                "client_id",
-                printed["apps"]["full"]["client_id"]
-                    .as_str()
-                    .unwrap_or_default(),
-            ),
-            (
-                "client_secret",
-                printed["apps"]["full"]["client_secret"]
-                    .as_str()
-                    .unwrap_or_default(),
-            ),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let resp = client()
-        .get(format!("{graph_url}/v1.0/organization"))
-        .bearer_auth(body["access_token"].as_str().unwrap_or_default())
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(resp.status(), 200);
-    let _ = child.kill();
-    let _ = child.wait();
-
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-        .args(["sim", "--profile", "chaotic"])
-        .output()
-        .expect("run");
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(bad.stdout.is_empty());
 }

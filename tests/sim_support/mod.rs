@@ -1,6 +1,8 @@
 //! Helpers shared by the simulator-core integration tests.
 #![allow(dead_code)]
 
+pub mod flows;
+
 use base64::Engine as _;
 use reclaim::sim::{self, fixture, Profile, SimConfig, SimHandle};
 use serde_json::Value;

@@ -1,5 +1,3 @@
-use crate::sim::state::Shared;
-
-pub fn routes() -> axum::Router<Shared> {
+pub fn routes() -> axum::Router<crate::sim::Shared> {
     axum::Router::new()
 }
