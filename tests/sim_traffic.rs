@@ -349,6 +349,30 @@ async fn batch_items_run_through_the_router_with_their_own_status() {
 }
 
 #[tokio::test]
+async fn batch_item_urls_may_carry_unencoded_filters() {
+    let sim = start(fast()).await;
+    let token = full_token(&sim).await;
+    let url = "/organization?$filter=displayName eq 'Contoso \"sim\"'";
+    let (status, body) = batch(
+        &sim,
+        &token,
+        json!({"requests": [{"id": "1", "method": "GET", "url": url}]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(reply(&body, "1")["status"], 200, "{body}");
+    let logged = sim
+        .request_log()
+        .into_iter()
+        .find(|e| e.in_batch)
+        .map(|e| e.path);
+    assert_eq!(
+        logged.as_deref(),
+        Some("/v1.0/organization?$filter=displayName%20eq%20'Contoso%20%22sim%22'")
+    );
+}
+
+#[tokio::test]
 async fn batch_replies_come_back_shuffled() {
     let sim = start(fast()).await;
     let token = full_token(&sim).await;

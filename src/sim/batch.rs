@@ -306,11 +306,8 @@ async fn run_item(
         }
         (Some(v), _) => Bytes::from(serde_json::to_vec(v).unwrap_or_default()),
     };
-    let mut builder = Request::builder().method(item.method.clone()).uri(format!(
-        "/{}{}",
-        version.segment(),
-        url
-    ));
+    let uri = format!("/{}{}", version.segment(), uri_safe(&url));
+    let mut builder = Request::builder().method(item.method.clone()).uri(uri);
     if let Some(headers) = builder.headers_mut() {
         fill_headers(headers, item, authorization);
     }
@@ -353,6 +350,23 @@ async fn run_item(
             }))
         };
     reply(&item.id, parts.status, headers, body)
+}
+
+/// Item urls are JSON strings: clients leave the spaces and quotes of `$filter` unencoded.
+fn uri_safe(url: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    const UNSAFE: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    utf8_percent_encode(url, UNSAFE).to_string()
 }
 
 fn fill_headers(headers: &mut HeaderMap, item: &Item, authorization: Option<HeaderValue>) {
