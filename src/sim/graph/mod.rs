@@ -1,3 +1,5 @@
-pub fn routes() -> axum::Router<crate::sim::Shared> {
+use crate::sim::state::Shared;
+
+pub fn routes() -> axum::Router<Shared> {
     axum::Router::new()
 }
