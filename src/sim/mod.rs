@@ -6,6 +6,7 @@
 pub mod caller;
 pub mod error;
 pub mod model;
+pub mod odata;
 pub mod state;
 pub mod truth;
 
