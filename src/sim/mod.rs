@@ -3,6 +3,7 @@
 //! See docs/simulator.md. Public surface used by the CLI (`reclaim sim`, `--demo`), tests and
 //! benchmarks: [`SimConfig`], `start`, `SimHandle`.
 
+pub mod audit_log;
 pub mod caller;
 pub mod error;
 pub mod model;
