@@ -138,7 +138,13 @@ pub fn mask_phone(number: &str) -> String {
     let keep_from = main.len().saturating_sub(2);
     let mut out: String = main
         .char_indices()
-        .map(|(i, c)| if i < keep_from && c.is_ascii_digit() { 'X' } else { c })
+        .map(|(i, c)| {
+            if i < keep_from && c.is_ascii_digit() {
+                'X'
+            } else {
+                c
+            }
+        })
         .collect();
     if let Some(e) = ext {
         out.push('x');
@@ -209,7 +215,10 @@ mod tests {
         assert_eq!(mask_phone("+1 5555550100"), "+1 XXXXXXXX00");
         assert_eq!(mask_phone("+44 7700900123x12"), "+44 XXXXXXXX23x12");
         assert!(masks_phone_numbers(&caller(true, &[AUTH_ADMIN])));
-        assert!(!masks_phone_numbers(&caller(true, &[AUTH_ADMIN, GLOBAL_ADMIN])));
+        assert!(!masks_phone_numbers(&caller(
+            true,
+            &[AUTH_ADMIN, GLOBAL_ADMIN]
+        )));
         assert!(!masks_phone_numbers(&caller(false, &[AUTH_ADMIN])));
     }
 }

@@ -29,7 +29,10 @@ pub struct Ctx {
 impl FromRequestParts<Shared> for Ctx {
     type Rejection = GraphError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
         let uri = parts
             .extensions
             .get::<OriginalUri>()
@@ -52,9 +55,12 @@ impl FromRequestParts<Shared> for Ctx {
 }
 
 fn origin(headers: &HeaderMap, state: &Shared) -> String {
-    match headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()) {
+    match headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+    {
         Some(host) => format!("http://{host}"),
-        None => format!("http://{}", state.config.listen),
+        None => state.base_url.clone(),
     }
 }
 
@@ -72,7 +78,11 @@ impl Ctx {
 
     /// `{origin}/{version}/$metadata#{fragment}`.
     pub fn context(&self, fragment: &str) -> String {
-        format!("{}/{}/$metadata#{fragment}", self.origin, self.version.segment())
+        format!(
+            "{}/{}/$metadata#{fragment}",
+            self.origin,
+            self.version.segment()
+        )
     }
 
     /// An absolute URL under this request's version root.
@@ -108,7 +118,10 @@ impl Ctx {
         next: Option<(&PageToken, u64)>,
     ) -> Response {
         let mut body = Map::new();
-        body.insert("@odata.context".into(), Value::String(self.context(fragment)));
+        body.insert(
+            "@odata.context".into(),
+            Value::String(self.context(fragment)),
+        );
         if let Some(n) = count {
             body.insert("@odata.count".into(), Value::from(n));
         }
@@ -133,7 +146,10 @@ impl Ctx {
 
     fn entity_with_status(&self, status: StatusCode, fragment: &str, obj: &mut Value) -> Response {
         if let Value::Object(map) = obj {
-            map.insert("@odata.context".into(), Value::String(self.context(fragment)));
+            map.insert(
+                "@odata.context".into(),
+                Value::String(self.context(fragment)),
+            );
         }
         (status, Json(obj.take())).into_response()
     }
@@ -185,17 +201,20 @@ pub fn project(obj: Value, select: Option<&[String]>, default: &[&str]) -> Value
 /// Parses a JSON request body, answering Graph's 400 for anything else.
 pub fn body_json(bytes: &[u8]) -> Result<Value, GraphError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(GraphError::bad_request("Empty Payload. JSON content expected."));
+        return Err(GraphError::bad_request(
+            "Empty Payload. JSON content expected.",
+        ));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        GraphError::bad_request(format!("Unable to read JSON request payload: {e}"))
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|e| GraphError::bad_request(format!("Unable to read JSON request payload: {e}")))
 }
 
 /// Parses a body that must be a JSON object.
 pub fn body_object(bytes: &[u8]) -> Result<Map<String, Value>, GraphError> {
     match body_json(bytes)? {
         Value::Object(m) => Ok(m),
-        _ => Err(GraphError::bad_request("The request body must be a JSON object.")),
+        _ => Err(GraphError::bad_request(
+            "The request body must be a JSON object.",
+        )),
     }
 }

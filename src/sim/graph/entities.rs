@@ -8,7 +8,14 @@ use crate::sim::model::{
 };
 use crate::sim::odata::{Entity, Value};
 
-pub const RISK_LEVELS: &[&str] = &["low", "medium", "high", "hidden", "none", "unknownFutureValue"];
+pub const RISK_LEVELS: &[&str] = &[
+    "low",
+    "medium",
+    "high",
+    "hidden",
+    "none",
+    "unknownFutureValue",
+];
 pub const RISK_STATES: &[&str] = &[
     "none",
     "confirmedSafe",
@@ -63,7 +70,9 @@ impl Entity for User {
             "createdDateTime" => Value::Time(self.created_date_time),
             "businessPhones" => Value::strs(&self.business_phones),
             "otherMails" => Value::strs(&self.other_mails),
-            "onPremisesSyncEnabled" => self.on_premises_sync_enabled.map_or(Value::Null, Value::Bool),
+            "onPremisesSyncEnabled" => self
+                .on_premises_sync_enabled
+                .map_or(Value::Null, Value::Bool),
             _ => Value::Null,
         }
     }
@@ -207,9 +216,12 @@ impl Entity for DirectoryAudit {
             "loggedByService" => Value::Str(&self.logged_by_service),
             "operationType" => Value::Str(&self.operation_type),
             "initiatedBy" => Value::Obj(&self.initiated_by),
-            "targetResources" => {
-                Value::List(self.target_resources.iter().map(|t| Value::Obj(t)).collect())
-            }
+            "targetResources" => Value::List(
+                self.target_resources
+                    .iter()
+                    .map(|t| Value::Obj(t))
+                    .collect(),
+            ),
             _ => Value::Null,
         }
     }

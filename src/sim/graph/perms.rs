@@ -2,9 +2,15 @@
 //! catalog (REFERENCE §3, permissions.json), then the higher ones that include it.
 //! tests/sim_schema.rs checks every name against the catalog extract.
 
-pub const RISKY_USERS_READ: &[&str] = &["IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All"];
+pub const RISKY_USERS_READ: &[&str] = &[
+    "IdentityRiskyUser.Read.All",
+    "IdentityRiskyUser.ReadWrite.All",
+];
 pub const RISKY_USERS_WRITE: &[&str] = &["IdentityRiskyUser.ReadWrite.All"];
-pub const RISK_DETECTIONS_READ: &[&str] = &["IdentityRiskEvent.Read.All", "IdentityRiskEvent.ReadWrite.All"];
+pub const RISK_DETECTIONS_READ: &[&str] = &[
+    "IdentityRiskEvent.Read.All",
+    "IdentityRiskEvent.ReadWrite.All",
+];
 
 /// The catalog's least is User.ReadBasic.All, which leaves out department and accountEnabled
 /// (REFERENCE §3.2); the simulator serves full profiles, so it asks for User.Read.All.
@@ -35,8 +41,16 @@ pub const USER_PASSWORD_PROFILE: &[&str] = &[
     "User.ReadWrite.All",
     "Directory.ReadWrite.All",
 ];
-pub const USER_PHONES: &[&str] = &["User-Phone.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
-pub const USER_MAIL: &[&str] = &["User-Mail.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+pub const USER_PHONES: &[&str] = &[
+    "User-Phone.ReadWrite.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
+pub const USER_MAIL: &[&str] = &[
+    "User-Mail.ReadWrite.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
 pub const USER_WRITE: &[&str] = &["User.ReadWrite.All", "Directory.ReadWrite.All"];
 pub const USER_REVOKE_SESSIONS: &[&str] = &[
     "User.RevokeSessions.All",
@@ -59,7 +73,10 @@ pub const ROLES_READ: &[&str] = &[
 pub const AUDIT_LOG_READ: &[&str] = &["AuditLog.Read.All"];
 pub const DIRECTORY_AUDITS_READ: &[&str] = &["AuditLog.Read.All", "Directory.Read.All"];
 
-pub const METHODS_READ: &[&str] = &["UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"];
+pub const METHODS_READ: &[&str] = &[
+    "UserAuthenticationMethod.Read.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
 pub const METHODS_WRITE: &[&str] = &["UserAuthenticationMethod.ReadWrite.All"];
 pub const PHONE_READ: &[&str] = &[
     "UserAuthMethod-Phone.Read.All",
@@ -67,7 +84,10 @@ pub const PHONE_READ: &[&str] = &[
     "UserAuthenticationMethod.Read.All",
     "UserAuthenticationMethod.ReadWrite.All",
 ];
-pub const PHONE_WRITE: &[&str] = &["UserAuthMethod-Phone.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"];
+pub const PHONE_WRITE: &[&str] = &[
+    "UserAuthMethod-Phone.ReadWrite.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
 pub const AUTHENTICATOR_READ: &[&str] = &[
     "UserAuthMethod-MicrosoftAuthApp.Read.All",
     "UserAuthMethod-MicrosoftAuthApp.ReadWrite.All",
@@ -84,35 +104,50 @@ pub const OATH_READ: &[&str] = &[
     "UserAuthenticationMethod.Read.All",
     "UserAuthenticationMethod.ReadWrite.All",
 ];
-pub const OATH_WRITE: &[&str] = &["UserAuthMethod-SoftwareOATH.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"];
+pub const OATH_WRITE: &[&str] = &[
+    "UserAuthMethod-SoftwareOATH.ReadWrite.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
 pub const FIDO2_READ: &[&str] = &[
     "UserAuthMethod-Passkey.Read.All",
     "UserAuthMethod-Passkey.ReadWrite.All",
     "UserAuthenticationMethod.Read.All",
     "UserAuthenticationMethod.ReadWrite.All",
 ];
-pub const FIDO2_WRITE: &[&str] = &["UserAuthMethod-Passkey.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"];
+pub const FIDO2_WRITE: &[&str] = &[
+    "UserAuthMethod-Passkey.ReadWrite.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
 pub const EMAIL_READ: &[&str] = &[
     "UserAuthMethod-Email.Read.All",
     "UserAuthMethod-Email.ReadWrite.All",
     "UserAuthenticationMethod.Read.All",
     "UserAuthenticationMethod.ReadWrite.All",
 ];
-pub const EMAIL_WRITE: &[&str] = &["UserAuthMethod-Email.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"];
+pub const EMAIL_WRITE: &[&str] = &[
+    "UserAuthMethod-Email.ReadWrite.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
 pub const WHFB_READ: &[&str] = &[
     "UserAuthMethod-WindowsHello.Read.All",
     "UserAuthMethod-WindowsHello.ReadWrite.All",
     "UserAuthenticationMethod.Read.All",
     "UserAuthenticationMethod.ReadWrite.All",
 ];
-pub const WHFB_WRITE: &[&str] = &["UserAuthMethod-WindowsHello.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"];
+pub const WHFB_WRITE: &[&str] = &[
+    "UserAuthMethod-WindowsHello.ReadWrite.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
 pub const TAP_READ: &[&str] = &[
     "UserAuthMethod-TAP.Read.All",
     "UserAuthMethod-TAP.ReadWrite.All",
     "UserAuthenticationMethod.Read.All",
     "UserAuthenticationMethod.ReadWrite.All",
 ];
-pub const TAP_WRITE: &[&str] = &["UserAuthMethod-TAP.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"];
+pub const TAP_WRITE: &[&str] = &[
+    "UserAuthMethod-TAP.ReadWrite.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
 pub const PASSWORD_METHOD_READ: &[&str] = &[
     "UserAuthMethod-Password.Read.All",
     "UserAuthMethod-Password.ReadWrite.All",
@@ -120,8 +155,14 @@ pub const PASSWORD_METHOD_READ: &[&str] = &[
     "UserAuthenticationMethod.ReadWrite.All",
 ];
 /// resetPassword is delegated-only.
-pub const PASSWORD_RESET: &[&str] = &["UserAuthMethod-Password.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"];
-pub const OPERATION_READ: &[&str] = &["UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"];
+pub const PASSWORD_RESET: &[&str] = &[
+    "UserAuthMethod-Password.ReadWrite.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
+pub const OPERATION_READ: &[&str] = &[
+    "UserAuthenticationMethod.Read.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+];
 
 pub const MAILBOX_SETTINGS_READ: &[&str] = &["MailboxSettings.Read", "MailboxSettings.ReadWrite"];
 pub const MAILBOX_SETTINGS_WRITE: &[&str] = &["MailboxSettings.ReadWrite"];
@@ -138,7 +179,10 @@ pub const GRANTS_READ: &[&str] = &[
     "DelegatedPermissionGrant.ReadWrite.All",
     "Directory.ReadWrite.All",
 ];
-pub const GRANTS_WRITE: &[&str] = &["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"];
+pub const GRANTS_WRITE: &[&str] = &[
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
 pub const SERVICE_PRINCIPALS_READ: &[&str] = &[
     "Application.Read.All",
     "Application.ReadWrite.OwnedBy",

@@ -18,7 +18,13 @@ use axum::response::Response;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-const ROLE_PROPS: &[&str] = &["id", "deletedDateTime", "description", "displayName", "roleTemplateId"];
+const ROLE_PROPS: &[&str] = &[
+    "id",
+    "deletedDateTime",
+    "description",
+    "displayName",
+    "roleTemplateId",
+];
 
 static MEMBER_OF_CAPS: Caps = Caps {
     entity: "microsoft.graph.directoryObject",
@@ -58,7 +64,15 @@ static ASSIGNMENT_FILTER: FilterSpec = FilterSpec {
 static ASSIGNMENT_CAPS: Caps = Caps {
     entity: "microsoft.graph.unifiedRoleAssignment",
     filter: Some(&ASSIGNMENT_FILTER),
-    select: &["id", "principalId", "roleDefinitionId", "directoryScopeId", "appScopeId", "condition", "roleDefinition"],
+    select: &[
+        "id",
+        "principalId",
+        "roleDefinitionId",
+        "directoryScopeId",
+        "appScopeId",
+        "condition",
+        "roleDefinition",
+    ],
     page: Some((100, 999)),
     count: false,
     search: &[],
@@ -70,7 +84,17 @@ static ASSIGNMENT_CAPS: Caps = Caps {
 static DEFINITION_CAPS: Caps = Caps {
     entity: "microsoft.graph.unifiedRoleDefinition",
     filter: None,
-    select: &["id", "description", "displayName", "isBuiltIn", "isEnabled", "resourceScopes", "rolePermissions", "templateId", "version"],
+    select: &[
+        "id",
+        "description",
+        "displayName",
+        "isBuiltIn",
+        "isEnabled",
+        "resourceScopes",
+        "rolePermissions",
+        "templateId",
+        "version",
+    ],
     page: Some((100, 999)),
     count: false,
     search: &[],
@@ -84,7 +108,14 @@ static DEFINITION_CAPS: Caps = Caps {
 pub fn directory_role_id(template_id: &str) -> String {
     let d = Sha256::digest(format!("directoryRole:{template_id}").as_bytes());
     let h = hex::encode(&d[..16]);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 fn role_json(def: &RoleDefinition) -> Value {
@@ -115,8 +146,16 @@ fn definition_json(def: &RoleDefinition) -> Value {
 /// The role definitions a user holds through active, direct assignments.
 fn roles_of<'t>(tenant: &'t Tenant, user_id: &str) -> Vec<&'t RoleDefinition> {
     let mut out: Vec<&RoleDefinition> = Vec::new();
-    for a in tenant.role_assignments.iter().filter(|a| a.principal_id == user_id) {
-        if let Some(d) = tenant.role_definitions.iter().find(|d| d.id == a.role_definition_id) {
+    for a in tenant
+        .role_assignments
+        .iter()
+        .filter(|a| a.principal_id == user_id)
+    {
+        if let Some(d) = tenant
+            .role_definitions
+            .iter()
+            .find(|d| d.id == a.role_definition_id)
+        {
             if !out.iter().any(|x| x.id == d.id) {
                 out.push(d);
             }
@@ -125,36 +164,65 @@ fn roles_of<'t>(tenant: &'t Tenant, user_id: &str) -> Vec<&'t RoleDefinition> {
     out
 }
 
-pub async fn member_of(State(state): State<Shared>, caller: Caller, ctx: Ctx, Path(id): Path<String>) -> Result<Response, GraphError> {
+pub async fn member_of(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
     caller.require(perms::MEMBER_OF_READ)?;
     let q = ctx.query(&MEMBER_OF_CAPS)?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
     let roles = roles_of(&tenant, &user.id);
     let total = (q.count && q.token.is_none()).then_some(roles.len());
-    let page = collect_page(&roles, Candidates::All, q.token.as_ref(), |d| d.id.as_str(), |_| true, q.top);
+    let page = collect_page(
+        &roles,
+        Candidates::All,
+        q.token.as_ref(),
+        |d| d.id.as_str(),
+        |_| true,
+        q.top,
+    );
     let items = page
         .items
         .iter()
         .map(|d| keep_type(project(role_json(d), q.select.as_deref(), &[])))
         .collect();
-    Ok(ctx.collection("directoryObjects", items, total, page.next.as_ref().map(|t| (t, q.fingerprint))))
+    Ok(ctx.collection(
+        "directoryObjects",
+        items,
+        total,
+        page.next.as_ref().map(|t| (t, q.fingerprint)),
+    ))
 }
 
 /// `@odata.type` stays on polymorphic collections whatever `$select` says.
 fn keep_type(mut v: Value) -> Value {
     if let Value::Object(m) = &mut v {
-        m.insert("@odata.type".into(), json!("#microsoft.graph.directoryRole"));
+        m.insert(
+            "@odata.type".into(),
+            json!("#microsoft.graph.directoryRole"),
+        );
     }
     v
 }
 
-pub async fn member_of_roles(state: State<Shared>, caller: Caller, ctx: Ctx, id: Path<String>) -> Result<Response, GraphError> {
+pub async fn member_of_roles(
+    state: State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    id: Path<String>,
+) -> Result<Response, GraphError> {
     // Groups are not modelled, so the cast returns the same directory roles.
     member_of(state, caller, ctx, id).await
 }
 
-pub async fn directory_roles(State(state): State<Shared>, caller: Caller, ctx: Ctx) -> Result<Response, GraphError> {
+pub async fn directory_roles(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+) -> Result<Response, GraphError> {
     caller.require(perms::ROLES_READ)?;
     let q = ctx.query(&DIRECTORY_ROLES_CAPS)?;
     let tenant = read(&state);
@@ -172,18 +240,29 @@ fn activated(tenant: &Tenant) -> Vec<&RoleDefinition> {
         .iter()
         .filter(|d| {
             d.template_id == super::access::GLOBAL_ADMIN
-                || tenant.role_assignments.iter().any(|a| a.role_definition_id == d.id)
+                || tenant
+                    .role_assignments
+                    .iter()
+                    .any(|a| a.role_definition_id == d.id)
         })
         .collect()
 }
 
-pub async fn directory_role_members(State(state): State<Shared>, caller: Caller, ctx: Ctx, Path(id): Path<String>) -> Result<Response, GraphError> {
+pub async fn directory_role_members(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
     caller.require(perms::ROLES_READ)?;
     ctx.no_query()?;
     let tenant = read(&state);
     let def = activated(&tenant)
         .into_iter()
-        .find(|d| directory_role_id(&d.template_id).eq_ignore_ascii_case(&id) || d.template_id.eq_ignore_ascii_case(&id))
+        .find(|d| {
+            directory_role_id(&d.template_id).eq_ignore_ascii_case(&id)
+                || d.template_id.eq_ignore_ascii_case(&id)
+        })
         .ok_or_else(|| GraphError::not_found(&id))?;
     let items = tenant
         .role_assignments
@@ -201,7 +280,11 @@ pub async fn directory_role_members(State(state): State<Shared>, caller: Caller,
     Ok(ctx.collection("directoryObjects", items, None, None))
 }
 
-pub async fn role_assignments(State(state): State<Shared>, caller: Caller, ctx: Ctx) -> Result<Response, GraphError> {
+pub async fn role_assignments(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+) -> Result<Response, GraphError> {
     caller.require(perms::ROLES_READ)?;
     let q = ctx.query(&ASSIGNMENT_CAPS)?;
     let tenant = read(&state);
@@ -227,27 +310,63 @@ pub async fn role_assignments(State(state): State<Shared>, caller: Caller, ctx: 
                 "condition": null,
             });
             if expand {
-                let def = tenant.role_definitions.iter().find(|d| d.id == a.role_definition_id);
+                let def = tenant
+                    .role_definitions
+                    .iter()
+                    .find(|d| d.id == a.role_definition_id);
                 v["roleDefinition"] = def.map_or(Value::Null, definition_json);
             }
             project(v, q.select.as_deref(), &[])
         })
         .collect();
-    Ok(ctx.collection("roleManagement/directory/roleAssignments", items, None, page.next.as_ref().map(|t| (t, q.fingerprint))))
+    Ok(ctx.collection(
+        "roleManagement/directory/roleAssignments",
+        items,
+        None,
+        page.next.as_ref().map(|t| (t, q.fingerprint)),
+    ))
 }
 
-pub async fn role_definitions(State(state): State<Shared>, caller: Caller, ctx: Ctx) -> Result<Response, GraphError> {
+pub async fn role_definitions(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+) -> Result<Response, GraphError> {
     caller.require(perms::ROLES_READ)?;
     let q = ctx.query(&DEFINITION_CAPS)?;
     let tenant = read(&state);
-    let page = collect_page(&tenant.role_definitions, Candidates::All, q.token.as_ref(), |d| d.id.as_str(), |_| true, q.top);
-    let items = page.items.iter().map(|d| project(definition_json(d), q.select.as_deref(), &[])).collect();
-    Ok(ctx.collection("roleManagement/directory/roleDefinitions", items, None, page.next.as_ref().map(|t| (t, q.fingerprint))))
+    let page = collect_page(
+        &tenant.role_definitions,
+        Candidates::All,
+        q.token.as_ref(),
+        |d| d.id.as_str(),
+        |_| true,
+        q.top,
+    );
+    let items = page
+        .items
+        .iter()
+        .map(|d| project(definition_json(d), q.select.as_deref(), &[]))
+        .collect();
+    Ok(ctx.collection(
+        "roleManagement/directory/roleDefinitions",
+        items,
+        None,
+        page.next.as_ref().map(|t| (t, q.fingerprint)),
+    ))
 }
 
-pub async fn role_definition(State(state): State<Shared>, caller: Caller, ctx: Ctx, Path(id): Path<String>) -> Result<Response, GraphError> {
+pub async fn role_definition(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
     caller.require(perms::ROLES_READ)?;
-    let q = ctx.query(&Caps { page: None, ..DEFINITION_CAPS })?;
+    let q = ctx.query(&Caps {
+        page: None,
+        ..DEFINITION_CAPS
+    })?;
     let tenant = read(&state);
     let def = tenant
         .role_definitions

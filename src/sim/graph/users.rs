@@ -19,36 +19,117 @@ use serde_json::{json, Value};
 
 /// Every v1.0 user property (CSDL), for `$select`.
 pub const USER_PROPS: &[&str] = &[
-    "id", "deletedDateTime", "aboutMe", "accountEnabled", "ageGroup", "assignedLicenses",
-    "assignedPlans", "authorizationInfo", "birthday", "businessPhones", "city", "companyName",
-    "consentProvidedForMinor", "country", "createdDateTime", "creationType",
-    "customSecurityAttributes", "department", "deviceEnrollmentLimit", "displayName",
-    "employeeHireDate", "employeeId", "employeeLeaveDateTime", "employeeOrgData", "employeeType",
-    "externalUserState", "externalUserStateChangeDateTime", "faxNumber", "givenName", "hireDate",
-    "identities", "identityParentId", "imAddresses", "interests", "isManagementRestricted",
-    "isResourceAccount", "jobTitle", "lastPasswordChangeDateTime", "legalAgeGroupClassification",
-    "licenseAssignmentStates", "mail", "mailboxSettings", "mailNickname", "mobilePhone", "mySite",
-    "officeLocation", "onPremisesDistinguishedName", "onPremisesDomainName",
-    "onPremisesExtensionAttributes", "onPremisesImmutableId", "onPremisesLastSyncDateTime",
-    "onPremisesProvisioningErrors", "onPremisesSamAccountName", "onPremisesSecurityIdentifier",
-    "onPremisesSyncEnabled", "onPremisesUserPrincipalName", "otherMails", "passwordPolicies",
-    "passwordProfile", "pastProjects", "postalCode", "preferredDataLocation", "preferredLanguage",
-    "preferredName", "print", "provisionedPlans", "proxyAddresses", "responsibilities", "schools",
-    "securityIdentifier", "serviceProvisioningErrors", "showInAddressList", "signInActivity",
-    "signInSessionsValidFromDateTime", "skills", "state", "streetAddress", "surname",
-    "usageLocation", "userPrincipalName", "userType",
+    "id",
+    "deletedDateTime",
+    "aboutMe",
+    "accountEnabled",
+    "ageGroup",
+    "assignedLicenses",
+    "assignedPlans",
+    "authorizationInfo",
+    "birthday",
+    "businessPhones",
+    "city",
+    "companyName",
+    "consentProvidedForMinor",
+    "country",
+    "createdDateTime",
+    "creationType",
+    "customSecurityAttributes",
+    "department",
+    "deviceEnrollmentLimit",
+    "displayName",
+    "employeeHireDate",
+    "employeeId",
+    "employeeLeaveDateTime",
+    "employeeOrgData",
+    "employeeType",
+    "externalUserState",
+    "externalUserStateChangeDateTime",
+    "faxNumber",
+    "givenName",
+    "hireDate",
+    "identities",
+    "identityParentId",
+    "imAddresses",
+    "interests",
+    "isManagementRestricted",
+    "isResourceAccount",
+    "jobTitle",
+    "lastPasswordChangeDateTime",
+    "legalAgeGroupClassification",
+    "licenseAssignmentStates",
+    "mail",
+    "mailboxSettings",
+    "mailNickname",
+    "mobilePhone",
+    "mySite",
+    "officeLocation",
+    "onPremisesDistinguishedName",
+    "onPremisesDomainName",
+    "onPremisesExtensionAttributes",
+    "onPremisesImmutableId",
+    "onPremisesLastSyncDateTime",
+    "onPremisesProvisioningErrors",
+    "onPremisesSamAccountName",
+    "onPremisesSecurityIdentifier",
+    "onPremisesSyncEnabled",
+    "onPremisesUserPrincipalName",
+    "otherMails",
+    "passwordPolicies",
+    "passwordProfile",
+    "pastProjects",
+    "postalCode",
+    "preferredDataLocation",
+    "preferredLanguage",
+    "preferredName",
+    "print",
+    "provisionedPlans",
+    "proxyAddresses",
+    "responsibilities",
+    "schools",
+    "securityIdentifier",
+    "serviceProvisioningErrors",
+    "showInAddressList",
+    "signInActivity",
+    "signInSessionsValidFromDateTime",
+    "skills",
+    "state",
+    "streetAddress",
+    "surname",
+    "usageLocation",
+    "userPrincipalName",
+    "userType",
 ];
 
 /// Returned without `$select` (REFERENCE §3.2).
 pub const DEFAULT_PROPS: &[&str] = &[
-    "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone",
-    "officeLocation", "preferredLanguage", "surname", "userPrincipalName",
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "id",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
 ];
 
 /// Only served for a single user; selecting them on the collection is 501.
 const SINGLE_ONLY: &[&str] = &[
-    "aboutMe", "birthday", "hireDate", "interests", "mySite", "pastProjects", "preferredName",
-    "responsibilities", "schools", "skills", "mailboxSettings",
+    "aboutMe",
+    "birthday",
+    "hireDate",
+    "interests",
+    "mySite",
+    "pastProjects",
+    "preferredName",
+    "responsibilities",
+    "schools",
+    "skills",
+    "mailboxSettings",
 ];
 
 const TEXT: u16 = EQ | NE | STARTS | ENDS | IN;
@@ -79,8 +160,15 @@ static USER_FILTER: FilterSpec = FilterSpec {
 };
 
 const SEARCHABLE: &[&str] = &[
-    "displayName", "givenName", "surname", "mail", "userPrincipalName", "jobTitle", "department",
-    "officeLocation", "mobilePhone",
+    "displayName",
+    "givenName",
+    "surname",
+    "mail",
+    "userPrincipalName",
+    "jobTitle",
+    "department",
+    "officeLocation",
+    "mobilePhone",
 ];
 
 pub static USERS_CAPS: Caps = Caps {
@@ -108,7 +196,11 @@ static USER_CAPS: Caps = Caps {
 };
 
 /// A live (not deleted) user by id or UPN, or Graph's 404.
-pub fn find_user<'t>(state: &Shared, tenant: &'t Tenant, key: &str) -> Result<&'t User, GraphError> {
+pub fn find_user<'t>(
+    state: &Shared,
+    tenant: &'t Tenant,
+    key: &str,
+) -> Result<&'t User, GraphError> {
     index::user_position(state, tenant, key)
         .and_then(|p| tenant.users.get(p))
         .filter(|u| !u.deleted)
@@ -127,7 +219,10 @@ pub fn user_json(state: &Shared, tenant: &Tenant, user: &User, select: Option<&[
     let mut obj = serde_json::to_value(user).unwrap_or(Value::Null);
     if select.is_some_and(|s| s.iter().any(|p| p == "signInActivity")) {
         if let Value::Object(m) = &mut obj {
-            m.insert("signInActivity".into(), sign_in_activity(state, tenant, &user.id));
+            m.insert(
+                "signInActivity".into(),
+                sign_in_activity(state, tenant, &user.id),
+            );
         }
     }
     let mut out = project(obj, select, DEFAULT_PROPS);
@@ -149,9 +244,15 @@ fn sign_in_activity(state: &Shared, tenant: &Tenant, user_id: &str) -> Value {
         "lastSuccessfulSignInDateTime": null, "lastSuccessfulSignInRequestId": null,
     });
     for &pos in ix.positions(user_id) {
-        let Some(s) = tenant.sign_ins.get(pos as usize) else { continue };
+        let Some(s) = tenant.sign_ins.get(pos as usize) else {
+            continue;
+        };
         let when = super::ctx::ts(&s.created_date_time);
-        let slot = if s.is_interactive { "lastSignIn" } else { "lastNonInteractiveSignIn" };
+        let slot = if s.is_interactive {
+            "lastSignIn"
+        } else {
+            "lastNonInteractiveSignIn"
+        };
         for key in [slot, "lastSuccessfulSignIn"] {
             if key == "lastSuccessfulSignIn" && s.status.error_code != 0 {
                 continue;
@@ -170,10 +271,12 @@ fn keep(user: &User, q: &Query) -> bool {
         && q.filter.as_ref().is_none_or(|f| matches(f, user))
         && q.search.as_ref().is_none_or(|groups| {
             groups.iter().any(|and| {
-                and.iter().all(|t| match crate::sim::odata::Entity::field(user, &t.property) {
-                    crate::sim::odata::Value::Str(s) => search_matches(s, &t.term),
-                    _ => false,
-                })
+                and.iter().all(
+                    |t| match crate::sim::odata::Entity::field(user, &t.property) {
+                        crate::sim::odata::Value::Str(s) => search_matches(s, &t.term),
+                        _ => false,
+                    },
+                )
             })
         })
 }
@@ -197,7 +300,11 @@ fn check_collection_select(q: &mut Query, caller: &Caller) -> Result<(), GraphEr
     Ok(())
 }
 
-pub async fn list(State(state): State<Shared>, caller: Caller, ctx: Ctx) -> Result<Response, GraphError> {
+pub async fn list(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+) -> Result<Response, GraphError> {
     caller.require(perms::USERS_READ)?;
     let mut q = ctx.query(&USERS_CAPS)?;
     check_collection_select(&mut q, &caller)?;
@@ -206,8 +313,19 @@ pub async fn list(State(state): State<Shared>, caller: Caller, ctx: Ctx) -> Resu
     let total = (q.count && q.token.is_none())
         .then(|| count(&tenant.users, Candidates::All, |u| keep(u, &q)));
     let (items, next) = if q.orderby.is_empty() {
-        let page = collect_page(&tenant.users, Candidates::All, q.token.as_ref(), |u| &u.id, |u| keep(u, &q), q.top);
-        let items = page.items.iter().map(|u| user_json(&state, &tenant, u, select)).collect();
+        let page = collect_page(
+            &tenant.users,
+            Candidates::All,
+            q.token.as_ref(),
+            |u| &u.id,
+            |u| keep(u, &q),
+            q.top,
+        );
+        let items = page
+            .items
+            .iter()
+            .map(|u| user_json(&state, &tenant, u, select))
+            .collect();
         (items, page.next)
     } else {
         let mut sorted: Vec<&User> = tenant.users.iter().filter(|u| keep(u, &q)).collect();
@@ -218,41 +336,88 @@ pub async fn list(State(state): State<Shared>, caller: Caller, ctx: Ctx) -> Resu
                 _ => u.display_name.to_lowercase(),
             };
             let o = key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id));
-            if desc { o.reverse() } else { o }
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
         });
-        let page = collect_page(&sorted, Candidates::All, q.token.as_ref(), |u| &u.id, |_| true, q.top);
-        let items = page.items.iter().map(|u| user_json(&state, &tenant, u, select)).collect();
+        let page = collect_page(
+            &sorted,
+            Candidates::All,
+            q.token.as_ref(),
+            |u| &u.id,
+            |_| true,
+            q.top,
+        );
+        let items = page
+            .items
+            .iter()
+            .map(|u| user_json(&state, &tenant, u, select))
+            .collect();
         (items, page.next)
     };
     let fragment = match &q.select {
         Some(s) => format!("users({})", s.join(",")),
         None => "users".to_string(),
     };
-    Ok(ctx.collection(&fragment, items, total, next.as_ref().map(|t| (t, q.fingerprint))))
+    Ok(ctx.collection(
+        &fragment,
+        items,
+        total,
+        next.as_ref().map(|t| (t, q.fingerprint)),
+    ))
 }
 
 /// `/users/$count`: a plain-text number; needs ConsistencyLevel: eventual.
-pub async fn count_users(State(state): State<Shared>, caller: Caller, ctx: Ctx) -> Result<Response, GraphError> {
+pub async fn count_users(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+) -> Result<Response, GraphError> {
     caller.require(perms::USERS_READ)?;
     if !ctx.eventual {
-        return Err(GraphError::bad_request("$count is not currently supported."));
+        return Err(GraphError::bad_request(
+            "$count is not currently supported.",
+        ));
     }
-    let caps = Caps { page: None, select: &[], orderby: &[], count: false, ..USERS_CAPS };
+    let caps = Caps {
+        page: None,
+        select: &[],
+        orderby: &[],
+        count: false,
+        ..USERS_CAPS
+    };
     let q = ctx.query(&caps)?;
     let tenant = read(&state);
     let n = count(&tenant.users, Candidates::All, |u| keep(u, &q));
     Ok(([(CONTENT_TYPE, "text/plain")], n.to_string()).into_response())
 }
 
-pub async fn get(State(state): State<Shared>, caller: Caller, ctx: Ctx, Path(id): Path<String>) -> Result<Response, GraphError> {
-    let self_read = caller.user_id.as_deref().is_some_and(|me| me.eq_ignore_ascii_case(&id));
-    caller.require(if self_read { perms::ME_READ } else { perms::USERS_READ })?;
+pub async fn get(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
+    let self_read = caller
+        .user_id
+        .as_deref()
+        .is_some_and(|me| me.eq_ignore_ascii_case(&id));
+    caller.require(if self_read {
+        perms::ME_READ
+    } else {
+        perms::USERS_READ
+    })?;
     single(&state, &caller, &ctx, &id)
 }
 
 fn single(state: &Shared, caller: &Caller, ctx: &Ctx, id: &str) -> Result<Response, GraphError> {
     let q = ctx.query(&USER_CAPS)?;
-    if q.select.as_ref().is_some_and(|s| s.iter().any(|p| p == "signInActivity")) {
+    if q.select
+        .as_ref()
+        .is_some_and(|s| s.iter().any(|p| p == "signInActivity"))
+    {
         caller.require(perms::SIGN_IN_ACTIVITY_READ)?;
     }
     let tenant = read(state);
@@ -265,15 +430,26 @@ fn single(state: &Shared, caller: &Caller, ctx: &Ctx, id: &str) -> Result<Respon
     Ok(ctx.entity(&fragment, obj))
 }
 
-pub async fn me(State(state): State<Shared>, caller: Caller, ctx: Ctx) -> Result<Response, GraphError> {
+pub async fn me(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+) -> Result<Response, GraphError> {
     let Some(me) = caller.user_id.clone() else {
-        return Err(GraphError::bad_request("/me request is only valid with delegated authentication flow."));
+        return Err(GraphError::bad_request(
+            "/me request is only valid with delegated authentication flow.",
+        ));
     };
     caller.require(perms::ME_READ)?;
     single(&state, &caller, &ctx, &me)
 }
 
-pub async fn manager(State(state): State<Shared>, caller: Caller, ctx: Ctx, Path(id): Path<String>) -> Result<Response, GraphError> {
+pub async fn manager(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
     caller.require(perms::USERS_READ)?;
     let q = ctx.query(&USER_CAPS)?;
     let tenant = read(&state);

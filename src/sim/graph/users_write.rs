@@ -87,7 +87,11 @@ fn string_list(prop: &str, v: &Value) -> Result<Vec<String>, GraphError> {
     };
     items
         .iter()
-        .map(|i| i.as_str().map(String::from).ok_or_else(|| type_error(prop, "a collection of strings")))
+        .map(|i| {
+            i.as_str()
+                .map(String::from)
+                .ok_or_else(|| type_error(prop, "a collection of strings"))
+        })
         .collect()
 }
 
@@ -110,7 +114,9 @@ fn current(user: &User, key: &str) -> Value {
 /// Applies one property; properties the simulator does not store are accepted and dropped.
 fn apply(user: &mut User, key: &str, v: &Value) -> Result<(), GraphError> {
     match key {
-        "accountEnabled" => user.account_enabled = v.as_bool().ok_or_else(|| type_error(key, "a Boolean"))?,
+        "accountEnabled" => {
+            user.account_enabled = v.as_bool().ok_or_else(|| type_error(key, "a Boolean"))?
+        }
         "passwordProfile" => {
             let pw = v.get("password").and_then(Value::as_str).unwrap_or("");
             if !password_ok(pw) {
@@ -125,16 +131,21 @@ fn apply(user: &mut User, key: &str, v: &Value) -> Result<(), GraphError> {
         "businessPhones" => {
             let list = string_list(key, v)?;
             if list.len() > 1 {
-                return Err(GraphError::bad_request("Only one business phone number can be set."));
+                return Err(GraphError::bad_request(
+                    "Only one business phone number can be set.",
+                ));
             }
             user.business_phones = list;
         }
         "otherMails" => user.other_mails = string_list(key, v)?,
         "mail" => user.mail = opt_string(key, v)?,
         "userPrincipalName" => {
-            user.user_principal_name = opt_string(key, v)?.ok_or_else(|| type_error(key, "a string"))?
+            user.user_principal_name =
+                opt_string(key, v)?.ok_or_else(|| type_error(key, "a string"))?
         }
-        "displayName" => user.display_name = opt_string(key, v)?.ok_or_else(|| type_error(key, "a string"))?,
+        "displayName" => {
+            user.display_name = opt_string(key, v)?.ok_or_else(|| type_error(key, "a string"))?
+        }
         "givenName" => user.given_name = opt_string(key, v)?,
         "surname" => user.surname = opt_string(key, v)?,
         "jobTitle" => user.job_title = opt_string(key, v)?,
@@ -164,7 +175,9 @@ fn validate_keys(body: &Map<String, Value>) -> Result<Vec<&'static str>, GraphEr
         keys.push(*canon);
     }
     if keys.is_empty() {
-        return Err(GraphError::bad_request("Empty Payload. JSON content expected."));
+        return Err(GraphError::bad_request(
+            "Empty Payload. JSON content expected.",
+        ));
     }
     Ok(keys)
 }
@@ -211,15 +224,21 @@ pub async fn patch(
         }
     }
     if before.account_enabled != updated.account_enabled {
-        let activity = if updated.account_enabled { "Enable account" } else { "Disable account" };
+        let activity = if updated.account_enabled {
+            "Enable account"
+        } else {
+            "Disable account"
+        };
         let p = prop(
             "AccountEnabled",
             Some(json_list(json!(before.account_enabled))),
             Some(json_list(json!(updated.account_enabled))),
         );
         events.push(
-            Event::new(CORE_DIRECTORY, "UserManagement", activity, "Update")
-                .target(user_target(&updated, vec![p, included(&["AccountEnabled"])])),
+            Event::new(CORE_DIRECTORY, "UserManagement", activity, "Update").target(user_target(
+                &updated,
+                vec![p, included(&["AccountEnabled"])],
+            )),
         );
     }
     if !changed.is_empty() {
@@ -261,9 +280,17 @@ pub async fn revoke_sessions(
             Some(json_list(json!(ts(&old)))),
             Some(json_list(json!(ts(&new)))),
         );
-        let target = user_target(&tenant.users[pos], vec![p, included(&["StsRefreshTokensValidFrom"])]);
-        let event = Event::new(CORE_DIRECTORY, "UserManagement", "Update StsRefreshTokenValidFrom Timestamp", "Update")
-            .target(target);
+        let target = user_target(
+            &tenant.users[pos],
+            vec![p, included(&["StsRefreshTokensValidFrom"])],
+        );
+        let event = Event::new(
+            CORE_DIRECTORY,
+            "UserManagement",
+            "Update StsRefreshTokenValidFrom Timestamp",
+            "Update",
+        )
+        .target(target);
         audit_log::record(&mut tenant, &caller, vec![event]);
     }
     let body = json!({"@odata.context": ctx.context("Edm.Boolean"), "value": true});
