@@ -6,9 +6,9 @@
 //! index can cost a rebuild but never a wrong answer.
 
 use crate::sim::model::Tenant;
-use crate::sim::state::{Shared, SimState};
+use crate::sim::state::Shared;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 struct Indexes {
@@ -34,21 +34,8 @@ impl SignInIndex {
     }
 }
 
-/// One index set per running simulator (v1.0 and beta share it).
-static REGISTRY: Mutex<Vec<(Weak<SimState>, Arc<Indexes>)>> = Mutex::new(Vec::new());
-
 fn indexes(state: &Shared) -> Arc<Indexes> {
-    let mut reg = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
-    reg.retain(|(w, _)| w.strong_count() > 0);
-    if let Some((_, ix)) = reg
-        .iter()
-        .find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(state)))
-    {
-        return ix.clone();
-    }
-    let ix = Arc::new(Indexes::default());
-    reg.push((Arc::downgrade(state), ix.clone()));
-    ix
+    super::side::table::<Indexes>(state)
 }
 
 fn shape<T>(items: &[T], id: impl Fn(&T) -> &str) -> (usize, Option<String>, Option<String>) {
