@@ -3,12 +3,15 @@
 
 use super::{seg, GraphClient, Response};
 use crate::graph::auth::Secret;
+use crate::graph::cloud::ApiVersion;
 use crate::graph::error::GraphError;
+use crate::graph::http::GraphRequest;
 use crate::graph::models::{
     AuthenticationMethod, LongRunningOperation, MethodKind, PhoneMethod, PhoneType,
     TemporaryAccessPassMethod, PASSWORD_METHOD_ID,
 };
 use crate::graph::paging::Pager;
+use crate::graph::throttle::ThrottleScope;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -39,19 +42,33 @@ pub struct PasswordReset {
     pub retry_after: Option<Duration>,
 }
 
+fn reports_get(path: String, capability: &'static str) -> GraphRequest {
+    GraphRequest::new(
+        Method::GET,
+        ApiVersion::V1,
+        path,
+        capability,
+        ThrottleScope::Reports,
+    )
+}
+
 fn auth_path(user: &str, rest: &str) -> String {
     format!("/users/{}/authentication/{rest}", seg(user))
 }
 
 impl GraphClient {
-    /// `GET /users/{id}/authentication/methods` (no query options allowed).
+    /// `GET /users/{id}/authentication/methods` (no query options allowed). Listing methods
+    /// falls in the reports throttle (REFERENCE §1), 5 requests/10 s.
     pub fn list_methods(&self, user: &str) -> Pager<AuthenticationMethod> {
-        self.pager(self.directory_get(auth_path(user, "methods"), "read-auth-methods"))
+        self.pager(reports_get(auth_path(user, "methods"), "read-auth-methods"))
     }
 
     /// `GET /users/{id}/authentication/phoneMethods`.
     pub fn list_phone_methods(&self, user: &str) -> Pager<PhoneMethod> {
-        self.pager(self.directory_get(auth_path(user, "phoneMethods"), "read-auth-methods"))
+        self.pager(reports_get(
+            auth_path(user, "phoneMethods"),
+            "read-auth-methods",
+        ))
     }
 
     /// `DELETE /users/{id}/authentication/{kind}Methods/{id}` → 204.

@@ -50,6 +50,8 @@ pub struct ClientOptions {
 #[derive(Clone)]
 pub struct GraphClient {
     core: Arc<HttpCore>,
+    /// Whatever must live as long as the client (the `--demo` simulator).
+    keepalive: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Characters escaped in a path segment (ids, UPNs: `#`, `?`, `/`, `%`, spaces...).
@@ -127,7 +129,14 @@ impl GraphClient {
                 read_only: options.read_only,
                 retry: options.retry,
             }),
+            keepalive: None,
         }
+    }
+
+    /// Keeps `thing` alive as long as this client or a clone of it.
+    pub fn keep_alive(mut self, thing: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        self.keepalive = Some(thing);
+        self
     }
 
     pub fn endpoints(&self) -> &Endpoints {
