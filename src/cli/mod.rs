@@ -4,6 +4,9 @@
 //! errors to the contract's exit codes and prints them without control sequences.
 
 mod args;
+mod audit_cmd;
+mod auth_cmd;
+pub mod connect;
 mod sim_cmd;
 
 pub use args::{
@@ -11,6 +14,8 @@ pub use args::{
     GlobalOpts, InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs,
     UndoArgs, WhoamiArgs,
 };
+pub use args::{AuditForwardArgs, AuditForwardSink};
+pub use connect::{connect, connect_with, ConnectOptions};
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -92,6 +97,10 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
+        Some(Command::Audit(args)) => audit_cmd::run(&cli.global, args).await,
+        Some(Command::Login) => auth_cmd::login(&cli.global).await,
+        Some(Command::Logout) => auth_cmd::logout(&cli.global).await,
+        Some(Command::Whoami(args)) => auth_cmd::whoami(&cli.global, &args).await,
         Some(other) => Err(CliError::failure(format!(
             "`{}` is not available yet in this build",
             other.name()

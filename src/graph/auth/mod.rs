@@ -91,6 +91,9 @@ pub enum Credential {
     },
     AzCli,
     EnvToken,
+    /// A bearer token the caller already holds (embedding callers, tests); like `env-token`,
+    /// it cannot be renewed.
+    StaticToken(Secret),
 }
 
 impl Credential {
@@ -100,7 +103,7 @@ impl Credential {
             Credential::ClientSecret { .. } => "client-secret",
             Credential::Certificate { .. } => "certificate",
             Credential::AzCli => "az-cli",
-            Credential::EnvToken => "env-token",
+            Credential::EnvToken | Credential::StaticToken(_) => "env-token",
         }
     }
 
@@ -247,6 +250,7 @@ impl Authenticator {
             }
             Credential::AzCli => az_cli::get_token(Some(&self.tenant)).await,
             Credential::EnvToken => env_token::from_env(),
+            Credential::StaticToken(t) => env_token::from_value(t.expose(), now),
             Credential::DeviceCode {
                 client_id,
                 permissions,
@@ -335,3 +339,12 @@ impl Authenticator {
         })
     }
 }
+
+/// The `--auth` method names (CONTRACT.md).
+pub const METHOD_NAMES: [&str; 5] = [
+    "device-code",
+    "client-secret",
+    "certificate",
+    "az-cli",
+    "env-token",
+];
