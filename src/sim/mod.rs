@@ -6,6 +6,7 @@
 pub mod caller;
 pub mod error;
 pub mod model;
+pub mod scenario;
 pub mod state;
 pub mod truth;
 
