@@ -637,7 +637,9 @@ async fn no_secret_reaches_the_log_file() {
             .with_ansi(false)
             .with_filter(tracing_subscriber::filter::LevelFilter::TRACE),
     );
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global, so spans and events on every thread land in the file (the only test here that
+    // installs a subscriber; other tests' requests may land in it too, which is harmless).
+    tracing::subscriber::set_global_default(subscriber).expect("no other subscriber");
     tracing::info!("log file opened");
 
     let s = sim(manual_device_cfg()).await;
@@ -690,7 +692,6 @@ async fn no_secret_reaches_the_log_file() {
     if let Some(p) = reset.generated_password {
         secrets.push(p.expose().to_string());
     }
-    drop(_guard);
     let log = std::fs::read_to_string(&log_path).unwrap();
     assert!(
         log.contains("graph response"),
