@@ -16,6 +16,7 @@ pub use args::{
     UndoArgs, WhoamiArgs,
 };
 pub use args::{AuditForwardArgs, AuditForwardSink};
+pub use auth_cmd::{whoami_report as auth_cmd_report, WhoamiReport};
 pub use connect::{connect, connect_with, ConnectOptions};
 
 use clap::Parser;

@@ -76,7 +76,9 @@ pub enum Credential {
     /// Delegated, interactive: device code, then refresh tokens from the cache.
     DeviceCode {
         client_id: String,
-        /// Delegated permissions to ask for (without resource prefix).
+        /// Delegated permissions to ask for (without resource prefix). Empty: `.default`,
+        /// i.e. every permission the app registration has consent for, which is what an
+        /// admin-consented responder app wants (asking for an unconsented scope fails 65001).
         permissions: Vec<String>,
         /// Where the code is shown; `None` = not interactive (cached sign-in only).
         prompt: Option<PromptHook>,
@@ -168,6 +170,9 @@ impl Authenticator {
     }
 
     fn delegated_scope(&self, permissions: &[String]) -> String {
+        if permissions.is_empty() {
+            return format!("{} offline_access", self.endpoints.default_scope());
+        }
         self.endpoints
             .delegated_scopes(permissions.iter().map(String::as_str))
     }
