@@ -489,6 +489,16 @@ async fn hostile_faults() {
     assert_eq!(body["value"][0]["id"], json!(sim.tenant_id));
 }
 
+/// Kills the child process if the test fails before stopping it.
+struct Reaper(std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::test]
 async fn reclaim_sim_prints_one_json_line_and_serves() {
     use std::io::BufRead;
@@ -508,6 +518,7 @@ async fn reclaim_sim_prints_one_json_line_and_serves() {
         .spawn()
         .expect("spawn reclaim sim");
     let stdout = child.stdout.take().expect("stdout");
+    let mut child = Reaper(child);
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
         std::io::BufReader::new(stdout)
@@ -558,8 +569,19 @@ async fn reclaim_sim_prints_one_json_line_and_serves() {
         .await
         .expect("request");
     assert_eq!(resp.status(), 200);
-    let _ = child.kill();
-    let _ = child.wait();
+    // SIGTERM stops it cleanly (exit 0).
+    #[cfg(unix)]
+    {
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &child.0.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let status = child.0.wait().expect("wait");
+        assert_eq!(status.code(), Some(0));
+    }
+    #[cfg(not(unix))]
+    drop(child);
 
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
         .args(["sim", "--profile", "chaotic"])
