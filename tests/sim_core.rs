@@ -101,6 +101,11 @@ async fn token_endpoint_errors_carry_the_aadsts_body() {
     .await;
     assert_eq!((status, aadsts(&body)), (400, 90002));
 
+    let resp = client().get(token_url(&sim)).send().await.expect("request");
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(aadsts(&body), 900561);
+
     let (status, body) =
         secret_token_response(&sim, "00000000-0000-0000-0000-000000000001", "x").await;
     assert_eq!(
