@@ -88,8 +88,9 @@ async fn reports_are_limited_per_app_with_retry_after() {
 async fn outlook_allows_four_concurrent_requests_per_mailbox() {
     let sim = start(fast()).await;
     let mut knobs = Knobs::limits_only(limits());
-    knobs.latency = (Duration::from_millis(600), Duration::from_millis(600));
-    sim.set_knobs(knobs);
+    // Each request holds its slot for a second: all six are in flight together.
+    knobs.latency = (Duration::from_secs(1), Duration::from_secs(1));
+    sim.set_knobs(knobs.clone());
     let token = full_token(&sim).await;
     let user = sim.with_tenant(|t| t.users[1].id.clone());
     let path = format!("/v1.0/users/{user}/mailFolders/inbox/messageRules");
@@ -106,7 +107,10 @@ async fn outlook_allows_four_concurrent_requests_per_mailbox() {
     }
     assert_eq!(refused, 2);
 
-    // The same six as one batch: forwarded four at a time, none refused.
+    // The same six as one batch: forwarded four at a time, none refused (items start together,
+    // so a shorter hold suffices).
+    knobs.latency = (Duration::from_millis(300), Duration::from_millis(300));
+    sim.set_knobs(knobs);
     let items: Vec<Value> = (0..6)
         .map(|i| json!({"id": i.to_string(), "method": "GET", "url": format!("/users/{user}/mailFolders/inbox/messageRules")}))
         .collect();
