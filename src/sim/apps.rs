@@ -43,9 +43,14 @@ pub const READ_PERMISSIONS: &[&str] = &[
 ];
 
 fn delegated(app_permissions: &[&str]) -> Vec<String> {
-    // Delegated scopes carry the same names; a signed-in admin also reads their own profile.
+    // Delegated scopes carry the same names. Consent covers the read permissions too (clients
+    // ask for the least privileged scope of each read) and the admin's own profile.
     let mut out: Vec<String> = app_permissions.iter().map(|p| p.to_string()).collect();
-    out.push("User.Read".into());
+    for p in READ_PERMISSIONS.iter().chain(&["User.Read"]) {
+        if !out.iter().any(|o| o == p) {
+            out.push(p.to_string());
+        }
+    }
     out
 }
 

@@ -3,13 +3,13 @@
 //! request log.
 
 use crate::sim::caller::{authenticate, Authenticated, Caller};
-use crate::sim::error::{RequestIds, REQUEST_IDS};
+use crate::sim::error::{GraphError, RequestIds, REQUEST_IDS};
 use crate::sim::faults;
 use crate::sim::state::{RequestLogEntry, Shared};
 use crate::sim::throttle::classify;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
@@ -19,6 +19,7 @@ use std::time::Duration;
 pub struct BatchItem;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+const X_MS_REQUEST_ID: HeaderName = HeaderName::from_static("x-ms-request-id");
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 /// Graph's JSON content type.
 pub const GRAPH_JSON: &str =
@@ -108,10 +109,11 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
     let mut resp = match early {
         Some(r) => r,
         None => {
-            if !in_batch {
+            // A batch envelope takes as long as its items, each of which waits on its own.
+            if !is_envelope {
                 latency(&state, knobs.latency).await;
             }
-            next.run(req).await
+            run_guarded(next, req).await
         }
     };
     drop(admission);
@@ -124,6 +126,10 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
         }
     }
     if let Ok(v) = HeaderValue::from_str(&ids.request_id) {
+        if rest.is_none() {
+            // The identity platform names its request id `x-ms-request-id`.
+            headers.insert(X_MS_REQUEST_ID, v.clone());
+        }
         headers.insert(REQUEST_ID, v);
     }
     if let Some(crid) = ids
@@ -159,6 +165,24 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
         }
     }
     resp
+}
+
+/// Runs the handler; a panicking handler answers 500 like the real service's internal errors
+/// instead of dropping the connection (and the log entry).
+async fn run_guarded(next: Next, req: Request) -> Response {
+    use futures::FutureExt;
+    match std::panic::AssertUnwindSafe(next.run(req))
+        .catch_unwind()
+        .await
+    {
+        Ok(resp) => resp,
+        Err(_) => GraphError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "UnknownError",
+            "An internal server error occurred.",
+        )
+        .into_response(),
+    }
 }
 
 async fn latency(state: &Shared, (min, max): (Duration, Duration)) {

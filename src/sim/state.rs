@@ -212,9 +212,11 @@ impl SimState {
 
     /// Appends to the request log, dropping the oldest entries beyond the cap.
     pub fn record(&self, entry: RequestLogEntry) {
+        let cap = self.config.request_log_cap.max(1);
         let mut log = lock(&self.log);
-        if log.len() >= self.config.request_log_cap.max(1) {
-            let excess = log.len() + 1 - self.config.request_log_cap.max(1);
+        if log.len() >= cap {
+            // Drop a tenth at once so a full log costs one move per many requests.
+            let excess = (log.len() + 1 - cap + cap / 10).min(log.len());
             log.drain(..excess);
         }
         log.push(entry);

@@ -63,9 +63,19 @@ fn revoked(issued: Time, valid_from: Time) -> TokenError {
         50173,
         format!(
             "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '{}' and the TokensValidFrom date (before which tokens are not valid) for this user is '{}'.",
-            issued.format("%Y-%m-%dT%H:%M:%S%.7fZ"),
-            valid_from.format("%Y-%m-%dT%H:%M:%S%.7fZ"),
+            ticks(issued),
+            ticks(valid_from),
         ),
+    )
+}
+
+/// A time as the service writes it in AADSTS messages: seven fractional digits.
+fn ticks(t: Time) -> String {
+    use chrono::Timelike;
+    format!(
+        "{}.{:07}Z",
+        t.format("%Y-%m-%dT%H:%M:%S"),
+        t.nanosecond() % 1_000_000_000 / 100
     )
 }
 
