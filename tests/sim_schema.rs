@@ -312,7 +312,7 @@ async fn every_served_property_is_in_the_schema_with_its_type() {
     };
     for (version, key, phone_user) in [("v1.0", "v1.0", HELPDESK_USER), ("beta", "beta", SALES)] {
         let schema = Schema { root: &doc[key] };
-        let mut check = |body: &Value, ty: &str, what: &str, r: &mut Report| {
+        let check = |body: &Value, ty: &str, what: &str, r: &mut Report| {
             schema.check_body(body, &format!("{MG}{ty}"), &format!("{version}{what}"), r)
         };
         for (path, ty) in endpoints() {
