@@ -801,3 +801,93 @@ async fn inbox_rules_risk_actions_and_grants() {
         "\"User.Read\""
     );
 }
+
+async fn form(api: &Api, path: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+    let url = format!(
+        "{}/{}/oauth2/v2.0/{path}",
+        api.sim.login_url, api.sim.tenant_id
+    );
+    let resp = api
+        .http
+        .post(url)
+        .form(fields)
+        .send()
+        .await
+        .expect("token request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// revokeSignInSessions through Graph makes the identity platform refuse the user's older
+/// refresh tokens (AADSTS50173), end to end.
+#[tokio::test]
+async fn revoked_sessions_refuse_older_refresh_tokens() {
+    let cfg = SimConfig {
+        device_code_approval: sim::DeviceCodeApproval::Manual,
+        ..SimConfig::with_profile(Profile::Fast)
+    };
+    let sim = sim::start_with(cfg, sample::sample_tenant(0, 0))
+        .await
+        .expect("starts");
+    let token = sim.mint_app_token(&sim.apps.full.client_id);
+    let api = Api {
+        sim,
+        http: reqwest::Client::new(),
+        token,
+    };
+    let client = api.sim.apps.full.client_id.clone();
+    let scope = "https://graph.microsoft.com/User.Read offline_access";
+    let (s, code) = form(
+        &api,
+        "devicecode",
+        &[("client_id", &client), ("scope", scope)],
+    )
+    .await;
+    assert_eq!(s, 200, "{code}");
+    assert!(api
+        .sim
+        .approve_device_code(code["user_code"].as_str().unwrap(), CFO));
+    let device_code = code["device_code"].as_str().unwrap().to_string();
+    let grant = "urn:ietf:params:oauth:grant-type:device_code";
+    let (s, tokens) = form(
+        &api,
+        "token",
+        &[
+            ("grant_type", grant),
+            ("client_id", &client),
+            ("device_code", &device_code),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{tokens}");
+    let rt = tokens["refresh_token"].as_str().unwrap().to_string();
+    let refresh = [
+        ("grant_type", "refresh_token"),
+        ("client_id", client.as_str()),
+        ("refresh_token", rt.as_str()),
+        ("scope", scope),
+    ];
+    assert_eq!(
+        form(&api, "token", &refresh).await.0,
+        200,
+        "valid before the revoke"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(
+        api.send(
+            Method::POST,
+            &format!("/v1.0/users/{CFO}/revokeSignInSessions"),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    let (s, err) = form(&api, "token", &refresh).await;
+    assert_eq!(
+        (s, err["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{err}"
+    );
+    assert_eq!(err["error_codes"][0], 50173);
+}
