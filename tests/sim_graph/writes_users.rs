@@ -236,3 +236,36 @@ async fn revoked_sessions_refuse_older_refresh_tokens() {
     );
     assert_eq!(err["error_codes"][0], 50173);
 }
+
+/// The endpoints behave the same as `$batch` items: absolute nextLinks, real state changes.
+#[tokio::test]
+async fn endpoints_work_as_batch_items() {
+    let api = Api::start(5, 0).await;
+    let batch = json!({"requests": [
+        {"id": "1", "method": "GET", "url": "/users?$top=2&$select=id"},
+        {"id": "2", "method": "POST", "url": format!("/users/{CFO}/revokeSignInSessions"),
+         "headers": {"Content-Type": "application/json"}, "body": {}},
+        {"id": "3", "method": "GET", "url": "/identityProtection/riskyUsers?$filter=riskLevel eq 'high'"}
+    ]});
+    let r = api
+        .expect(Method::POST, "/v1.0/$batch", Some(batch), 200)
+        .await;
+    let replies = r.body["responses"].as_array().unwrap();
+    let item = |id: &str| replies.iter().find(|x| x["id"] == id).unwrap().clone();
+    let users = item("1");
+    assert_eq!(users["status"], 200);
+    let next = users["body"]["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        next.starts_with(&format!("{}/v1.0/users?", api.sim.graph_url)),
+        "{next}"
+    );
+    assert_eq!(api.get(next).await["value"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (item("2")["status"].as_u64(), item("3")["status"].as_u64()),
+        (Some(200), Some(400))
+    );
+    find(
+        &api.audits_for(CFO).await,
+        "Update StsRefreshTokenValidFrom Timestamp",
+    );
+}
