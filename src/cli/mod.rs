@@ -4,6 +4,7 @@
 //! errors to the contract's exit codes and prints them without control sequences.
 
 mod args;
+mod audit_cmd;
 mod sim_cmd;
 
 pub use args::{
@@ -11,6 +12,7 @@ pub use args::{
     GlobalOpts, InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs,
     UndoArgs, WhoamiArgs,
 };
+pub use args::{AuditForwardArgs, AuditForwardSink};
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -92,6 +94,7 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
+        Some(Command::Audit(args)) => audit_cmd::run(&cli.global, args).await,
         Some(other) => Err(CliError::failure(format!(
             "`{}` is not available yet in this build",
             other.name()
