@@ -176,13 +176,15 @@ async fn every_endpoint_method_works_against_the_simulator() {
         c.get_risky_user(&cfo).await.unwrap().value.risk_state,
         Some(RiskState::AtRisk)
     );
-    c.confirm_compromised(&[cfo.clone()]).await.unwrap();
+    c.confirm_compromised(std::slice::from_ref(&cfo))
+        .await
+        .unwrap();
     assert_eq!(
         c.get_risky_user(&cfo).await.unwrap().value.risk_level,
         Some(RiskLevel::High)
     );
     assert!(c.risky_user_history(&cfo).collect().await.is_ok());
-    c.dismiss_risk(&[dev.clone()]).await.unwrap();
+    c.dismiss_risk(std::slice::from_ref(&dev)).await.unwrap();
     assert!(c
         .list_risk_detections(
             Some(&cfo),
@@ -579,14 +581,14 @@ async fn workload(c: &GraphClient, s: &SimHandle, ids: &[String]) -> (usize, usi
                 .map(|x| assert!(x.is_complete()))
         }
     }));
-    for id in ids.iter().take(4).cloned() {
-        let c2 = c.clone();
+    for id in ids.iter().take(4) {
+        let (c2, id) = (c.clone(), id.clone());
         reads.push(tokio::spawn(async move {
             c2.get_risky_user(&id).await.map(|_| ())
         }));
     }
-    for id in ids.iter().take(8).cloned() {
-        let c2 = c.clone();
+    for id in ids.iter().take(8) {
+        let (c2, id) = (c.clone(), id.clone());
         reads.push(tokio::spawn(async move {
             c2.list_sign_ins(Some(&format!("userId eq '{id}'")), Some(50))
                 .collect()
@@ -602,8 +604,8 @@ async fn workload(c: &GraphClient, s: &SimHandle, ids: &[String]) -> (usize, usi
         }));
     }
     let mut writes = Vec::new();
-    for id in ids.iter().take(10).cloned() {
-        let c2 = c.clone();
+    for id in ids.iter().take(10) {
+        let (c2, id) = (c.clone(), id.clone());
         writes.push(tokio::spawn(async move {
             c2.revoke_sign_in_sessions(&id).await.map(|_| ())
         }));
