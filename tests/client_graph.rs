@@ -111,7 +111,15 @@ fn add_risky_user(s: &SimHandle, user: &str, level: &str) {
 #[tokio::test]
 async fn every_endpoint_method_works_against_the_simulator() {
     let s = sim(SimConfig::with_profile(Profile::Fast), 0).await;
-    let c = client_with(&s, full(&s), ClientOptions::default());
+    // The fast profile throttles nothing; neither need the client.
+    let c = client_with(
+        &s,
+        full(&s),
+        ClientOptions {
+            limits: Limits::none(),
+            ..Default::default()
+        },
+    );
     let (admin, cfo, dev) = (user_id(&s, "admin"), user_id(&s, "cfo"), user_id(&s, "dev"));
 
     // Users, manager, roles.
@@ -457,8 +465,8 @@ async fn paging_follows_every_link_resends_consistency_level_and_streams() {
 
 #[tokio::test]
 async fn batch_sends_twenty_per_request_keeps_depends_on_and_retries_throttled_items() {
-    // The simulator allows 2 reports requests per 2 s; the client's scheduler assumes the
-    // documented 5 per 10 s, so items get their own 429s and must be retried alone.
+    // The simulator allows 2 reports requests per 2 s; the client's scheduler assumes 5 per
+    // 2.2 s, so items get their own 429s and must be retried alone.
     let limits = SimLimits {
         reports: RateLimit::new(2, Duration::from_secs(2)),
         ..SimLimits::default()
@@ -471,7 +479,21 @@ async fn batch_sends_twenty_per_request_keeps_depends_on_and_retries_throttled_i
         40,
     )
     .await;
-    let c = client_with(&s, full(&s), ClientOptions::default());
+    let client_limits = Limits {
+        reports: Window {
+            limit: 5,
+            period: Duration::from_millis(2200),
+        },
+        ..Limits::default()
+    };
+    let c = client_with(
+        &s,
+        full(&s),
+        ClientOptions {
+            limits: client_limits,
+            ..Default::default()
+        },
+    );
     let users = c
         .list_users(None, Some(100), false)
         .collect()
