@@ -407,10 +407,60 @@ async fn missing_permission_names_it_and_exits_4_and_read_only_sends_nothing() {
         Err(GraphError::ReadOnly { .. })
     ));
     assert!(locked.list_users(None, None, false).collect().await.is_ok());
+    // A $batch of reads passes --read-only; one write in it refuses the whole batch.
+    use reclaim::graph::batch::BatchItem;
+    use reclaim::graph::throttle::ThrottleScope;
+    let read = BatchItem::get(
+        "1",
+        format!("/users/{}", admin_id(&s)),
+        "read-users",
+        ThrottleScope::directory("/users/x", false),
+    );
+    let results = locked
+        .batch(reclaim::graph::ApiVersion::V1, vec![read.clone()])
+        .await
+        .unwrap();
+    assert_eq!(results[0].outcome.as_ref().unwrap().status, 200);
+    let write = BatchItem {
+        id: "2".into(),
+        method: reqwest::Method::POST,
+        url: format!("/users/{}/revokeSignInSessions", admin_id(&s)),
+        ..read
+    };
+    assert!(matches!(
+        locked
+            .batch(reclaim::graph::ApiVersion::V1, vec![write])
+            .await,
+        Err(GraphError::ReadOnly { .. })
+    ));
     assert!(
         s.request_log().iter().all(|e| !e.is_mutating()),
         "--read-only sent a mutating request"
     );
+}
+
+#[tokio::test]
+async fn a_token_graph_refuses_even_after_a_refresh_says_sign_in_again() {
+    let s = sim(fast()).await;
+    // A well-formed, unexpired token for another tenant: Graph answers 401.
+    let foreign = s.mint_token(&reclaim::sim::auth::jwt::TokenSpec {
+        tenant_id: "00000000-0000-0000-0000-00000000beef".into(),
+        app_id: s.apps.full.client_id.clone(),
+        roles: vec!["User.Read.All".into()],
+        lifetime: Duration::from_secs(3600),
+        ..Default::default()
+    });
+    let c = client(
+        &s,
+        Credential::StaticToken(Secret::new(foreign)),
+        None,
+        false,
+    );
+    let err = c.get_user(ADMIN).await.unwrap_err();
+    assert!(err.is_sign_in_again(), "{err:?}");
+    assert!(err.to_string().contains("even after a refresh"));
+    let attempts = s.request_log().iter().filter(|e| e.status == 401).count();
+    assert_eq!(attempts, 2, "one retry with a refreshed token, then stop");
 }
 
 #[tokio::test]
