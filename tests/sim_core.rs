@@ -101,6 +101,11 @@ async fn token_endpoint_errors_carry_the_aadsts_body() {
     .await;
     assert_eq!((status, aadsts(&body)), (400, 90002));
 
+    let resp = client().get(token_url(&sim)).send().await.expect("request");
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(aadsts(&body), 900561);
+
     let (status, body) =
         secret_token_response(&sim, "00000000-0000-0000-0000-000000000001", "x").await;
     assert_eq!(
@@ -229,7 +234,8 @@ async fn device_code_goes_through_every_state() {
     let user_code = code["user_code"].as_str().unwrap_or_default();
     assert!(!sim.approve_device_code(user_code, "nobody@nowhere.example"));
     assert!(sim.approve_device_code(user_code, &admin_upn(&sim)));
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Wait out the polling interval.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let (status, tokens) = poll(&sim, &code).await;
     assert_eq!(status, 200, "{tokens}");
     assert_eq!(tokens["token_type"], "Bearer");
@@ -250,7 +256,6 @@ async fn device_code_goes_through_every_state() {
     );
 
     // A redeemed code is gone.
-    tokio::time::sleep(Duration::from_millis(200)).await;
     let (status, body) = poll(&sim, &code).await;
     assert_eq!(
         (status, body["error"].as_str(), aadsts(&body)),

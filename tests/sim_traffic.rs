@@ -88,8 +88,9 @@ async fn reports_are_limited_per_app_with_retry_after() {
 async fn outlook_allows_four_concurrent_requests_per_mailbox() {
     let sim = start(fast()).await;
     let mut knobs = Knobs::limits_only(limits());
-    knobs.latency = (Duration::from_millis(600), Duration::from_millis(600));
-    sim.set_knobs(knobs);
+    // Each request holds its slot for a second: all six are in flight together.
+    knobs.latency = (Duration::from_secs(1), Duration::from_secs(1));
+    sim.set_knobs(knobs.clone());
     let token = full_token(&sim).await;
     let user = sim.with_tenant(|t| t.users[1].id.clone());
     let path = format!("/v1.0/users/{user}/mailFolders/inbox/messageRules");
@@ -106,7 +107,10 @@ async fn outlook_allows_four_concurrent_requests_per_mailbox() {
     }
     assert_eq!(refused, 2);
 
-    // The same six as one batch: forwarded four at a time, none refused.
+    // The same six as one batch: forwarded four at a time, none refused (items start together,
+    // so a shorter hold suffices).
+    knobs.latency = (Duration::from_millis(300), Duration::from_millis(300));
+    sim.set_knobs(knobs);
     let items: Vec<Value> = (0..6)
         .map(|i| json!({"id": i.to_string(), "method": "GET", "url": format!("/users/{user}/mailFolders/inbox/messageRules")}))
         .collect();
@@ -489,6 +493,16 @@ async fn hostile_faults() {
     assert_eq!(body["value"][0]["id"], json!(sim.tenant_id));
 }
 
+/// Kills the child process if the test fails before stopping it.
+struct Reaper(std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::test]
 async fn reclaim_sim_prints_one_json_line_and_serves() {
     use std::io::BufRead;
@@ -508,6 +522,7 @@ async fn reclaim_sim_prints_one_json_line_and_serves() {
         .spawn()
         .expect("spawn reclaim sim");
     let stdout = child.stdout.take().expect("stdout");
+    let mut child = Reaper(child);
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
         std::io::BufReader::new(stdout)
@@ -558,8 +573,19 @@ async fn reclaim_sim_prints_one_json_line_and_serves() {
         .await
         .expect("request");
     assert_eq!(resp.status(), 200);
-    let _ = child.kill();
-    let _ = child.wait();
+    // SIGTERM stops it cleanly (exit 0).
+    #[cfg(unix)]
+    {
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &child.0.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let status = child.0.wait().expect("wait");
+        assert_eq!(status.code(), Some(0));
+    }
+    #[cfg(not(unix))]
+    drop(child);
 
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
         .args(["sim", "--profile", "chaotic"])

@@ -41,12 +41,15 @@ pub async fn run(global: &GlobalOpts, args: SimArgs) -> CliResult {
             "read_only": handle.apps.read_only,
         },
     });
+    // Listen for the signals before announcing readiness, so a script that reads the line and
+    // stops the simulator at once still gets a clean shutdown.
+    let termination = termination_signal();
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")
         .and_then(|()| out.flush())
         .map_err(|e| CliError::failure(format!("cannot write to stdout: {e}")))?;
     drop(out);
-    wait_for_termination().await;
+    termination.await;
     handle.shutdown().await;
     Ok(Exit::Success)
 }
@@ -64,24 +67,30 @@ fn parse_listen(text: &str) -> Result<SocketAddr, CliError> {
     })
 }
 
-async fn wait_for_termination() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
+/// Resolves on SIGINT or SIGTERM; on Unix the handlers are installed when this is called.
+#[cfg(unix)]
+fn termination_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let term = signal(SignalKind::terminate()).ok();
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    async move {
+        match (term, interrupt) {
+            (Some(mut term), Some(mut interrupt)) => {
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
                     _ = term.recv() => {}
+                    _ = interrupt.recv() => {}
                 }
             }
-            Err(_) => {
+            _ => {
                 let _ = tokio::signal::ctrl_c().await;
             }
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+#[cfg(not(unix))]
+fn termination_signal() -> impl std::future::Future<Output = ()> {
+    async {
         let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -2,11 +2,13 @@
 //! plus `$batch` and `/organization`), the identity platform, Graph-style fallbacks, and the
 //! middleware every request passes through.
 
+use crate::sim::auth::aadsts::TokenError;
 use crate::sim::error::GraphError;
 use crate::sim::middleware::graph_path;
 use crate::sim::state::{ApiVersion, Shared};
 use crate::sim::{auth, batch, graph, middleware, organization};
-use axum::http::{StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 
@@ -74,10 +76,22 @@ async fn not_found(uri: Uri) -> GraphError {
     }
 }
 
-async fn method_not_allowed() -> GraphError {
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    if graph_path(uri.path()).is_none() {
+        // The identity platform answers in its own error format.
+        return TokenError::bad_request(
+            "invalid_request",
+            900561,
+            format!(
+                "The endpoint only accepts POST, OPTIONS requests. Received a {method} request."
+            ),
+        )
+        .into_response();
+    }
     GraphError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "Request_BadRequest",
         "Specified HTTP method is not allowed for the request target.",
     )
+    .into_response()
 }

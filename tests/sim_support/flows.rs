@@ -84,7 +84,8 @@ pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 pub fn device_cfg() -> SimConfig {
     SimConfig {
         device_code_approval: DeviceCodeApproval::Manual,
-        device_code_interval: Duration::from_millis(150),
+        // Long enough that two back-to-back polls are reliably "too fast" on a busy machine.
+        device_code_interval: Duration::from_secs(1),
         ..fast()
     }
 }

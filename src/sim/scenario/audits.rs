@@ -10,7 +10,7 @@ use crate::sim::model::{
 };
 use chrono::Duration;
 use rand::Rng;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// Who did it: a user (the account itself, an attacker in it, or an admin) from an address.
 pub fn by_user(g: &Gen, user: usize, ip: &str) -> AuditActivityInitiator {
@@ -105,44 +105,84 @@ fn method_types(m: &AuthMethod) -> &'static [u8] {
     }
 }
 
+// The JSON inside these strings keeps Entra's member order (structs, not maps: serde_json
+// maps sort their keys).
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct MethodEntry {
+    method_type: u8,
+    default: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct UserDetails {
+    phone_number: Option<String>,
+    alternative_phone_number: Option<String>,
+    email: Option<String>,
+    voice_only_phone_number: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PhoneAppDevice<'a> {
+    device_name: Option<&'a str>,
+    device_token: &'a str,
+    device_tag: Option<&'a str>,
+    phone_app_version: Option<&'a str>,
+    oath_token_time_drift: i32,
+    device_id: &'a str,
+    id: &'a str,
+    time_interval: Option<i32>,
+    authentication_type: i32,
+    notification_type: i32,
+    last_authenticated_timestamp: Option<String>,
+}
+
+fn json_text<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
+}
+
 /// `StrongAuthenticationMethod`: `[{"MethodType":6,"Default":true},…]`.
 pub fn strong_auth_methods(methods: &[AuthMethod]) -> String {
-    let mut out: Vec<Value> = Vec::new();
-    let mut seen: Vec<u8> = Vec::new();
+    let mut out: Vec<MethodEntry> = Vec::new();
     for m in methods {
         for (k, &t) in method_types(m).iter().enumerate() {
-            if seen.contains(&t) {
+            if out.iter().any(|e| e.method_type == t) {
                 continue;
             }
-            seen.push(t);
-            out.push(json!({"MethodType": t, "Default": m.is_default && k == 0}));
+            out.push(MethodEntry {
+                method_type: t,
+                default: m.is_default && k == 0,
+            });
         }
     }
-    Value::Array(out).to_string()
+    json_text(&out)
 }
 
 /// `StrongAuthenticationPhoneAppDetail`: one entry per Authenticator device.
 pub fn phone_app_detail(methods: &[AuthMethod]) -> String {
-    let apps: Vec<Value> = methods
+    let apps: Vec<PhoneAppDevice<'_>> = methods
         .iter()
         .filter(|m| m.kind == Some(MethodKind::MicrosoftAuthenticator))
-        .map(|m| {
-            json!({
-                "DeviceName": m.display_name,
-                "DeviceToken": "NO_DEVICE_TOKEN",
-                "DeviceTag": m.device_tag,
-                "PhoneAppVersion": m.phone_app_version,
-                "OathTokenTimeDrift": 0,
-                "DeviceId": "00000000-0000-0000-0000-000000000000",
-                "Id": m.id,
-                "TimeInterval": null,
-                "AuthenticationType": 3,
-                "NotificationType": 4,
-                "LastAuthenticatedTimestamp": m.created_date_time.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
-            })
+        .map(|m| PhoneAppDevice {
+            device_name: m.display_name.as_deref(),
+            device_token: "NO_DEVICE_TOKEN",
+            device_tag: m.device_tag.as_deref(),
+            phone_app_version: m.phone_app_version.as_deref(),
+            oath_token_time_drift: 0,
+            device_id: "00000000-0000-0000-0000-000000000000",
+            id: &m.id,
+            time_interval: None,
+            authentication_type: 3,
+            notification_type: 4,
+            last_authenticated_timestamp: m
+                .created_date_time
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
         })
         .collect();
-    Value::Array(apps).to_string()
+    json_text(&apps)
 }
 
 /// `StrongAuthenticationUserDetails`: the phones (recovery numbers) on the account.
@@ -153,13 +193,12 @@ pub fn user_details(methods: &[AuthMethod]) -> String {
             .find(|m| m.kind == Some(MethodKind::Phone) && m.phone_type.as_deref() == Some(t))
             .and_then(|m| m.phone_number.clone())
     };
-    json!([{
-        "PhoneNumber": number("mobile"),
-        "AlternativePhoneNumber": number("alternateMobile"),
-        "Email": null,
-        "VoiceOnlyPhoneNumber": number("office"),
+    json_text(&[UserDetails {
+        phone_number: number("mobile"),
+        alternative_phone_number: number("alternateMobile"),
+        email: None,
+        voice_only_phone_number: number("office"),
     }])
-    .to_string()
 }
 
 /// The `Update user` properties that differ between two method sets.
@@ -324,4 +363,49 @@ pub fn admin_user_change(
         vec![target],
         Vec::new(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::model::PHONE_ID_MOBILE;
+
+    fn method(kind: MethodKind, phone: Option<(&str, &str)>, default: bool) -> AuthMethod {
+        AuthMethod {
+            id: phone.map_or("a1", |_| PHONE_ID_MOBILE).to_string(),
+            kind: Some(kind),
+            phone_type: phone.map(|p| p.0.to_string()),
+            phone_number: phone.map(|p| p.1.to_string()),
+            display_name: Some("Pixel 7".into()),
+            is_default: default,
+            ..AuthMethod::default()
+        }
+    }
+
+    #[test]
+    fn strong_authentication_values_are_json_text_as_entra_writes_them() {
+        let app = method(MethodKind::MicrosoftAuthenticator, None, true);
+        let phone = method(MethodKind::Phone, Some(("mobile", "+1 2065550123")), false);
+        let list = [app, phone];
+        assert_eq!(
+            strong_auth_methods(&list),
+            r#"[{"MethodType":6,"Default":true},{"MethodType":7,"Default":false},{"MethodType":1,"Default":false},{"MethodType":0,"Default":false}]"#
+        );
+        let details: serde_json::Value = serde_json::from_str(&user_details(&list)).unwrap();
+        assert_eq!(details[0]["PhoneNumber"], "+1 2065550123");
+        assert!(details[0]["AlternativePhoneNumber"].is_null());
+        let apps: serde_json::Value = serde_json::from_str(&phone_app_detail(&list)).unwrap();
+        assert_eq!(apps[0]["Id"], "a1");
+        assert_eq!(apps[0]["DeviceName"], "Pixel 7");
+        let props = mfa_props(&list[..1], &list);
+        let names: Vec<_> = props.iter().map(|p| p.display_name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "StrongAuthenticationMethod",
+                "StrongAuthenticationUserDetails",
+                "Included Updated Properties"
+            ]
+        );
+    }
 }

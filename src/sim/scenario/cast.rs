@@ -47,45 +47,67 @@ pub fn counts(users: usize, k: &ScenarioKnobs) -> Counts {
 }
 
 /// How strongly the campaign goes after a person.
-fn target_weight(g: &Gen, i: usize) -> f64 {
+fn target_weight(g: &Gen, i: usize) -> u32 {
     let p = &g.people[i];
     let dept = p.dept as usize;
     let title = g.tenant.users[i].job_title.as_deref().unwrap_or("");
-    let base: f64 = match p.level {
-        Level::CSuite => 40.0,
-        Level::Vp if dept == OPERATIONS => 30.0,
-        Level::Vp => 14.0,
-        Level::Director => 8.0,
-        Level::Manager => 3.0,
-        Level::Staff => 1.0,
+    // In halves: a money-adjacent staff member weighs 3, anyone else 2.
+    let base: u32 = match p.level {
+        Level::CSuite => 80,
+        Level::Vp if dept == OPERATIONS => 60,
+        Level::Vp => 28,
+        Level::Director => 16,
+        Level::Manager => 6,
+        Level::Staff => 2,
     };
     let role = if title.contains("Account Manager") || title.contains("Sales Director") {
-        3.0
+        6
     } else if matches!(dept, FINANCE | SALES | ACCOUNT_MANAGEMENT) {
-        1.5
+        3
     } else {
-        1.0
+        2
     };
     let cfo_or_president = if title == "Chief Financial Officer" || title == "President" {
-        2.0
+        2
     } else {
-        1.0
+        1
     };
-    base * role * cfo_or_president
+    base * role * cfo_or_president / 2
 }
 
-/// Weighted sampling without replacement (Efraimidis-Spirakis keys), deterministic.
-fn sample(g: &mut Gen, pool: &[usize], weights: &[f64], k: usize) -> Vec<usize> {
-    let mut keyed: Vec<(f64, usize)> = pool
-        .iter()
-        .zip(weights)
-        .map(|(&i, &w)| {
-            let u: f64 = g.rng.gen_range(f64::MIN_POSITIVE..1.0);
-            (u.powf(1.0 / w.max(1e-9)), i)
-        })
-        .collect();
-    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    keyed.into_iter().take(k).map(|(_, i)| i).collect()
+/// Weighted sampling without replacement: draws on the cumulative weights, re-drawing anyone
+/// already picked. Integer arithmetic only, so every platform picks the same people.
+fn sample(g: &mut Gen, pool: &[usize], weights: &[u32], k: usize) -> Vec<usize> {
+    let k = k.min(pool.len());
+    let mut cumulative = Vec::with_capacity(pool.len());
+    let mut total = 0u64;
+    for &w in weights {
+        total += u64::from(w.max(1));
+        cumulative.push(total);
+    }
+    let mut taken = vec![false; pool.len()];
+    let mut out = Vec::with_capacity(k);
+    // Bounded: when nearly the whole pool is wanted, the last few are taken in order.
+    let mut draws = 0usize;
+    while out.len() < k && draws < 64 * pool.len() + 64 {
+        draws += 1;
+        let r = g.rng.gen_range(0..total);
+        let at = cumulative.partition_point(|&c| c <= r);
+        if !taken[at] {
+            taken[at] = true;
+            out.push(pool[at]);
+        }
+    }
+    for (at, &i) in pool.iter().enumerate() {
+        if out.len() >= k {
+            break;
+        }
+        if !taken[at] {
+            taken[at] = true;
+            out.push(i);
+        }
+    }
+    out
 }
 
 fn free_members(g: &Gen, filter: impl Fn(usize) -> bool) -> Vec<usize> {
@@ -110,41 +132,35 @@ pub fn assign(g: &mut Gen, c: &Counts) {
     let settled = g.now - chrono::Duration::days(30);
     let old_enough = |g: &Gen, i: usize| g.tenant.users[i].created_date_time < settled;
     let hv = free_members(g, |i| g.people[i].high_value && old_enough(g, i));
-    let w: Vec<f64> = hv.iter().map(|&i| target_weight(g, i)).collect();
+    let w: Vec<u32> = hv.iter().map(|&i| target_weight(g, i)).collect();
     let picked = sample(g, &hv, &w, hv_count);
     mark(g, &picked, Persona::Compromised);
     let rest = free_members(g, |i| old_enough(g, i));
-    let ones = vec![1.0; rest.len()];
+    let ones = vec![1; rest.len()];
     let picked = sample(g, &rest, &ones, c.compromised.saturating_sub(hv_count));
     mark(g, &picked, Persona::Compromised);
 
     // Look-alikes: travellers and new phones lean towards executives too.
-    let lookalikes: [(Persona, usize, f64); 6] = [
-        (Persona::Traveller, c.traveller, 6.0),
-        (Persona::NewPhoneLegit, c.new_phone, 3.0),
-        (Persona::BenignRules, c.benign_rules, 3.0),
-        (Persona::Dismissed, c.dismissed, 2.0),
-        (Persona::Remediated, c.remediated, 2.0),
-        (Persona::RiskyNoise, c.risky_noise, 2.0),
+    let lookalikes: [(Persona, usize, u32); 6] = [
+        (Persona::Traveller, c.traveller, 6),
+        (Persona::NewPhoneLegit, c.new_phone, 3),
+        (Persona::BenignRules, c.benign_rules, 3),
+        (Persona::Dismissed, c.dismissed, 2),
+        (Persona::Remediated, c.remediated, 2),
+        (Persona::RiskyNoise, c.risky_noise, 2),
     ];
     for (persona, count, exec_bias) in lookalikes {
         let pool = free_members(g, |_| true);
-        let w: Vec<f64> = pool
+        let w: Vec<u32> = pool
             .iter()
-            .map(|&i| {
-                if g.people[i].high_value {
-                    exec_bias
-                } else {
-                    1.0
-                }
-            })
+            .map(|&i| if g.people[i].high_value { exec_bias } else { 1 })
             .collect();
         let picked = sample(g, &pool, &w, count);
         mark(g, &picked, persona);
     }
     // Deleted users: leavers without reports.
     let pool = free_members(g, |i| g.people[i].level == Level::Staff);
-    let ones = vec![1.0; pool.len()];
+    let ones = vec![1; pool.len()];
     let picked = sample(g, &pool, &ones, c.deleted);
     mark(g, &picked, Persona::Deleted);
     // Risky guests: the first guests.

@@ -5,7 +5,7 @@
 //! tenant, byte for byte: every random choice comes from ChaCha8 streams seeded per phase, and
 //! no hash-map iteration order reaches the output.
 //!
-//! What is in it (see docs/simulator.md for the full account):
+//! What is in it:
 //! - people: departments, titles, a manager tree, offices and usage locations, phones in
 //!   Graph's `+1 5555550123` form, UPNs on the tenant domain, B2B guests; directory roles with
 //!   the built-in template ids assigned to IT admins and the service desk;
@@ -19,6 +19,12 @@
 //! - look-alikes (travellers, real new phones, benign rules, dismissed/remediated risk,
 //!   deleted users, risky guests, risk noise), about 5% risky users in all;
 //! - hostile strings (terminal escapes, bidi controls) in attacker-controlled text.
+//!
+//! The ground truth (`Scenario::truth`) says, per persona account, what is the attacker's and
+//! what is the owner's; it is for tests and benchmarks and never reaches a Graph endpoint.
+//! Phases: `people` and `roles` lay out the company, `cast` picks personas, `signins`,
+//! `methods` and `mailboxes` give everyone their everyday state, `campaign` and
+//! `persistence` add the attacker's traces, `lookalikes` and `background` the rest.
 
 mod audits;
 mod background;

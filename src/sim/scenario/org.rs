@@ -303,3 +303,23 @@ pub fn layers(d: usize) -> (usize, usize, usize) {
         (vps, dirs, mgrs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn departments_add_up_and_layers_fit() {
+        for total in [0, 1, 7, 46, 991, 9_990, 99_990] {
+            let sizes = department_sizes(total);
+            assert_eq!(sizes.iter().sum::<usize>(), total);
+            for d in sizes {
+                let (v, dir, m) = layers(d);
+                assert!(v + dir + m <= d);
+                assert!(d == 0 || v >= 1);
+            }
+        }
+        assert_eq!(csuite_seats(50), 4);
+        assert_eq!(csuite_seats(100_000), CSUITE.len());
+    }
+}
