@@ -6,7 +6,7 @@
 //! The 10,000-user measurement is in `benches/triage.rs` (too slow for a debug test build).
 
 use chrono::{TimeZone, Utc};
-use reclaim::graph::throttle::{Limits, Window};
+use reclaim::graph::throttle::Limits;
 use reclaim::graph::{
     Authenticator, ClientOptions, Credential, Endpoints, GraphClient, NationalCloud, Secret,
 };
@@ -18,7 +18,6 @@ use reclaim::triage::gather::{gather, GatherEvent, GatherOptions, Gathered};
 use reclaim::triage::{Pack, Verdict};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration;
 
 fn now() -> Time {
     Utc.with_ymd_and_hms(2024, 3, 1, 12, 0, 0).unwrap()
@@ -60,19 +59,7 @@ fn client(sim: &SimHandle, read_only: bool) -> GraphClient {
         None,
     );
     // The simulator runs the `fast` profile (no limits): let the client go as fast.
-    let window = |limit| Window {
-        limit,
-        period: Duration::from_secs(1),
-    };
-    let limits = Limits {
-        identity_protection: window(10_000),
-        reports: window(10_000),
-        directory_units: window(1_000_000),
-        directory_writes: window(10_000),
-        mailbox_requests: window(100_000),
-        mailbox_concurrency: 16,
-        global_concurrency: 32,
-    };
+    let limits = Limits::none();
     let opts = ClientOptions {
         limits,
         ..ClientOptions::default()
