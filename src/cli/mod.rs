@@ -4,6 +4,8 @@
 //! errors to the contract's exit codes and prints them without control sequences.
 
 mod args;
+mod console_cmd;
+mod docs_cmd;
 mod sim_cmd;
 
 pub use args::{
@@ -92,12 +94,14 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
+        Some(Command::Completions { shell }) => {
+            docs_cmd::completions(shell, &mut std::io::stdout().lock())
+        }
+        Some(Command::Man) => docs_cmd::man(&mut std::io::stdout().lock()),
         Some(other) => Err(CliError::failure(format!(
             "`{}` is not available yet in this build",
             other.name()
         ))),
-        None => Err(CliError::failure(
-            "the interactive console is not available yet in this build",
-        )),
+        None => console_cmd::run(&cli.global).await,
     }
 }
