@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio::task::JoinHandle;
 
+/// Test support: panic after the first frame, to prove the panic hook restores the terminal.
+pub const TEST_PANIC_ENV: &str = "RECLAIM_TEST_PANIC";
+
 /// Data-driven redraws at most this often (keys are always drawn at once).
 const DATA_FRAME_INTERVAL: Duration = Duration::from_millis(33);
 
@@ -53,27 +56,39 @@ pub enum ConsoleError {
 /// and line); problems never stop the console, which falls back to the defaults.
 pub fn load_config(config_dir: Option<&std::path::Path>, read_only: bool) -> (Settings, Keymap, Vec<String>) {
     let mut problems = Vec::new();
+    let mut note = |file: &str, errs: Vec<String>| {
+        if let Some(first) = errs.first() {
+            let more = match errs.len() {
+                1 => String::new(),
+                n => format!(" (+{} more in the log)", n - 1),
+            };
+            problems.push(format!("{file} ignored, defaults in use: {first}{more}"));
+            for e in &errs {
+                tracing::warn!(file, problem = %crate::sanitize::inert(e), "config ignored");
+            }
+        }
+    };
     let settings = match settings::read_config_file(config_dir, "console.toml") {
         Ok(Some(text)) => {
             let (s, errs) = Settings::parse(&text, config_dir);
-            problems.extend(errs.into_iter().map(|e| format!("console.toml {e}")));
+            note("console.toml", errs);
             s
         }
         Ok(None) => Settings::default(),
         Err(e) => {
-            problems.push(e);
+            note("console.toml", vec![e]);
             Settings::default()
         }
     };
     let keymap = match settings::read_config_file(config_dir, "keymap.toml") {
         Ok(Some(text)) => {
             let (k, errs) = Keymap::with_overrides(read_only, &text);
-            problems.extend(errs.into_iter().map(|e| format!("keymap.toml {e}")));
+            note("keymap.toml", errs);
             k
         }
         Ok(None) => Keymap::defaults(read_only),
         Err(e) => {
-            problems.push(e);
+            note("keymap.toml", vec![e]);
             Keymap::defaults(read_only)
         }
     };
@@ -93,16 +108,12 @@ pub fn new_app(source: &dyn DataSource, options: &ConsoleOptions) -> App {
     );
     app.choices.profiles = options.tenants.as_ref().map(|t| t.profiles()).unwrap_or_default();
     app.choices.playbooks = options.playbooks.clone();
-    for p in &problems {
-        tracing::warn!(problem = %crate::sanitize::inert(p), "config ignored, using defaults");
-    }
     if let Some(first) = problems.first() {
-        let more = if problems.len() > 1 {
-            format!(" (+{} more, see the log)", problems.len() - 1)
-        } else {
-            String::new()
+        let text = match problems.len() {
+            1 => first.clone(),
+            _ => format!("{first}; {}", problems[1..].join("; ")),
         };
-        app.notify(Level::Error, format!("{first}{more}; using defaults"));
+        app.notify(Level::Error, text);
     }
     app
 }
@@ -266,6 +277,9 @@ async fn drive(app: &mut App, mut source: Arc<dyn DataSource>, options: &Console
     let start = reducer::start(app);
     run.effects(app, &mut source, &options.tenants, start)?;
     run.presenter.draw(app)?;
+    if std::env::var_os(TEST_PANIC_ENV).is_some() {
+        panic!("{TEST_PANIC_ENV} is set: deliberate panic to prove the terminal is restored");
+    }
     let mut last_draw = Instant::now();
     let mut pending = false;
 

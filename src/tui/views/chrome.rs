@@ -198,16 +198,30 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
         }
         v
     };
-    let max = area.x + area.width;
+    // Help and quit are always shown, at the right; the rest fill from the left.
+    let (pinned, rest): (Vec<_>, Vec<_>) = pairs
+        .into_iter()
+        .partition(|(_, label)| matches!(*label, "help" | "quit"));
+    let label_width = |(key, label): &(String, &str)| (key.width() + label.width() + 5) as u16;
+    let pinned_width: u16 = pinned.iter().map(label_width).sum();
+    let mut max = (area.x + area.width).saturating_sub(pinned_width);
     let mut x = area.x + 1;
-    for (key, label) in pairs {
-        let need = (key.width() + label.width() + 4) as u16;
-        if x + need > max {
+    for pair in rest {
+        if x + label_width(&pair) > max {
             break;
         }
-        x = put(buf, x, area.y, max, &format!("<{key}> "), app.theme.style(Role::Key));
-        x = put(buf, x, area.y, max, &format!("{label}  "), app.theme.style(Role::Muted));
+        x = hint(app, buf, x, area.y, max, &pair);
     }
+    x = max.max(x);
+    max = area.x + area.width;
+    for pair in pinned {
+        x = hint(app, buf, x, area.y, max, &pair);
+    }
+}
+
+fn hint(app: &App, buf: &mut Buffer, x: u16, y: u16, max: u16, (key, label): &(String, &str)) -> u16 {
+    let x = put(buf, x, y, max, &format!("<{key}> "), app.theme.style(Role::Key));
+    put(buf, x, y, max, &format!("{label}  "), app.theme.style(Role::Muted))
 }
 
 #[cfg(test)]

@@ -84,8 +84,19 @@ fn count<T>(s: &Section<T>) -> String {
     }
 }
 
-fn tab_label(tab: DetailTab, detail: Option<&AccountDetail>, indicators: usize, short: bool) -> String {
-    let title = if short { short_title(tab) } else { tab.title() };
+/// Labels get shorter until they fit: long titles with counts, short with counts, short.
+#[derive(Clone, Copy, PartialEq)]
+enum LabelStyle {
+    Long,
+    Short,
+    Bare,
+}
+
+fn tab_label(tab: DetailTab, detail: Option<&AccountDetail>, indicators: usize, style: LabelStyle) -> String {
+    let title = if style == LabelStyle::Long { tab.title() } else { short_title(tab) };
+    if style == LabelStyle::Bare {
+        return format!(" {} {} ", tab.index() + 1, title);
+    }
     let n = match (tab, detail) {
         (DetailTab::Overview, _) => format!(" ({indicators})"),
         (_, None) => String::new(),
@@ -114,18 +125,21 @@ fn tabs(app: &App, d: &DetailState, indicators: usize, area: Rect, buf: &mut Buf
         Loadable::Ready(x) => Some(x.as_ref()),
         _ => None,
     };
-    let fits = |short: bool| {
+    let fits = |style: LabelStyle| {
         DetailTab::ALL
             .iter()
-            .map(|t| tab_label(*t, detail, indicators, short).width())
+            .map(|t| tab_label(*t, detail, indicators, style).width())
             .sum::<usize>()
             <= area.width as usize
     };
-    let short = !fits(false);
+    let style = [LabelStyle::Long, LabelStyle::Short]
+        .into_iter()
+        .find(|s| fits(*s))
+        .unwrap_or(LabelStyle::Bare);
     let max = area.x + area.width;
     let mut x = area.x;
     for tab in DetailTab::ALL {
-        let label = tab_label(tab, detail, indicators, short);
+        let label = tab_label(tab, detail, indicators, style);
         let role = if tab == d.tab {
             Role::Tab
         } else if detail.is_some_and(|dd| tab_flagged(tab, dd)) {
@@ -186,7 +200,7 @@ fn flag(f: &Option<String>) -> (String, bool) {
 
 const SIGNIN_COLS: [Column; 9] = [
     Column::new("FLAG", 12, 30, 1),
-    Column::new("TIME", 17, 20, 0),
+    Column::new("TIME", 17, 17, 0),
     Column::new("APP", 12, 24, 2),
     Column::new("IP", 15, 39, 0),
     Column::new("LOCATION", 12, 24, 3),
@@ -199,7 +213,7 @@ const METHOD_COLS: [Column; 4] = [
     Column::new("FLAG", 12, 36, 1),
     Column::new("METHOD", 16, 32, 0),
     Column::new("DETAIL", 16, 60, 0),
-    Column::new("CREATED", 17, 20, 0),
+    Column::new("CREATED", 17, 17, 0),
 ];
 const RULE_COLS: [Column; 5] = [
     Column::new("FLAG", 12, 36, 1),
@@ -210,7 +224,7 @@ const RULE_COLS: [Column; 5] = [
 ];
 const AUDIT_COLS: [Column; 7] = [
     Column::new("FLAG", 12, 36, 1),
-    Column::new("TIME", 17, 20, 0),
+    Column::new("TIME", 17, 17, 0),
     Column::new("ACTIVITY", 16, 40, 0),
     Column::new("BY", 12, 36, 3),
     Column::new("TARGET", 12, 30, 4),
@@ -222,13 +236,13 @@ const GRANT_COLS: [Column; 5] = [
     Column::new("CLIENT", 14, 36, 0),
     Column::new("CONSENT", 9, 14, 2),
     Column::new("SCOPES", 16, 100, 0),
-    Column::new("CREATED", 17, 20, 3),
+    Column::new("CREATED", 17, 17, 3),
 ];
 const INDICATOR_COLS: [Column; 4] = [
     Column::new("WEIGHT", 6, 6, 0).right(),
-    Column::new("INDICATOR", 16, 36, 0),
+    Column::new("INDICATOR", 16, 34, 0),
     Column::new("SUMMARY", 20, 70, 0),
-    Column::new("EVIDENCE", 20, 120, 1),
+    Column::new("EVIDENCE", 40, 120, 1),
 ];
 
 fn overview(app: &App, a: Option<&AccountAssessment>, d: &DetailState, area: Rect, buf: &mut Buffer) {

@@ -56,14 +56,10 @@ fn lines(app: &App) -> Vec<Line> {
 
 pub fn render(app: &App, scroll: usize, screen: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let width = screen.width.saturating_sub(4).min(76);
+    // Full width, between the header and the hint bar: nothing half-hidden peeks around it.
+    let width = screen.width;
     let height = screen.height.saturating_sub(2);
-    let area = Rect::new(
-        screen.x + (screen.width - width) / 2,
-        screen.y + 1,
-        width,
-        height,
-    );
+    let area = Rect::new(screen.x, screen.y + 1, width, height);
     Clear.render(area, buf);
     buf.set_style(area, theme.style(Role::Text));
     Block::default()
@@ -75,7 +71,7 @@ pub fn render(app: &App, scroll: usize, screen: Rect, buf: &mut Buffer) {
     let inner = Rect::new(area.x + 2, area.y + 1, area.width.saturating_sub(4), area.height.saturating_sub(2));
     let all = lines(app);
     let scroll = scroll.min(all.len().saturating_sub(inner.height as usize));
-    let key_width = 22u16.min(inner.width / 3);
+    let key_width = 28u16.min(inner.width / 3);
     let max = inner.x + inner.width;
     for (row, line) in all.iter().skip(scroll).take(inner.height as usize).enumerate() {
         let y = inner.y + row as u16;

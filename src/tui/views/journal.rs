@@ -8,10 +8,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 const COLUMNS: [Column; 7] = [
-    Column::new("TIME", 17, 20, 0),
+    Column::new("TIME", 17, 17, 0),
     Column::new("OPERATOR", 12, 30, 3),
     Column::new("ACCOUNT", 16, 36, 0),
-    Column::new("ACTION", 14, 24, 0),
+    Column::new("ACTION", 14, 24, 0).pref(20),
     Column::new("OUTCOME", 9, 10, 0),
     Column::new("STEP", 8, 14, 2),
     Column::new("DETAIL", 16, 100, 1),

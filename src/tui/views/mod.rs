@@ -42,12 +42,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
             area.width,
             area.height
         );
-        for (i, chunk) in msg.as_bytes().chunks(area.width.max(1) as usize).enumerate() {
-            if i as u16 >= area.height {
-                break;
+        let mut lines = vec![String::new()];
+        for word in msg.split(' ') {
+            let last = lines.last_mut().map(|l| l.len()).unwrap_or(0);
+            if last > 0 && last + 1 + word.len() > area.width as usize {
+                lines.push(String::new());
             }
-            let text = String::from_utf8_lossy(chunk);
-            buf.set_stringn(area.x, area.y + i as u16, text, area.width as usize, app.theme.style(Role::Warning));
+            if let Some(line) = lines.last_mut() {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            }
+        }
+        for (i, line) in lines.iter().take(area.height as usize).enumerate() {
+            buf.set_stringn(area.x, area.y + i as u16, line, area.width as usize, app.theme.style(Role::Warning));
         }
         return RenderInfo::default();
     }
