@@ -2,181 +2,29 @@
 //! insta snapshots (timestamps and GUIDs masked); plus hostile tenant text that must never
 //! reach the terminal as control sequences, checked on the cells and on the bytes sent.
 
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::Terminal;
+mod tui_support;
+
 use reclaim::tui::action::{Action, DetailTab};
-use reclaim::tui::app::App;
-use reclaim::tui::event_loop::{new_app, ConsoleOptions};
 use reclaim::tui::present::Presenter;
-use reclaim::tui::reducer::{self, Effect, Request};
-use reclaim::tui::source::{DataSource, Feed, TenantDirectory};
+use reclaim::tui::reducer::{self, Effect};
+use reclaim::tui::source::{DataSource, Feed};
 use reclaim::tui::theme::Role;
-use reclaim::tui::{views, FixtureDirectory};
 use regex::Regex;
-use std::sync::Arc;
 use tokio::sync::mpsc;
+use tui_support::{fixture, masked, text_of, Harness, Vt, SIZES};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
-
-fn fixture() -> FixtureDirectory {
-    FixtureDirectory::load(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/tui_fixture.json"
-    )))
-    .expect("fixture")
-}
-
-/// A console over the fixture with no config dir, driven synchronously: each load effect runs
-/// the real source to completion and its actions go through the reducer.
-struct Harness {
-    app: App,
-    source: Arc<dyn DataSource>,
-    dir: Arc<dyn TenantDirectory>,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Harness {
-    fn new(read_only: bool, colour: bool) -> Harness {
-        let mut h = Harness::unloaded_with(read_only, colour);
-        let effects = reducer::start(&mut h.app);
-        h.run(effects);
-        h
-    }
-
-    fn unloaded() -> Harness {
-        Harness::unloaded_with(false, true)
-    }
-
-    fn unloaded_with(read_only: bool, colour: bool) -> Harness {
-        let dir = fixture();
-        let source: Arc<dyn DataSource> = Arc::new(dir.source(None).expect("tenant"));
-        let dir: Arc<dyn TenantDirectory> = Arc::new(dir);
-        let options = ConsoleOptions {
-            read_only,
-            colour,
-            config_dir: None,
-            tenants: Some(dir.clone()),
-            playbooks: vec!["contain-ato".into()],
-        };
-        let app = new_app(source.as_ref(), &options);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let mut h = Harness { app, source, dir, rt };
-        h.act(Action::Resize { width: 80, height: 24 });
-        h
-    }
-
-    fn act(&mut self, action: Action) {
-        let update = reducer::reduce(&mut self.app, action);
-        self.run(update.effects);
-    }
-
-    fn keys(&mut self, actions: impl IntoIterator<Item = Action>) {
-        for a in actions {
-            self.act(a);
-        }
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.act(Action::InputChar(c));
-        }
-    }
-
-    fn run(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            let Effect::Load { job, request } = effect else { continue };
-            let (tx, mut rx) = mpsc::unbounded_channel();
-            let feed = Feed::new(tx.clone(), job);
-            let source = self.source.clone();
-            let dir = self.dir.clone();
-            let done = self.rt.block_on(async move {
-                match request {
-                    Request::Accounts => Action::AccountsDone {
-                        job,
-                        result: source.load_accounts(feed).await.map_err(|e| e.message),
-                    },
-                    Request::Detail(id) => {
-                        let r = source.load_detail(&id, feed).await;
-                        Action::DetailLoaded {
-                            job,
-                            account_id: id,
-                            result: r.map(Box::new).map_err(|e| e.message),
-                        }
-                    }
-                    Request::Journal => Action::JournalLoaded {
-                        job,
-                        result: source.load_journal(feed).await.map_err(|e| e.message),
-                    },
-                    Request::Tenant(name) => Action::TenantOpened {
-                        job,
-                        result: dir
-                            .open(&name)
-                            .await
-                            .map(|s| reclaim::tui::action::OpenedTenant { info: s.tenant(), source: s })
-                            .map_err(|e| e.message),
-                    },
-                }
-            });
-            let _ = tx.send(done);
-            drop(tx);
-            while let Ok(a) = rx.try_recv() {
-                if let Action::TenantOpened { result: Ok(opened), .. } = &a {
-                    self.source = opened.source.clone();
-                }
-                self.act(a);
-            }
-        }
-    }
-
-    fn buffer(&mut self, width: u16, height: u16) -> Buffer {
-        self.act(Action::Resize { width, height });
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-        terminal
-            .draw(|f| {
-                views::render(&self.app, f.area(), f.buffer_mut());
-            })
-            .expect("draw");
-        terminal.backend().buffer().clone()
-    }
-
+trait Snap {
     /// Snapshots the screen at both sizes.
+    fn snap(&mut self, name: &str);
+}
+
+impl Snap for Harness {
     fn snap(&mut self, name: &str) {
         for (w, h) in SIZES {
             let text = masked(&self.buffer(w, h));
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
         }
     }
-}
-
-fn text_of(buf: &Buffer) -> String {
-    let w = buf.area.width as usize;
-    buf.content
-        .chunks(w)
-        .map(|row| {
-            let line: String = row.iter().map(|c| c.symbol()).collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Timestamps and GUIDs masked character for character, so columns stay aligned.
-fn masked(buf: &Buffer) -> String {
-    let text = text_of(buf);
-    let time = Regex::new(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?Z?").unwrap();
-    let guid = Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap();
-    let text = time.replace_all(&text, |c: &regex::Captures<'_>| {
-        c[0].chars().map(|ch| if ch.is_ascii_digit() { '#' } else { ch }).collect::<String>()
-    });
-    guid.replace_all(&text, |c: &regex::Captures<'_>| {
-        c[0].chars().map(|ch| if ch == '-' { '-' } else { 'x' }).collect::<String>()
-    })
-    .into_owned()
 }
 
 fn open(h: &mut Harness, name: &str) {
@@ -189,7 +37,12 @@ fn open(h: &mut Harness, name: &str) {
 fn accounts_table() {
     let mut h = Harness::new(false, true);
     h.snap("accounts");
-    h.keys([Action::Down, Action::ToggleMark, Action::ToggleMark, Action::SortNext]);
+    h.keys([
+        Action::Down,
+        Action::ToggleMark,
+        Action::ToggleMark,
+        Action::SortNext,
+    ]);
     h.snap("accounts_marked_sorted_by_verdict");
 }
 
@@ -229,12 +82,21 @@ fn accounts_loading_with_throttle() {
         _ => panic!("no load"),
     };
     h.snap("accounts_loading_empty");
-    h.act(Action::AccountsBatch { job, accounts: first_batch() });
+    h.act(Action::AccountsBatch {
+        job,
+        accounts: first_batch(),
+    });
     h.act(Action::Progress {
         job,
-        progress: reclaim::tui::LoadProgress { phase: "sign-ins".into(), done: 1200, total: Some(5000) },
+        progress: reclaim::tui::LoadProgress {
+            phase: "sign-ins".into(),
+            done: 1200,
+            total: Some(5000),
+        },
     });
-    h.act(Action::Throttled { wait: std::time::Duration::from_secs(12) });
+    h.act(Action::Throttled {
+        wait: std::time::Duration::from_secs(12),
+    });
     h.snap("accounts_loading");
 }
 
@@ -242,8 +104,11 @@ fn accounts_loading_with_throttle() {
 fn first_batch() -> Vec<reclaim::triage::AccountAssessment> {
     let source = fixture().source(None).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    rt.block_on(source.load_accounts(Feed::new(tx, reclaim::tui::JobId(0)))).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(source.load_accounts(Feed::new(tx, reclaim::tui::JobId(0))))
+        .unwrap();
     match rx.try_recv() {
         Ok(Action::AccountsBatch { accounts, .. }) => accounts,
         _ => panic!("no batch"),
@@ -256,7 +121,10 @@ fn account_detail_every_tab() {
     open(&mut h, "dana");
     for tab in DetailTab::ALL {
         h.act(Action::GoTab(tab));
-        h.snap(&format!("detail_{}", tab.title().replace(' ', "_").to_lowercase()));
+        h.snap(&format!(
+            "detail_{}",
+            tab.title().replace(' ', "_").to_lowercase()
+        ));
     }
 }
 
@@ -285,7 +153,10 @@ fn help_overlay() {
     h.act(Action::ToggleHelp);
     h.snap("help_read_only");
     let text = text_of(&h.buffer(200, 50));
-    assert!(!text.contains("plan containment"), "read-only help lists a mutating key");
+    assert!(
+        !text.contains("plan containment"),
+        "read-only help lists a mutating key"
+    );
 }
 
 #[test]
@@ -391,7 +262,10 @@ fn assert_only_own_sequences(bytes: &[u8], colour: bool, what: &str) {
         if s.ends_with('m') && !colour {
             for p in s[2..s.len() - 1].split(';') {
                 let n: u32 = p.parse().unwrap_or(0);
-                assert!(n < 30, "{what}: colour parameter {n} in {s:?} without colour");
+                assert!(
+                    n < 30,
+                    "{what}: colour parameter {n} in {s:?} without colour"
+                );
             }
         }
     }
@@ -408,7 +282,10 @@ fn hostile_text_never_reaches_the_terminal_bytes() {
     for colour in [true, false] {
         for (name, mut h) in hostile_screens(colour) {
             for (w, hh) in SIZES {
-                h.act(Action::Resize { width: w, height: hh });
+                h.act(Action::Resize {
+                    width: w,
+                    height: hh,
+                });
                 let mut p = Presenter::new(Vec::new(), w, hh, true);
                 p.draw(&h.app).unwrap();
                 h.act(Action::Down);
@@ -417,103 +294,6 @@ fn hostile_text_never_reaches_the_terminal_bytes() {
                 assert_only_own_sequences(&bytes, colour, &format!("{name} {w}x{hh}"));
             }
         }
-    }
-}
-
-/// A model terminal that understands exactly what the presenter may send: cursor moves,
-/// attributes (ignored), clear, scroll regions and scrolling.
-struct Vt {
-    w: usize,
-    h: usize,
-    cells: Vec<char>,
-    x: usize,
-    y: usize,
-    region: (usize, usize),
-}
-
-impl Vt {
-    fn new(w: u16, h: u16) -> Vt {
-        let (w, h) = (w as usize, h as usize);
-        Vt { w, h, cells: vec![' '; w * h], x: 0, y: 0, region: (0, h - 1) }
-    }
-
-    fn scroll(&mut self, n: isize) {
-        let (top, bottom) = self.region;
-        let rows: Vec<Vec<char>> = (top..=bottom)
-            .map(|r| self.cells[r * self.w..(r + 1) * self.w].to_vec())
-            .collect();
-        for (i, r) in (top..=bottom).enumerate() {
-            let src = i as isize + n;
-            let row = if src >= 0 && (src as usize) < rows.len() {
-                rows[src as usize].clone()
-            } else {
-                vec![' '; self.w]
-            };
-            self.cells[r * self.w..(r + 1) * self.w].copy_from_slice(&row);
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
-        let text = String::from_utf8_lossy(bytes).into_owned();
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c != '\x1b' {
-                let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                if w == 0 {
-                    continue;
-                }
-                if self.x < self.w && self.y < self.h {
-                    self.cells[self.y * self.w + self.x] = c;
-                    if w == 2 && self.x + 1 < self.w {
-                        self.cells[self.y * self.w + self.x + 1] = '\0';
-                    }
-                }
-                self.x += w;
-                continue;
-            }
-            assert_eq!(chars.next(), Some('['), "only CSI sequences are expected");
-            let mut params = String::new();
-            let fin = loop {
-                let c = chars.next().expect("complete sequence");
-                if c.is_ascii_alphabetic() {
-                    break c;
-                }
-                params.push(c);
-            };
-            let nums: Vec<usize> = params
-                .trim_start_matches('?')
-                .split(';')
-                .map(|p| p.parse().unwrap_or(0))
-                .collect();
-            match fin {
-                'H' => {
-                    self.y = nums[0].max(1) - 1;
-                    self.x = nums.get(1).copied().unwrap_or(1).max(1) - 1;
-                }
-                'J' => self.cells.fill(' '),
-                'r' => {
-                    self.region = if params.is_empty() {
-                        (0, self.h - 1)
-                    } else {
-                        (nums[0] - 1, nums[1] - 1)
-                    };
-                    self.x = 0;
-                    self.y = 0;
-                }
-                'S' => self.scroll(nums[0].max(1) as isize),
-                'T' => self.scroll(-(nums[0].max(1) as isize)),
-                'm' | 'h' | 'l' => {}
-                other => panic!("unexpected CSI {params}{other}"),
-            }
-        }
-    }
-
-    fn text(&self) -> String {
-        self.cells
-            .chunks(self.w)
-            .map(|r| r.iter().filter(|c| **c != '\0').collect::<String>().trim_end().to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
     }
 }
 
@@ -526,20 +306,42 @@ fn presenter_output_reproduces_every_frame() {
             let mut h = Harness::new(false, true);
             let mut p = Presenter::new(Vec::new(), w, hh, scroll_regions);
             let mut vt = Vt::new(w, hh);
-            h.act(Action::Resize { width: w, height: hh });
+            h.act(Action::Resize {
+                width: w,
+                height: hh,
+            });
             let mut steps: Vec<Action> = Vec::new();
             steps.extend(std::iter::repeat_n(Action::Down, 29));
             steps.extend(std::iter::repeat_n(Action::Up, 25));
-            steps.extend([Action::PageDown, Action::Bottom, Action::PageUp, Action::Top]);
-            steps.extend([Action::StartFilter, Action::InputChar('a'), Action::InputSubmit]);
+            steps.extend([
+                Action::PageDown,
+                Action::Bottom,
+                Action::PageUp,
+                Action::Top,
+            ]);
+            steps.extend([
+                Action::StartFilter,
+                Action::InputChar('a'),
+                Action::InputSubmit,
+            ]);
             steps.extend(std::iter::repeat_n(Action::Down, 12));
-            steps.extend([Action::Open, Action::NextTab, Action::Back, Action::ToggleHelp, Action::Back]);
+            steps.extend([
+                Action::Open,
+                Action::NextTab,
+                Action::Back,
+                Action::ToggleHelp,
+                Action::Back,
+            ]);
             for (i, step) in steps.into_iter().enumerate() {
                 h.act(step);
                 p.draw(&h.app).unwrap();
                 vt.feed(&std::mem::take(p.writer()));
                 let expected = text_of(&h.buffer(w, hh));
-                assert_eq!(vt.text(), expected, "frame {i} at {w}x{hh} (scroll regions {scroll_regions})");
+                assert_eq!(
+                    vt.text(),
+                    expected,
+                    "frame {i} at {w}x{hh} (scroll regions {scroll_regions})"
+                );
             }
         }
     }

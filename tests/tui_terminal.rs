@@ -13,7 +13,10 @@ fn fixture() -> PathBuf {
 }
 
 fn have_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 struct Tmux {
@@ -41,7 +44,11 @@ impl Tmux {
     ) -> Tmux {
         let dir = tempfile::tempdir().expect("tempdir");
         let socket = format!("reclaim-e2e-{name}-{}", std::process::id());
-        let mut t = Tmux { socket, socket_path: None, dir };
+        let mut t = Tmux {
+            socket,
+            socket_path: None,
+            dir,
+        };
         std::fs::create_dir_all(t.config_dir()).expect("config dir");
         for (file, text) in files {
             std::fs::write(t.config_dir().join(file), text).expect("config file");
@@ -65,14 +72,28 @@ impl Tmux {
              [ \"$S1\" = \"$(stty -g)\" ] && echo TTY-RESTORED; echo EXIT=$CODE; sleep 600"
         );
         t.tmux(&[
-            "-f", "/dev/null", "new-session", "-d", "-s", "t",
-            "-x", &width.to_string(), "-y", &height.to_string(), &script,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            &script,
         ]);
         t.tmux(&["set-option", "-s", "escape-time", "0"]);
         t.socket_path = Some(PathBuf::from(t.format("#{socket_path}")));
         t.wait_for("the pane's shell", |s| s.contains("BEFORE-CONSOLE"));
         let raw = t.raw_path();
-        t.tmux(&["pipe-pane", "-t", "t", &format!("cat >> '{}'", raw.display())]);
+        t.tmux(&[
+            "pipe-pane",
+            "-t",
+            "t",
+            &format!("cat >> '{}'", raw.display()),
+        ]);
         t.keys(&["Enter"]);
         t
     }
@@ -152,9 +173,19 @@ impl Tmux {
     fn assert_restored(&self, code: i32) -> String {
         let screen = self.wait_for("the console to exit", |s| s.contains("EXIT="));
         assert!(screen.contains(&format!("EXIT={code}")), "{screen}");
-        assert!(screen.contains("TTY-RESTORED"), "raw mode was not undone:\n{screen}");
-        assert!(screen.contains("BEFORE-CONSOLE"), "main screen not back:\n{screen}");
-        assert_eq!(self.format("#{alternate_on}"), "0", "still on the alternate screen");
+        assert!(
+            screen.contains("TTY-RESTORED"),
+            "raw mode was not undone:\n{screen}"
+        );
+        assert!(
+            screen.contains("BEFORE-CONSOLE"),
+            "main screen not back:\n{screen}"
+        );
+        assert_eq!(
+            self.format("#{alternate_on}"),
+            "0",
+            "still on the alternate screen"
+        );
         assert_eq!(self.format("#{cursor_flag}"), "1", "cursor left hidden");
         screen
     }
@@ -199,23 +230,35 @@ fn drive_the_console_without_colour() {
         panic!("tmux is required (installed by .ci/run)");
     }
     let t = Tmux::start("drive", 100, 30, &[("NO_COLOR", "1")], &[]);
-    t.wait_for("the accounts table", |s| s.contains("Dana Whitfield") && s.contains("30/30 accounts"));
+    t.wait_for("the accounts table", |s| {
+        s.contains("Dana Whitfield") && s.contains("30/30 accounts")
+    });
 
     // Filter with a regex, keep it, then open the account under the cursor.
     t.text("/");
     t.text("finance|^marcus");
-    t.wait_for("live filtering", |s| s.contains("match") && !s.contains("Priya Raman"));
+    t.wait_for("live filtering", |s| {
+        s.contains("match") && !s.contains("Priya Raman")
+    });
     t.keys(&["Enter"]);
-    let s = t.wait_for("the kept filter", |s| s.contains("filter /finance|^marcus/"));
+    let s = t.wait_for("the kept filter", |s| {
+        s.contains("filter /finance|^marcus/")
+    });
     assert!(s.contains("Marcus Ode") && s.contains("Hannah Cole"), "{s}");
     t.keys(&["Enter"]);
-    t.wait_for("the account detail", |s| s.contains("accounts > Dana Whitfield > overview"));
+    t.wait_for("the account detail", |s| {
+        s.contains("accounts > Dana Whitfield > overview")
+    });
     t.text("2");
-    t.wait_for("the sign-ins tab", |s| s.contains("185.220.101.7") && s.contains("> sign-ins"));
+    t.wait_for("the sign-ins tab", |s| {
+        s.contains("185.220.101.7") && s.contains("> sign-ins")
+    });
 
     // Help, generated from the keymap.
     t.text("?");
-    t.wait_for("the help overlay", |s| s.contains("keys (esc closes)") && s.contains("Everywhere"));
+    t.wait_for("the help overlay", |s| {
+        s.contains("keys (esc closes)") && s.contains("Everywhere")
+    });
     t.keys(&["Escape"]);
     t.wait_for("help closed", |s| !s.contains("keys (esc closes)"));
 
@@ -224,7 +267,9 @@ fn drive_the_console_without_colour() {
     t.keys(&["Tab"]);
     t.wait_for("completion", |s| s.contains(":theme dark"));
     t.keys(&["Enter"]);
-    t.wait_for("the theme notice", |s| s.contains("theme dark (colour is off"));
+    t.wait_for("the theme notice", |s| {
+        s.contains("theme dark (colour is off")
+    });
 
     // Back to the table, inverse filter, quit.
     t.keys(&["Escape"]);
@@ -238,11 +283,20 @@ fn drive_the_console_without_colour() {
     t.assert_restored(0);
 
     let raw = t.raw();
-    assert!(contains(&raw, b"\x1b[?1049h"), "entered the alternate screen");
+    assert!(
+        contains(&raw, b"\x1b[?1049h"),
+        "entered the alternate screen"
+    );
     assert!(contains(&raw, b"\x1b[?1049l"), "left the alternate screen");
-    assert!(contains(&raw, b"\x1b[?2026h"), "frames use synchronized updates");
+    assert!(
+        contains(&raw, b"\x1b[?2026h"),
+        "frames use synchronized updates"
+    );
     let colours = colour_sequences(&raw);
-    assert!(colours.is_empty(), "NO_COLOR output has colour: {colours:?}");
+    assert!(
+        colours.is_empty(),
+        "NO_COLOR output has colour: {colours:?}"
+    );
     // Mouse reporting is never turned on.
     assert!(!contains(&raw, b"\x1b[?1000h") && !contains(&raw, b"\x1b[?1006h"));
 }
@@ -255,25 +309,38 @@ fn colour_resize_redraw_and_read_only() {
     let t = Tmux::start("colour", 80, 24, &[], &["--color", "always", "--read-only"]);
     let s = t.wait_for("the accounts table", |s| s.contains("Dana Whitfield"));
     assert!(s.lines().next().unwrap_or("").contains("READ-ONLY"), "{s}");
-    assert!(!s.contains("<p> plan"), "read-only still offers planning:\n{s}");
+    assert!(
+        !s.contains("<p> plan"),
+        "read-only still offers planning:\n{s}"
+    );
     // The mutating key is absent: nothing happens, no notice appears.
     t.text("p");
 
     t.tmux(&["resize-window", "-t", "t", "-x", "200", "-y", "50"]);
-    let s = t.wait_for("the wide layout", |s| s.contains("UPN") && s.contains("eve.mallory@contoso.com"));
+    let s = t.wait_for("the wide layout", |s| {
+        s.contains("UPN") && s.contains("eve.mallory@contoso.com")
+    });
     let lines: Vec<&str> = s.lines().collect();
-    assert!(lines[0].contains("tenant contoso (contoso.onmicrosoft.com)"), "{s}");
+    assert!(
+        lines[0].contains("tenant contoso (contoso.onmicrosoft.com)"),
+        "{s}"
+    );
     assert!(!s.contains("containment planning"), "{s}");
     t.keys(&["C-l"]);
     t.wait_for("a redraw", |s| s.contains("UPN"));
     t.tmux(&["resize-window", "-t", "t", "-x", "60", "-y", "15"]);
-    t.wait_for("the narrow layout", |s| !s.contains("UPN") && s.contains("SCORE"));
+    t.wait_for("the narrow layout", |s| {
+        !s.contains("UPN") && s.contains("SCORE")
+    });
     t.text(":q");
     t.keys(&["Enter"]);
     t.assert_restored(0);
 
     let raw = t.raw();
-    assert!(!colour_sequences(&raw).is_empty(), "--color always drew no colour");
+    assert!(
+        !colour_sequences(&raw).is_empty(),
+        "--color always drew no colour"
+    );
 }
 
 #[test]
@@ -288,11 +355,16 @@ fn bad_config_is_reported_and_defaults_apply() {
         &[("NO_COLOR", "1")],
         &[],
         &[
-            ("keymap.toml", "[global]\nquit = \"x\"\n\n[accounts]\nopn = \"o\"\n"),
+            (
+                "keymap.toml",
+                "[global]\nquit = \"x\"\n\n[accounts]\nopn = \"o\"\n",
+            ),
             ("console.toml", "theme = \"light\"\nhint_bar = false\n"),
         ],
     );
-    let s = t.wait_for("the error", |s| s.contains("keymap.toml ignored, defaults in use: line 5"));
+    let s = t.wait_for("the error", |s| {
+        s.contains("keymap.toml ignored, defaults in use: line 5")
+    });
     assert!(s.contains("opn"), "{s}");
     // console.toml was fine and applies: no hint bar.
     assert!(!s.contains("<enter> open"), "{s}");
@@ -307,9 +379,18 @@ fn a_panic_restores_the_terminal() {
     if !have_tmux() {
         panic!("tmux is required (installed by .ci/run)");
     }
-    let t = Tmux::start("panic", 120, 40, &[("RECLAIM_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")], &[]);
+    let t = Tmux::start(
+        "panic",
+        120,
+        40,
+        &[("RECLAIM_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+        &[],
+    );
     let s = t.assert_restored(101);
-    assert!(s.contains("RECLAIM_TEST_PANIC"), "panic message not shown:\n{s}");
+    assert!(
+        s.contains("RECLAIM_TEST_PANIC"),
+        "panic message not shown:\n{s}"
+    );
 }
 
 #[test]
@@ -333,9 +414,15 @@ fn completions_and_man_page() {
             .output()
             .expect("runs");
         assert!(out.status.success());
-        assert!(String::from_utf8_lossy(&out.stdout).contains("investigate"), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("investigate"),
+            "{shell}"
+        );
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_reclaim")).arg("man").output().expect("runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_reclaim"))
+        .arg("man")
+        .output()
+        .expect("runs");
     assert!(out.status.success());
     let man = String::from_utf8_lossy(&out.stdout);
     assert!(man.contains(".TH") && man.contains("triage"), "{man}");

@@ -6,7 +6,10 @@
 
 use super::{CliError, CliResult, Exit, GlobalOpts};
 use crate::tui::theme::{colour_enabled, no_color_env};
-use crate::tui::{settings, run_console, ConsoleError, ConsoleOptions, DataSource, FixtureDirectory, TenantDirectory};
+use crate::tui::{
+    run_console, settings, ConsoleError, ConsoleOptions, DataSource, FixtureDirectory,
+    TenantDirectory,
+};
 use ratatui::crossterm::tty::IsTty;
 use std::sync::Arc;
 
@@ -31,14 +34,20 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     Some(guard)
 }
 
+/// Where the console's data comes from, and the profiles `:tenant` can switch to.
+type Sources = (Arc<dyn DataSource>, Option<Arc<dyn TenantDirectory>>);
+
 /// The source and profile directory for this run.
-fn open_source(global: &GlobalOpts) -> Result<(Arc<dyn DataSource>, Option<Arc<dyn TenantDirectory>>), CliError> {
+fn open_source(global: &GlobalOpts) -> Result<Sources, CliError> {
     if let Some(path) = std::env::var_os(FIXTURE_ENV) {
         let dir = FixtureDirectory::load(std::path::Path::new(&path)).map_err(CliError::failure)?;
         let wanted = global.profile.as_deref().or(global.tenant.as_deref());
-        let source = dir
-            .source(wanted)
-            .ok_or_else(|| CliError::usage(format!("no tenant `{}` in the fixture", wanted.unwrap_or(""))))?;
+        let source = dir.source(wanted).ok_or_else(|| {
+            CliError::usage(format!(
+                "no tenant `{}` in the fixture",
+                wanted.unwrap_or("")
+            ))
+        })?;
         let dir: Arc<dyn TenantDirectory> = Arc::new(dir);
         return Ok((Arc::new(source), Some(dir)));
     }
@@ -66,10 +75,16 @@ pub async fn run(global: &GlobalOpts) -> CliResult {
         tenants,
         playbooks: vec!["contain-ato".into()],
     };
-    tracing::info!(read_only = options.read_only, colour = options.colour, "console starting");
+    tracing::info!(
+        read_only = options.read_only,
+        colour = options.colour,
+        "console starting"
+    );
     match run_console(source, options).await {
         Ok(()) => Ok(Exit::Success),
-        Err(ConsoleError::NotATerminal) => Err(CliError::usage(ConsoleError::NotATerminal.to_string())),
+        Err(ConsoleError::NotATerminal) => {
+            Err(CliError::usage(ConsoleError::NotATerminal.to_string()))
+        }
         Err(e) => Err(CliError::failure(e.to_string())),
     }
 }

@@ -41,7 +41,11 @@ mod tests {
         let mut out = Vec::new();
         man(&mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with(".ie") || text.contains(".TH"), "{}", &text[..80]);
+        assert!(
+            text.starts_with(".ie") || text.contains(".TH"),
+            "{}",
+            &text[..80]
+        );
         assert!(text.contains("reclaim"));
         assert!(text.contains("read\\-only"));
     }

@@ -88,6 +88,8 @@ pub enum Action {
     Open,
     /// Esc: close the overlay or input, else go back one screen.
     Back,
+    /// Back to the accounts table from any depth (`:accounts`).
+    Home,
     NextTab,
     PrevTab,
     GoTab(DetailTab),

@@ -21,15 +21,60 @@ struct Command {
 }
 
 const COMMANDS: [Command; 9] = [
-    Command { name: "accounts", arg: Arg::None, help: "back to the accounts table", mutating: false },
-    Command { name: "audit", arg: Arg::None, help: "the audit timeline", mutating: false },
-    Command { name: "help", arg: Arg::None, help: "keys and commands", mutating: false },
-    Command { name: "playbook", arg: Arg::Playbook, help: "plan a playbook for the marked accounts", mutating: true },
-    Command { name: "q", arg: Arg::None, help: "quit", mutating: false },
-    Command { name: "quit", arg: Arg::None, help: "quit", mutating: false },
-    Command { name: "sort", arg: Arg::Sort, help: "sort the accounts by a column", mutating: false },
-    Command { name: "tenant", arg: Arg::Tenant, help: "switch to a tenant profile", mutating: false },
-    Command { name: "theme", arg: Arg::Theme, help: "switch the colour theme", mutating: false },
+    Command {
+        name: "accounts",
+        arg: Arg::None,
+        help: "back to the accounts table",
+        mutating: false,
+    },
+    Command {
+        name: "audit",
+        arg: Arg::None,
+        help: "the audit timeline",
+        mutating: false,
+    },
+    Command {
+        name: "help",
+        arg: Arg::None,
+        help: "keys and commands",
+        mutating: false,
+    },
+    Command {
+        name: "playbook",
+        arg: Arg::Playbook,
+        help: "plan a playbook for the marked accounts",
+        mutating: true,
+    },
+    Command {
+        name: "q",
+        arg: Arg::None,
+        help: "quit",
+        mutating: false,
+    },
+    Command {
+        name: "quit",
+        arg: Arg::None,
+        help: "quit",
+        mutating: false,
+    },
+    Command {
+        name: "sort",
+        arg: Arg::Sort,
+        help: "sort the accounts by a column",
+        mutating: false,
+    },
+    Command {
+        name: "tenant",
+        arg: Arg::Tenant,
+        help: "switch to a tenant profile",
+        mutating: false,
+    },
+    Command {
+        name: "theme",
+        arg: Arg::Theme,
+        help: "switch the colour theme",
+        mutating: false,
+    },
 ];
 
 /// `(usage, help)` for the help overlay, without mutating commands in read-only mode.
@@ -73,17 +118,20 @@ pub fn parse(line: &str, read_only: bool) -> Result<Action, String> {
     }
     let Some(cmd) = available(read_only).find(|c| c.name == name) else {
         if read_only && COMMANDS.iter().any(|c| c.name == name) {
-            return Err(format!(":{name} changes the tenant and is not available in read-only mode"));
+            return Err(format!(
+                ":{name} changes the tenant and is not available in read-only mode"
+            ));
         }
         return Err(format!("unknown command :{name} (press ? for the list)"));
     };
-    let need = |arg: Option<String>| arg.ok_or_else(|| format!(":{name} needs a name (tab lists them)"));
+    let need =
+        |arg: Option<String>| arg.ok_or_else(|| format!(":{name} needs a name (tab lists them)"));
     Ok(match (cmd.arg, cmd.name) {
         (Arg::None, _) if arg.is_some() => return Err(format!(":{name} takes no argument")),
         (Arg::None, "q" | "quit") => Action::Quit,
         (Arg::None, "audit") => Action::OpenJournal,
         (Arg::None, "help") => Action::ToggleHelp,
-        (Arg::None, _) => Action::Back,
+        (Arg::None, _) => Action::Home,
         (Arg::Tenant, _) => Action::SwitchTenant(need(arg)?),
         (Arg::Theme, _) => Action::SetTheme(need(arg)?),
         (Arg::Playbook, _) => Action::Playbook(need(arg)?),
@@ -137,7 +185,11 @@ pub fn complete(line: &str, read_only: bool, choices: &Choices) -> String {
             .zip(c.chars())
             .take_while(|((_, a), b)| a == b)
             .count();
-        let cut = common.char_indices().nth(n).map(|(i, _)| i).unwrap_or(common.len());
+        let cut = common
+            .char_indices()
+            .nth(n)
+            .map(|(i, _)| i)
+            .unwrap_or(common.len());
         common.truncate(cut);
     }
     let stem = if line.ends_with(' ') || line.is_empty() {
@@ -163,7 +215,12 @@ mod tests {
         Choices {
             profiles: vec!["contoso".into(), "contoso-lab".into(), "fabrikam".into()],
             playbooks: vec!["contain-ato".into()],
-            themes: vec!["default".into(), "dark".into(), "light".into(), "none".into()],
+            themes: vec![
+                "default".into(),
+                "dark".into(),
+                "light".into(),
+                "none".into(),
+            ],
         }
     }
 
@@ -172,10 +229,17 @@ mod tests {
         assert!(matches!(parse("q", false), Ok(Action::Quit)));
         assert!(matches!(parse("audit", false), Ok(Action::OpenJournal)));
         assert!(matches!(parse("theme dark", false), Ok(Action::SetTheme(t)) if t == "dark"));
-        assert!(matches!(parse("tenant fabrikam", false), Ok(Action::SwitchTenant(t)) if t == "fabrikam"));
-        assert!(matches!(parse("playbook contain-ato", false), Ok(Action::Playbook(_))));
+        assert!(
+            matches!(parse("tenant fabrikam", false), Ok(Action::SwitchTenant(t)) if t == "fabrikam")
+        );
+        assert!(matches!(
+            parse("playbook contain-ato", false),
+            Ok(Action::Playbook(_))
+        ));
         assert!(parse("theme", false).unwrap_err().contains("needs a name"));
-        assert!(parse("nope", false).unwrap_err().contains("unknown command"));
+        assert!(parse("nope", false)
+            .unwrap_err()
+            .contains("unknown command"));
         assert!(parse("q now", false).is_err());
     }
 

@@ -54,7 +54,10 @@ pub enum ConsoleError {
 
 /// Settings and keymap from the config dir, with every problem found (each names its file
 /// and line); problems never stop the console, which falls back to the defaults.
-pub fn load_config(config_dir: Option<&std::path::Path>, read_only: bool) -> (Settings, Keymap, Vec<String>) {
+pub fn load_config(
+    config_dir: Option<&std::path::Path>,
+    read_only: bool,
+) -> (Settings, Keymap, Vec<String>) {
     let mut problems = Vec::new();
     let mut note = |file: &str, errs: Vec<String>| {
         if let Some(first) = errs.first() {
@@ -97,7 +100,8 @@ pub fn load_config(config_dir: Option<&std::path::Path>, read_only: bool) -> (Se
 
 /// Builds the console's state (also what tests and benchmarks start from).
 pub fn new_app(source: &dyn DataSource, options: &ConsoleOptions) -> App {
-    let (settings, keymap, problems) = load_config(options.config_dir.as_deref(), options.read_only);
+    let (settings, keymap, problems) =
+        load_config(options.config_dir.as_deref(), options.read_only);
     let mut app = App::new(
         source.tenant(),
         options.read_only,
@@ -106,7 +110,11 @@ pub fn new_app(source: &dyn DataSource, options: &ConsoleOptions) -> App {
         keymap,
         options.config_dir.clone(),
     );
-    app.choices.profiles = options.tenants.as_ref().map(|t| t.profiles()).unwrap_or_default();
+    app.choices.profiles = options
+        .tenants
+        .as_ref()
+        .map(|t| t.profiles())
+        .unwrap_or_default();
     app.choices.playbooks = options.playbooks.clone();
     if let Some(first) = problems.first() {
         let text = match problems.len() {
@@ -152,7 +160,13 @@ struct Jobs {
 }
 
 impl Jobs {
-    fn spawn(&mut self, source: &Arc<dyn DataSource>, tenants: &Option<Arc<dyn TenantDirectory>>, job: super::action::JobId, request: Request) {
+    fn spawn(
+        &mut self,
+        source: &Arc<dyn DataSource>,
+        tenants: &Option<Arc<dyn TenantDirectory>>,
+        job: super::action::JobId,
+        request: Request,
+    ) {
         let tx = self.tx.clone();
         let feed = Feed::new(tx.clone(), job);
         let source = source.clone();
@@ -242,7 +256,10 @@ fn spawn_input(tx: UnboundedSender<Event>, stop: Arc<AtomicBool>) {
 }
 
 /// Runs the interactive console until the operator quits.
-pub async fn run_console(source: Arc<dyn DataSource>, options: ConsoleOptions) -> Result<(), ConsoleError> {
+pub async fn run_console(
+    source: Arc<dyn DataSource>,
+    options: ConsoleOptions,
+) -> Result<(), ConsoleError> {
     if !std::io::stdout().is_tty() || !std::io::stdin().is_tty() {
         return Err(ConsoleError::NotATerminal);
     }
@@ -253,7 +270,11 @@ pub async fn run_console(source: Arc<dyn DataSource>, options: ConsoleOptions) -
     result
 }
 
-async fn drive(app: &mut App, mut source: Arc<dyn DataSource>, options: &ConsoleOptions) -> Result<(), ConsoleError> {
+async fn drive(
+    app: &mut App,
+    mut source: Arc<dyn DataSource>,
+    options: &ConsoleOptions,
+) -> Result<(), ConsoleError> {
     let (width, height) = TerminalGuard::size()?;
     let out = BufWriter::with_capacity(1 << 16, std::io::stdout());
     let (tx, mut actions) = mpsc::unbounded_channel::<Action>();
@@ -370,7 +391,9 @@ impl<W: Write> Runner<W> {
                 Effect::Load { job, request } => self.jobs.spawn(source, tenants, job, request),
                 Effect::Cancel(pane) => self.jobs.cancel(pane),
                 Effect::Install(new) => *source = new,
-                Effect::Copy(text) => self.presenter.write_raw(osc52::sequence(&text).as_bytes())?,
+                Effect::Copy(text) => self
+                    .presenter
+                    .write_raw(osc52::sequence(&text).as_bytes())?,
                 Effect::ClearScreen => {
                     let area = self.presenter.area();
                     self.presenter.clear(area.width, area.height)?;

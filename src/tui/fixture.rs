@@ -114,8 +114,7 @@ pub struct FixtureDirectory {
 
 impl FixtureDirectory {
     pub fn parse(json: &str) -> Result<Self, String> {
-        let file: FixtureFile =
-            serde_json::from_str(json).map_err(|e| format!("fixture: {e}"))?;
+        let file: FixtureFile = serde_json::from_str(json).map_err(|e| format!("fixture: {e}"))?;
         if file.tenants.is_empty() {
             return Err("fixture: no tenants".into());
         }
@@ -133,7 +132,11 @@ impl FixtureDirectory {
     /// The named tenant, or the first.
     pub fn source(&self, name: Option<&str>) -> Option<FixtureSource> {
         match name {
-            Some(n) => self.tenants.iter().find(|t| t.data.tenant.name == n).cloned(),
+            Some(n) => self
+                .tenants
+                .iter()
+                .find(|t| t.data.tenant.name == n)
+                .cloned(),
             None => self.tenants.first().cloned(),
         }
     }

@@ -82,6 +82,8 @@ macro_rules! bind {
 }
 
 // Ctrl-h/j/k/l are left alone on purpose: tmux and vim-tmux-navigator users bind them.
+// One line per binding: this is the table the help overlay and hint bar are made from.
+#[rustfmt::skip]
 fn defaults() -> Vec<Default_> {
     vec![
         bind!(Global, "help", ["?"], Action::ToggleHelp, "show or hide this help", Some("help")),
@@ -164,7 +166,11 @@ impl Keymap {
                 context: d.context,
                 name: d.name,
                 // The default key names are checked by a unit test.
-                keys: d.keys.iter().filter_map(|k| KeySpec::parse(k).ok()).collect(),
+                keys: d
+                    .keys
+                    .iter()
+                    .filter_map(|k| KeySpec::parse(k).ok())
+                    .collect(),
                 action: d.action,
                 help: d.help,
                 hint: d.hint,
@@ -187,7 +193,10 @@ impl Keymap {
         let mut errors = Vec::new();
         for (ctx_name, entries) in parsed {
             let line = line_of(text, ctx_name.span().start);
-            let Some(context) = Context::ALL.iter().copied().find(|c| c.name() == ctx_name.get_ref())
+            let Some(context) = Context::ALL
+                .iter()
+                .copied()
+                .find(|c| c.name() == ctx_name.get_ref())
             else {
                 let known: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
                 errors.push(format!(
@@ -402,10 +411,19 @@ mod tests {
         let text = "[global]\nquit = \"q\"\n\n[accounts]\nopn = \"o\"\nmark = \"ctrl-\"\n[nowhere]\nx = \"y\"\n";
         let (map, errors) = Keymap::with_overrides(false, text);
         assert_eq!(errors.len(), 3, "{errors:?}");
-        assert!(errors.iter().any(|e| e.starts_with("line 5:") && e.contains("opn")));
-        assert!(errors.iter().any(|e| e.starts_with("line 6:") && e.contains("ctrl-")));
-        assert!(errors.iter().any(|e| e.starts_with("line 7:") && e.contains("nowhere")));
-        assert_eq!(map.key_for(Context::Accounts, "mark").as_deref(), Some("space"));
+        assert!(errors
+            .iter()
+            .any(|e| e.starts_with("line 5:") && e.contains("opn")));
+        assert!(errors
+            .iter()
+            .any(|e| e.starts_with("line 6:") && e.contains("ctrl-")));
+        assert!(errors
+            .iter()
+            .any(|e| e.starts_with("line 7:") && e.contains("nowhere")));
+        assert_eq!(
+            map.key_for(Context::Accounts, "mark").as_deref(),
+            Some("space")
+        );
 
         let (_, errors) = Keymap::with_overrides(false, "[global]\nquit = 3\n");
         assert_eq!(errors.len(), 1);

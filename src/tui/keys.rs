@@ -145,7 +145,17 @@ mod tests {
     #[test]
     fn parses_and_prints_round_trip() {
         for k in [
-            "j", "G", "?", "/", "ctrl-d", "alt-x", "space", "enter", "shift-tab", "pagedown", "f5",
+            "j",
+            "G",
+            "?",
+            "/",
+            "ctrl-d",
+            "alt-x",
+            "space",
+            "enter",
+            "shift-tab",
+            "pagedown",
+            "f5",
         ] {
             assert_eq!(KeySpec::parse(k).unwrap().to_string(), k);
         }

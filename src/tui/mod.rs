@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 pub mod commands;
 pub mod event_loop;
+pub mod filter;
 pub mod fixture;
 pub mod keymap;
 pub mod keys;
@@ -27,6 +28,6 @@ pub use action::{Action, DetailTab, JobId, Pane};
 pub use event_loop::{run_console, ConsoleError, ConsoleOptions};
 pub use fixture::{FixtureDirectory, FixtureSource};
 pub use source::{
-    AccountDetail, AuditEventRow, DataSource, Feed, GrantRow, JournalRow, LoadProgress,
-    MethodRow, RuleRow, Section, SignInRow, SourceError, TenantDirectory, TenantInfo,
+    AccountDetail, AuditEventRow, DataSource, Feed, GrantRow, JournalRow, LoadProgress, MethodRow,
+    RuleRow, Section, SignInRow, SourceError, TenantDirectory, TenantInfo,
 };

@@ -30,7 +30,9 @@ mod tests {
     fn long_text_is_cut_on_a_char_boundary() {
         let s = "é".repeat(MAX_BYTES);
         let seq = sequence(&s);
-        let payload = seq.trim_start_matches("\x1b]52;c;").trim_end_matches('\x07');
+        let payload = seq
+            .trim_start_matches("\x1b]52;c;")
+            .trim_end_matches('\x07');
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(payload)
             .unwrap();

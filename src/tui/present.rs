@@ -66,7 +66,11 @@ fn colour_code(c: Color, background: bool, out: &mut String) {
             return;
         }
     };
-    let n = if bright { base + 60 + code } else { base + code };
+    let n = if bright {
+        base + 60 + code
+    } else {
+        base + code
+    };
     let _ = write!(out, ";{n}");
 }
 
@@ -295,7 +299,12 @@ mod tests {
         let mut p = Presenter::new(Vec::new(), 10, 1, true);
         let mut b = Buffer::empty(Rect::new(0, 0, 10, 1));
         b.set_string(0, 0, "bold", Style::default().add_modifier(Modifier::BOLD));
-        b.set_string(5, 0, "rev", Style::default().add_modifier(Modifier::REVERSED));
+        b.set_string(
+            5,
+            0,
+            "rev",
+            Style::default().add_modifier(Modifier::REVERSED),
+        );
         p.present(b, RenderInfo::default()).unwrap();
         let out = String::from_utf8(p.into_writer()).unwrap();
         assert!(out.contains("\x1b[0;1mbold"), "{out:?}");

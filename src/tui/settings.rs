@@ -55,7 +55,12 @@ impl Settings {
     pub fn parse(text: &str, config_dir: Option<&Path>) -> (Settings, Vec<String>) {
         let file: SettingsFile = match toml::from_str(text) {
             Ok(f) => f,
-            Err(e) => return (Settings::default(), vec![e.to_string().trim_end().to_string()]),
+            Err(e) => {
+                return (
+                    Settings::default(),
+                    vec![e.to_string().trim_end().to_string()],
+                )
+            }
         };
         let mut s = Settings::default();
         let mut errors = Vec::new();
@@ -133,14 +138,18 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_line_and_fall_back_to_defaults() {
-        let (s, errors) = Settings::parse("hint_bar = false\n\ntheme = \"neon\"\nsort = \"x\"\n", None);
+        let (s, errors) =
+            Settings::parse("hint_bar = false\n\ntheme = \"neon\"\nsort = \"x\"\n", None);
         assert_eq!(s, Settings::default());
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].starts_with("line 3:") && errors[0].contains("neon"));
         assert!(errors[1].starts_with("line 4:") && errors[1].contains("`x`"));
 
         let (_, errors) = Settings::parse("colour = \"red\"\n", None);
-        assert!(errors[0].contains("line 1") && errors[0].contains("colour"), "{errors:?}");
+        assert!(
+            errors[0].contains("line 1") && errors[0].contains("colour"),
+            "{errors:?}"
+        );
         let (_, errors) = Settings::parse("\nhint_bar = \"yes\"\n", None);
         assert!(errors[0].contains("line 2"), "{errors:?}");
     }

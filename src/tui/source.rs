@@ -231,5 +231,6 @@ pub trait DataSource: Send + Sync {
 /// Tenant profiles the console can switch between (`:tenant NAME`).
 pub trait TenantDirectory: Send + Sync {
     fn profiles(&self) -> Vec<String>;
-    fn open<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Arc<dyn DataSource>, SourceError>>;
+    fn open<'a>(&'a self, name: &'a str)
+        -> BoxFuture<'a, Result<Arc<dyn DataSource>, SourceError>>;
 }

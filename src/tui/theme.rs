@@ -113,8 +113,8 @@ fn parse_modifier(role: &str, value: &str) -> Result<Modifier, String> {
         "reversed" | "reverse" => Modifier::REVERSED,
         other => {
             return Err(format!(
-                "role `{role}`: unknown modifier `{other}` (bold, dim, italic, underlined, reversed)"
-            ))
+            "role `{role}`: unknown modifier `{other}` (bold, dim, italic, underlined, reversed)"
+        ))
         }
     })
 }

@@ -72,7 +72,10 @@ pub fn short_state(state: &str) -> &str {
 pub fn top_indicators(a: &AccountAssessment) -> String {
     let mut ind: Vec<_> = a.indicators.iter().collect();
     ind.sort_by(|x, y| y.weight.cmp(&x.weight).then_with(|| x.id.cmp(&y.id)));
-    ind.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+    ind.iter()
+        .map(|i| i.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn empty_message(app: &App) -> String {
@@ -138,7 +141,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     if list.shown_len() == 0 {
         let msg = empty_message(app);
-        super::table::put(buf, body.x + 2, body.y + 1, body.x + body.width, &msg, theme.style(Role::Muted));
+        super::table::put(
+            buf,
+            body.x + 2,
+            body.y + 1,
+            body.x + body.width,
+            &msg,
+            theme.style(Role::Muted),
+        );
         return RenderInfo::default();
     }
     let selection = theme.style(Role::Selection);
@@ -154,7 +164,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
         } else {
             Style::default()
         };
-        draw_row(buf, body, body.y + row as u16, &COLUMNS, &widths, &cells, base);
+        draw_row(
+            buf,
+            body,
+            body.y + row as u16,
+            &COLUMNS,
+            &widths,
+            &cells,
+            base,
+        );
     }
     RenderInfo {
         scroll: Some(ScrollBand {

@@ -45,10 +45,24 @@ pub fn header(app: &App, area: Rect, buf: &mut Buffer) {
         format!("{} ({})", t.name, t.domain)
     };
     x = put(buf, x, area.y, max, " tenant ", style);
-    x = put(buf, x, area.y, max, &crate::sanitize::for_display(&tenant, 48), style);
+    x = put(
+        buf,
+        x,
+        area.y,
+        max,
+        &crate::sanitize::for_display(&tenant, 48),
+        style,
+    );
     if !t.operator.is_empty() && area.width >= 60 {
         x = put(buf, x, area.y, max, "  operator ", style);
-        put(buf, x, area.y, max, &crate::sanitize::for_display(&t.operator, 40), style);
+        put(
+            buf,
+            x,
+            area.y,
+            max,
+            &crate::sanitize::for_display(&t.operator, 40),
+            style,
+        );
     }
 }
 
@@ -72,7 +86,10 @@ pub fn crumbs(app: &App, area: Rect, buf: &mut Buffer) {
         let summary_trimmed = summary.trim_end().to_string();
         summary = summary_trimmed;
         if let Some(f) = &list.filter {
-            summary.push_str(&format!("  filter /{}/", crate::sanitize::for_display(&f.text, 30)));
+            summary.push_str(&format!(
+                "  filter /{}/",
+                crate::sanitize::for_display(&f.text, 30)
+            ));
         }
         summary.push(' ');
     }
@@ -86,9 +103,23 @@ pub fn crumbs(app: &App, area: Rect, buf: &mut Buffer) {
     for (i, c) in crumbs.iter().enumerate() {
         let last = i + 1 == crumbs.len();
         let role = if last { Role::Accent } else { Role::Text };
-        x = put(buf, x, area.y, left_max, &crate::sanitize::for_display(c, 32), app.theme.style(role));
+        x = put(
+            buf,
+            x,
+            area.y,
+            left_max,
+            &crate::sanitize::for_display(c, 32),
+            app.theme.style(role),
+        );
         if !last {
-            x = put(buf, x, area.y, left_max, " > ", app.theme.style(Role::Muted));
+            x = put(
+                buf,
+                x,
+                area.y,
+                left_max,
+                " > ",
+                app.theme.style(Role::Muted),
+            );
         }
     }
 }
@@ -122,13 +153,17 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
         let mut x = put(buf, area.x, area.y, area.x + area.width, prompt, style);
         x = put(buf, x, area.y, area.x + area.width, &input.text, style);
         // A block cursor drawn as a reversed space: no hardware cursor to lose over SSH.
-        x = put(buf, x, area.y, area.x + area.width, " ", theme.style(Role::Selection));
+        x = put(
+            buf,
+            x,
+            area.y,
+            area.x + area.width,
+            " ",
+            theme.style(Role::Selection),
+        );
         let note = match input.kind {
             InputKind::Filter => {
-                let mut n = format!(
-                    "  {} match",
-                    thousands(app.accounts.shown_len() as u64)
-                );
+                let mut n = format!("  {} match", thousands(app.accounts.shown_len() as u64));
                 if app.accounts.filter.as_ref().is_some_and(|f| f.literal) {
                     n.push_str("  (not a regex: matched as text)");
                 }
@@ -136,7 +171,14 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
             }
             InputKind::Command => format!("  {}", input.candidates.join("  ")),
         };
-        put(buf, x, area.y, area.x + area.width, &note, theme.style(Role::Muted));
+        put(
+            buf,
+            x,
+            area.y,
+            area.x + area.width,
+            &note,
+            theme.style(Role::Muted),
+        );
         return;
     }
     let mut right_text = String::new();
@@ -149,8 +191,21 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         let x = right_aligned(buf, area, &right_text, theme.style(Role::Muted));
         if app.status.throttle.is_some() {
-            let w = format!("throttled: waiting {}s", app.status.throttle.map(|t| t.0.as_secs().max(1)).unwrap_or(0));
-            put(buf, x, area.y, area.x + area.width, &w, theme.style(Role::Warning));
+            let w = format!(
+                "throttled: waiting {}s",
+                app.status
+                    .throttle
+                    .map(|t| t.0.as_secs().max(1))
+                    .unwrap_or(0)
+            );
+            put(
+                buf,
+                x,
+                area.y,
+                area.x + area.width,
+                &w,
+                theme.style(Role::Warning),
+            );
         }
         x.saturating_sub(1)
     };
@@ -162,7 +217,10 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
         };
         (n.text.clone(), role)
     } else if let Some(p) = &app.status.progress {
-        let total = p.total.map(|t| format!("/{}", thousands(t))).unwrap_or_default();
+        let total = p
+            .total
+            .map(|t| format!("/{}", thousands(t)))
+            .unwrap_or_default();
         (
             format!("loading {}: {}{} ", p.phase, thousands(p.done), total),
             Role::Muted,
@@ -185,7 +243,7 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
         if input.kind == InputKind::Command {
             v.push(("tab".into(), "complete"));
         } else {
-            v.push(("!".into(), "invert"));
+            v.push(("!pattern".into(), "invert"));
         }
         v
     } else {
@@ -219,9 +277,30 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn hint(app: &App, buf: &mut Buffer, x: u16, y: u16, max: u16, (key, label): &(String, &str)) -> u16 {
-    let x = put(buf, x, y, max, &format!("<{key}> "), app.theme.style(Role::Key));
-    put(buf, x, y, max, &format!("{label}  "), app.theme.style(Role::Muted))
+fn hint(
+    app: &App,
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    max: u16,
+    (key, label): &(String, &str),
+) -> u16 {
+    let x = put(
+        buf,
+        x,
+        y,
+        max,
+        &format!("<{key}> "),
+        app.theme.style(Role::Key),
+    );
+    put(
+        buf,
+        x,
+        y,
+        max,
+        &format!("{label}  "),
+        app.theme.style(Role::Muted),
+    )
 }
 
 #[cfg(test)]

@@ -68,25 +68,56 @@ pub fn render(app: &App, scroll: usize, screen: Rect, buf: &mut Buffer) {
         .title(" keys (esc closes) ")
         .title_style(theme.style(Role::Accent))
         .render(area, buf);
-    let inner = Rect::new(area.x + 2, area.y + 1, area.width.saturating_sub(4), area.height.saturating_sub(2));
+    let inner = Rect::new(
+        area.x + 2,
+        area.y + 1,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
     let all = lines(app);
     let scroll = scroll.min(all.len().saturating_sub(inner.height as usize));
     let key_width = 28u16.min(inner.width / 3);
     let max = inner.x + inner.width;
-    for (row, line) in all.iter().skip(scroll).take(inner.height as usize).enumerate() {
+    for (row, line) in all
+        .iter()
+        .skip(scroll)
+        .take(inner.height as usize)
+        .enumerate()
+    {
         let y = inner.y + row as u16;
         match line {
             Line::Title(t) => {
                 put(buf, inner.x, y, max, t, theme.style(Role::Accent));
             }
             Line::Entry(k, h) => {
-                put(buf, inner.x + 1, y, inner.x + key_width, k, theme.style(Role::Key));
-                put(buf, inner.x + key_width + 1, y, max, h, theme.style(Role::Text));
+                put(
+                    buf,
+                    inner.x + 1,
+                    y,
+                    inner.x + key_width,
+                    k,
+                    theme.style(Role::Key),
+                );
+                put(
+                    buf,
+                    inner.x + key_width + 1,
+                    y,
+                    max,
+                    h,
+                    theme.style(Role::Text),
+                );
             }
             Line::Blank => {}
         }
     }
     if all.len() > scroll + inner.height as usize {
-        put(buf, area.x + area.width.saturating_sub(12), area.y + area.height - 1, max + 2, " more: j ", theme.style(Role::Muted));
+        put(
+            buf,
+            area.x + area.width.saturating_sub(12),
+            area.y + area.height - 1,
+            max + 2,
+            " more: j ",
+            theme.style(Role::Muted),
+        );
     }
 }

@@ -29,25 +29,63 @@ fn outcome_role(outcome: &str) -> Role {
 pub fn render(app: &App, j: &JournalState, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let widths = fit(&COLUMNS, area.width);
-    draw_header(buf, Rect::new(area.x, area.y, area.width, 1), &COLUMNS, &widths, theme.style(Role::Accent), None);
-    let body = Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(1));
+    draw_header(
+        buf,
+        Rect::new(area.x, area.y, area.width, 1),
+        &COLUMNS,
+        &widths,
+        theme.style(Role::Accent),
+        None,
+    );
+    let body = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(1),
+    );
     let max = body.x + body.width;
     let rows = match &j.data {
         Loadable::Loading => {
-            put(buf, body.x + 2, body.y, max, "loading the journal...", theme.style(Role::Muted));
+            put(
+                buf,
+                body.x + 2,
+                body.y,
+                max,
+                "loading the journal...",
+                theme.style(Role::Muted),
+            );
             return;
         }
         Loadable::Failed(e) => {
-            put(buf, body.x + 2, body.y, max, &format!("could not read the journal: {e}"), theme.style(Role::Danger));
+            put(
+                buf,
+                body.x + 2,
+                body.y,
+                max,
+                &format!("could not read the journal: {e}"),
+                theme.style(Role::Danger),
+            );
             return;
         }
         Loadable::Ready(rows) if rows.is_empty() => {
-            put(buf, body.x + 2, body.y, max, "the journal is empty: nothing has been planned or done yet", theme.style(Role::Muted));
+            put(
+                buf,
+                body.x + 2,
+                body.y,
+                max,
+                "the journal is empty: nothing has been planned or done yet",
+                theme.style(Role::Muted),
+            );
             return;
         }
         Loadable::Ready(rows) => rows,
     };
-    for (i, r) in rows.iter().enumerate().skip(j.offset).take(body.height as usize) {
+    for (i, r) in rows
+        .iter()
+        .enumerate()
+        .skip(j.offset)
+        .take(body.height as usize)
+    {
         let cells = [
             Cell::new(&r.time, theme.style(Role::Muted)),
             Cell::new(&r.operator, theme.style(Role::Text)),
@@ -57,7 +95,19 @@ pub fn render(app: &App, j: &JournalState, area: Rect, buf: &mut Buffer) {
             Cell::new(&r.step_id, theme.style(Role::Muted)),
             Cell::new(&r.detail, theme.style(Role::Text)),
         ];
-        let base = if i == j.cursor { theme.style(Role::Selection) } else { Style::default() };
-        draw_row(buf, body, body.y + (i - j.offset) as u16, &COLUMNS, &widths, &cells, base);
+        let base = if i == j.cursor {
+            theme.style(Role::Selection)
+        } else {
+            Style::default()
+        };
+        draw_row(
+            buf,
+            body,
+            body.y + (i - j.offset) as u16,
+            &COLUMNS,
+            &widths,
+            &cells,
+            base,
+        );
     }
 }

@@ -7,6 +7,7 @@ mod detail;
 mod help;
 mod journal;
 pub mod table;
+mod tabs;
 
 use super::app::{App, Screen};
 use super::layout;
@@ -56,7 +57,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
             }
         }
         for (i, line) in lines.iter().take(area.height as usize).enumerate() {
-            buf.set_stringn(area.x, area.y + i as u16, line, area.width as usize, app.theme.style(Role::Warning));
+            buf.set_stringn(
+                area.x,
+                area.y + i as u16,
+                line,
+                area.width as usize,
+                app.theme.style(Role::Warning),
+            );
         }
         return RenderInfo::default();
     }

@@ -112,7 +112,11 @@ pub fn draw_row(
         let w = w.min(right_edge - x);
         let text = for_display(cell.text, w as usize);
         let text_w = text.width() as u16;
-        let start = if col.right { x + w.saturating_sub(text_w) } else { x };
+        let start = if col.right {
+            x + w.saturating_sub(text_w)
+        } else {
+            x
+        };
         // On a highlighted row (selection) the row's colours win; cells keep their attributes.
         let style = if base == Style::default() {
             cell.style
@@ -147,7 +151,10 @@ pub fn draw_header(
                 let marked = format!("{} {}", c.title, if desc { "v" } else { "^" });
                 let fits = w.is_some_and(|w| marked.width() <= w as usize);
                 let title = if fits { marked } else { c.title.to_string() };
-                (title, style.add_modifier(ratatui::style::Modifier::UNDERLINED))
+                (
+                    title,
+                    style.add_modifier(ratatui::style::Modifier::UNDERLINED),
+                )
             }
             _ => (c.title.to_string(), style),
         })

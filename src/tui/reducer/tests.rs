@@ -42,8 +42,19 @@ fn app_with(read_only: bool, colour: bool) -> App {
         None,
     );
     app.choices.profiles = vec!["contoso".into(), "fabrikam".into()];
-    app.choices.themes = vec!["default".into(), "dark".into(), "light".into(), "none".into()];
-    reduce(&mut app, Action::Resize { width: 80, height: 24 });
+    app.choices.themes = vec![
+        "default".into(),
+        "dark".into(),
+        "light".into(),
+        "none".into(),
+    ];
+    reduce(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
     app
 }
 
@@ -52,17 +63,35 @@ fn loaded(n: usize) -> App {
     let mut app = app_with(false, false);
     let effects = start(&mut app);
     let job = match &effects[..] {
-        [Effect::Load { job, request: Request::Accounts }] => *job,
+        [Effect::Load {
+            job,
+            request: Request::Accounts,
+        }] => *job,
         other => panic!("unexpected {other:?}"),
     };
     let accounts = (0..n)
         .map(|i| {
-            let verdict = if i < 3 { Verdict::Compromised } else { Verdict::Clear };
-            account(&format!("u{i}"), &format!("User {i:03}"), 100 - i as u8, verdict)
+            let verdict = if i < 3 {
+                Verdict::Compromised
+            } else {
+                Verdict::Clear
+            };
+            account(
+                &format!("u{i}"),
+                &format!("User {i:03}"),
+                100 - i as u8,
+                verdict,
+            )
         })
         .collect();
     reduce(&mut app, Action::AccountsBatch { job, accounts });
-    reduce(&mut app, Action::AccountsDone { job, result: Ok(()) });
+    reduce(
+        &mut app,
+        Action::AccountsDone {
+            job,
+            result: Ok(()),
+        },
+    );
     app
 }
 
@@ -77,7 +106,10 @@ fn detail_job(update: &Update) -> JobId {
         .effects
         .iter()
         .find_map(|e| match e {
-            Effect::Load { job, request: Request::Detail(_) } => Some(*job),
+            Effect::Load {
+                job,
+                request: Request::Detail(_),
+            } => Some(*job),
             _ => None,
         })
         .expect("a detail load")
@@ -88,11 +120,20 @@ fn batches_of_a_replaced_job_are_dropped() {
     let mut app = loaded(3);
     let old = app.jobs.accounts;
     let update = reduce(&mut app, Action::Refresh);
-    assert!(matches!(update.effects[..], [Effect::Load { request: Request::Accounts, .. }]));
+    assert!(matches!(
+        update.effects[..],
+        [Effect::Load {
+            request: Request::Accounts,
+            ..
+        }]
+    ));
     assert_eq!(app.accounts.total(), 0);
     let stale = reduce(
         &mut app,
-        Action::AccountsBatch { job: old, accounts: vec![account("x", "X", 1, Verdict::Clear)] },
+        Action::AccountsBatch {
+            job: old,
+            accounts: vec![account("x", "X", 1, Verdict::Clear)],
+        },
     );
     assert!(!stale.changed);
     assert_eq!(app.accounts.total(), 0);
@@ -209,7 +250,13 @@ fn command_line_switches_theme_respecting_no_colour() {
     reduce(&mut app, Action::InputSubmit);
     assert_eq!(app.theme_name, "dark");
     assert!(app.theme.is_colourless(), "NO_COLOR keeps the none theme");
-    assert!(app.status.notice.as_ref().unwrap().text.contains("colour is off"));
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("colour is off"));
 
     let mut app = app_with(false, true);
     reduce(&mut app, Action::SetTheme("light".into()));
@@ -231,12 +278,20 @@ fn command_completion_and_errors() {
     reduce(&mut app, Action::InputComplete);
     assert_eq!(app.input.as_ref().unwrap().text, "tenant fabrikam ");
     let update = reduce(&mut app, Action::InputSubmit);
-    assert!(matches!(&update.effects[..], [Effect::Load { request: Request::Tenant(t), .. }] if t == "fabrikam"));
+    assert!(
+        matches!(&update.effects[..], [Effect::Load { request: Request::Tenant(t), .. }] if t == "fabrikam")
+    );
 
     reduce(&mut app, Action::StartCommand);
     type_text(&mut app, "frobnicate");
     reduce(&mut app, Action::InputSubmit);
-    assert!(app.status.notice.as_ref().unwrap().text.contains("unknown command"));
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("unknown command"));
     // The notice goes away with the next key.
     reduce(&mut app, Action::Down);
     assert!(app.status.notice.is_none());
@@ -254,7 +309,13 @@ fn read_only_refuses_playbooks() {
     type_text(&mut app, "playbook contain-ato");
     let update = reduce(&mut app, Action::InputSubmit);
     assert!(update.effects.is_empty());
-    assert!(app.status.notice.as_ref().unwrap().text.contains("read-only"));
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("read-only"));
 }
 
 #[test]
@@ -264,7 +325,9 @@ fn marks_and_copy() {
     assert_eq!(app.accounts.cursor, 1, "marking moves on, like k9s");
     reduce(&mut app, Action::ToggleMark);
     let update = reduce(&mut app, Action::Copy);
-    assert!(matches!(&update.effects[..], [Effect::Copy(t)] if t == "u0@contoso.com\nu1@contoso.com"));
+    assert!(
+        matches!(&update.effects[..], [Effect::Copy(t)] if t == "u0@contoso.com\nu1@contoso.com")
+    );
     reduce(&mut app, Action::ClearMarks);
     let update = reduce(&mut app, Action::Copy);
     assert!(matches!(&update.effects[..], [Effect::Copy(t)] if t == "u2@contoso.com"));
@@ -278,9 +341,17 @@ fn copy_never_carries_control_sequences() {
     let job = app.jobs.start(Pane::Accounts);
     let mut hostile = account("h", "H", 9, Verdict::Clear);
     hostile.user_principal_name = "h\x1b]52;c;ZXZpbA==\x07@contoso.com".into();
-    reduce(&mut app, Action::AccountsBatch { job, accounts: vec![hostile] });
+    reduce(
+        &mut app,
+        Action::AccountsBatch {
+            job,
+            accounts: vec![hostile],
+        },
+    );
     let update = reduce(&mut app, Action::Copy);
-    let Effect::Copy(text) = &update.effects[0] else { panic!() };
+    let Effect::Copy(text) = &update.effects[0] else {
+        panic!()
+    };
     assert!(!text.chars().any(crate::sanitize::is_dangerous), "{text:?}");
 }
 
@@ -314,9 +385,22 @@ fn help_overlay_takes_the_keys_until_closed() {
 #[test]
 fn throttle_waits_show_until_their_timer() {
     let mut app = loaded(1);
-    let update = reduce(&mut app, Action::Throttled { wait: Duration::from_secs(12) });
-    assert!(matches!(update.effects[..], [Effect::ThrottleTimer { seq: 1, .. }]));
-    reduce(&mut app, Action::Throttled { wait: Duration::from_secs(3) });
+    let update = reduce(
+        &mut app,
+        Action::Throttled {
+            wait: Duration::from_secs(12),
+        },
+    );
+    assert!(matches!(
+        update.effects[..],
+        [Effect::ThrottleTimer { seq: 1, .. }]
+    ));
+    reduce(
+        &mut app,
+        Action::Throttled {
+            wait: Duration::from_secs(3),
+        },
+    );
     assert!(!reduce(&mut app, Action::ThrottleOver { seq: 1 }).changed);
     assert!(app.status.throttle.is_some());
     reduce(&mut app, Action::ThrottleOver { seq: 2 });
@@ -329,11 +413,17 @@ fn switching_tenant_installs_the_source_and_reloads() {
     reduce(&mut app, Action::Open);
     let update = reduce(&mut app, Action::SwitchTenant("fabrikam".into()));
     let job = match &update.effects[..] {
-        [Effect::Load { job, request: Request::Tenant(_) }] => *job,
+        [Effect::Load {
+            job,
+            request: Request::Tenant(_),
+        }] => *job,
         other => panic!("{other:?}"),
     };
     let source = FixtureSource::new(FixtureTenant {
-        tenant: TenantInfo { name: "fabrikam".into(), ..TenantInfo::default() },
+        tenant: TenantInfo {
+            name: "fabrikam".into(),
+            ..TenantInfo::default()
+        },
         accounts: vec![],
         details: Default::default(),
         journal: vec![],
@@ -345,11 +435,23 @@ fn switching_tenant_installs_the_source_and_reloads() {
         &mut app,
         Action::TenantOpened {
             job,
-            result: Ok(OpenedTenant { info: source.tenant(), source: Arc::new(source) }),
+            result: Ok(OpenedTenant {
+                info: source.tenant(),
+                source: Arc::new(source),
+            }),
         },
     );
-    assert!(update.effects.iter().any(|e| matches!(e, Effect::Install(_))));
-    assert!(update.effects.iter().any(|e| matches!(e, Effect::Load { request: Request::Accounts, .. })));
+    assert!(update
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Install(_))));
+    assert!(update.effects.iter().any(|e| matches!(
+        e,
+        Effect::Load {
+            request: Request::Accounts,
+            ..
+        }
+    )));
     assert_eq!(app.tenant.name, "fabrikam");
     assert_eq!(app.accounts.total(), 0);
     assert!(app.screen().is_none());
@@ -362,14 +464,37 @@ fn switching_tenant_installs_the_source_and_reloads() {
 fn resize_redraw_and_journal() {
     let mut app = loaded(50);
     reduce(&mut app, Action::Bottom);
-    reduce(&mut app, Action::Resize { width: 200, height: 50 });
+    reduce(
+        &mut app,
+        Action::Resize {
+            width: 200,
+            height: 50,
+        },
+    );
     assert_eq!(app.accounts.offset, 50usize.saturating_sub(app.page_rows()));
     let update = reduce(&mut app, Action::Redraw);
     assert!(matches!(update.effects[..], [Effect::ClearScreen]));
     let update = reduce(&mut app, Action::OpenJournal);
-    assert!(matches!(update.effects[..], [Effect::Load { request: Request::Journal, .. }]));
-    assert!(!reduce(&mut app, Action::OpenJournal).changed, "already there");
+    assert!(matches!(
+        update.effects[..],
+        [Effect::Load {
+            request: Request::Journal,
+            ..
+        }]
+    ));
+    assert!(
+        !reduce(&mut app, Action::OpenJournal).changed,
+        "already there"
+    );
     assert_eq!(app.breadcrumbs(), ["accounts", "audit"]);
+    reduce(&mut app, Action::StartCommand);
+    type_text(&mut app, "accounts");
+    let update = reduce(&mut app, Action::InputSubmit);
+    assert!(app.screen().is_none());
+    assert!(matches!(
+        update.effects[..],
+        [Effect::Cancel(Pane::Journal)]
+    ));
 }
 
 #[test]
@@ -380,7 +505,14 @@ fn detail_rows_scroll_within_their_tab() {
         sign_ins: crate::tui::source::Section::Rows(vec![Default::default(); 40]),
         ..Default::default()
     };
-    reduce(&mut app, Action::DetailLoaded { job, account_id: "u0".into(), result: Ok(Box::new(detail)) });
+    reduce(
+        &mut app,
+        Action::DetailLoaded {
+            job,
+            account_id: "u0".into(),
+            result: Ok(Box::new(detail)),
+        },
+    );
     reduce(&mut app, Action::GoTab(DetailTab::SignIns));
     reduce(&mut app, Action::Bottom);
     let d = app.detail().unwrap();
