@@ -393,6 +393,33 @@ fn a_panic_restores_the_terminal() {
     );
 }
 
+/// The pid of a child of `parent`, from /proc (no procps needed).
+fn child_of(parent: &str) -> Option<String> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+        // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+        let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?;
+        (ppid == parent).then(|| e.file_name().to_string_lossy().into_owned())
+    })
+}
+
+#[test]
+fn a_hangup_restores_the_terminal() {
+    if !have_tmux() {
+        panic!("tmux is required (installed by .ci/run)");
+    }
+    let t = Tmux::start("hangup", 80, 24, &[], &[]);
+    t.wait_for("the accounts table", |s| s.contains("Dana Whitfield"));
+    let shell = t.format("#{pane_pid}");
+    let pid = child_of(&shell).expect("the console process under the pane's shell");
+    let kill = Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    t.assert_restored(0);
+}
+
 #[test]
 fn without_a_terminal_it_says_so() {
     let out = Command::new(env!("CARGO_BIN_EXE_reclaim"))

@@ -4,7 +4,7 @@
 //! once per burst of actions, and data-driven redraws are capped so a stream of results
 //! cannot flood a slow link. There is no fixed frame rate: an idle console writes nothing.
 
-use super::action::{Action, OpenedTenant, Pane};
+use super::action::{Action, JobId, OpenedTenant, Pane};
 use super::app::{App, Level};
 use super::keymap::{Context, Keymap};
 use super::osc52;
@@ -13,10 +13,12 @@ use super::reducer::{self, Effect, Request};
 use super::settings::{self, Settings};
 use super::source::{DataSource, Feed, TenantDirectory};
 use super::terminal::TerminalGuard;
+use futures::FutureExt as _;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::tty::IsTty;
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -164,7 +166,7 @@ impl Jobs {
         &mut self,
         source: &Arc<dyn DataSource>,
         tenants: &Option<Arc<dyn TenantDirectory>>,
-        job: super::action::JobId,
+        job: JobId,
         request: Request,
     ) {
         let tx = self.tx.clone();
@@ -172,37 +174,47 @@ impl Jobs {
         let source = source.clone();
         let tenants = tenants.clone();
         let pane = request.pane();
+        let failed = failure(job, &request);
         let handle = tokio::spawn(async move {
-            let action = match request {
-                Request::Accounts => Action::AccountsDone {
-                    job,
-                    result: source.load_accounts(feed).await.map_err(|e| e.message),
-                },
-                Request::Detail(id) => {
-                    let result = source.load_detail(&id, feed).await;
-                    Action::DetailLoaded {
+            let work = async move {
+                match request {
+                    Request::Accounts => Action::AccountsDone {
                         job,
-                        account_id: id,
-                        result: result.map(Box::new).map_err(|e| e.message),
+                        result: source.load_accounts(feed).await.map_err(|e| e.message),
+                    },
+                    Request::Detail(id) => {
+                        let result = source.load_detail(&id, feed).await;
+                        Action::DetailLoaded {
+                            job,
+                            account_id: id,
+                            result: result.map(Box::new).map_err(|e| e.message),
+                        }
+                    }
+                    Request::Journal => Action::JournalLoaded {
+                        job,
+                        result: source.load_journal(feed).await.map_err(|e| e.message),
+                    },
+                    Request::Tenant(name) => {
+                        let result = match &tenants {
+                            None => Err("no tenant profiles are configured".to_string()),
+                            Some(dir) => {
+                                dir.open(&name).await.map_err(|e| e.message).map(|source| {
+                                    OpenedTenant {
+                                        info: source.tenant(),
+                                        source,
+                                    }
+                                })
+                            }
+                        };
+                        Action::TenantOpened { job, result }
                     }
                 }
-                Request::Journal => Action::JournalLoaded {
-                    job,
-                    result: source.load_journal(feed).await.map_err(|e| e.message),
-                },
-                Request::Tenant(name) => {
-                    let result = match &tenants {
-                        None => Err("no tenant profiles are configured".to_string()),
-                        Some(dir) => dir.open(&name).await.map_err(|e| e.message).map(|source| {
-                            OpenedTenant {
-                                info: source.tenant(),
-                                source,
-                            }
-                        }),
-                    };
-                    Action::TenantOpened { job, result }
-                }
             };
+            // A bug in a data source must not leave a pane loading forever.
+            let action = AssertUnwindSafe(work)
+                .catch_unwind()
+                .await
+                .unwrap_or(failed);
             let _ = tx.send(action);
         });
         if let Some(old) = self.slots.insert(pane, handle) {
@@ -232,6 +244,30 @@ impl Jobs {
         for t in self.timers.drain(..) {
             t.abort();
         }
+    }
+}
+
+/// What a job reports if it panics.
+fn failure(job: JobId, request: &Request) -> Action {
+    let e = "internal error in the data source (see the log)".to_string();
+    match request {
+        Request::Accounts => Action::AccountsDone {
+            job,
+            result: Err(e),
+        },
+        Request::Detail(id) => Action::DetailLoaded {
+            job,
+            account_id: id.clone(),
+            result: Err(e),
+        },
+        Request::Journal => Action::JournalLoaded {
+            job,
+            result: Err(e),
+        },
+        Request::Tenant(_) => Action::TenantOpened {
+            job,
+            result: Err(e),
+        },
     }
 }
 
@@ -289,10 +325,7 @@ async fn drive(
         },
         presenter: Presenter::new(out, width, height, app.settings.scroll_regions),
     };
-    #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    #[cfg(unix)]
-    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    let mut shutdown = Shutdown::new()?;
 
     reducer::reduce(app, Action::Resize { width, height });
     let start = reducer::start(app);
@@ -314,8 +347,7 @@ async fn drive(
             },
             a = actions.recv() => a,
             _ = tokio::time::sleep_until(deadline), if pending => None,
-            _ = recv_signal(&mut term) => Some(Action::Quit),
-            _ = recv_signal(&mut hangup) => Some(Action::Quit),
+            _ = shutdown.recv() => Some(Action::Quit),
         };
         let mut queue: Vec<Action> = first.into_iter().collect();
         // Take the whole burst before drawing: one frame for many actions.
@@ -360,9 +392,36 @@ async fn drive(
     result
 }
 
-#[cfg(unix)]
-async fn recv_signal(s: &mut tokio::signal::unix::Signal) {
-    s.recv().await;
+/// SIGTERM, SIGHUP (the SSH link dropped) and SIGINT end the console cleanly, so the
+/// terminal is restored; Ctrl-C itself arrives as a key in raw mode.
+struct Shutdown {
+    #[cfg(unix)]
+    signals: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Shutdown {
+    fn new() -> std::io::Result<Shutdown> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Shutdown {
+                signals: vec![
+                    signal(SignalKind::terminate())?,
+                    signal(SignalKind::hangup())?,
+                    signal(SignalKind::interrupt())?,
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Shutdown {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        futures::future::select_all(self.signals.iter_mut().map(|s| Box::pin(s.recv()))).await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn event_action(app: &App, ev: Event) -> Option<Action> {
@@ -406,5 +465,76 @@ impl<W: Write> Runner<W> {
             self.presenter.clear(app.width, app.height)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::source::{AccountDetail, JournalRow, SourceError, TenantInfo};
+    use futures::future::BoxFuture;
+
+    struct Buggy;
+
+    impl DataSource for Buggy {
+        fn tenant(&self) -> TenantInfo {
+            TenantInfo::default()
+        }
+        fn load_accounts(&self, _feed: Feed) -> BoxFuture<'_, Result<(), SourceError>> {
+            Box::pin(async { Ok(()) })
+        }
+        fn load_detail<'a>(
+            &'a self,
+            _id: &'a str,
+            _feed: Feed,
+        ) -> BoxFuture<'a, Result<AccountDetail, SourceError>> {
+            Box::pin(async { panic!("bug in a data source") })
+        }
+        fn load_journal(&self, _feed: Feed) -> BoxFuture<'_, Result<Vec<JournalRow>, SourceError>> {
+            Box::pin(async { Ok(vec![]) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_reports_failure_instead_of_hanging() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut jobs = Jobs {
+            tx,
+            slots: HashMap::new(),
+            timers: Vec::new(),
+        };
+        let source: Arc<dyn DataSource> = Arc::new(Buggy);
+        jobs.spawn(&source, &None, JobId(7), Request::Detail("u1".into()));
+        match rx.recv().await {
+            Some(Action::DetailLoaded {
+                job,
+                result: Err(e),
+                ..
+            }) => {
+                assert_eq!(job, JobId(7));
+                assert!(e.contains("internal error"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_newer_job_aborts_the_older_one() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut jobs = Jobs {
+            tx,
+            slots: HashMap::new(),
+            timers: Vec::new(),
+        };
+        let source: Arc<dyn DataSource> = Arc::new(Buggy);
+        jobs.spawn(&source, &None, JobId(1), Request::Journal);
+        jobs.spawn(&source, &None, JobId(2), Request::Journal);
+        let first = rx.recv().await;
+        assert!(
+            matches!(first, Some(Action::JournalLoaded { job: JobId(2), .. })),
+            "{first:?}"
+        );
+        tokio::task::yield_now().await;
+        assert!(rx.try_recv().is_err(), "the aborted job still reported");
     }
 }

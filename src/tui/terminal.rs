@@ -11,10 +11,18 @@ use ratatui::crossterm::terminal::{
 };
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Once;
+use std::sync::{Mutex, Once};
+use std::thread::ThreadId;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
+/// The thread that draws: only its panic ends the console.
+static UI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
+
+fn on_ui_thread() -> bool {
+    let ui = UI_THREAD.lock().map(|t| *t).unwrap_or(None);
+    ui.is_none() || ui == Some(std::thread::current().id())
+}
 
 /// Restores the terminal when dropped.
 pub struct TerminalGuard {
@@ -27,10 +35,19 @@ impl TerminalGuard {
         HOOK.call_once(|| {
             let previous = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {
+                if ACTIVE.load(Ordering::SeqCst) && !on_ui_thread() {
+                    // A background job panicked: the console lives on and reports the job as
+                    // failed; printing here would scribble over the screen, so log it instead.
+                    tracing::error!(panic = %info, "background task panicked");
+                    return;
+                }
                 restore();
                 previous(info);
             }));
         });
+        if let Ok(mut t) = UI_THREAD.lock() {
+            *t = Some(std::thread::current().id());
+        }
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
         let mut out = io::stdout();
