@@ -1,6 +1,7 @@
 //! The one vocabulary of the console. Keys (through the keymap), commands typed after `:`,
 //! and results of background tasks all become an [`Action`]; only the reducer acts on them.
 
+use super::filter::Filter;
 use super::list::SortKey;
 use super::source::{AccountDetail, DataSource, JournalRow, LoadProgress, TenantInfo};
 use crate::triage::AccountAssessment;
@@ -20,6 +21,8 @@ pub enum Pane {
     Detail,
     Journal,
     Tenant,
+    /// The `/` filter over a large table.
+    Filter,
 }
 
 /// The detail view's tabs, in display order.
@@ -157,6 +160,12 @@ pub enum Action {
         job: JobId,
         result: Result<OpenedTenant, String>,
     },
+    /// A background filter job's answer: per row (load order), whether the pattern matched.
+    FilterDone {
+        job: JobId,
+        filter: Filter,
+        hits: Vec<bool>,
+    },
     Throttled {
         wait: Duration,
     },
@@ -177,6 +186,7 @@ impl Action {
                 | Action::DetailLoaded { .. }
                 | Action::JournalLoaded { .. }
                 | Action::TenantOpened { .. }
+                | Action::FilterDone { .. }
                 | Action::Throttled { .. }
                 | Action::ThrottleOver { .. }
         )

@@ -118,6 +118,7 @@ pub struct Jobs {
     pub detail: JobId,
     pub journal: JobId,
     pub tenant: JobId,
+    pub filter: JobId,
 }
 
 impl Jobs {
@@ -129,6 +130,7 @@ impl Jobs {
             Pane::Detail => self.detail = id,
             Pane::Journal => self.journal = id,
             Pane::Tenant => self.tenant = id,
+            Pane::Filter => self.filter = id,
         }
         id
     }

@@ -6,6 +6,7 @@
 
 use super::action::{Action, JobId, OpenedTenant, Pane};
 use super::app::{App, Level};
+use super::filter::{Filter, SearchIndex};
 use super::keymap::{Context, Keymap};
 use super::osc52;
 use super::present::Presenter;
@@ -159,6 +160,8 @@ struct Jobs {
     tx: UnboundedSender<Action>,
     slots: HashMap<Pane, JoinHandle<()>>,
     timers: Vec<JoinHandle<()>>,
+    /// Cancels the running filter scan (a blocking task cannot be aborted).
+    filter_cancel: Arc<AtomicBool>,
 }
 
 impl Jobs {
@@ -222,7 +225,33 @@ impl Jobs {
         }
     }
 
+    /// Filters on the blocking pool; a newer filter cancels the scan in progress.
+    fn filter(
+        &mut self,
+        job: JobId,
+        filter: Filter,
+        index: Arc<SearchIndex>,
+        previous: Option<(Filter, Vec<bool>)>,
+    ) {
+        self.filter_cancel.store(true, Ordering::Relaxed);
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.filter_cancel = cancel.clone();
+        let tx = self.tx.clone();
+        let handle = tokio::task::spawn_blocking(move || {
+            let previous = previous.as_ref().map(|(f, h)| (f, h.as_slice()));
+            if let Some(hits) = index.matches_until(&filter, previous, &cancel) {
+                let _ = tx.send(Action::FilterDone { job, filter, hits });
+            }
+        });
+        if let Some(old) = self.slots.insert(Pane::Filter, handle) {
+            old.abort();
+        }
+    }
+
     fn cancel(&mut self, pane: Pane) {
+        if pane == Pane::Filter {
+            self.filter_cancel.store(true, Ordering::Relaxed);
+        }
         if let Some(old) = self.slots.remove(&pane) {
             old.abort();
         }
@@ -238,6 +267,7 @@ impl Jobs {
     }
 
     fn abort_all(&mut self) {
+        self.filter_cancel.store(true, Ordering::Relaxed);
         for (_, h) in self.slots.drain() {
             h.abort();
         }
@@ -322,6 +352,7 @@ async fn drive(
             tx,
             slots: HashMap::new(),
             timers: Vec::new(),
+            filter_cancel: Arc::default(),
         },
         presenter: Presenter::new(out, width, height, app.settings.scroll_regions),
     };
@@ -458,6 +489,12 @@ impl<W: Write> Runner<W> {
                     self.presenter.clear(area.width, area.height)?;
                 }
                 Effect::ThrottleTimer { seq, wait } => self.jobs.timer(seq, wait),
+                Effect::Filter {
+                    job,
+                    filter,
+                    index,
+                    previous,
+                } => self.jobs.filter(job, filter, index, previous),
             }
         }
         // A resize changes the frame's geometry: start from a clean screen of the new size.
@@ -502,6 +539,7 @@ mod tests {
             tx,
             slots: HashMap::new(),
             timers: Vec::new(),
+            filter_cancel: Arc::default(),
         };
         let source: Arc<dyn DataSource> = Arc::new(Buggy);
         jobs.spawn(&source, &None, JobId(7), Request::Detail("u1".into()));
@@ -525,6 +563,7 @@ mod tests {
             tx,
             slots: HashMap::new(),
             timers: Vec::new(),
+            filter_cancel: Arc::default(),
         };
         let source: Arc<dyn DataSource> = Arc::new(Buggy);
         jobs.spawn(&source, &None, JobId(1), Request::Journal);

@@ -2,11 +2,15 @@
 //! cursor and the marks. Built for 100,000 rows: sorting and filtering work on row indices and
 //! on one precomputed search text per account; the views draw only the visible window.
 
-use super::filter::haystack;
 pub use super::filter::Filter;
+use super::filter::SearchIndex;
 use crate::triage::AccountAssessment;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// See [`AccountList::background_filter_rows`].
+pub const BACKGROUND_FILTER_ROWS: usize = 20_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
@@ -92,7 +96,8 @@ impl Keys {
 #[derive(Debug, Clone)]
 pub struct AccountList {
     rows: Vec<AccountAssessment>,
-    haystacks: Vec<String>,
+    /// Shared with a background filter job, copied only if rows arrive while it runs.
+    index: Arc<SearchIndex>,
     keys: Vec<Keys>,
     by_id: HashMap<String, u32>,
     /// Row indices in sort order.
@@ -102,10 +107,15 @@ pub struct AccountList {
     pub sort: SortKey,
     pub reversed: bool,
     pub filter: Option<Filter>,
+    /// The current filter's answer per row (before inversion), reused to narrow the next one.
+    hits: Option<Vec<bool>>,
     pub cursor: usize,
     pub offset: usize,
     /// Marked account ids (multi-select).
     pub marks: BTreeSet<String>,
+    /// From this many accounts on, the `/` filter runs as a background job so typing never
+    /// waits for a scan.
+    pub background_filter_rows: usize,
     /// Changes whenever `shown` is rebuilt, so the presenter knows rows did not just scroll.
     pub generation: u64,
 }
@@ -114,7 +124,7 @@ impl AccountList {
     pub fn new(sort: SortKey) -> Self {
         AccountList {
             rows: Vec::new(),
-            haystacks: Vec::new(),
+            index: Arc::default(),
             keys: Vec::new(),
             by_id: HashMap::new(),
             order: Vec::new(),
@@ -122,9 +132,11 @@ impl AccountList {
             sort,
             reversed: false,
             filter: None,
+            hits: None,
             cursor: 0,
             offset: 0,
             marks: BTreeSet::new(),
+            background_filter_rows: BACKGROUND_FILTER_ROWS,
             generation: 0,
         }
     }
@@ -158,14 +170,14 @@ impl AccountList {
     /// merged into the sorted order; only updates force a full re-sort.
     pub fn upsert(&mut self, batch: Vec<AccountAssessment>) {
         let keep = self.current().map(|a| a.id.clone());
+        // The filter's cached answer no longer covers every row.
+        self.hits = None;
         let mut fresh = Vec::with_capacity(batch.len());
         let mut updated = false;
         for a in batch {
-            let hay = haystack(&a);
             let keys = Keys::of(&a);
             match self.by_id.get(&a.id) {
                 Some(&i) => {
-                    self.haystacks[i as usize] = hay;
                     self.keys[i as usize] = keys;
                     self.rows[i as usize] = a;
                     updated = true;
@@ -173,14 +185,15 @@ impl AccountList {
                 None => {
                     let i = self.rows.len() as u32;
                     self.by_id.insert(a.id.clone(), i);
+                    Arc::make_mut(&mut self.index).push(&a);
                     self.rows.push(a);
-                    self.haystacks.push(hay);
                     self.keys.push(keys);
                     fresh.push(i);
                 }
             }
         }
         if updated {
+            Arc::make_mut(&mut self.index).rebuild(self.rows.iter());
             self.order.extend(fresh);
             self.sort_order();
         } else {
@@ -209,6 +222,7 @@ impl AccountList {
         let reversed = self.reversed;
         *self = AccountList {
             generation: self.generation + 1,
+            background_filter_rows: self.background_filter_rows,
             ..AccountList::new(sort)
         };
         self.reversed = reversed;
@@ -266,19 +280,53 @@ impl AccountList {
     /// still shown.
     pub fn set_filter(&mut self, filter: Option<Filter>) {
         let keep = self.current().map(|a| a.id.clone());
+        let previous = self.filter.take().zip(self.hits.take());
+        self.hits = filter.as_ref().map(|f| {
+            self.index
+                .matches(f, previous.as_ref().map(|(pf, h)| (pf, h.as_slice())))
+        });
         self.filter = filter;
         self.refilter(keep.as_deref());
+    }
+
+    /// What a background filter job needs: the index and the current answer to narrow.
+    pub fn filter_input(&self) -> (Arc<SearchIndex>, Option<(Filter, Vec<bool>)>) {
+        let previous = self.filter.clone().zip(self.hits.clone());
+        (self.index.clone(), previous)
+    }
+
+    /// Applies a background job's answer, computed for `rows` rows. False when rows were
+    /// added since (the answer is incomplete; the caller filters again).
+    pub fn apply_filter(&mut self, filter: Filter, hits: Vec<bool>) -> bool {
+        if hits.len() != self.rows.len() {
+            return false;
+        }
+        let keep = self.current().map(|a| a.id.clone());
+        self.filter = Some(filter);
+        self.hits = Some(hits);
+        self.refilter(keep.as_deref());
+        true
     }
 
     fn refilter(&mut self, keep: Option<&str>) {
         self.shown = match &self.filter {
             None => self.order.clone(),
-            Some(f) => self
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| f.keeps(&self.haystacks[i as usize]))
-                .collect(),
+            Some(f) => {
+                // Rows were added or changed since the answer was computed: search again.
+                if self
+                    .hits
+                    .as_ref()
+                    .is_none_or(|h| h.len() != self.rows.len())
+                {
+                    self.hits = Some(self.index.matches(f, None));
+                }
+                let hit = self.hits.as_deref().unwrap_or(&[]);
+                self.order
+                    .iter()
+                    .copied()
+                    .filter(|&i| hit[i as usize] != f.inverse)
+                    .collect()
+            }
         };
         self.generation += 1;
         let keep_pos = keep.and_then(|id| {

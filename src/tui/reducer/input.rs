@@ -48,8 +48,7 @@ pub(super) fn input_key(app: &mut App, action: Action) -> Update {
         Action::Back => {
             app.input = None;
             if kind == InputKind::Filter {
-                app.accounts.set_filter(None);
-                rescroll(app);
+                return Update::with(set_filter(app, None));
             }
             return Update::changed(true);
         }
@@ -87,10 +86,7 @@ pub(super) fn input_key(app: &mut App, action: Action) -> Update {
     // The text changed: a filter applies as it is typed; a command refreshes its completions.
     let text = input.text.clone();
     match kind {
-        InputKind::Filter => {
-            app.accounts.set_filter(Filter::parse(&text));
-            rescroll(app);
-        }
+        InputKind::Filter => return Update::with(set_filter(app, Filter::parse(&text))),
         InputKind::Command => {
             let cands = commands::candidates(&text, app.read_only, &app.choices);
             if let Some(input) = app.input.as_mut() {
@@ -99,4 +95,33 @@ pub(super) fn input_key(app: &mut App, action: Action) -> Update {
         }
     }
     Update::changed(true)
+}
+
+/// Applies a filter: at once on a small table; on a large one as a background job (latest job
+/// wins), so the typed text shows at once and the rows follow when the scan is done.
+pub(super) fn set_filter(app: &mut App, filter: Option<Filter>) -> Vec<Effect> {
+    let was_running = app.loading.contains(&Pane::Filter);
+    let job = app.jobs.start(Pane::Filter);
+    match filter {
+        Some(filter) if app.accounts.total() >= app.accounts.background_filter_rows => {
+            let (index, previous) = app.accounts.filter_input();
+            app.set_loading(Pane::Filter, true);
+            vec![Effect::Filter {
+                job,
+                filter,
+                index,
+                previous,
+            }]
+        }
+        filter => {
+            app.set_loading(Pane::Filter, false);
+            app.accounts.set_filter(filter);
+            rescroll(app);
+            if was_running {
+                vec![Effect::Cancel(Pane::Filter)]
+            } else {
+                Vec::new()
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@
 use super::action::{Action, DetailTab, JobId, Pane};
 use super::app::{App, DetailState, InputKind, InputLine, JournalState, Level, Loadable, Screen};
 use super::commands;
+use super::filter::SearchIndex;
 use super::list::Filter;
 use super::source::DataSource;
 use super::theme::Theme;
@@ -53,6 +54,13 @@ pub enum Effect {
     Copy(String),
     /// Ctrl-L: clear the terminal and draw everything again.
     ClearScreen,
+    /// Run the filter over the index off the UI thread; answer with `FilterDone`.
+    Filter {
+        job: JobId,
+        filter: Filter,
+        index: Arc<SearchIndex>,
+        previous: Option<(Filter, Vec<bool>)>,
+    },
     /// Send `ThrottleOver { seq }` after `wait`.
     ThrottleTimer { seq: u64, wait: Duration },
 }
@@ -66,6 +74,7 @@ impl fmt::Debug for Effect {
             Effect::Copy(t) => write!(f, "Copy({t:?})"),
             Effect::ClearScreen => f.write_str("ClearScreen"),
             Effect::ThrottleTimer { seq, wait } => write!(f, "ThrottleTimer({seq}, {wait:?})"),
+            Effect::Filter { job, filter, .. } => write!(f, "Filter({job:?}, {:?})", filter.text),
         }
     }
 }

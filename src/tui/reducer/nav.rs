@@ -105,10 +105,8 @@ pub(super) fn back(app: &mut App) -> Update {
             rescroll(app);
             Update::with(vec![Effect::Cancel(Pane::Journal)])
         }
-        None if app.accounts.filter.is_some() => {
-            app.accounts.set_filter(None);
-            rescroll(app);
-            Update::changed(true)
+        None if app.accounts.filter.is_some() || app.loading.contains(&Pane::Filter) => {
+            Update::with(super::input::set_filter(app, None))
         }
         None => Update::default(),
     }

@@ -86,6 +86,15 @@ pub(super) fn task_result(app: &mut App, action: Action) -> Update {
                 }
             }
         }
+        Action::FilterDone { job, filter, hits } if job == app.jobs.filter => {
+            app.set_loading(Pane::Filter, false);
+            if app.accounts.apply_filter(filter.clone(), hits) {
+                rescroll(app);
+                return Update::changed(true);
+            }
+            // Accounts arrived while it ran: the answer is incomplete, filter again.
+            Update::with(super::input::set_filter(app, Some(filter)))
+        }
         Action::Throttled { wait } => {
             let seq = app.status.throttle.map(|(_, s)| s + 1).unwrap_or(1);
             app.status.throttle = Some((wait, seq));

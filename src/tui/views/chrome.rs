@@ -133,6 +133,7 @@ fn background_work(app: &App) -> String {
             Pane::Detail => "detail",
             Pane::Journal => "journal",
             Pane::Tenant => "tenant",
+            Pane::Filter => "filter",
         })
         .collect();
     if names.is_empty() {
@@ -164,7 +165,9 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
         let note = match input.kind {
             InputKind::Filter => {
                 let mut n = format!("  {} match", thousands(app.accounts.shown_len() as u64));
-                if app.accounts.filter.as_ref().is_some_and(|f| f.literal) {
+                if app.loading.contains(&Pane::Filter) {
+                    n.push_str("  (filtering...)");
+                } else if app.accounts.filter.as_ref().is_some_and(|f| f.literal) {
                     n.push_str("  (not a regex: matched as text)");
                 }
                 n
