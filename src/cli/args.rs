@@ -214,6 +214,15 @@ pub struct UndoArgs {
 pub struct AuditArgs {
     #[command(subcommand)]
     pub command: AuditCommand,
+    /// Only the records of this incident (show, export, forward)
+    #[arg(long, global = true, value_name = "ID")]
+    pub incident: Option<String>,
+    /// Read this journal file instead of the tenant's (e.g. an archived one)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// verify: a head pasted into a ticket earlier (SEQ:HASH or HASH) must still be in the chain
+    #[arg(long, global = true, value_name = "SEQ:HASH")]
+    pub expect_head: Option<String>,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -230,6 +239,43 @@ pub enum AuditCommand {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
     },
+    /// Send records to syslog (RFC 5424 over TCP, optionally TLS) or as JSON lines
+    Forward(AuditForwardArgs),
+    /// Move the journal (kept as evidence) to <audit-dir>/archive/ so a fresh one can start
+    Archive {
+        /// Required: archiving forgets the head the keyring remembers
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = false, id = "sink")]
+pub struct AuditForwardSink {
+    /// Syslog receiver, HOST:PORT (TCP, octet-counting framing)
+    #[arg(long, value_name = "HOST:PORT")]
+    pub syslog: Option<String>,
+    /// JSON lines to FILE (appended), or `-` for stdout
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditForwardArgs {
+    #[command(flatten)]
+    pub sink: AuditForwardSink,
+    /// Syslog over TLS (RFC 5425)
+    #[arg(long, requires = "syslog")]
+    pub tls: bool,
+    /// PEM file of the CA that signed the receiver's certificate (default: public roots)
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub tls_ca: Option<PathBuf>,
+    /// Name to check the receiver's certificate against (default: the host)
+    #[arg(long, value_name = "NAME", requires = "tls")]
+    pub tls_server_name: Option<String>,
+    /// Only records from this sequence number on
+    #[arg(long, value_name = "SEQ", default_value_t = 1)]
+    pub from_seq: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,9 @@
 //! errors to the contract's exit codes and prints them without control sequences.
 
 mod args;
+mod audit_cmd;
+mod auth_cmd;
+pub mod connect;
 mod console_cmd;
 mod docs_cmd;
 mod sim_cmd;
@@ -13,6 +16,9 @@ pub use args::{
     GlobalOpts, InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs,
     UndoArgs, WhoamiArgs,
 };
+pub use args::{AuditForwardArgs, AuditForwardSink};
+pub use auth_cmd::{whoami_report as auth_cmd_report, WhoamiReport};
+pub use connect::{connect, connect_with, ConnectOptions};
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -94,6 +100,10 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
+        Some(Command::Audit(args)) => audit_cmd::run(&cli.global, args).await,
+        Some(Command::Login) => auth_cmd::login(&cli.global).await,
+        Some(Command::Logout) => auth_cmd::logout(&cli.global).await,
+        Some(Command::Whoami(args)) => auth_cmd::whoami(&cli.global, &args).await,
         Some(Command::Completions { shell }) => {
             docs_cmd::completions(shell, &mut std::io::stdout().lock())
         }

@@ -1,0 +1,252 @@
+//! `reclaim audit verify|show|export|forward|archive`: the journal, checked and handed over.
+//!
+//! `verify` prints the head to paste into a ticket when the journal is good, and names the
+//! first bad record (line, seq, reason) with exit 1 when it is not.
+
+use super::{AuditArgs, AuditCommand, CliError, CliResult, Exit, ExportFormat, GlobalOpts};
+use crate::audit::export::{self, ExportMeta};
+use crate::audit::forward::{self, JsonLinesSink, SyslogTarget, TlsOptions};
+use crate::audit::{self, key, ExpectedHead, Record, VerifyOptions, VerifyReport};
+use crate::sanitize::inert;
+use crate::secrets::SecretStore;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub async fn run(global: &GlobalOpts, args: AuditArgs) -> CliResult {
+    let dir = match &global.audit_dir {
+        Some(d) => d.clone(),
+        None => audit::default_audit_dir().ok_or_else(|| {
+            CliError::failure("no state directory on this platform: pass --audit-dir")
+        })?,
+    };
+    let (store, store_warning) = crate::secrets::open_default();
+    if let Some(w) = store_warning {
+        eprintln!("warning: {w}");
+    }
+    if let AuditCommand::Archive { yes } = &args.command {
+        return archive(&dir, global, *yes, store.as_ref());
+    }
+    let (path, tenant) = locate(&dir, global, &args)?;
+    let loaded = load(&path, &tenant, &args, store)?;
+    match &args.command {
+        AuditCommand::Verify => verify(&path, &tenant, &loaded.report),
+        AuditCommand::Show { format } | AuditCommand::Export { format } => {
+            let records = loaded.filtered(args.incident.as_deref(), 1);
+            let meta = ExportMeta {
+                tenant: &tenant,
+                incident: args.incident.as_deref(),
+                report: &loaded.report,
+            };
+            let text = match format {
+                ExportFormat::Json => export::to_json(&meta, &records),
+                ExportFormat::Csv => export::to_csv(&records),
+                ExportFormat::Md => export::to_markdown(&meta, &records),
+            };
+            print!("{text}");
+            warn_if_bad(&loaded.report, &path);
+            Ok(Exit::Success)
+        }
+        AuditCommand::Forward(f) => {
+            let records = loaded.filtered(args.incident.as_deref(), f.from_seq);
+            warn_if_bad(&loaded.report, &path);
+            let sent = if let Some(addr) = &f.sink.syslog {
+                let target = SyslogTarget {
+                    addr: addr.clone(),
+                    tls: f.tls.then(|| TlsOptions {
+                        ca_file: f.tls_ca.clone(),
+                        server_name: f.tls_server_name.clone(),
+                    }),
+                    hostname: None,
+                };
+                forward::forward_syslog(&records, &target).await
+            } else {
+                let sink = match f.sink.jsonl.as_deref() {
+                    Some(p) if p == Path::new("-") => JsonLinesSink::Stdout,
+                    Some(p) => JsonLinesSink::File(p.to_path_buf()),
+                    None => return Err(CliError::usage("give --syslog HOST:PORT or --jsonl FILE")),
+                };
+                forward::forward_jsonl(&records, &sink)
+            }
+            .map_err(|e| CliError::failure(e.to_string()))?;
+            eprintln!("forwarded {sent} records");
+            Ok(Exit::Success)
+        }
+        AuditCommand::Archive { .. } => Ok(Exit::Success),
+    }
+}
+
+struct Loaded {
+    records: Vec<Record>,
+    report: VerifyReport,
+}
+
+impl Loaded {
+    /// The records up to the first bad one (nothing after tampering is presented as fact).
+    fn filtered(&self, incident: Option<&str>, from_seq: u64) -> Vec<Record> {
+        let good_until = self.report.head.as_ref().map_or(0, |h| h.seq);
+        self.records
+            .iter()
+            .filter(|r| r.seq >= from_seq && r.seq <= good_until)
+            .filter(|r| incident.is_none_or(|i| r.incident.as_deref() == Some(i)))
+            .cloned()
+            .collect()
+    }
+}
+
+/// The journal to read and its tenant: `--journal FILE`, else the `--tenant`'s journal in the
+/// audit dir, else the only journal there.
+fn locate(
+    dir: &Path,
+    global: &GlobalOpts,
+    args: &AuditArgs,
+) -> Result<(PathBuf, String), CliError> {
+    if let Some(file) = &args.journal {
+        let tenant = match &global.tenant {
+            Some(t) => t.clone(),
+            None => audit::read_records(file)
+                .map_err(|e| CliError::failure(e.to_string()))?
+                .0
+                .first()
+                .map(|r| r.tenant.clone())
+                .ok_or_else(|| CliError::failure(format!("{} holds no record", file.display())))?,
+        };
+        return Ok((file.clone(), tenant));
+    }
+    let tenant = match &global.tenant {
+        Some(t) => t.clone(),
+        None => {
+            let all = audit::list_tenants(dir).map_err(|e| CliError::failure(e.to_string()))?;
+            match all.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    return Err(CliError::failure(format!(
+                        "no audit journal in {}",
+                        dir.display()
+                    )))
+                }
+                many => {
+                    return Err(CliError::usage(format!(
+                        "several tenants have journals in {}: pass --tenant (one of {})",
+                        dir.display(),
+                        inert(&many.join(", "))
+                    )))
+                }
+            }
+        }
+    };
+    let path = audit::journal_path(dir, &tenant).map_err(|e| CliError::usage(e.to_string()))?;
+    if !path.exists() {
+        return Err(CliError::failure(format!(
+            "no audit journal at {}",
+            path.display()
+        )));
+    }
+    Ok((path, tenant))
+}
+
+fn load(
+    path: &Path,
+    tenant: &str,
+    args: &AuditArgs,
+    store: Arc<dyn SecretStore>,
+) -> Result<Loaded, CliError> {
+    let fail = |e: String| CliError::failure(e);
+    let expected_head = args
+        .expect_head
+        .as_deref()
+        .map(str::parse::<ExpectedHead>)
+        .transpose()
+        .map_err(CliError::usage)?;
+    let key = key::load(store.as_ref(), tenant).map_err(|e| fail(e.to_string()))?;
+    let persistent = store.kind() != "memory";
+    // An archived file is checked against the key, not against the live journal's head.
+    let stored_head = if args.journal.is_none() {
+        key::load_head(store.as_ref(), tenant).map_err(|e| fail(e.to_string()))?
+    } else {
+        None
+    };
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let report = audit::chain::verify_bytes(
+        &bytes,
+        &VerifyOptions {
+            key,
+            require_auth: persistent,
+            tenant: Some(tenant.to_string()),
+            expected_head,
+            stored_head,
+        },
+    );
+    let (records, _) = audit::read_records(path).map_err(|e| fail(e.to_string()))?;
+    Ok(Loaded { records, report })
+}
+
+fn verify(path: &Path, tenant: &str, rep: &VerifyReport) -> CliResult {
+    if let Some(bad) = &rep.first_bad {
+        println!(
+            "FAILED: {} records good, then {}",
+            rep.records,
+            inert(&bad.to_string())
+        );
+        return Err(CliError::failure(format!(
+            "audit journal {} failed verification at {}",
+            path.display(),
+            inert(&bad.to_string())
+        )));
+    }
+    println!(
+        "ok: {} records, hash chain intact, {} authenticated by the audit key{}",
+        rep.records,
+        rep.authenticated,
+        if rep.sealed { ", sealed" } else { "" }
+    );
+    if rep.unauthenticated > 0 {
+        eprintln!(
+            "warning: {} records could not be authenticated: this tenant's audit key is not in \
+             this keyring (a memory-only store?), so only the hash chain was checked; compare \
+             the head with the one pasted into the ticket",
+            rep.unauthenticated
+        );
+    }
+    if rep.records > 0 && !rep.sealed {
+        eprintln!("note: the last record is not a seal: a writer is open, or the last one crashed");
+    }
+    if let Some(n) = rep.torn_tail {
+        eprintln!("note: an incomplete last line ({n} bytes) from an interrupted write; the next writer removes it");
+    }
+    match export::ticket_line(tenant, rep) {
+        Some(line) => println!("{line}"),
+        None => println!("the journal is empty"),
+    }
+    Ok(Exit::Success)
+}
+
+fn warn_if_bad(rep: &VerifyReport, path: &Path) {
+    if let Some(bad) = &rep.first_bad {
+        eprintln!(
+            "warning: {} failed verification at {}; only the records before it are shown",
+            path.display(),
+            inert(&bad.to_string())
+        );
+    }
+}
+
+fn archive(dir: &Path, global: &GlobalOpts, yes: bool, store: &dyn SecretStore) -> CliResult {
+    if !yes {
+        return Err(CliError::usage(
+            "archiving moves the journal aside and forgets its remembered head: pass --yes",
+        ));
+    }
+    let tenant = global
+        .tenant
+        .clone()
+        .or_else(|| {
+            audit::list_tenants(dir)
+                .ok()
+                .filter(|t| t.len() == 1)
+                .and_then(|mut t| t.pop())
+        })
+        .ok_or_else(|| CliError::usage("pass --tenant to say which journal to archive"))?;
+    let dest = audit::archive(dir, &tenant, store).map_err(|e| CliError::failure(e.to_string()))?;
+    println!("archived to {}", dest.display());
+    Ok(Exit::Success)
+}
