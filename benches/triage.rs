@@ -40,9 +40,12 @@ async fn sim(users: usize, seed: u64, knobs: &ScenarioKnobs, profile: Profile) -
 
 fn client(sim: &SimHandle, limits: Limits) -> GraphClient {
     let app = &sim.apps.read_only;
-    let endpoints =
-        Endpoints::resolve(NationalCloud::Global, Some(&sim.login_url), Some(&sim.graph_url))
-            .unwrap();
+    let endpoints = Endpoints::resolve(
+        NationalCloud::Global,
+        Some(&sim.login_url),
+        Some(&sim.graph_url),
+    )
+    .unwrap();
     let http = reclaim::graph::http::build_http_client().unwrap();
     let auth = Authenticator::new(
         http.clone(),
@@ -72,7 +75,13 @@ struct Run {
     shortlist: usize,
 }
 
-async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs, profile: Profile, limits: Limits) -> Run {
+async fn run(
+    users: usize,
+    seed: u64,
+    knobs: &ScenarioKnobs,
+    profile: Profile,
+    limits: Limits,
+) -> Run {
     let sim = sim(users, seed, knobs, profile).await;
     let c = client(&sim, limits);
     let since = now() - chrono::Duration::days(14);
@@ -83,7 +92,11 @@ async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs, profile: Profile, l
         "createdDateTime ge {}",
         since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     );
-    let all = c.list_sign_ins_beta(Some(&filter), Some(1000)).collect().await.unwrap();
+    let all = c
+        .list_sign_ins_beta(Some(&filter), Some(1000))
+        .collect()
+        .await
+        .unwrap();
     assert!(all.is_complete());
     let baseline = t.elapsed();
 

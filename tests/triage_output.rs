@@ -81,7 +81,10 @@ async fn triage_and_investigate_from_the_binary() {
     assert_eq!(v["tenant"], sim.tenant_id.as_str());
     assert!(chrono::DateTime::parse_from_rfc3339(v["generated"].as_str().unwrap()).is_ok());
     let accounts = v["accounts"].as_array().unwrap();
-    let scores: Vec<u64> = accounts.iter().map(|a| a["score"].as_u64().unwrap()).collect();
+    let scores: Vec<u64> = accounts
+        .iter()
+        .map(|a| a["score"].as_u64().unwrap())
+        .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by score");
     for a in accounts {
         for key in [
@@ -111,7 +114,10 @@ async fn triage_and_investigate_from_the_binary() {
     }
     // The scenario plants terminal escapes in attacker text: they arrive escaped, as data.
     let raw = String::from_utf8_lossy(&out.stdout);
-    assert!(raw.contains("\\u001b") || raw.contains("\\u202e"), "hostile text kept as data");
+    assert!(
+        raw.contains("\\u001b") || raw.contains("\\u202e"),
+        "hostile text kept as data"
+    );
 
     // CSV: one row per account, inert, no formula cells.
     let out = reclaim(&sim, home.path(), &["triage", "--csv", "--since", "30d"]).await;
@@ -130,8 +136,18 @@ async fn triage_and_investigate_from_the_binary() {
 
     // investigate: everything about one compromised account, found by UPN.
     let upn = truth.accounts[compromised[0]].user_principal_name.clone();
-    let out = reclaim(&sim, home.path(), &["investigate", &upn, "--json", "--since", "30d"]).await;
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = reclaim(
+        &sim,
+        home.path(),
+        &["investigate", &upn, "--json", "--since", "30d"],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(inert(&out.stdout));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["account"]["verdict"], "compromised");
@@ -155,7 +171,11 @@ async fn triage_and_investigate_from_the_binary() {
     assert_eq!(out.status.code(), Some(2));
     let packs = home.path().join("reclaim").join("packs");
     std::fs::create_dir_all(&packs).unwrap();
-    std::fs::write(packs.join("local.toml"), "name = \"local\"\n[weights]\n\"typo\" = 5\n").unwrap();
+    std::fs::write(
+        packs.join("local.toml"),
+        "name = \"local\"\n[weights]\n\"typo\" = 5\n",
+    )
+    .unwrap();
     let out = reclaim(&sim, home.path(), &["triage", "--json"]).await;
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
