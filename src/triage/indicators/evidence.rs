@@ -80,6 +80,38 @@ pub fn audit(a: &AuditEvent, detail: String) -> Evidence {
     )
 }
 
+/// What an audit record changed, in one line: phone numbers old -> new, Authenticator devices
+/// added, methods added, or else its result reason.
+pub fn audit_change(a: &AuditEvent) -> String {
+    let mut parts: Vec<String> = a
+        .mfa
+        .phones
+        .iter()
+        .map(|p| {
+            format!(
+                "{} phone {} -> {}",
+                p.phone_type.as_str(),
+                p.old.as_deref().unwrap_or("(none)"),
+                p.new.as_deref().unwrap_or("(none)")
+            )
+        })
+        .collect();
+    parts.extend(a.mfa.app_devices_added.iter().map(|d| {
+        format!(
+            "Authenticator device added: {}",
+            d.name.as_deref().or(d.id.as_deref()).unwrap_or("?")
+        )
+    }));
+    if parts.is_empty() && !a.mfa.methods_added.is_empty() {
+        parts.push(format!("methods added: {:?}", a.mfa.methods_added));
+    }
+    if parts.is_empty() {
+        a.result_reason.clone()
+    } else {
+        parts.join("; ")
+    }
+}
+
 pub fn method_label(m: &Method) -> String {
     match (&m.phone_number, &m.display_name, &m.email) {
         (Some(n), _, _) => format!(

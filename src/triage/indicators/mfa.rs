@@ -299,7 +299,7 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
             audits
                 .iter()
                 .take(2)
-                .map(|a| evidence::audit(a, a.result_reason.clone())),
+                .map(|a| evidence::audit(a, evidence::audit_change(a))),
         );
         if t.is_attacker() {
             ev.extend(signin_evidence(ctx, &t));
