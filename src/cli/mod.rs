@@ -10,7 +10,7 @@ pub mod connect;
 mod console_cmd;
 mod docs_cmd;
 mod sim_cmd;
-mod triage_cmd;
+pub(crate) mod triage_cmd;
 
 pub use args::{
     ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, ColorChoice, Command, ExportFormat,

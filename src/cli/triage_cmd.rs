@@ -1,7 +1,7 @@
 //! `reclaim triage [--json|--csv] [--since DURATION]` and `reclaim investigate UPN_OR_ID
 //! [--json]` (CONTRACT.md).
 
-use super::connect::connect;
+use super::connect::{connect, connect_with, stderr_prompt, ConnectOptions};
 use super::{CliError, CliResult, Exit, GlobalOpts, InvestigateArgs, TriageArgs};
 use crate::sanitize::inert;
 use crate::triage::gather::{self, GatherEvent, GatherOptions};
@@ -80,6 +80,58 @@ fn progress_printer() -> Option<tokio::sync::mpsc::UnboundedSender<GatherEvent>>
         eprint!("\r\x1b[2K");
     });
     Some(tx)
+}
+
+/// The console's data source: the tenant the global options name (or the `--demo` tenant),
+/// signed in before the screen takes over the terminal (a device code prompt goes to
+/// stderr first).
+pub async fn console_source(
+    g: &GlobalOpts,
+) -> Result<crate::triage::source::TriageSource, CliError> {
+    use crate::triage::source::{throttle_progress, TriageSource};
+    let pack = load_pack()?;
+    let (progress, slot) = throttle_progress();
+    let client = connect_with(
+        g,
+        ConnectOptions {
+            prompt: std::io::stderr().is_terminal().then(|| stderr_prompt(false)),
+            client: crate::graph::ClientOptions {
+                progress,
+                ..Default::default()
+            },
+            store: None,
+        },
+    )
+    .await?;
+    let claims = client.claims().await?;
+    let operator = claims
+        .as_ref()
+        .and_then(|c| {
+            c.upn
+                .clone()
+                .or_else(|| c.preferred_username.clone())
+                .or_else(|| c.app_displayname.clone())
+                .or_else(|| c.appid.clone().or_else(|| c.azp.clone()))
+        })
+        .unwrap_or_default();
+    let tenant = client.authenticator().tenant().to_string();
+    let info = crate::tui::source::TenantInfo {
+        name: if g.demo {
+            "demo".into()
+        } else {
+            g.profile.clone().unwrap_or_else(|| tenant.clone())
+        },
+        domain: tenant,
+        operator,
+    };
+    Ok(TriageSource::new(
+        client,
+        pack,
+        GatherOptions::default(),
+        info,
+        g.audit_dir.clone(),
+        slot,
+    ))
 }
 
 pub async fn triage(g: &GlobalOpts, args: TriageArgs) -> CliResult {
