@@ -94,7 +94,9 @@ pub async fn console_source(
     let client = connect_with(
         g,
         ConnectOptions {
-            prompt: std::io::stderr().is_terminal().then(|| stderr_prompt(false)),
+            prompt: std::io::stderr()
+                .is_terminal()
+                .then(|| stderr_prompt(false)),
             client: crate::graph::ClientOptions {
                 progress,
                 ..Default::default()

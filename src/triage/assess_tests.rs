@@ -502,3 +502,25 @@ fn traveller_on_own_laptop_in_a_campaign_country_counts_nothing() {
     assert_eq!(a.verdict, Verdict::Suspicious, "{:#?}", a.indicators);
     assert!(!a.indicators.iter().any(|i| i.id.starts_with("campaign-")));
 }
+
+#[test]
+fn compromised_executives_lead_compromised_staff() {
+    let build = |title: &str, dept: &str, extra_rule: bool| {
+        let mut f = facts(title, title, dept);
+        owner_history(&mut f);
+        f.sign_ins.push(attacker_signin("evil", 5));
+        f.methods.push(authenticator("auth-evil", 6, "x"));
+        if extra_rule {
+            let mut r = rule("r", ".");
+            r.actions.move_to = Some(folder("RSS Feeds", None));
+            f.rules.push(r);
+        }
+        judge(&f)
+    };
+    let cfo = build("Chief Financial Officer", "Finance", false);
+    let clerk = build("Facilities Clerk", "Facilities", true);
+    assert_eq!(cfo.verdict, Verdict::Compromised);
+    assert_eq!(clerk.verdict, Verdict::Compromised);
+    assert!(cfo.score > clerk.score, "{} vs {}", cfo.score, clerk.score);
+    assert!(clerk.score >= 70 && cfo.score <= 100);
+}

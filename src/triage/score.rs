@@ -7,8 +7,10 @@
 //! then bounded by the account's nature (deleted, guest).
 //!
 //! The score places the account inside its verdict's band (clear 0-29, suspicious 30-69,
-//! compromised 70-100): evidence plus the executive weighting. So executives and people around
-//! money rise within their band, and the list sorted by score is also sorted by verdict.
+//! compromised 70-100): the evidence above the verdict's threshold, scaled into the band less
+//! the executive weighting's cap, plus the executive weighting. So executives and people
+//! around money lead within their band, and the list sorted by score is also sorted by
+//! verdict.
 
 use super::indicators::{Family, Hit, Outcome};
 use super::model::Verdict;
@@ -96,14 +98,19 @@ pub fn score(outcome: Outcome, pack: &Pack) -> (Scored, super::model::Findings) 
         verdict = verdict.min(*max);
     }
 
-    // Place the evidence inside the band: a verdict's threshold maps to the band's floor.
+    // Place the account inside its band: the evidence above the verdict's threshold fills
+    // the lower part of the band, the executive weighting the rest, so that among accounts
+    // with the same verdict the executives and the people around money lead.
     let (lo, hi) = band(verdict);
-    let floor = match verdict {
-        Verdict::Clear => 0,
-        Verdict::Suspicious => pack.suspicious_at,
-        Verdict::Compromised => pack.compromised_at,
+    let (floor, ceiling) = match verdict {
+        Verdict::Clear => (0, pack.suspicious_at),
+        Verdict::Suspicious => (pack.suspicious_at, pack.compromised_at),
+        Verdict::Compromised => (pack.compromised_at, 100),
     };
-    let raw = lo + evidence.saturating_sub(floor) + high_value;
+    let room = (hi - lo).saturating_sub(pack.cap("high-value"));
+    let above = evidence.clamp(floor, ceiling) - floor;
+    let span = (ceiling - floor).max(1);
+    let raw = lo + (above * room + span / 2) / span + high_value;
     let score = raw.clamp(lo, hi) as u8;
 
     hits.sort_by(|a, b| {
