@@ -176,6 +176,32 @@ async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs) {
             if let Some(t) = sim.ground_truth().accounts.get(id) {
                 eprintln!("{t:#?}");
             }
+            if !got.facts.contains_key(id) {
+                let state = sim.state();
+                let tenant = state.tenant.read().unwrap();
+                for s in tenant.sign_ins.iter().filter(|s| &s.user_id == id) {
+                    eprintln!(
+                        "SIM SI {} {} {:?} {:?} {} {} {:?}",
+                        s.created_date_time,
+                        s.ip_address,
+                        s.location.country_or_region,
+                        s.autonomous_system_number,
+                        s.app_display_name,
+                        s.status.error_code,
+                        s.user_agent
+                    );
+                }
+                for a in tenant.directory_audits.iter().filter(|a| {
+                    a.target_resources
+                        .iter()
+                        .any(|t| t.id.as_deref() == Some(id.as_str()))
+                }) {
+                    eprintln!(
+                        "SIM AU {} {} {}",
+                        a.activity_date_time, a.activity_display_name, a.result_reason
+                    );
+                }
+            }
         }
     }
     eprintln!("{report}");
@@ -291,4 +317,18 @@ async fn default_mix_at_2000_users() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alternate_mix_and_seed_at_2000_users() {
     run(2000, 77, &ScenarioKnobs::alternate()).await;
+}
+
+/// 10,000 users take long in a debug build: `cargo test --test triage_accuracy -- --ignored`
+/// (the benchmark measures them in release).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn alternate_mix_at_10000_users() {
+    run(10_000, 77, &ScenarioKnobs::alternate()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn default_mix_at_10000_users() {
+    run(10_000, 2024, &ScenarioKnobs::default()).await;
 }

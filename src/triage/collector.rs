@@ -204,17 +204,21 @@ impl Collector {
     /// Flags accounts whose sign-ins carry a campaign trace, and forgets accounts that have
     /// neither a reason nor a trace (ordinary users seen only through the sign-in pass).
     pub fn settle_sign_ins(&mut self) {
-        let mut traced = Vec::new();
+        let mut flagged = Vec::new();
         for (id, f) in &self.accounts {
             let a = Analysis::new(f, &self.pack);
-            if a.views
-                .iter()
-                .any(|v| v.attacker() || (v.facets.has_trace() && !v.facets.owner_client))
-            {
-                traced.push(id.clone());
+            // An attacker sign-in, or a trace of the campaign (its client or networks, or a
+            // campaign country the user does not use) on a client that is not the owner's.
+            let traced = a.views.iter().any(|v| {
+                v.attacker()
+                    || (!v.facets.owner_client
+                        && (v.facets.has_trace() || v.facets.campaign_country))
+            });
+            if traced {
+                flagged.push(id.clone());
             }
         }
-        for id in traced {
+        for id in flagged {
             self.flag(&id, Reason::SignInTrace);
         }
         let reasons = &self.reasons;

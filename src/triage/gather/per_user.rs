@@ -1,6 +1,7 @@
 //! Per-user calls, only for the shortlist: profile and roles (directory), inbox rules and
 //! folders (Outlook), OAuth grants with their apps (directory), authentication methods
-//! (reports budget, only where they can matter).
+//! (reports budget, only where they can matter: MFA changes or attacker sign-ins, or an
+//! account found compromised on other evidence).
 
 use super::Shared;
 use crate::graph::models as g;
@@ -111,6 +112,15 @@ pub(crate) async fn detail(client: &GraphClient, sh: &Shared, id: &str) {
         rules(client, sh, id),
         grants(client, sh, id)
     );
+    // Compromised on other evidence (rules, consents): containment will need its methods
+    // and the owner's phones, so read them after all.
+    let compromised = sh.with(|c| {
+        c.assess(id)
+            .is_some_and(|a| a.verdict == crate::triage::Verdict::Compromised)
+    });
+    if !want_methods && compromised {
+        methods(client, sh, id, true).await;
+    }
 }
 
 async fn methods(client: &GraphClient, sh: &Shared, id: &str, wanted: bool) {

@@ -1,0 +1,128 @@
+//! Pack loading, merging, matching and its errors.
+
+use super::*;
+
+#[test]
+fn user_agents_match_through_hostile_junk() {
+    let p = Pack::embedded();
+    let ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Safari/537.36";
+    for junk in [
+        "\u{1b}[2J",
+        "\u{1b}]0;title\u{7}",
+        "\u{202e}",
+        "\u{1b}]8;;http://x\u{1b}\\",
+        "\u{200b}",
+    ] {
+        assert!(p.is_campaign_user_agent(&format!("{ua}{junk}")), "{junk:?}");
+        assert!(p.is_campaign_user_agent(&format!("{junk}{ua}")), "{junk:?}");
+    }
+    assert_eq!(normalize_user_agent("a\u{1b}[31mb\u{1b}[0m"), "ab");
+    assert_eq!(normalize_user_agent("\u{1b}"), "");
+}
+
+#[test]
+fn embedded_pack_parses_and_weights_everything() {
+    let p = Pack::embedded();
+    assert_eq!(p.names, vec!["campaign-2024".to_string()]);
+    assert!(p.is_first_app("OfficeHome"));
+    assert!(p.is_campaign_app("My Signins"));
+    assert!(p.is_campaign_user_agent(
+        " Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 "
+    ));
+    assert!(!p.is_campaign_user_agent(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+    ));
+    assert!(p.is_campaign_country("ng"));
+    assert_eq!(p.network(29465).map(|n| n.campaign), Some(true));
+    assert_eq!(p.network(14061).map(|n| n.kind), Some(NetworkKind::Hosting));
+    assert!(p.weight("campaign-network") > 0);
+    assert!(p.compromised_at > p.suspicious_at);
+}
+
+#[test]
+fn punctuation_names() {
+    let p = Pack::embedded();
+    for n in [".", "..", ",.;", "", " ", "\u{200b}", "---", "...\u{202e}"] {
+        assert!(p.is_suspicious_rule_name(n), "{n:?}");
+    }
+    for n in ["Newsletters", "a.", "Move invoices", "日本"] {
+        assert!(!p.is_suspicious_rule_name(n), "{n:?}");
+    }
+}
+
+#[test]
+fn user_pack_extends_and_overrides() {
+    let user = r#"
+        name = "local"
+        [user_agents]
+        contains = ["EvilBrowser"]
+        [[networks]]
+        name = "Selena Telecom LLC"
+        kind = "fixed-line"
+        campaign = true
+        asns = [64512]
+        [weights]
+        "campaign-network" = 25
+        [thresholds]
+        compromised = 65
+    "#;
+    let p = Pack::from_sources(&[("embedded", CAMPAIGN_2024), ("local.toml", user)]).unwrap();
+    assert_eq!(p.names.len(), 2);
+    assert!(p.is_campaign_user_agent("Mozilla/5.0 evilbrowser/1.0"));
+    assert!(p.is_first_app("OfficeHome"), "embedded lists are kept");
+    assert_eq!(
+        p.network(64512).map(|n| n.name.as_str()),
+        Some("Selena Telecom LLC")
+    );
+    assert_eq!(p.weight("campaign-network"), 25);
+    assert_eq!(p.compromised_at, 65);
+}
+
+#[test]
+fn bad_user_packs_name_the_problem() {
+    let cases = [
+        (
+            "name = \"x\"\n[weights]\n\"no-such\" = 3\n",
+            "unknown indicator",
+        ),
+        (
+            "name = \"x\"\n[user_agents]\nregex = ['(']\n",
+            "bad regular expression",
+        ),
+        ("name = \"x\"\nsurprise = 1\n", "unknown field"),
+        (
+            "name = \"x\"\n[thresholds]\nsuspicious = 90\n",
+            "suspicious < compromised",
+        ),
+        (
+            "name = \"x\"\n[windows]\nimpossible_travel_kmh = -1\n",
+            "positive",
+        ),
+    ];
+    for (text, want) in cases {
+        let e = Pack::from_sources(&[("embedded", CAMPAIGN_2024), ("bad.toml", text)]).unwrap_err();
+        assert!(e.to_string().contains("bad.toml"), "{e}");
+        assert!(e.to_string().contains(want), "{e} should mention {want}");
+    }
+}
+
+#[test]
+fn load_reads_user_dir_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("b.toml"),
+        "name = \"b\"\n[weights]\n\"campaign-country\" = 7\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.toml"),
+        "name = \"a\"\n[weights]\n\"campaign-country\" = 3\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+    let p = Pack::load(Some(dir.path())).unwrap();
+    assert_eq!(p.names, vec!["campaign-2024", "a", "b"]);
+    assert_eq!(p.weight("campaign-country"), 7);
+    let missing = dir.path().join("absent");
+    assert_eq!(Pack::load(Some(&missing)).unwrap().names.len(), 1);
+}
