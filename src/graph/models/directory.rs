@@ -1,0 +1,120 @@
+//! Directory objects: users, roles, service principals, OAuth2 permission grants.
+
+use super::{graph_model, Timestamp};
+
+graph_model! {
+    /// `microsoft.graph.user` (the properties triage and containment select).
+    pub struct User = "user" {
+        pub id: String = "id",
+        pub user_principal_name: Option<String> = "userPrincipalName",
+        pub display_name: Option<String> = "displayName",
+        pub given_name: Option<String> = "givenName",
+        pub surname: Option<String> = "surname",
+        pub mail: Option<String> = "mail",
+        pub job_title: Option<String> = "jobTitle",
+        pub department: Option<String> = "department",
+        pub company_name: Option<String> = "companyName",
+        pub office_location: Option<String> = "officeLocation",
+        pub business_phones: Vec<String> = "businessPhones",
+        pub mobile_phone: Option<String> = "mobilePhone",
+        pub preferred_language: Option<String> = "preferredLanguage",
+        pub usage_location: Option<String> = "usageLocation",
+        pub account_enabled: Option<bool> = "accountEnabled",
+        /// `Member` or `Guest`.
+        pub user_type: Option<String> = "userType",
+        pub created_date_time: Option<Timestamp> = "createdDateTime",
+        pub sign_in_sessions_valid_from_date_time: Option<Timestamp> = "signInSessionsValidFromDateTime",
+        pub last_password_change_date_time: Option<Timestamp> = "lastPasswordChangeDateTime",
+        /// `true` for accounts synced from on-premises AD (password reset happens there).
+        pub on_premises_sync_enabled: Option<bool> = "onPremisesSyncEnabled",
+        pub other_mails: Vec<String> = "otherMails",
+        pub employee_id: Option<String> = "employeeId",
+    }
+}
+
+impl User {
+    /// The `$select` list that brings every field of this model.
+    pub const SELECT: &'static str = "id,userPrincipalName,displayName,givenName,surname,mail,\
+jobTitle,department,companyName,officeLocation,businessPhones,mobilePhone,preferredLanguage,\
+usageLocation,accountEnabled,userType,createdDateTime,signInSessionsValidFromDateTime,\
+lastPasswordChangeDateTime,onPremisesSyncEnabled,otherMails,employeeId";
+}
+
+graph_model! {
+    /// `GET /users/{id}/memberOf/microsoft.graph.directoryRole` item (active direct roles).
+    pub struct DirectoryRole = "directoryRole" {
+        pub id: String = "id",
+        pub display_name: Option<String> = "displayName",
+        pub description: Option<String> = "description",
+        pub role_template_id: Option<String> = "roleTemplateId",
+    }
+}
+
+graph_model! {
+    /// `microsoft.graph.unifiedRoleDefinition` (expanded on role assignments).
+    pub struct RoleDefinition = "unifiedRoleDefinition" {
+        pub id: String = "id",
+        pub display_name: Option<String> = "displayName",
+        pub description: Option<String> = "description",
+        pub template_id: Option<String> = "templateId",
+        pub is_built_in: Option<bool> = "isBuiltIn",
+        pub is_enabled: Option<bool> = "isEnabled",
+    }
+}
+
+graph_model! {
+    /// `GET /roleManagement/directory/roleAssignments` item.
+    pub struct RoleAssignment = "unifiedRoleAssignment" {
+        pub id: String = "id",
+        pub principal_id: Option<String> = "principalId",
+        pub role_definition_id: Option<String> = "roleDefinitionId",
+        pub directory_scope_id: Option<String> = "directoryScopeId",
+        pub app_scope_id: Option<String> = "appScopeId",
+        pub condition: Option<String> = "condition",
+        /// Present with `$expand=roleDefinition`.
+        pub role_definition: Option<RoleDefinition> = "roleDefinition",
+    }
+}
+
+graph_model! {
+    /// `microsoft.graph.servicePrincipal` (the fields shown next to an OAuth grant).
+    pub struct ServicePrincipal = "servicePrincipal" {
+        pub id: String = "id",
+        pub app_id: Option<String> = "appId",
+        pub display_name: Option<String> = "displayName",
+        pub app_display_name: Option<String> = "appDisplayName",
+        pub app_owner_organization_id: Option<String> = "appOwnerOrganizationId",
+        pub service_principal_type: Option<String> = "servicePrincipalType",
+        pub account_enabled: Option<bool> = "accountEnabled",
+        pub publisher_name: Option<String> = "publisherName" [beta],
+        pub sign_in_audience: Option<String> = "signInAudience",
+        pub homepage: Option<String> = "homepage",
+        pub reply_urls: Vec<String> = "replyUrls",
+        pub tags: Vec<String> = "tags",
+    }
+}
+
+graph_model! {
+    /// `microsoft.graph.oAuth2PermissionGrant`: ids are service principal *object* ids.
+    pub struct OAuth2PermissionGrant = "oAuth2PermissionGrant" {
+        pub id: String = "id",
+        pub client_id: Option<String> = "clientId",
+        /// `Principal` (one user) or `AllPrincipals` (tenant-wide).
+        pub consent_type: Option<String> = "consentType",
+        pub principal_id: Option<String> = "principalId",
+        pub resource_id: Option<String> = "resourceId",
+        /// Space-separated, may start with a space.
+        pub scope: Option<String> = "scope",
+    }
+}
+
+impl OAuth2PermissionGrant {
+    /// The granted scopes, without the empty pieces a leading space leaves.
+    pub fn scopes(&self) -> Vec<&str> {
+        self.scope
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect()
+    }
+}

@@ -1,0 +1,210 @@
+//! Scheduler arithmetic with explicit instants, and the async scheduler on tokio's paused
+//! clock (a fake clock: sleeps advance virtual time instantly).
+
+use super::*;
+
+fn secs(t: Instant, base: Instant) -> f64 {
+    (t - base).as_secs_f64()
+}
+
+#[test]
+fn identity_protection_is_spaced_one_per_period() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let t0 = Instant::now();
+    let starts: Vec<f64> = (0..4)
+        .map(|_| secs(core.reserve(&ThrottleScope::IdentityProtection, 1, t0), t0))
+        .collect();
+    assert_eq!(starts, vec![0.0, 1.15, 2.3, 3.45]);
+}
+
+#[test]
+fn reports_allow_five_per_window_then_wait_for_the_oldest_to_leave() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let t0 = Instant::now();
+    let starts: Vec<f64> = (0..11)
+        .map(|_| secs(core.reserve(&ThrottleScope::Reports, 1, t0), t0))
+        .collect();
+    assert_eq!(&starts[..5], &[0.0; 5]);
+    assert_eq!(&starts[5..10], &[10.6; 5]);
+    assert_eq!(starts[10], 21.2);
+    // Never more than 5 in any 10 s interval.
+    for (i, s) in starts.iter().enumerate() {
+        let in_window = starts[i..].iter().filter(|x| **x < s + 10.0).count();
+        assert!(in_window <= 5, "{in_window} starts within 10 s of {s}");
+    }
+}
+
+#[test]
+fn scopes_are_independent_and_mailboxes_separate() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let t0 = Instant::now();
+    core.reserve(&ThrottleScope::IdentityProtection, 1, t0);
+    let d = core.reserve(&ThrottleScope::directory("/users/x", false), 1, t0);
+    assert_eq!(d, t0, "directory is not held up by identity protection");
+    core.block_until(
+        &ThrottleScope::Outlook {
+            mailbox: "a".into(),
+        },
+        t0 + Duration::from_secs(3),
+    );
+    let a = core.reserve(
+        &ThrottleScope::Outlook {
+            mailbox: "A".into(),
+        },
+        1,
+        t0,
+    );
+    let b = core.reserve(
+        &ThrottleScope::Outlook {
+            mailbox: "b".into(),
+        },
+        1,
+        t0,
+    );
+    assert_eq!(secs(a, t0), 3.0, "mailbox keys are case-insensitive");
+    assert_eq!(b, t0);
+}
+
+#[test]
+fn a_retry_after_blocks_the_scope_and_later_requests_queue_behind_it() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let t0 = Instant::now();
+    core.block_until(&ThrottleScope::Reports, t0 + Duration::from_millis(2128));
+    let first = core.reserve(&ThrottleScope::Reports, 1, t0);
+    assert_eq!(secs(first, t0), 2.128);
+    // A shorter block never shortens a longer one.
+    core.block_until(&ThrottleScope::Reports, t0 + Duration::from_secs(1));
+    let second = core.reserve(&ThrottleScope::Reports, 1, t0);
+    assert!(second >= first);
+}
+
+#[test]
+fn batch_bursts_fit_one_window() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let t0 = Instant::now();
+    assert_eq!(core.burst(&ThrottleScope::IdentityProtection), 1);
+    assert_eq!(core.burst(&ThrottleScope::Reports), 5);
+    assert_eq!(core.reserve(&ThrottleScope::Reports, 3, t0), t0);
+    // Three used: two more fit now, three do not.
+    let t = core.reserve(&ThrottleScope::Reports, 3, t0);
+    assert_eq!(secs(t, t0), 10.6);
+}
+
+#[test]
+fn directory_costs_follow_the_resource_unit_rules() {
+    let cost = |p: &str| match ThrottleScope::directory(p, false) {
+        ThrottleScope::Directory { cost, .. } => cost,
+        _ => unreachable!(),
+    };
+    assert_eq!(cost("/users"), 2);
+    assert_eq!(cost("/users?$select=id"), 1);
+    assert_eq!(cost("/users?$select=id&$top=5"), 1, "minimum 1");
+    assert_eq!(
+        cost("/roleManagement/directory/roleAssignments?$expand=roleDefinition"),
+        2
+    );
+    assert_eq!(cost("/users/u/oauth2PermissionGrants"), 2);
+    assert_eq!(cost("/users/u/authentication/methods"), 1);
+    let mut core = SchedulerCore::new(Limits {
+        directory_units: Window {
+            limit: 4,
+            period: Duration::from_secs(10),
+        },
+        ..Limits::default()
+    });
+    let t0 = Instant::now();
+    let s: Vec<f64> = (0..3)
+        .map(|_| {
+            secs(
+                core.reserve(&ThrottleScope::directory("/users", false), 1, t0),
+                t0,
+            )
+        })
+        .collect();
+    assert_eq!(s, vec![0.0, 0.0, 10.0]);
+}
+
+#[test]
+fn retry_after_parses_fractional_seconds_dates_and_garbage() {
+    let now = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    assert_eq!(
+        parse_retry_after(Some("2.128"), now),
+        Some(Duration::from_millis(2128))
+    );
+    assert_eq!(
+        parse_retry_after(Some(" 3 "), now),
+        Some(Duration::from_secs(3))
+    );
+    assert_eq!(
+        parse_retry_after(Some("Wed, 01 Jan 2025 00:00:05 GMT"), now),
+        Some(Duration::from_secs(5))
+    );
+    assert_eq!(parse_retry_after(Some("-1"), now), None);
+    assert_eq!(parse_retry_after(Some("soon"), now), None);
+    assert_eq!(parse_retry_after(None, now), None);
+}
+
+#[test]
+fn backoff_grows_with_jitter_and_is_capped() {
+    let d: Vec<Duration> = backoff().take(12).collect();
+    assert!(
+        d[0] >= Duration::from_millis(500) && d[0] <= Duration::from_millis(1000),
+        "{d:?}"
+    );
+    assert!(d[3] > d[0]);
+    assert!(d.iter().all(|x| *x <= Duration::from_secs(60)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn async_scheduler_sleeps_on_the_virtual_clock_and_reports_waits() {
+    let s = Scheduler::new(Limits::default());
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let w = waits.clone();
+    s.set_wait_hook(Arc::new(move |scope, d| {
+        w.lock().unwrap().push((scope.label(), d))
+    }));
+    let t0 = Instant::now();
+    for _ in 0..3 {
+        let _p = s.acquire(&ThrottleScope::IdentityProtection, 1).await;
+    }
+    assert_eq!(Instant::now() - t0, Duration::from_millis(2300));
+    assert_eq!(waits.lock().unwrap().len(), 2);
+    s.back_off(&ThrottleScope::Reports, Duration::from_secs(5));
+    let t1 = Instant::now();
+    let _p = s.acquire(&ThrottleScope::Reports, 1).await;
+    assert_eq!(Instant::now() - t1, Duration::from_secs(5));
+}
+
+#[tokio::test(start_paused = true)]
+async fn outlook_allows_four_concurrent_per_mailbox() {
+    let s = Arc::new(Scheduler::new(Limits::default()));
+    let mb = ThrottleScope::Outlook {
+        mailbox: "u1".into(),
+    };
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(s.acquire(&mb, 1).await);
+    }
+    // A fifth for the same mailbox waits; another mailbox does not.
+    let other = tokio::time::timeout(
+        Duration::from_millis(10),
+        s.acquire(
+            &ThrottleScope::Outlook {
+                mailbox: "u2".into(),
+            },
+            1,
+        ),
+    )
+    .await;
+    assert!(other.is_ok());
+    let fifth = tokio::time::timeout(Duration::from_secs(60), s.acquire(&mb, 1)).await;
+    assert!(
+        fifth.is_err(),
+        "a fifth concurrent request for u1 must wait"
+    );
+    held.pop();
+    let fifth = tokio::time::timeout(Duration::from_millis(10), s.acquire(&mb, 1)).await;
+    assert!(fifth.is_ok());
+}
