@@ -10,6 +10,9 @@
 //! - [`undo`]: reversing an applied step from its recorded pre-state.
 
 pub mod action;
+pub mod evidence;
+pub mod expand;
+mod expand_mfa;
 pub mod op;
 pub mod plan;
 pub mod playbook;
