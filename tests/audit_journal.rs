@@ -151,7 +151,7 @@ fn write_ahead_records_give_step_states_and_verify() {
         j.outcome(&bogus, outcome(StepResult::Succeeded)),
         Err(AuditError::Invalid(_))
     ));
-    let states = step_states(&j.records().unwrap(), Some("plan-1"));
+    let states = j.step_states(Some("plan-1")).unwrap();
     assert!(matches!(states["s3"], StepState::Done { .. }));
     // The reopen found a sealed journal: no recovery record.
     assert!(j
@@ -400,6 +400,26 @@ fn a_torn_last_line_is_cut_and_noted_on_open() {
     assert_eq!(after[..before.len()], before[..], "no complete record lost");
     let rep = chain::verify_bytes(&std::fs::read(&path).unwrap(), &strict(&st));
     assert!(rep.is_ok() && rep.torn_tail.is_none() && rep.sealed);
+}
+
+#[test]
+fn a_real_last_record_without_its_newline_is_not_taken_for_a_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let st = store();
+    let path = sample(tmp.path(), &st);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.pop(); // the seal's newline: it now looks like a torn write
+    std::fs::write(&path, &bytes).unwrap();
+    match Journal::open(tmp.path(), TENANT, "op", st.clone()) {
+        Err(AuditError::Tampered { bad, .. }) => assert_eq!(bad.seq, Some(8)),
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("the keyring's head should have caught the missing record"),
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "evidence left untouched"
+    );
 }
 
 #[test]

@@ -155,12 +155,6 @@ impl Journal {
         file.read_to_end(&mut bytes).map_err(io)?;
         let (_, torn) = chain::split_lines(&bytes);
         let torn_note = torn.map(|t| (t.len(), hex::encode(Sha256::digest(t))));
-        if let Some((n, _)) = torn_note {
-            let keep = bytes.len() - n;
-            file.set_len(keep as u64).map_err(io)?;
-            file.sync_all().map_err(io)?;
-            bytes.truncate(keep);
-        }
 
         let mut warnings = Vec::new();
         let persistent = store.kind() != "memory";
@@ -176,7 +170,15 @@ impl Journal {
             },
         );
         if let Some(bad) = report.first_bad.clone() {
+            // Nothing is modified, not even a torn tail: the file stays as found, as evidence.
             return Err(AuditError::Tampered { path, bad });
+        }
+        if let Some((n, _)) = torn_note {
+            // Verified up to the torn line, which was never acknowledged: cut it off.
+            let keep = bytes.len() - n;
+            file.set_len(keep as u64).map_err(io)?;
+            file.sync_all().map_err(io)?;
+            bytes.truncate(keep);
         }
         let key = match existing_key {
             Some(k) => k,
@@ -343,6 +345,15 @@ impl Journal {
         super::timeline::read_records(&self.path).map(|(r, _)| r)
     }
 
+    /// [`step_states`](super::recover::step_states) over this journal: what to skip, retry or
+    /// check before resuming a plan.
+    pub fn step_states(
+        &self,
+        plan_id: Option<&str>,
+    ) -> Result<std::collections::BTreeMap<String, super::StepState>, AuditError> {
+        Ok(super::recover::step_states(&self.records()?, plan_id))
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -476,7 +487,7 @@ fn intent_info(r: &Record) -> IntentInfo {
     }
 }
 
-fn lock(file: &File, path: &Path, wait: Duration) -> Result<(), AuditError> {
+pub(crate) fn lock(file: &File, path: &Path, wait: Duration) -> Result<(), AuditError> {
     let start = Instant::now();
     loop {
         match file.try_lock() {
@@ -493,28 +504,4 @@ fn lock(file: &File, path: &Path, wait: Duration) -> Result<(), AuditError> {
             Err(TryLockError::Error(e)) => return Err(AuditError::io(path, e)),
         }
     }
-}
-
-/// Moves a verified journal aside to `<dir>/archive/<tenant>.<UTC time>.jsonl` and forgets
-/// its head, so a fresh journal can start. The key stays, so the archive remains verifiable.
-pub fn archive(dir: &Path, tenant: &str, store: &dyn SecretStore) -> Result<PathBuf, AuditError> {
-    let path = journal_path(dir, tenant)?;
-    if !path.exists() {
-        return Err(AuditError::NoJournal(path));
-    }
-    let file = File::open(&path).map_err(|e| AuditError::io(&path, e))?;
-    lock(&file, &path, OpenOptions::default().lock_wait)?;
-    let adir = dir.join("archive");
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&adir)
-        .map_err(|e| AuditError::io(&adir, e))?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let dest = adir.join(format!("{tenant}.{stamp}.jsonl"));
-    std::fs::rename(&path, &dest).map_err(|e| AuditError::io(&path, e))?;
-    store
-        .delete(&key::head_name(tenant))
-        .map_err(key::KeyError::from)?;
-    Ok(dest)
 }

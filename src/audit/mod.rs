@@ -21,6 +21,7 @@
 //! # let _ = states; Ok(()) }
 //! ```
 
+pub mod archive;
 pub mod chain;
 pub mod export;
 pub mod forward;
@@ -31,8 +32,9 @@ pub mod recover;
 pub mod redact;
 pub mod timeline;
 
+pub use archive::archive;
 pub use chain::{BadRecord, ExpectedHead, VerifyOptions, VerifyReport};
-pub use journal::{archive, journal_path, Journal, Note, OpenOptions};
+pub use journal::{journal_path, Journal, Note, OpenOptions};
 pub use record::{
     Record, RecordKind, RecordRef, RequestSummary, StepIntent, StepOutcome, StepResult,
 };

@@ -12,7 +12,7 @@ use serde_json::Value;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What a record says happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// A writer opened the journal (one per session).

@@ -241,7 +241,7 @@ pub enum AuditCommand {
     },
     /// Send records to syslog (RFC 5424 over TCP, optionally TLS) or as JSON lines
     Forward(AuditForwardArgs),
-    /// Move the verified journal to <audit-dir>/archive/ and start a fresh one
+    /// Move the journal (kept as evidence) to <audit-dir>/archive/ so a fresh one can start
     Archive {
         /// Required: archiving forgets the head the keyring remembers
         #[arg(long)]

@@ -141,3 +141,17 @@ mod tests {
         assert_eq!(format_retry_after(0.5), "0.5");
     }
 }
+
+/// Why the simulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the simulator only listens on loopback addresses, not {0}")]
+    NotLoopback(std::net::SocketAddr),
+    #[error("cannot generate scenario: {0}")]
+    Scenario(String),
+}

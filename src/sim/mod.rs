@@ -1,17 +1,32 @@
 //! The simulated tenant: a Microsoft Graph and identity platform service on loopback.
 //!
 //! See docs/simulator.md. Public surface used by the CLI (`reclaim sim`, `--demo`), tests and
-//! benchmarks: [`SimConfig`], `start`, `SimHandle`.
+//! benchmarks: [`SimConfig`], [`start`], [`start_with`], [`SimHandle`].
 
+pub mod apps;
+pub mod auth;
+pub mod batch;
 pub mod caller;
 pub mod error;
+pub mod faults;
+pub mod fixture;
+pub mod graph;
+pub mod handle;
+pub mod ids;
+pub mod knobs;
+pub mod middleware;
 pub mod model;
+pub mod organization;
+pub mod server;
 pub mod state;
+pub mod throttle;
 pub mod truth;
 
 pub use caller::Caller;
-pub use error::GraphError;
+pub use error::{GraphError, SimError};
+pub use handle::{start, start_with, SimHandle};
+pub use knobs::{FaultRates, Knobs, Limits, RateLimit, ResourceUnitBudget};
 pub use state::{
-    AppCredentials, DeviceCodeApproval, Profile, RequestLogEntry, Scenario, Shared, SimApps,
-    SimConfig, SimState,
+    ApiVersion, AppCredentials, DeviceCodeApproval, Profile, RequestLogEntry, Scenario, Shared,
+    SimApps, SimConfig, SimState,
 };

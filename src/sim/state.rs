@@ -1,10 +1,31 @@
 //! The simulator's shared state and configuration.
 
+use super::auth::AuthState;
+use super::knobs::Knobs;
 use super::model::{Tenant, Time};
+use super::throttle::Throttle;
 use super::truth::GroundTruth;
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::time::Duration;
+
+/// The Graph version a request was addressed to; handlers get it as a request extension
+/// (`Extension<ApiVersion>`) so they can leave out beta-only properties on v1.0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ApiVersion {
+    V1,
+    Beta,
+}
+
+impl ApiVersion {
+    /// The path segment: `v1.0` or `beta`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+}
 
 /// Behaviour profile (CONTRACT: `reclaim sim --profile`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -17,6 +38,20 @@ pub enum Profile {
     Realistic,
     /// Realistic plus random 429/503/504, connection resets, slow bodies, early token expiry.
     Hostile,
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "fast" => Ok(Profile::Fast),
+            "realistic" => Ok(Profile::Realistic),
+            "hostile" => Ok(Profile::Hostile),
+            other => Err(format!(
+                "unknown simulator profile `{other}` (expected fast, realistic or hostile)"
+            )),
+        }
+    }
 }
 
 /// How device-code sign-ins get approved.
@@ -41,6 +76,37 @@ pub struct SimConfig {
     pub device_code_approval: DeviceCodeApproval,
     /// Access token lifetime (real service: 60-90 min).
     pub access_token_lifetime: Duration,
+    /// Latency, limits and faults; `None` = what `profile` implies.
+    pub knobs: Option<Knobs>,
+    /// The polling interval device-code clients are told to keep (real service: 5 s). Shorter
+    /// than a second is reported as 1 but enforced as configured, so tests stay quick.
+    pub device_code_interval: Duration,
+    /// How long a device code stays usable (real service: 900 s).
+    pub device_code_lifetime: Duration,
+    /// Refresh token lifetime (real service: 90 days).
+    pub refresh_token_lifetime: Duration,
+    /// How long after `signInSessionsValidFromDateTime` moves the token endpoint starts
+    /// refusing older refresh tokens (the real revocation "may lag minutes").
+    pub revocation_lag: Duration,
+    /// The request log keeps at most this many entries (the oldest are dropped).
+    pub request_log_cap: usize,
+}
+
+impl SimConfig {
+    /// The knobs in force: the explicit ones, or the profile's.
+    pub fn effective_knobs(&self) -> Knobs {
+        self.knobs
+            .clone()
+            .unwrap_or_else(|| Knobs::for_profile(self.profile))
+    }
+
+    /// The default configuration with `profile` and its knobs.
+    pub fn with_profile(profile: Profile) -> Self {
+        Self {
+            profile,
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for SimConfig {
@@ -54,6 +120,12 @@ impl Default for SimConfig {
             now: None,
             device_code_approval: DeviceCodeApproval::After(Duration::from_secs(3)),
             access_token_lifetime: Duration::from_secs(75 * 60),
+            knobs: None,
+            device_code_interval: Duration::from_secs(5),
+            device_code_lifetime: Duration::from_secs(900),
+            refresh_token_lifetime: Duration::from_secs(90 * 24 * 3600),
+            revocation_lag: Duration::ZERO,
+            request_log_cap: 200_000,
         }
     }
 }
@@ -116,6 +188,61 @@ pub struct SimState {
     pub tenant: std::sync::RwLock<Tenant>,
     pub truth: GroundTruth,
     pub log: std::sync::Mutex<Vec<RequestLogEntry>>,
+    /// `http://127.0.0.1:PORT`: the Graph root and the identity platform root (no version).
+    pub base_url: String,
+    /// Latency, limits and faults in force (switchable at runtime).
+    pub knobs: std::sync::RwLock<Knobs>,
+    /// The built-in apps' credentials.
+    pub apps: SimApps,
+    /// Token endpoint state: device codes, refresh tokens, used assertion ids, signing key.
+    pub auth: AuthState,
+    /// Throttling counters.
+    pub throttle: Throttle,
+    /// Live users in the tenant (picks the resource-unit budget), counted at start.
+    pub tenant_size: std::sync::atomic::AtomicUsize,
+    /// The simulator's randomness (latency, faults, batch reply order), seeded from the config.
+    pub rng: std::sync::Mutex<rand_chacha::ChaCha8Rng>,
+}
+
+impl SimState {
+    /// The knobs in force now.
+    pub fn knobs(&self) -> Knobs {
+        read_lock(&self.knobs).clone()
+    }
+
+    /// Appends to the request log, dropping the oldest entries beyond the cap.
+    pub fn record(&self, entry: RequestLogEntry) {
+        let cap = self.config.request_log_cap.max(1);
+        let mut log = lock(&self.log);
+        if log.len() >= cap {
+            // Drop a tenth at once so a full log costs one move per many requests.
+            let excess = (log.len() + 1 - cap + cap / 10).min(log.len());
+            log.drain(..excess);
+        }
+        log.push(entry);
+    }
+
+    /// A uniform draw in `[0, 1)` from the simulator's generator.
+    pub fn chance(&self) -> f64 {
+        use rand::Rng;
+        lock(&self.rng).gen::<f64>()
+    }
+}
+
+/// Locks a mutex, recovering the data if a panicking handler poisoned it: the simulator's
+/// state stays usable (every write is a complete assignment, so no invariant spans a panic).
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Read-locks an RwLock, recovering from poisoning (see [`lock`]).
+pub fn read_lock<T>(l: &std::sync::RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Write-locks an RwLock, recovering from poisoning (see [`lock`]).
+pub fn write_lock<T>(l: &std::sync::RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|e| e.into_inner())
 }
 
 pub type Shared = std::sync::Arc<SimState>;

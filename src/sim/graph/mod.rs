@@ -1,0 +1,5 @@
+use crate::sim::state::Shared;
+
+pub fn routes() -> axum::Router<Shared> {
+    axum::Router::new()
+}
