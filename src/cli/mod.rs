@@ -5,6 +5,8 @@
 
 mod args;
 mod audit_cmd;
+mod auth_cmd;
+pub mod connect;
 mod sim_cmd;
 
 pub use args::{
@@ -13,6 +15,8 @@ pub use args::{
     UndoArgs, WhoamiArgs,
 };
 pub use args::{AuditForwardArgs, AuditForwardSink};
+pub use auth_cmd::{whoami_report as auth_cmd_report, WhoamiReport};
+pub use connect::{connect, connect_with, ConnectOptions};
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -95,6 +99,9 @@ pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
         Some(Command::Audit(args)) => audit_cmd::run(&cli.global, args).await,
+        Some(Command::Login) => auth_cmd::login(&cli.global).await,
+        Some(Command::Logout) => auth_cmd::logout(&cli.global).await,
+        Some(Command::Whoami(args)) => auth_cmd::whoami(&cli.global, &args).await,
         Some(other) => Err(CliError::failure(format!(
             "`{}` is not available yet in this build",
             other.name()

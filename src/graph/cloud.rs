@@ -123,9 +123,10 @@ impl Endpoints {
         format!("{}/{}/oauth2/v2.0/devicecode", self.login_url, tenant)
     }
 
-    /// The resource the tokens are for: the cloud's Graph, or the override's origin.
+    /// The resource tokens are issued for: the cloud's Graph, even when `--graph-url` sends
+    /// the requests elsewhere (a proxy, the simulator), since the token is for Graph.
     pub fn graph_resource(&self) -> &str {
-        &self.graph_url
+        self.cloud.graph_url()
     }
 
     /// App-only scope: `https://{graph}/.default`.
@@ -247,7 +248,11 @@ mod tests {
         );
         assert_eq!(
             e.delegated_scopes(["User.Read.All"]),
-            "http://127.0.0.1:8081/User.Read.All offline_access"
+            "https://microsoftgraph.chinacloudapi.cn/User.Read.All offline_access"
+        );
+        assert_eq!(
+            e.default_scope(),
+            "https://microsoftgraph.chinacloudapi.cn/.default"
         );
     }
 

@@ -273,7 +273,7 @@ impl SchedulerCore {
 
 /// Holds the concurrency slots of a request until it completes.
 pub struct ThrottlePermit {
-    _global: OwnedSemaphorePermit,
+    _global: Option<OwnedSemaphorePermit>,
     _mailbox: Option<OwnedSemaphorePermit>,
 }
 
@@ -317,6 +317,21 @@ impl Scheduler {
 
     /// Waits until `count` requests of `scope` may start, and returns their slots.
     pub async fn acquire(&self, scope: &ThrottleScope, count: u32) -> ThrottlePermit {
+        self.acquire_inner(scope, count, true).await
+    }
+
+    /// For `$batch` items: their start slot and mailbox slots, but no transport slot (the
+    /// envelope takes that one when it is sent).
+    pub async fn acquire_items(&self, scope: &ThrottleScope, count: u32) -> ThrottlePermit {
+        self.acquire_inner(scope, count, false).await
+    }
+
+    async fn acquire_inner(
+        &self,
+        scope: &ThrottleScope,
+        count: u32,
+        transport: bool,
+    ) -> ThrottlePermit {
         // Concurrency first, so a granted start time is not wasted waiting for a slot.
         let mailbox = match scope {
             ThrottleScope::Outlook { mailbox } => {
@@ -329,10 +344,11 @@ impl Scheduler {
             }
             _ => None,
         };
-        let global = loop {
-            if let Ok(p) = self.global.clone().acquire_owned().await {
-                break p;
-            }
+        // The semaphore is never closed, so acquiring cannot fail.
+        let global = if transport {
+            self.global.clone().acquire_owned().await.ok()
+        } else {
+            None
         };
         let now = Instant::now();
         let start = self.core().reserve(scope, count, now);

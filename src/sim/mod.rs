@@ -4,6 +4,7 @@
 //! benchmarks: [`SimConfig`], [`start`], [`start_with`], [`SimHandle`].
 
 pub mod apps;
+pub mod audit_log;
 pub mod auth;
 pub mod batch;
 pub mod caller;
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod knobs;
 pub mod middleware;
 pub mod model;
+pub mod odata;
 pub mod organization;
 pub mod server;
 pub mod state;

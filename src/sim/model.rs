@@ -256,6 +256,7 @@ pub struct SignIn {
     pub risk_level_aggregated: RiskLevel,
     pub risk_state: RiskState,
     pub risk_detail: String,
+    #[serde(rename = "riskEventTypes_v2")]
     pub risk_event_types_v2: Vec<String>,
     pub status: SignInStatus,
     pub device_detail: DeviceDetail,

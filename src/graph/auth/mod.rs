@@ -76,7 +76,9 @@ pub enum Credential {
     /// Delegated, interactive: device code, then refresh tokens from the cache.
     DeviceCode {
         client_id: String,
-        /// Delegated permissions to ask for (without resource prefix).
+        /// Delegated permissions to ask for (without resource prefix). Empty: `.default`,
+        /// i.e. every permission the app registration has consent for, which is what an
+        /// admin-consented responder app wants (asking for an unconsented scope fails 65001).
         permissions: Vec<String>,
         /// Where the code is shown; `None` = not interactive (cached sign-in only).
         prompt: Option<PromptHook>,
@@ -91,6 +93,9 @@ pub enum Credential {
     },
     AzCli,
     EnvToken,
+    /// A bearer token the caller already holds (embedding callers, tests); like `env-token`,
+    /// it cannot be renewed.
+    StaticToken(Secret),
 }
 
 impl Credential {
@@ -100,7 +105,7 @@ impl Credential {
             Credential::ClientSecret { .. } => "client-secret",
             Credential::Certificate { .. } => "certificate",
             Credential::AzCli => "az-cli",
-            Credential::EnvToken => "env-token",
+            Credential::EnvToken | Credential::StaticToken(_) => "env-token",
         }
     }
 
@@ -165,6 +170,9 @@ impl Authenticator {
     }
 
     fn delegated_scope(&self, permissions: &[String]) -> String {
+        if permissions.is_empty() {
+            return format!("{} offline_access", self.endpoints.default_scope());
+        }
         self.endpoints
             .delegated_scopes(permissions.iter().map(String::as_str))
     }
@@ -247,6 +255,7 @@ impl Authenticator {
             }
             Credential::AzCli => az_cli::get_token(Some(&self.tenant)).await,
             Credential::EnvToken => env_token::from_env(),
+            Credential::StaticToken(t) => env_token::from_value(t.expose(), now),
             Credential::DeviceCode {
                 client_id,
                 permissions,
@@ -335,3 +344,12 @@ impl Authenticator {
         })
     }
 }
+
+/// The `--auth` method names (CONTRACT.md).
+pub const METHOD_NAMES: [&str; 5] = [
+    "device-code",
+    "client-secret",
+    "certificate",
+    "az-cli",
+    "env-token",
+];

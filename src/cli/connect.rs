@@ -1,0 +1,305 @@
+//! `connect`: from the global options, the config file and the environment to a signed-in
+//! [`GraphClient`]. Every command that talks to Graph goes through it.
+//!
+//! Precedence: command-line options, then the selected profile (`--profile` or the config's
+//! `active_profile`), then the environment (`RECLAIM_ACCESS_TOKEN`, `RECLAIM_CLIENT_SECRET`),
+//! then defaults (global cloud, device code).
+
+use super::{AuthMethod, CliError, Exit, GlobalOpts};
+use crate::config::Config;
+use crate::graph::auth::cache::TokenCache;
+use crate::graph::auth::certificate::CertificateCredential;
+use crate::graph::auth::device_code::{DeviceCodePrompt, PromptHook};
+use crate::graph::auth::{env_token, Authenticator, Credential, Secret};
+use crate::graph::cloud::{Endpoints, NationalCloud};
+use crate::graph::permissions::CAPABILITIES;
+use crate::graph::{ClientOptions, GraphClient, GraphError};
+use crate::secrets::SecretStore;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where a client secret comes from (CONTRACT.md: never the command line).
+pub const CLIENT_SECRET_VAR: &str = "RECLAIM_CLIENT_SECRET";
+
+impl From<GraphError> for CliError {
+    fn from(e: GraphError) -> Self {
+        let exit = if e.is_missing_permission() {
+            Exit::MissingPermission
+        } else {
+            Exit::Failure
+        };
+        CliError::new(exit, e.to_string())
+    }
+}
+
+impl From<crate::graph::AuthError> for CliError {
+    fn from(e: crate::graph::AuthError) -> Self {
+        CliError::failure(e.to_string())
+    }
+}
+
+/// What `connect` resolved, before anything is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub profile: Option<String>,
+    pub tenant: String,
+    pub endpoints: Endpoints,
+    pub auth: AuthMethod,
+    pub client_id: Option<String>,
+    pub certificate: Option<PathBuf>,
+    pub read_only: bool,
+}
+
+pub fn auth_name(a: AuthMethod) -> &'static str {
+    match a {
+        AuthMethod::DeviceCode => "device-code",
+        AuthMethod::ClientSecret => "client-secret",
+        AuthMethod::Certificate => "certificate",
+        AuthMethod::AzCli => "az-cli",
+        AuthMethod::EnvToken => "env-token",
+    }
+}
+
+fn parse_auth(s: &str) -> Option<AuthMethod> {
+    [
+        AuthMethod::DeviceCode,
+        AuthMethod::ClientSecret,
+        AuthMethod::Certificate,
+        AuthMethod::AzCli,
+        AuthMethod::EnvToken,
+    ]
+    .into_iter()
+    .find(|a| auth_name(*a) == s)
+}
+
+fn env_set(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.trim().is_empty())
+}
+
+/// Resolves the settings from options, config and environment (no network).
+pub fn resolve(g: &GlobalOpts) -> Result<Settings, CliError> {
+    let (config, path) =
+        Config::load(g.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let selected = config
+        .select(g.profile.as_deref(), path.as_deref())
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let (profile_name, p) = match selected {
+        Some((n, p)) => (Some(n.to_string()), p.clone()),
+        None => (None, Default::default()),
+    };
+    let cloud = g
+        .cloud
+        .map(NationalCloud::from)
+        .or(p.cloud)
+        .unwrap_or_default();
+    let endpoints = Endpoints::resolve(
+        cloud,
+        g.login_url.as_deref().or(p.login_url.as_deref()),
+        g.graph_url.as_deref().or(p.graph_url.as_deref()),
+    )
+    .map_err(|e| CliError::usage(e.to_string()))?;
+    let client_id = g.client_id.clone().or(p.client_id.clone());
+    let certificate = g.certificate.clone().or(p.certificate.clone());
+    let auth = match g.auth.or_else(|| p.auth.as_deref().and_then(parse_auth)) {
+        Some(a) => a,
+        None if env_set(env_token::VAR) => AuthMethod::EnvToken,
+        None if certificate.is_some() => AuthMethod::Certificate,
+        None if client_id.is_some() && env_set(CLIENT_SECRET_VAR) => AuthMethod::ClientSecret,
+        None => AuthMethod::DeviceCode,
+    };
+    let tenant = match g.tenant.clone().or(p.tenant.clone()) {
+        Some(t) => t,
+        // A token names its tenant; the others need one.
+        None if matches!(auth, AuthMethod::EnvToken | AuthMethod::AzCli) => "organizations".to_string(),
+        None => {
+            return Err(CliError::usage(
+                "no tenant: pass --tenant ID_OR_DOMAIN or select a profile with one (--profile, or active_profile in the config file)",
+            ))
+        }
+    };
+    if matches!(
+        auth,
+        AuthMethod::DeviceCode | AuthMethod::ClientSecret | AuthMethod::Certificate
+    ) && client_id.is_none()
+    {
+        return Err(CliError::usage(format!(
+            "--auth {} needs --client-id (the app registration to sign in with; see docs/authentication.md)",
+            auth_name(auth)
+        )));
+    }
+    if auth == AuthMethod::Certificate && certificate.is_none() {
+        return Err(CliError::usage(
+            "--auth certificate needs --certificate FILE (PEM or PFX)",
+        ));
+    }
+    Ok(Settings {
+        profile: profile_name,
+        tenant,
+        endpoints,
+        auth,
+        client_id,
+        certificate,
+        read_only: g.read_only || p.read_only,
+    })
+}
+
+/// The delegated permissions a device-code sign-in asks for: the least-privileged set of
+/// every capability (reads only under `--read-only`).
+pub fn delegated_permissions(read_only: bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in CAPABILITIES.iter().filter(|c| !(read_only && c.writes)) {
+        for p in c.least(true) {
+            if !out.iter().any(|o| o == p) {
+                out.push(p.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The device-code prompt on stderr (stdout belongs to the command's output).
+pub fn stderr_prompt(with_qr: bool) -> PromptHook {
+    Arc::new(move |p: &DeviceCodePrompt| {
+        eprintln!("{}", crate::sanitize::inert(&p.message));
+        if with_qr {
+            if let Some(qr) = p.qr_code() {
+                eprintln!("{qr}");
+            }
+        }
+    })
+}
+
+/// How `connect` signs in, beyond the options.
+#[derive(Clone, Default)]
+pub struct ConnectOptions {
+    /// Where a device code is shown; `None`: cached sign-ins only (`login` runs the flow).
+    pub prompt: Option<PromptHook>,
+    pub client: ClientOptions,
+    /// The secret store (default: the OS keyring, or memory with a warning).
+    pub store: Option<Arc<dyn SecretStore>>,
+}
+
+/// Builds the credential for resolved settings.
+pub fn credential(
+    s: &Settings,
+    cache: Option<&TokenCache>,
+    prompt: Option<PromptHook>,
+) -> Result<Credential, CliError> {
+    let client_id = || s.client_id.clone().unwrap_or_default();
+    Ok(match s.auth {
+        AuthMethod::DeviceCode => Credential::DeviceCode {
+            client_id: client_id(),
+            permissions: delegated_permissions(s.read_only),
+            prompt,
+        },
+        AuthMethod::ClientSecret => {
+            let secret = match std::env::var(CLIENT_SECRET_VAR).ok().filter(|v| !v.trim().is_empty()) {
+                Some(v) => Secret::new(v.trim().to_string()),
+                None => cache.and_then(|c| c.client_secret().ok().flatten()).ok_or_else(|| {
+                    CliError::usage(format!("--auth client-secret needs the secret in {CLIENT_SECRET_VAR} (or stored by `reclaim login`)"))
+                })?,
+            };
+            Credential::ClientSecret {
+                client_id: client_id(),
+                secret,
+            }
+        }
+        AuthMethod::Certificate => {
+            let path = s.certificate.clone().unwrap_or_default();
+            Credential::Certificate {
+                client_id: client_id(),
+                certificate: CertificateCredential::load(&path)?,
+            }
+        }
+        AuthMethod::AzCli => Credential::AzCli,
+        AuthMethod::EnvToken => Credential::EnvToken,
+    })
+}
+
+/// The secret store to use, printing the one-line warning when only memory is available.
+pub fn default_store() -> Arc<dyn SecretStore> {
+    let (store, warning) = crate::secrets::open_default();
+    if let Some(w) = warning {
+        eprintln!("reclaim: warning: {w}");
+    }
+    store
+}
+
+/// Resolves, builds the authenticator and client. Nothing is sent until the first request.
+pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClient, CliError> {
+    if g.demo {
+        return connect_demo(g, opts).await;
+    }
+    let settings = resolve(g)?;
+    let store = opts.store.clone().unwrap_or_else(default_store);
+    let cache = settings.client_id.as_deref().map(|id| {
+        TokenCache::new(
+            store.clone(),
+            &settings.endpoints.login_url,
+            &settings.tenant,
+            id,
+        )
+    });
+    let credential = credential(&settings, cache.as_ref(), opts.prompt.clone())?;
+    let http = crate::graph::http::build_http_client()?;
+    let auth = Authenticator::new(
+        http.clone(),
+        settings.endpoints.clone(),
+        settings.tenant.clone(),
+        credential,
+        cache,
+    );
+    let mut client_opts = opts.client.clone();
+    client_opts.read_only |= settings.read_only;
+    Ok(GraphClient::with_http(http, Arc::new(auth), client_opts))
+}
+
+/// `connect` for commands: cached sign-ins, or a device code on stderr when interactive.
+pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
+    use std::io::IsTerminal as _;
+    let prompt = std::io::stderr()
+        .is_terminal()
+        .then(|| stderr_prompt(false));
+    connect_with(
+        g,
+        ConnectOptions {
+            prompt,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// `--demo`: the in-process simulator, signed in with its `full` app (or `read_only` under
+/// `--read-only`). The simulator lives as long as the client.
+async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClient, CliError> {
+    let sim = crate::sim::start(crate::sim::SimConfig::default())
+        .await
+        .map_err(|e| CliError::failure(format!("cannot start the demo tenant: {e}")))?;
+    let app = if g.read_only {
+        &sim.apps.read_only
+    } else {
+        &sim.apps.full
+    };
+    let endpoints = Endpoints::resolve(
+        NationalCloud::Global,
+        Some(&sim.login_url),
+        Some(&sim.graph_url),
+    )
+    .map_err(|e| CliError::failure(e.to_string()))?;
+    let http = crate::graph::http::build_http_client()?;
+    let credential = Credential::ClientSecret {
+        client_id: app.client_id.clone(),
+        secret: Secret::new(app.client_secret.clone()),
+    };
+    let auth = Authenticator::new(
+        http.clone(),
+        endpoints,
+        sim.tenant_id.clone(),
+        credential,
+        None,
+    );
+    let mut client_opts = opts.client;
+    client_opts.read_only |= g.read_only;
+    Ok(GraphClient::with_http(http, Arc::new(auth), client_opts).keep_alive(Arc::new(sim)))
+}

@@ -1,0 +1,236 @@
+//! Exchange Online parts of a user: `mailFolders` (so rule folder ids can be named) and
+//! `mailboxSettings`. A user without a mailbox gets 404 `MailboxNotEnabledForRESTAPI`.
+
+use super::ctx::{project, read, Ctx};
+use super::perms;
+use super::users::find_user;
+use crate::sim::caller::Caller;
+use crate::sim::error::GraphError;
+use crate::sim::model::{MailFolder, Mailbox, Tenant};
+use crate::sim::odata::paging::{collect_page, Candidates};
+use crate::sim::odata::Caps;
+use crate::sim::state::Shared;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+const FOLDER_PROPS: &[&str] = &[
+    "id",
+    "displayName",
+    "parentFolderId",
+    "childFolderCount",
+    "unreadItemCount",
+    "totalItemCount",
+    "isHidden",
+];
+
+static FOLDER_LIST_CAPS: Caps = Caps {
+    entity: "microsoft.graph.mailFolder",
+    filter: None,
+    select: FOLDER_PROPS,
+    page: Some((10, 1000)),
+    count: false,
+    search: &[],
+    orderby: &[],
+    expand: &[],
+    directory: false,
+};
+
+pub fn no_mailbox() -> GraphError {
+    GraphError::new(
+        StatusCode::NOT_FOUND,
+        "MailboxNotEnabledForRESTAPI",
+        "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
+    )
+}
+
+pub fn item_not_found() -> GraphError {
+    GraphError::new(
+        StatusCode::NOT_FOUND,
+        "ErrorItemNotFound",
+        "The specified object was not found in the store.",
+    )
+}
+
+/// The user's id and mailbox, or the errors Graph gives.
+pub fn mailbox_of<'t>(
+    state: &Shared,
+    tenant: &'t Tenant,
+    key: &str,
+) -> Result<(String, &'t Mailbox), GraphError> {
+    let user = find_user(state, tenant, key)?;
+    let mbx = tenant.mailboxes.get(&user.id).ok_or_else(no_mailbox)?;
+    Ok((user.id.clone(), mbx))
+}
+
+/// A folder by id or well-known name (`inbox`, `deleteditems`, ...).
+pub fn folder<'m>(mbx: &'m Mailbox, key: &str) -> Option<&'m MailFolder> {
+    mbx.folders.iter().find(|f| {
+        f.id == key
+            || f.well_known_name
+                .as_deref()
+                .is_some_and(|w| w.eq_ignore_ascii_case(key))
+    })
+}
+
+fn folder_json(mbx: &Mailbox, f: &MailFolder, beta: bool) -> Value {
+    let children = mbx
+        .folders
+        .iter()
+        .filter(|c| c.parent_folder_id.as_deref() == Some(f.id.as_str()))
+        .count();
+    let mut v = json!({
+        "id": f.id,
+        "displayName": f.display_name,
+        "parentFolderId": f.parent_folder_id,
+        "childFolderCount": children,
+        "unreadItemCount": 0,
+        "totalItemCount": 0,
+        "isHidden": false,
+    });
+    if beta {
+        v["wellKnownName"] = json!(f.well_known_name);
+    }
+    v
+}
+
+fn is_top_level(mbx: &Mailbox, f: &MailFolder) -> bool {
+    match &f.parent_folder_id {
+        None => true,
+        Some(p) => !mbx.folders.iter().any(|x| &x.id == p),
+    }
+}
+
+fn list_folders(
+    ctx: &Ctx,
+    user_id: &str,
+    mbx: &Mailbox,
+    pick: impl Fn(&MailFolder) -> bool,
+    fragment: &str,
+) -> Result<Response, GraphError> {
+    let q = ctx.query(&FOLDER_LIST_CAPS)?;
+    let page = collect_page(
+        &mbx.folders,
+        Candidates::All,
+        q.token.as_ref(),
+        |f| f.id.as_str(),
+        pick,
+        q.top,
+    );
+    let items = page
+        .items
+        .iter()
+        .map(|f| project(folder_json(mbx, f, ctx.beta()), q.select.as_deref(), &[]))
+        .collect();
+    let fragment = format!("users('{user_id}')/{fragment}");
+    Ok(ctx.collection(
+        &fragment,
+        items,
+        None,
+        page.next.as_ref().map(|t| (t, q.fingerprint)),
+    ))
+}
+
+pub async fn folders(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
+    caller.require(perms::MAIL_FOLDERS_READ)?;
+    let tenant = read(&state);
+    let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
+    list_folders(&ctx, &uid, mbx, |f| is_top_level(mbx, f), "mailFolders")
+}
+
+pub async fn child_folders(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path((id, fid)): Path<(String, String)>,
+) -> Result<Response, GraphError> {
+    caller.require(perms::MAIL_FOLDERS_READ)?;
+    let tenant = read(&state);
+    let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
+    let parent = folder(mbx, &fid).ok_or_else(item_not_found)?.id.clone();
+    let fragment = format!("mailFolders('{fid}')/childFolders");
+    list_folders(
+        &ctx,
+        &uid,
+        mbx,
+        |f| f.parent_folder_id.as_deref() == Some(parent.as_str()),
+        &fragment,
+    )
+}
+
+pub async fn get_folder(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path((id, fid)): Path<(String, String)>,
+) -> Result<Response, GraphError> {
+    caller.require(perms::MAIL_FOLDERS_READ)?;
+    let q = ctx.query(&Caps {
+        page: None,
+        ..FOLDER_LIST_CAPS
+    })?;
+    let tenant = read(&state);
+    let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
+    let f = folder(mbx, &fid).ok_or_else(item_not_found)?;
+    let obj = project(folder_json(mbx, f, ctx.beta()), q.select.as_deref(), &[]);
+    Ok(ctx.entity(&format!("users('{uid}')/mailFolders/$entity"), obj))
+}
+
+/// What a mailbox without stored settings reports.
+fn default_settings() -> Value {
+    json!({
+        "archiveFolder": null,
+        "timeZone": "UTC",
+        "dateFormat": "M/d/yyyy",
+        "timeFormat": "h:mm tt",
+        "automaticRepliesSetting": {
+            "status": "disabled",
+            "externalAudience": "all",
+            "internalReplyMessage": "",
+            "externalReplyMessage": "",
+            "scheduledStartDateTime": {"dateTime": "2024-01-01T00:00:00.0000000", "timeZone": "UTC"},
+            "scheduledEndDateTime": {"dateTime": "2024-01-02T00:00:00.0000000", "timeZone": "UTC"},
+        },
+        "language": {"locale": "en-US", "displayName": "English (United States)"},
+    })
+}
+
+pub async fn settings(
+    State(state): State<Shared>,
+    caller: Caller,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
+    caller.require(perms::MAILBOX_SETTINGS_READ)?;
+    let q = ctx.query(&Caps {
+        entity: "microsoft.graph.mailboxSettings",
+        select: &[
+            "archiveFolder",
+            "automaticRepliesSetting",
+            "dateFormat",
+            "delegateMeetingMessageDeliveryOptions",
+            "language",
+            "timeFormat",
+            "timeZone",
+            "userPurpose",
+            "workingHours",
+        ],
+        ..Caps::NONE
+    })?;
+    let tenant = read(&state);
+    let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
+    let obj = match &mbx.settings {
+        Value::Object(_) => mbx.settings.clone(),
+        _ => default_settings(),
+    };
+    Ok(ctx.entity(
+        &format!("users('{uid}')/mailboxSettings"),
+        project(obj, q.select.as_deref(), &[]),
+    ))
+}
