@@ -19,6 +19,7 @@ pub mod middleware;
 pub mod model;
 pub mod odata;
 pub mod organization;
+pub mod scenario;
 pub mod server;
 pub mod state;
 pub mod throttle;

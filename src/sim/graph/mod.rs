@@ -5,6 +5,7 @@
 pub mod access;
 pub mod audits;
 pub mod ctx;
+pub mod detections;
 pub mod entities;
 pub mod grants;
 pub mod index;
@@ -16,6 +17,8 @@ pub mod phone;
 pub mod risky;
 pub mod roles;
 pub mod rules;
+pub mod sample;
+pub mod sample_logs;
 pub mod side;
 pub mod signins;
 pub mod tap;
@@ -70,10 +73,10 @@ pub fn routes() -> Router<Shared> {
         .route("/auditLogs/signIns/{id}", get(signins::get))
         .route("/auditLogs/directoryAudits", get(audits::list))
         .route("/auditLogs/directoryAudits/{id}", get(audits::get))
-        .route("/identityProtection/riskDetections", get(risky::detections))
+        .route("/identityProtection/riskDetections", get(detections::list))
         .route(
             "/identityProtection/riskDetections/{id}",
-            get(risky::detection),
+            get(detections::get),
         )
         .route(&format!("{AUTH}/methods"), get(methods::list_all))
         .route(&format!("{AUTH}/methods/{{mid}}"), get(methods::get_any))

@@ -1,0 +1,209 @@
+//! The generation context: one seeded random stream per phase, the tenant being filled, the
+//! ground truth, and the generation-only profile of each person.
+
+use super::knobs::ScenarioKnobs;
+use crate::sim::model::{Tenant, Time};
+use crate::sim::truth::{AccountTruth, GroundTruth, Persona};
+use base64::Engine as _;
+use chrono::Duration;
+use rand::prelude::*;
+use rand_chacha::ChaCha8Rng;
+
+/// Position of a person in the org chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    CSuite,
+    Vp,
+    Director,
+    Manager,
+    Staff,
+}
+
+/// What the generator knows about a person beyond the directory object: where they work from,
+/// which devices they use. Index-aligned with `Tenant::users`.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub dept: u8,
+    pub level: Level,
+    /// Index of the manager in `Tenant::users`.
+    pub manager: Option<u32>,
+    /// Executive or money-adjacent (the campaign's targets).
+    pub high_value: bool,
+    pub office: u8,
+    /// Index into the office country's home ISPs.
+    pub home_net: u8,
+    pub home_ip: [u8; 4],
+    /// Index into `catalog::DESKTOPS`.
+    pub desktop: u8,
+    /// Index into `catalog::MOBILES`.
+    pub mobile: u8,
+    /// The managed laptop's device id.
+    pub device_id: [u8; 16],
+    pub persona: Option<Persona>,
+    pub guest: bool,
+}
+
+/// Everything a phase needs. Each phase re-seeds `rng` from the scenario seed and its own label,
+/// so changing the trace mix never reshuffles the org chart.
+pub struct Gen<'k> {
+    seed: u64,
+    pub rng: ChaCha8Rng,
+    pub now: Time,
+    pub knobs: &'k ScenarioKnobs,
+    pub tenant: Tenant,
+    pub truth: GroundTruth,
+    pub people: Vec<Person>,
+    /// Two egress addresses per office (index-aligned with `networks::OFFICES`).
+    pub office_ips: Vec<[[u8; 4]; 2]>,
+}
+
+impl<'k> Gen<'k> {
+    pub fn new(seed: u64, now: Time, knobs: &'k ScenarioKnobs) -> Self {
+        Self {
+            seed,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            now,
+            knobs,
+            tenant: Tenant::default(),
+            truth: GroundTruth::default(),
+            people: Vec::new(),
+            office_ips: Vec::new(),
+        }
+    }
+
+    /// Start a phase: a fresh stream derived from the seed and the phase's label.
+    pub fn phase(&mut self, label: &str) {
+        // FNV-1a over the label, mixed with the seed (stable across platforms and releases).
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in label.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.rng = ChaCha8Rng::seed_from_u64(self.seed ^ h.rotate_left(17));
+    }
+
+    pub fn guid(&mut self) -> String {
+        uuid_string(self.rng.gen())
+    }
+
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.rng.gen_bool(p.clamp(0.0, 1.0))
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.rng.gen_range(0..items.len())]
+    }
+
+    /// Pick an index by weight (a linear scan: the tables are short and this runs per event).
+    pub fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        if total == 0 {
+            return 0;
+        }
+        let mut r = self.rng.gen_range(0..total);
+        for (i, &w) in weights.iter().enumerate() {
+            if r < u64::from(w) {
+                return i;
+            }
+            r -= u64::from(w);
+        }
+        weights.len() - 1
+    }
+
+    /// Pick an item of a `(item, weight)` table.
+    pub fn pick_by<T: Copy>(&mut self, table: &[(T, u32)]) -> T {
+        let total: u64 = table.iter().map(|x| u64::from(x.1)).sum();
+        let mut r = self.rng.gen_range(0..total.max(1));
+        for (item, w) in table {
+            if r < u64::from(*w) {
+                return *item;
+            }
+            r -= u64::from(*w);
+        }
+        table[table.len() - 1].0
+    }
+
+    pub fn range(&mut self, lo: i64, hi_inclusive: i64) -> i64 {
+        if hi_inclusive <= lo {
+            return lo;
+        }
+        self.rng.gen_range(lo..=hi_inclusive)
+    }
+
+    /// A moment `lo..=hi` seconds before now.
+    pub fn secs_ago(&mut self, lo: i64, hi: i64) -> Time {
+        let s = self.range(lo, hi);
+        self.now - Duration::seconds(s)
+    }
+
+    pub fn days_ago(&mut self, lo: f64, hi: f64) -> Time {
+        self.secs_ago((lo * 86_400.0) as i64, (hi * 86_400.0) as i64)
+    }
+
+    /// A moment `lo..=hi` seconds after `t`, never later than half a minute before now.
+    pub fn after(&mut self, t: Time, lo: i64, hi: i64) -> Time {
+        let d = self.range(lo, hi);
+        (t + Duration::seconds(d)).min(self.now - Duration::seconds(30))
+    }
+
+    /// An inbox rule id as Exchange writes them (`AQAAAJ5dZqA=`): 8 bytes, base64.
+    pub fn rule_id(&mut self) -> String {
+        let mut b = [0u8; 8];
+        b[0] = 1;
+        self.rng.fill(&mut b[4..]);
+        base64::engine::general_purpose::STANDARD.encode(b)
+    }
+
+    /// A riskDetection id: 64 hex characters.
+    pub fn detection_id(&mut self) -> String {
+        let b: [u8; 32] = self.rng.gen();
+        hex::encode(b)
+    }
+
+    /// A public IPv4 address inside a /16.
+    pub fn ip_in(&mut self, prefix: [u8; 2]) -> [u8; 4] {
+        [
+            prefix[0],
+            prefix[1],
+            self.rng.gen_range(1..=254),
+            self.rng.gen_range(1..=254),
+        ]
+    }
+
+    /// The truth entry for a user, created on first use.
+    pub fn truth_for(&mut self, idx: usize) -> &mut AccountTruth {
+        let user = &self.tenant.users[idx];
+        self.truth
+            .accounts
+            .entry(user.id.clone())
+            .or_insert_with(|| AccountTruth {
+                user_id: user.id.clone(),
+                user_principal_name: user.user_principal_name.clone(),
+                ..AccountTruth::default()
+            })
+    }
+
+    /// Indices of the people holding a persona, in user order.
+    pub fn with_persona(&self, p: Persona) -> Vec<usize> {
+        (0..self.people.len())
+            .filter(|&i| self.people[i].persona == Some(p))
+            .collect()
+    }
+}
+
+pub fn uuid_string(bytes: [u8; 16]) -> String {
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
+pub fn ip_string(ip: [u8; 4]) -> String {
+    format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3])
+}
+
+/// When a deleted persona's account went to the recycle bin (days before now), fixed per person
+/// so that sign-ins and the deletion agree.
+pub fn deleted_days_ago(p: &Person) -> f64 {
+    2.0 + f64::from(p.device_id[5] % 6)
+}
