@@ -10,12 +10,18 @@
 //! - [`undo`]: reversing an applied step from its recorded pre-state.
 
 pub mod action;
+pub mod dry_run;
+pub mod apply;
 pub mod evidence;
 pub mod expand;
 mod expand_mfa;
 pub mod op;
 pub mod plan;
+pub mod planner;
 pub mod playbook;
+pub mod read;
+pub mod report;
+pub mod snapshot;
 pub mod state;
 pub mod undo;
 pub mod verify;

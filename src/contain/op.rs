@@ -5,33 +5,13 @@
 //! cannot smuggle in a request its action would never send.
 
 use crate::graph::models::{MethodKind, PASSWORD_METHOD_ID};
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::fmt;
 
-/// Characters escaped inside one path segment (ids are GUIDs, but rule and grant ids are
+/// One path segment, escaped exactly as the client escapes ids (rule and grant ids are
 /// base64 and may hold `/` or `+`).
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'?')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'|');
-
-/// One path segment, escaped.
-pub fn seg(s: &str) -> String {
-    utf8_percent_encode(s, SEGMENT).to_string()
-}
+pub use crate::graph::client::seg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -410,7 +390,7 @@ mod tests {
         });
         assert_eq!(
             r.path,
-            format!("/v1.0/users/{U}/mailFolders/inbox/messageRules/AQAA%2FJ5d+ZqA=")
+            format!("/v1.0/users/{U}/mailFolders/inbox/messageRules/AQAA%2FJ5d%2BZqA=")
         );
         assert_eq!(r.body, Some(json!({"isEnabled": false})));
     }

@@ -165,14 +165,19 @@ impl Op {
                 let Some(ms) = &now.methods else {
                     return unread("the methods");
                 };
+                // The pass the step created: by id when known, else any pass that was not
+                // there before the plan.
                 let tap = ms.iter().find(|m| {
                     m.kind == Some(crate::graph::models::MethodKind::TemporaryAccessPass)
-                        && created.is_none_or(|id| m.id == id)
+                        && match created {
+                            Some(id) => m.id == id,
+                            None => before.method(&m.id).is_none(),
+                        }
                 });
                 match (tap, created) {
                     (Some(m), _) => Check::yes(format!("Temporary Access Pass {} listed", m.id)),
                     (None, Some(id)) => Check::no(format!("Temporary Access Pass {id} not listed")),
-                    (None, None) => Check::no("no Temporary Access Pass is listed"),
+                    (None, None) => Check::no("no new Temporary Access Pass is listed"),
                 }
             }
             Op::DeleteGrant { grant_id } => match &now.grants {
