@@ -8,6 +8,7 @@ mod audit_cmd;
 mod auth_cmd;
 pub mod connect;
 mod sim_cmd;
+mod triage_cmd;
 
 pub use args::{
     ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, ColorChoice, Command, ExportFormat,
@@ -98,6 +99,8 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
+        Some(Command::Triage(args)) => triage_cmd::triage(&cli.global, args).await,
+        Some(Command::Investigate(args)) => triage_cmd::investigate(&cli.global, args).await,
         Some(Command::Audit(args)) => audit_cmd::run(&cli.global, args).await,
         Some(Command::Login) => auth_cmd::login(&cli.global).await,
         Some(Command::Logout) => auth_cmd::logout(&cli.global).await,

@@ -121,12 +121,29 @@ impl Collector {
         if user.is_empty() || fact.time < self.since {
             return;
         }
+        if let Some(upn) = s.user_principal_name.as_deref() {
+            self.note_domain(upn);
+        }
         let f = self.entry(&user);
         if f.profile.user_principal_name.is_empty() {
             f.profile.user_principal_name = s.user_principal_name.clone().unwrap_or_default();
             f.profile.display_name = s.user_display_name.clone().unwrap_or_default();
         }
         f.sign_ins.push(fact);
+    }
+
+    /// Learns one of the tenant's own domains from a member's UPN (guests' `#EXT#` UPNs
+    /// name someone else's domain and are skipped).
+    pub fn note_domain(&mut self, upn: &str) {
+        if upn.contains("#EXT#") {
+            return;
+        }
+        if let Some((_, d)) = upn.rsplit_once('@') {
+            let d = d.trim().to_lowercase();
+            if !d.is_empty() && !self.tenant.internal_domains.contains(&d) {
+                self.tenant.internal_domains.push(d);
+            }
+        }
     }
 
     /// A directory audit record; it lands on every user it targets.

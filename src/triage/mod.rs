@@ -12,6 +12,7 @@ pub mod audit_parse;
 pub mod collector;
 pub mod convert;
 pub mod facts;
+pub mod gather;
 pub mod indicators;
 pub mod model;
 pub mod output;
