@@ -38,9 +38,12 @@ fn client(sim: &SimHandle, read_only: bool) -> GraphClient {
     } else {
         &sim.apps.full
     };
-    let endpoints =
-        Endpoints::resolve(NationalCloud::Global, Some(&sim.login_url), Some(&sim.graph_url))
-            .unwrap();
+    let endpoints = Endpoints::resolve(
+        NationalCloud::Global,
+        Some(&sim.login_url),
+        Some(&sim.graph_url),
+    )
+    .unwrap();
     let http = reclaim::graph::http::build_http_client().unwrap();
     let auth = Authenticator::new(
         http.clone(),
@@ -76,7 +79,10 @@ fn score(sim: &SimHandle, got: &Gathered) -> Score {
         compromised_truth: compromised.len(),
         called: called.len(),
         true_positives: called.intersection(&compromised).count(),
-        missed: compromised.difference(&called).map(|s| s.to_string()).collect(),
+        missed: compromised
+            .difference(&called)
+            .map(|s| s.to_string())
+            .collect(),
         false_positives: called
             .difference(&compromised)
             .map(|id| {
@@ -101,7 +107,13 @@ fn explain(got: &Gathered, id: &str) -> String {
                 .iter()
                 .map(|i| format!("{}={}", i.id, i.weight))
                 .collect();
-            format!("{} {:?} {} [{}]", a.user_principal_name, a.verdict, a.score, ind.join(" "))
+            format!(
+                "{} {:?} {} [{}]",
+                a.user_principal_name,
+                a.verdict,
+                a.score,
+                ind.join(" ")
+            )
         })
         .unwrap_or_else(|| format!("{id}: not assessed"))
 }
@@ -125,7 +137,10 @@ async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs) {
             first_accounts_at = Some(events);
         }
     }
-    assert!(first_accounts_at.is_some(), "assessments stream while gathering");
+    assert!(
+        first_accounts_at.is_some(),
+        "assessments stream while gathering"
+    );
     assert!(got.complete, "warnings: {:?}", got.warnings);
 
     let s = score(&sim, &got);

@@ -7,6 +7,7 @@ mod args;
 mod audit_cmd;
 mod auth_cmd;
 pub mod connect;
+pub mod contain_cmd;
 mod sim_cmd;
 mod triage_cmd;
 
@@ -105,6 +106,10 @@ pub async fn run(cli: Cli) -> CliResult {
         Some(Command::Login) => auth_cmd::login(&cli.global).await,
         Some(Command::Logout) => auth_cmd::logout(&cli.global).await,
         Some(Command::Whoami(args)) => auth_cmd::whoami(&cli.global, &args).await,
+        Some(Command::Plan(args)) => contain_cmd::plan(&cli.global, args).await,
+        Some(Command::Apply(args)) => contain_cmd::apply_cmd(&cli.global, args).await,
+        Some(Command::Snapshot(args)) => contain_cmd::snapshot_cmd(&cli.global, args).await,
+        Some(Command::Undo(args)) => contain_cmd::undo_cmd(&cli.global, args).await,
         Some(other) => Err(CliError::failure(format!(
             "`{}` is not available yet in this build",
             other.name()

@@ -160,6 +160,9 @@ mod tests {
     fn exit_codes() {
         assert_eq!(exit_for(&[], true), Exit::Success);
         assert_eq!(exit_for(&[], false), Exit::Partial);
-        assert_eq!(exit_for(&["AuditLog.Read.All".into()], false), Exit::MissingPermission);
+        assert_eq!(
+            exit_for(&["AuditLog.Read.All".into()], false),
+            Exit::MissingPermission
+        );
     }
 }

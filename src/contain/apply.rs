@@ -11,7 +11,9 @@
 use super::op::{Op, PasswordReset};
 use super::plan::{AccountPlan, Plan, Step};
 use super::read::{parts_of, read_state, to_graph_request};
-use super::report::{AccountOutcome, AccountReport, ApplyEvent, ApplyReport, StepReport, StepStatus};
+use super::report::{
+    AccountOutcome, AccountReport, ApplyEvent, ApplyReport, StepReport, StepStatus,
+};
 use super::state::AccountState;
 use super::verify::Check;
 use crate::audit::{Journal, Note, StepIntent, StepOutcome, StepResult, StepState};
@@ -175,7 +177,16 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
             .steps
             .iter()
             .zip(&done)
-            .map(|(s, d)| StepReport::new(s, if *d { StepStatus::AlreadyDone } else { StepStatus::NotRun }))
+            .map(|(s, d)| {
+                StepReport::new(
+                    s,
+                    if *d {
+                        StepStatus::AlreadyDone
+                    } else {
+                        StepStatus::NotRun
+                    },
+                )
+            })
             .collect();
         return report;
     }
@@ -191,30 +202,54 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
                 verification: Some(json!({ "ok": true, "check": check.detail, "resumed": true })),
             };
             if let Err(e) = cx.journal.outcome(&intent.reference(), out) {
-                report.steps.push(StepReport::new(step, StepStatus::Failed { error: format!("cannot write the journal: {e}") }));
+                report.steps.push(StepReport::new(
+                    step,
+                    StepStatus::Failed {
+                        error: format!("cannot write the journal: {e}"),
+                    },
+                ));
                 report.steps.extend(not_run(&acct.steps, i + 1));
-                report.outcome = AccountOutcome::Stopped { step: step.id.clone() };
+                report.outcome = AccountOutcome::Stopped {
+                    step: step.id.clone(),
+                };
                 return report;
             }
-            let mut r = StepReport::new(step, StepStatus::Recovered { detail: check.detail });
+            let mut r = StepReport::new(
+                step,
+                StepStatus::Recovered {
+                    detail: check.detail,
+                },
+            );
             r.warning = warning;
-            cx.emit(ApplyEvent::StepFinished { step: step.id.clone(), status: r.status.clone() });
+            cx.emit(ApplyEvent::StepFinished {
+                step: step.id.clone(),
+                status: r.status.clone(),
+            });
             report.steps.push(r);
             continue;
         }
         if done[i] {
-            report.steps.push(StepReport::new(step, StepStatus::AlreadyDone));
+            report
+                .steps
+                .push(StepReport::new(step, StepStatus::AlreadyDone));
             continue;
         }
-        cx.emit(ApplyEvent::StepStarted { step: step.id.clone() });
+        cx.emit(ApplyEvent::StepStarted {
+            step: step.id.clone(),
+        });
         let (status, missing) = run_step(cx, acct, step).await;
         report.missing_permission |= missing;
-        cx.emit(ApplyEvent::StepFinished { step: step.id.clone(), status: status.clone() });
+        cx.emit(ApplyEvent::StepFinished {
+            step: step.id.clone(),
+            status: status.clone(),
+        });
         let ok = status.is_ok();
         report.steps.push(StepReport::new(step, status));
         if !ok {
             report.steps.extend(not_run(&acct.steps, i + 1));
-            report.outcome = AccountOutcome::Stopped { step: step.id.clone() };
+            report.outcome = AccountOutcome::Stopped {
+                step: step.id.clone(),
+            };
             return report;
         }
     }
@@ -232,7 +267,11 @@ pub struct Resolution {
     pub changes: Vec<String>,
 }
 
-pub fn resolve(acct: &AccountPlan, now: &AccountState, states: &BTreeMap<String, StepState>) -> Resolution {
+pub fn resolve(
+    acct: &AccountPlan,
+    now: &AccountState,
+    states: &BTreeMap<String, StepState>,
+) -> Resolution {
     let mut expected = acct.before.clone();
     let mut recovered: Vec<Option<(crate::audit::Record, Check)>> = vec![None; acct.steps.len()];
     let mut done = vec![false; acct.steps.len()];
@@ -253,8 +292,17 @@ pub fn resolve(acct: &AccountPlan, now: &AccountState, states: &BTreeMap<String,
         }
     }
     // New Temporary Access Passes are expected when the plan issues one.
-    let issues_tap = acct.steps.iter().any(|s| matches!(s.op, Op::IssueTap { .. }));
-    let keep: Vec<String> = acct.before.methods.iter().flatten().map(|m| m.id.clone()).collect();
+    let issues_tap = acct
+        .steps
+        .iter()
+        .any(|s| matches!(s.op, Op::IssueTap { .. }));
+    let keep: Vec<String> = acct
+        .before
+        .methods
+        .iter()
+        .flatten()
+        .map(|m| m.id.clone())
+        .collect();
     let taps = issues_tap.then_some(keep.as_slice());
     let changes = super::state::diff(&expected.fingerprint(taps), &now.fingerprint(taps));
     Resolution {
@@ -274,7 +322,9 @@ fn secret_name(op: &Op) -> &'static str {
 /// Hints for errors the operator can act on.
 fn explain(e: &GraphError) -> String {
     let text = e.to_string();
-    if text.contains("default authentication method") || text.contains("Cannot delete default method") {
+    if text.contains("default authentication method")
+        || text.contains("Cannot delete default method")
+    {
         format!("{text}. The method is the account's default MFA method, which v1.0 Graph cannot change: make one of the owner's methods the default (Entra admin center > user > Authentication methods) and run apply again")
     } else if text.contains("alternate mobile") {
         format!("{text}. Delete the alternate mobile phone first")
@@ -302,7 +352,14 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
     };
     let intent = match cx.journal.intent(intent) {
         Ok(r) => r,
-        Err(e) => return (StepStatus::Failed { error: format!("cannot write the journal, nothing sent: {e}") }, false),
+        Err(e) => {
+            return (
+                StepStatus::Failed {
+                    error: format!("cannot write the journal, nothing sent: {e}"),
+                },
+                false,
+            )
+        }
     };
     let mut body = step.request.body.clone();
     if let (Some(slot), Some(s), Some(b)) = (step.request.secret, &secret, body.as_mut()) {
@@ -313,7 +370,10 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
         Ok(req) => cx.client.send(&req).await,
         Err(e) => Err(e),
     };
-    let outcome = |status: Option<u16>, rid: Option<String>, result: StepResult, verification: Option<Value>| StepOutcome {
+    let outcome = |status: Option<u16>,
+                   rid: Option<String>,
+                   result: StepResult,
+                   verification: Option<Value>| StepOutcome {
         status,
         graph_request_id: rid,
         result,
@@ -323,25 +383,59 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
         Ok(r) => r,
         Err(e) if e.is_outcome_unknown() => {
             if let Some(s) = &secret {
-                cx.sink.show(upn, &step.id, "new password (the reset may or may not have taken effect)", s);
+                cx.sink.show(
+                    upn,
+                    &step.id,
+                    "new password (the reset may or may not have taken effect)",
+                    s,
+                );
             }
             let rid = e.ids().and_then(|i| i.request_id.clone());
-            let _ = cx.journal.outcome(&intent, outcome(None, rid, StepResult::Unknown, None));
-            return (StepStatus::Unknown { error: e.to_string() }, false);
+            let _ = cx
+                .journal
+                .outcome(&intent, outcome(None, rid, StepResult::Unknown, None));
+            return (
+                StepStatus::Unknown {
+                    error: e.to_string(),
+                },
+                false,
+            );
         }
         Err(e) => {
             // Refused. A delete of something already gone has the effect the plan wants.
-            let gone = e.is_not_found() && matches!(step.op, Op::DeleteMethod { .. } | Op::DeleteRule { .. } | Op::DeleteGrant { .. });
+            let gone = e.is_not_found()
+                && matches!(
+                    step.op,
+                    Op::DeleteMethod { .. } | Op::DeleteRule { .. } | Op::DeleteGrant { .. }
+                );
             if gone {
                 if let Some(check) = verify(cx, acct, step, None).await.filter(|c| c.ok) {
                     let v = json!({ "ok": true, "check": format!("{} (it was already gone)", check.detail) });
-                    let _ = cx.journal.outcome(&intent, outcome(e.status(), None, StepResult::Succeeded, Some(v)));
-                    return (StepStatus::Done { detail: check.detail }, false);
+                    let _ = cx.journal.outcome(
+                        &intent,
+                        outcome(e.status(), None, StepResult::Succeeded, Some(v)),
+                    );
+                    return (
+                        StepStatus::Done {
+                            detail: check.detail,
+                        },
+                        false,
+                    );
                 }
             }
             let error = explain(&e);
             let rid = e.ids().and_then(|i| i.request_id.clone());
-            let _ = cx.journal.outcome(&intent, outcome(e.status(), rid, StepResult::Failed { error: error.clone() }, None));
+            let _ = cx.journal.outcome(
+                &intent,
+                outcome(
+                    e.status(),
+                    rid,
+                    StepResult::Failed {
+                        error: error.clone(),
+                    },
+                    None,
+                ),
+            );
             return (StepStatus::Failed { error }, e.is_missing_permission());
         }
     };
@@ -355,18 +449,40 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
                 cx.journal.register_secret(pass);
                 cx.sink.show(upn, &step.id, "Temporary Access Pass", pass);
             }
-            None => cx.sink.show(upn, &step.id, "Temporary Access Pass", "(Graph returned no pass)"),
+            None => cx.sink.show(
+                upn,
+                &step.id,
+                "Temporary Access Pass",
+                "(Graph returned no pass)",
+            ),
         }
     }
-    if let Op::ResetPassword { via: PasswordReset::ResetPassword } = step.op {
+    if let Op::ResetPassword {
+        via: PasswordReset::ResetPassword,
+    } = step.op
+    {
         let reset = crate::graph::client::PasswordReset {
             operation_url: resp.location.clone(),
             generated_password: None,
             retry_after: resp.retry_after,
         };
-        if let Err(e) = cx.client.wait_for_password_reset(&acct.user_id, &reset, Duration::from_secs(120)).await {
+        if let Err(e) = cx
+            .client
+            .wait_for_password_reset(&acct.user_id, &reset, Duration::from_secs(120))
+            .await
+        {
             let error = format!("the password reset did not complete: {e}");
-            let _ = cx.journal.outcome(&intent, outcome(Some(resp.status), rid, StepResult::Failed { error: error.clone() }, None));
+            let _ = cx.journal.outcome(
+                &intent,
+                outcome(
+                    Some(resp.status),
+                    rid,
+                    StepResult::Failed {
+                        error: error.clone(),
+                    },
+                    None,
+                ),
+            );
             return (StepStatus::Failed { error }, e.is_missing_permission());
         }
     }
@@ -376,21 +492,42 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
     match verify(cx, acct, step, created.as_deref()).await {
         Some(check) if check.ok => {
             let v = json!({ "ok": true, "check": check.detail, "createdId": created });
-            let _ = cx.journal.outcome(&intent, outcome(Some(resp.status), rid, StepResult::Succeeded, Some(v)));
-            (StepStatus::Done { detail: check.detail }, false)
+            let _ = cx.journal.outcome(
+                &intent,
+                outcome(Some(resp.status), rid, StepResult::Succeeded, Some(v)),
+            );
+            (
+                StepStatus::Done {
+                    detail: check.detail,
+                },
+                false,
+            )
         }
         other => {
             let detail = other.map_or_else(|| "the read-back failed".to_string(), |c| c.detail);
             let error = format!("not verified: {detail}");
             let v = json!({ "ok": false, "check": detail, "createdId": created });
-            let _ = cx.journal.outcome(&intent, outcome(Some(resp.status), rid, StepResult::Failed { error }, Some(v)));
+            let _ = cx.journal.outcome(
+                &intent,
+                outcome(
+                    Some(resp.status),
+                    rid,
+                    StepResult::Failed { error },
+                    Some(v),
+                ),
+            );
             (StepStatus::Unverified { detail }, false)
         }
     }
 }
 
 /// Reads back until the check passes or the attempts run out.
-async fn verify(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step, created: Option<&str>) -> Option<Check> {
+async fn verify(
+    cx: &Ctx<'_>,
+    acct: &AccountPlan,
+    step: &Step,
+    created: Option<&str>,
+) -> Option<Check> {
     let mut last = None;
     let mut delay = cx.opts.verify_delay;
     for attempt in 0..cx.opts.verify_attempts.max(1) {
@@ -401,7 +538,10 @@ async fn verify(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step, created: Option<&
         let now: AccountState = match read_state(cx.client, &acct.user_id, step.op.parts()).await {
             Ok(s) => s,
             Err(e) => {
-                last = Some(Check { ok: false, detail: format!("read-back failed: {e}") });
+                last = Some(Check {
+                    ok: false,
+                    detail: format!("read-back failed: {e}"),
+                });
                 continue;
             }
         };

@@ -26,7 +26,12 @@ pub async fn render(client: Option<&GraphClient>, plan: &Plan, records: &[Record
         plan.step_count()
     );
     for acct in &plan.accounts {
-        let _ = writeln!(out, "\n{} ({})", inert(&acct.user_principal_name), acct.user_id);
+        let _ = writeln!(
+            out,
+            "\n{} ({})",
+            inert(&acct.user_principal_name),
+            acct.user_id
+        );
         let mut done = vec![false; acct.steps.len()];
         if let Some(c) = client {
             match read_state(c, &acct.user_id, &parts_of(&acct.before)).await {
@@ -43,7 +48,11 @@ pub async fn render(client: Option<&GraphClient>, plan: &Plan, records: &[Record
                     }
                 }
                 Err(e) => {
-                    let _ = writeln!(out, "  tenant: cannot be read ({}); apply would not start this account", inert(&e.to_string()));
+                    let _ = writeln!(
+                        out,
+                        "  tenant: cannot be read ({}); apply would not start this account",
+                        inert(&e.to_string())
+                    );
                 }
             }
         }
@@ -56,18 +65,32 @@ pub async fn render(client: Option<&GraphClient>, plan: &Plan, records: &[Record
         for (i, step) in acct.steps.iter().enumerate() {
             let journal = match states.get(&step.id) {
                 Some(StepState::Done { .. }) => " (already done: would not be sent)",
-                Some(StepState::Unknown(_)) if done[i] => " (interrupted earlier; the tenant shows it done: would not be sent)",
-                Some(StepState::Unknown(_)) => " (interrupted earlier; the tenant does not show it: would be sent again)",
+                Some(StepState::Unknown(_)) if done[i] => {
+                    " (interrupted earlier; the tenant shows it done: would not be sent)"
+                }
+                Some(StepState::Unknown(_)) => {
+                    " (interrupted earlier; the tenant does not show it: would be sent again)"
+                }
                 Some(StepState::Failed { .. }) => " (failed earlier: would be retried)",
                 None => "",
             };
-            let _ = writeln!(out, "  [{}] {}: {}{journal}", step.id, step.action, inert(&step.summary));
+            let _ = writeln!(
+                out,
+                "  [{}] {}: {}{journal}",
+                step.id,
+                step.action,
+                inert(&step.summary)
+            );
             let _ = writeln!(out, "      {} {}", step.request.method, step.request.path);
             if let Some(body) = step.request.display_body() {
                 let _ = writeln!(out, "      body: {}", inert(&body.to_string()));
             }
             if step.request.secret.is_some() {
-                let _ = writeln!(out, "      ({} is replaced by a generated password, shown once)", SecretSlot::PLACEHOLDER);
+                let _ = writeln!(
+                    out,
+                    "      ({} is replaced by a generated password, shown once)",
+                    SecretSlot::PLACEHOLDER
+                );
             }
             for v in &step.verify {
                 let _ = writeln!(out, "      verify: {v}");
@@ -75,7 +98,11 @@ pub async fn render(client: Option<&GraphClient>, plan: &Plan, records: &[Record
             for w in &step.why {
                 let _ = writeln!(out, "      why: {}", inert(w));
             }
-            let undo = if step.reversible { "can be undone" } else { "cannot be undone" };
+            let undo = if step.reversible {
+                "can be undone"
+            } else {
+                "cannot be undone"
+            };
             let _ = writeln!(out, "      {undo}");
         }
     }

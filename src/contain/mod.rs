@@ -10,8 +10,8 @@
 //! - [`undo`]: reversing an applied step from its recorded pre-state.
 
 pub mod action;
-pub mod dry_run;
 pub mod apply;
+pub mod dry_run;
 pub mod evidence;
 pub mod expand;
 mod expand_mfa;

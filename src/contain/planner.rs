@@ -9,7 +9,9 @@
 
 use super::evidence::{AttackerPhone, Evidence, KnownGood, Tied};
 use super::expand::{expand, ExpandOptions};
-use super::plan::{step_id, AccountPlan, Assessment, Plan, PlanPlaybook, Step, PLAN_KIND, PLAN_VERSION};
+use super::plan::{
+    step_id, AccountPlan, Assessment, Plan, PlanPlaybook, Step, PLAN_KIND, PLAN_VERSION,
+};
 use super::playbook::Playbook;
 use super::read::read_state;
 use super::snapshot::Snapshot;
@@ -126,7 +128,11 @@ pub fn apply_baseline(ev: &mut Evidence, user_id: &str, baseline: &Snapshot) -> 
 }
 
 /// Builds and seals the plan (no I/O).
-pub fn build_plan(meta: &PlanMeta, playbook: &Playbook, accounts: &[AccountInput]) -> Result<Plan, super::PlanError> {
+pub fn build_plan(
+    meta: &PlanMeta,
+    playbook: &Playbook,
+    accounts: &[AccountInput],
+) -> Result<Plan, super::PlanError> {
     let id = uuid::Uuid::new_v4().to_string();
     let opts = ExpandOptions {
         delegated: meta.delegated,
@@ -143,8 +149,14 @@ pub fn build_plan(meta: &PlanMeta, playbook: &Playbook, accounts: &[AccountInput
                 action: d.action,
                 summary: d.summary,
                 expected: d.op.expected(&input.state),
-                verify: d.op.parts().iter().map(|p| format!("GET {}", p.path(&user.id))).collect(),
-                reversible: super::undo::reverse(d.action, &d.op, &d.before, Some("created")).is_ok(),
+                verify: d
+                    .op
+                    .parts()
+                    .iter()
+                    .map(|p| format!("GET {}", p.path(&user.id)))
+                    .collect(),
+                reversible: super::undo::reverse(d.action, &d.op, &d.before, Some("created"))
+                    .is_ok(),
                 request,
                 op: d.op,
                 before: d.before,
@@ -171,7 +183,10 @@ pub fn build_plan(meta: &PlanMeta, playbook: &Playbook, accounts: &[AccountInput
         kind: PLAN_KIND.into(),
         version: PLAN_VERSION,
         id,
-        incident: meta.incident.clone().unwrap_or_else(|| default_incident(meta.created)),
+        incident: meta
+            .incident
+            .clone()
+            .unwrap_or_else(|| default_incident(meta.created)),
         created: meta.created,
         tenant: meta.tenant.clone(),
         operator: meta.operator.clone(),
@@ -189,7 +204,11 @@ pub fn build_plan(meta: &PlanMeta, playbook: &Playbook, accounts: &[AccountInput
 
 /// Reads every part of each account (by id or UPN), a few accounts at a time. The first
 /// failure names the account.
-pub async fn read_accounts(client: &GraphClient, users: &[String], concurrency: usize) -> Result<Vec<AccountState>, (String, GraphError)> {
+pub async fn read_accounts(
+    client: &GraphClient,
+    users: &[String],
+    concurrency: usize,
+) -> Result<Vec<AccountState>, (String, GraphError)> {
     let results: Vec<(usize, Result<AccountState, (String, GraphError)>)> =
         futures::stream::iter(users.iter().enumerate())
             .map(|(i, u)| async move { (i, read_one(client, u).await) })
@@ -248,13 +267,27 @@ mod tests {
             score: Some(90),
             ..Evidence::default()
         };
-        let plan = build_plan(&meta, &pb, &[AccountInput { state, evidence: ev }]).unwrap();
+        let plan = build_plan(
+            &meta,
+            &pb,
+            &[AccountInput {
+                state,
+                evidence: ev,
+            }],
+        )
+        .unwrap();
         let back = Plan::from_json(&plan.to_json().unwrap()).unwrap();
         assert_eq!(back.step_count(), 3);
         let s = &back.accounts[0].steps[0];
         assert!(s.reversible);
-        assert!(!back.accounts[0].steps[1].reversible, "revoke cannot be undone");
-        assert_eq!(s.verify, ["GET /v1.0/users/u1?$select=".to_string() + crate::contain::state::USER_SELECT]);
+        assert!(
+            !back.accounts[0].steps[1].reversible,
+            "revoke cannot be undone"
+        );
+        assert_eq!(
+            s.verify,
+            ["GET /v1.0/users/u1?$select=".to_string() + crate::contain::state::USER_SELECT]
+        );
         assert_eq!(back.incident, "INC-1");
         assert_eq!(back.accounts[0].assessment.as_ref().unwrap().score, 90);
     }

@@ -2,7 +2,9 @@
 //! request through the same client with the right capability and throttle bucket.
 
 use super::op::{HttpMethod, PlannedRequest};
-use super::state::{AccountState, GrantState, MethodState, Part, RiskState, RuleState, RulesState, UserState};
+use super::state::{
+    AccountState, GrantState, MethodState, Part, RiskState, RuleState, RulesState, UserState,
+};
 use crate::graph::cloud::ApiVersion;
 use crate::graph::http::GraphRequest;
 use crate::graph::throttle::ThrottleScope;
@@ -17,7 +19,9 @@ pub fn split_version(path: &str) -> Result<(ApiVersion, &str), GraphError> {
     } else if let Some(rest) = path.strip_prefix("/beta") {
         Ok((ApiVersion::Beta, rest))
     } else {
-        Err(GraphError::Invalid(format!("`{path}` does not start with /v1.0 or /beta")))
+        Err(GraphError::Invalid(format!(
+            "`{path}` does not start with /v1.0 or /beta"
+        )))
     }
 }
 
@@ -63,7 +67,13 @@ pub fn to_graph_request(
 fn get(path: &str, capability: &'static str, user_id: &str) -> Result<GraphRequest, GraphError> {
     let (version, rel) = split_version(path)?;
     let scope = scope_of(rel, user_id, false);
-    Ok(GraphRequest::new(Method::GET, version, rel, capability, scope))
+    Ok(GraphRequest::new(
+        Method::GET,
+        version,
+        rel,
+        capability,
+        scope,
+    ))
 }
 
 async fn get_one(client: &GraphClient, req: GraphRequest) -> Result<Value, GraphError> {
@@ -117,7 +127,11 @@ pub async fn read_part(
 }
 
 /// Reads the given parts of an account, concurrently.
-pub async fn read_state(client: &GraphClient, user: &str, parts: &[Part]) -> Result<AccountState, GraphError> {
+pub async fn read_state(
+    client: &GraphClient,
+    user: &str,
+    parts: &[Part],
+) -> Result<AccountState, GraphError> {
     let reads = parts.iter().map(|p| async move {
         let mut s = AccountState::default();
         read_part(client, user, *p, &mut s).await.map(|()| s)
@@ -162,14 +176,23 @@ mod tests {
     #[test]
     fn buckets_follow_the_reference() {
         assert_eq!(
-            scope_of("/identityProtection/riskyUsers/confirmCompromised", "u", true),
+            scope_of(
+                "/identityProtection/riskyUsers/confirmCompromised",
+                "u",
+                true
+            ),
             ThrottleScope::IdentityProtection
         );
         assert_eq!(
             scope_of("/users/u/mailFolders/inbox/messageRules/r", "u", true),
-            ThrottleScope::Outlook { mailbox: "u".into() }
+            ThrottleScope::Outlook {
+                mailbox: "u".into()
+            }
         );
-        assert_eq!(scope_of("/users/u/authentication/methods", "u", false), ThrottleScope::Reports);
+        assert_eq!(
+            scope_of("/users/u/authentication/methods", "u", false),
+            ThrottleScope::Reports
+        );
         assert!(matches!(
             scope_of("/users/u/authentication/phoneMethods/x", "u", true),
             ThrottleScope::Directory { write: true, .. }

@@ -29,7 +29,10 @@ pub enum StepStatus {
 
 impl StepStatus {
     pub fn is_ok(&self) -> bool {
-        matches!(self, StepStatus::Done { .. } | StepStatus::AlreadyDone | StepStatus::Recovered { .. })
+        matches!(
+            self,
+            StepStatus::Done { .. } | StepStatus::AlreadyDone | StepStatus::Recovered { .. }
+        )
     }
     pub fn label(&self) -> &'static str {
         match self {
@@ -44,7 +47,9 @@ impl StepStatus {
     }
     fn detail(&self) -> Option<&str> {
         match self {
-            StepStatus::Done { detail } | StepStatus::Recovered { detail } | StepStatus::Unverified { detail } => Some(detail),
+            StepStatus::Done { detail }
+            | StepStatus::Recovered { detail }
+            | StepStatus::Unverified { detail } => Some(detail),
             StepStatus::Failed { error } | StepStatus::Unknown { error } => Some(error),
             _ => None,
         }
@@ -80,11 +85,17 @@ impl StepReport {
 pub enum AccountOutcome {
     Completed,
     /// The tenant changed since the plan: nothing was sent; make a new plan.
-    Drift { changes: Vec<String> },
+    Drift {
+        changes: Vec<String>,
+    },
     /// A step did not succeed; the steps after it were not run.
-    Stopped { step: String },
+    Stopped {
+        step: String,
+    },
     /// The account's state could not be read: nothing was sent.
-    Unreadable { error: String },
+    Unreadable {
+        error: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -147,7 +158,10 @@ impl ApplyReport {
         if self.accounts.iter().any(|a| a.missing_permission) {
             return Verdict::MissingPermission;
         }
-        let complete = self.accounts.iter().all(|a| a.outcome == AccountOutcome::Completed);
+        let complete = self
+            .accounts
+            .iter()
+            .all(|a| a.outcome == AccountOutcome::Completed);
         if complete {
             return Verdict::Success;
         }
@@ -189,7 +203,13 @@ impl ApplyReport {
                 }
             }
             for s in &a.steps {
-                out.push_str(&format!("  [{}] {:<24} {}: {}\n", s.id, s.action.name(), s.status.label(), inert(&s.summary)));
+                out.push_str(&format!(
+                    "  [{}] {:<24} {}: {}\n",
+                    s.id,
+                    s.action.name(),
+                    s.status.label(),
+                    inert(&s.summary)
+                ));
                 if let Some(d) = s.status.detail() {
                     out.push_str(&format!("        {}\n", inert(d)));
                 }

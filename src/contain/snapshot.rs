@@ -55,7 +55,10 @@ pub struct Snapshot {
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     #[error("cannot read the snapshot {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the snapshot {0} is not valid: {1}")]
     Invalid(String, String),
     #[error("{0}: {1}")]
@@ -98,10 +101,16 @@ impl Snapshot {
         let s: Snapshot = serde_json::from_str(&text)
             .map_err(|e| SnapshotError::Invalid(shown.clone(), e.to_string()))?;
         if s.kind != SNAPSHOT_KIND || s.version != SNAPSHOT_VERSION {
-            return Err(SnapshotError::Invalid(shown, "not a reclaim snapshot of a known version".into()));
+            return Err(SnapshotError::Invalid(
+                shown,
+                "not a reclaim snapshot of a known version".into(),
+            ));
         }
         if digest_of(&s) != s.digest {
-            return Err(SnapshotError::Invalid(shown, "it was changed after it was written (digest mismatch)".into()));
+            return Err(SnapshotError::Invalid(
+                shown,
+                "it was changed after it was written (digest mismatch)".into(),
+            ));
         }
         Ok(s)
     }
@@ -125,7 +134,8 @@ impl Snapshot {
             .mode(0o600)
             .open(&tmp)
             .map_err(io)?;
-        let mut text = serde_json::to_string_pretty(self).map_err(|e| SnapshotError::Invalid(path.display().to_string(), e.to_string()))?;
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|e| SnapshotError::Invalid(path.display().to_string(), e.to_string()))?;
         text.push('\n');
         f.write_all(text.as_bytes()).map_err(io)?;
         f.sync_all().map_err(io)?;
@@ -141,7 +151,13 @@ pub fn default_path(tenant: &str) -> Option<PathBuf> {
         .map_or_else(|| dirs.data_local_dir().to_path_buf(), Path::to_path_buf);
     let safe: String = tenant
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     Some(base.join("snapshots").join(format!("{safe}.json")))
 }
@@ -172,11 +188,18 @@ pub async fn take(
         .map(|u| {
             let done = &done;
             async move {
-                let who = read_state(client, u, &[Part::User]).await.map_err(|e| SnapshotError::Graph(u.clone(), e))?;
+                let who = read_state(client, u, &[Part::User])
+                    .await
+                    .map_err(|e| SnapshotError::Graph(u.clone(), e))?;
                 let user = who.user.unwrap_or_default();
-                let s = read_state(client, &user.id, &[Part::Methods]).await.map_err(|e| SnapshotError::Graph(u.clone(), e))?;
+                let s = read_state(client, &user.id, &[Part::Methods])
+                    .await
+                    .map_err(|e| SnapshotError::Graph(u.clone(), e))?;
                 // Rules are useful but not essential: an account without a mailbox still counts.
-                let rules = read_state(client, &user.id, &[Part::Rules]).await.ok().and_then(|r| r.rules);
+                let rules = read_state(client, &user.id, &[Part::Rules])
+                    .await
+                    .ok()
+                    .and_then(|r| r.rules);
                 progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
                 Ok(SnapshotAccount {
                     user_id: user.id,
@@ -218,13 +241,21 @@ mod tests {
                 rules: None,
             }],
         );
-        assert_eq!(s.account("u").unwrap().phones(), [("mobile".to_string(), "+1 5550100".to_string())]);
+        assert_eq!(
+            s.account("u").unwrap().phones(),
+            [("mobile".to_string(), "+1 5550100".to_string())]
+        );
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("sub/snap.json");
         s.save(&p).unwrap();
         assert_eq!(Snapshot::load(&p).unwrap(), s);
-        let text = std::fs::read_to_string(&p).unwrap().replace("5550100", "5550199");
+        let text = std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("5550100", "5550199");
         std::fs::write(&p, text).unwrap();
-        assert!(Snapshot::load(&p).unwrap_err().to_string().contains("digest"));
+        assert!(Snapshot::load(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("digest"));
     }
 }

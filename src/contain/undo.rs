@@ -88,7 +88,6 @@ pub fn reverse(
     }
 }
 
-
 /// Why an undo did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum UndoError {
@@ -142,24 +141,51 @@ pub struct Applied {
 pub fn find_applied(records: &[crate::audit::Record], step: &str) -> Result<Applied, UndoError> {
     use crate::audit::StepState;
     let states = crate::audit::step_states(records, None);
-    let state = states.get(step).ok_or_else(|| UndoError::NotFound(step.to_string()))?;
-    if states.get(&undo_step_id(step)).is_some_and(|s| matches!(s, StepState::Done { .. })) {
+    let state = states
+        .get(step)
+        .ok_or_else(|| UndoError::NotFound(step.to_string()))?;
+    if states
+        .get(&undo_step_id(step))
+        .is_some_and(|s| matches!(s, StepState::Done { .. }))
+    {
         return Err(UndoError::AlreadyUndone(step.to_string()));
     }
     let StepState::Done { intent, outcome } = state else {
-        return Err(UndoError::NotApplied { step: step.to_string(), state: state.label().to_string() });
+        return Err(UndoError::NotApplied {
+            step: step.to_string(),
+            state: state.label().to_string(),
+        });
     };
-    let bad = |what: &str| UndoError::NotReversible(format!("step {step}: the journal record has no usable {what}"));
-    let action = intent.action.as_deref().and_then(ActionKind::from_name).ok_or_else(|| {
-        if intent.action.as_deref().is_some_and(|a| a.starts_with("undo:")) {
-            UndoError::NotReversible(format!("step {step} is itself an undo: apply the plan again instead"))
-        } else {
-            bad("action")
-        }
-    })?;
+    let bad = |what: &str| {
+        UndoError::NotReversible(format!(
+            "step {step}: the journal record has no usable {what}"
+        ))
+    };
+    let action = intent
+        .action
+        .as_deref()
+        .and_then(ActionKind::from_name)
+        .ok_or_else(|| {
+            if intent
+                .action
+                .as_deref()
+                .is_some_and(|a| a.starts_with("undo:"))
+            {
+                UndoError::NotReversible(format!(
+                    "step {step} is itself an undo: apply the plan again instead"
+                ))
+            } else {
+                bad("action")
+            }
+        })?;
     let before = intent.before.clone().unwrap_or_default();
-    let op: Op = serde_json::from_value(before.get("op").cloned().unwrap_or_default()).map_err(|_| bad("op"))?;
-    let user_id = before.get("userId").and_then(Value::as_str).ok_or_else(|| bad("account id"))?.to_string();
+    let op: Op = serde_json::from_value(before.get("op").cloned().unwrap_or_default())
+        .map_err(|_| bad("op"))?;
+    let user_id = before
+        .get("userId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("account id"))?
+        .to_string();
     let created = outcome
         .verification
         .as_ref()
@@ -181,11 +207,19 @@ pub fn find_applied(records: &[crate::audit::Record], step: &str) -> Result<Appl
 /// The reversing op for an applied step, after checking the tenant still shows the step's
 /// effect (so an undo never overwrites a later change).
 pub async fn prepare(client: &crate::graph::GraphClient, a: &Applied) -> Result<Op, UndoError> {
-    let op = reverse(a.action, &a.op, &a.before, a.created.as_deref()).map_err(UndoError::NotReversible)?;
+    let op = reverse(a.action, &a.op, &a.before, a.created.as_deref())
+        .map_err(UndoError::NotReversible)?;
     let now = super::read::read_state(client, &a.user_id, a.op.parts()).await?;
-    let still = a.op.check(&super::state::AccountState::default(), &now, a.created.as_deref());
+    let still = a.op.check(
+        &super::state::AccountState::default(),
+        &now,
+        a.created.as_deref(),
+    );
     if !still.ok {
-        return Err(UndoError::Changed { step: String::new(), detail: still.detail });
+        return Err(UndoError::Changed {
+            step: String::new(),
+            detail: still.detail,
+        });
     }
     Ok(op)
 }
@@ -199,7 +233,10 @@ pub async fn undo(
     use crate::audit::{StepIntent, StepOutcome, StepResult};
     let a = find_applied(&journal.records()?, step)?;
     let op = prepare(client, &a).await.map_err(|e| match e {
-        UndoError::Changed { detail, .. } => UndoError::Changed { step: step.to_string(), detail },
+        UndoError::Changed { detail, .. } => UndoError::Changed {
+            step: step.to_string(),
+            detail,
+        },
         other => other,
     })?;
     let req = op.request(&a.user_id).map_err(UndoError::NotReversible)?;
@@ -212,16 +249,31 @@ pub async fn undo(
         before: serde_json::json!({ "userId": a.user_id, "op": op, "undoes": step, "state": a.before }),
         request: req.summary(),
     })?;
-    let greq = super::read::to_graph_request(&req, req.body.clone(), a.action.info().capability, &a.user_id)?;
+    let greq = super::read::to_graph_request(
+        &req,
+        req.body.clone(),
+        a.action.info().capability,
+        &a.user_id,
+    )?;
     let resp = match client.send(&greq).await {
         Ok(r) => r,
         Err(e) => {
             let result = if e.is_outcome_unknown() {
                 StepResult::Unknown
             } else {
-                StepResult::Failed { error: e.to_string() }
+                StepResult::Failed {
+                    error: e.to_string(),
+                }
             };
-            let _ = journal.outcome(&intent, StepOutcome { status: e.status(), graph_request_id: None, result, verification: None });
+            let _ = journal.outcome(
+                &intent,
+                StepOutcome {
+                    status: e.status(),
+                    graph_request_id: None,
+                    result,
+                    verification: None,
+                },
+            );
             return Err(e.into());
         }
     };
@@ -229,11 +281,17 @@ pub async fn undo(
         .ok()
         .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string));
     let now = super::read::read_state(client, &a.user_id, op.parts()).await?;
-    let check = op.check(&super::state::AccountState::default(), &now, created.as_deref());
+    let check = op.check(
+        &super::state::AccountState::default(),
+        &now,
+        created.as_deref(),
+    );
     let result = if check.ok {
         StepResult::Succeeded
     } else {
-        StepResult::Failed { error: format!("not verified: {}", check.detail) }
+        StepResult::Failed {
+            error: format!("not verified: {}", check.detail),
+        }
     };
     journal.outcome(
         &intent,
@@ -241,13 +299,24 @@ pub async fn undo(
             status: Some(resp.status),
             graph_request_id: resp.ids.request_id.clone(),
             result,
-            verification: Some(serde_json::json!({ "ok": check.ok, "check": check.detail, "createdId": created })),
+            verification: Some(
+                serde_json::json!({ "ok": check.ok, "check": check.detail, "createdId": created }),
+            ),
         },
     )?;
     if !check.ok {
-        return Err(UndoError::Unverified { step: step.to_string(), detail: check.detail });
+        return Err(UndoError::Unverified {
+            step: step.to_string(),
+            detail: check.detail,
+        });
     }
-    Ok(Undone { step: step.to_string(), action: a.action, target: a.target, op, detail: check.detail })
+    Ok(Undone {
+        step: step.to_string(),
+        action: a.action,
+        target: a.target,
+        op,
+        detail: check.detail,
+    })
 }
 
 #[cfg(test)]

@@ -282,8 +282,9 @@ pub async fn gather(
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
     let accounts = collector.assess_all();
-    let complete =
-        warnings.is_empty() && accounts.iter().all(|a| a.complete) && missing_permissions.is_empty();
+    let complete = warnings.is_empty()
+        && accounts.iter().all(|a| a.complete)
+        && missing_permissions.is_empty();
     Ok(Gathered {
         tenant,
         accounts,

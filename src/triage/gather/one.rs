@@ -67,7 +67,9 @@ pub async fn investigate(
         }
     }
     let det = client.list_risk_detections(Some(&id), Some(since), Some(500));
-    if let Outcome::Failed(e) = drain_into(&sh, "risk detections", det, |c, d| c.add_detection(d)).await {
+    if let Outcome::Failed(e) =
+        drain_into(&sh, "risk detections", det, |c, d| c.add_detection(d)).await
+    {
         sh.failed("risk detections", &e);
     }
 
@@ -122,10 +124,7 @@ pub async fn investigate(
         .assess(&id)
         .ok_or_else(|| GraphError::Invalid(format!("no facts about {id}")))?;
     let complete = assessment.complete && warnings.is_empty();
-    let facts = collector
-        .into_facts()
-        .remove(&id)
-        .unwrap_or_default();
+    let facts = collector.into_facts().remove(&id).unwrap_or_default();
     Ok(Investigation {
         tenant: client.authenticator().tenant().to_string(),
         assessment,

@@ -96,7 +96,9 @@ fn audit_filters(sh: &Shared) -> Vec<(String, String)> {
         ),
         (
             "consent audits".into(),
-            format!("activityDateTime ge {since} and activityDisplayName eq 'Consent to application'"),
+            format!(
+                "activityDateTime ge {since} and activityDisplayName eq 'Consent to application'"
+            ),
         ),
     ]
 }

@@ -183,7 +183,11 @@ async fn rules(client: &GraphClient, sh: &Shared, id: &str) {
     }
     sh.with(|c| {
         let f = c.account_mut(id);
-        f.rules = list.items.iter().map(|r| convert::rule(r, &folders)).collect();
+        f.rules = list
+            .items
+            .iter()
+            .map(|r| convert::rule(r, &folders))
+            .collect();
         *Source::Rules.of(f) = state;
     });
 }
