@@ -185,7 +185,7 @@ fn assert_contained(
                 }
             }
             for n in &a.attacker_phone_numbers {
-                if (methods.iter().any(|x| x.phone_number.as_ref() == Some(n))) {
+                if methods.iter().any(|x| x.phone_number.as_ref() == Some(n)) {
                     bad.push(format!("{who}: attacker phone {n} left"));
                 }
             }
@@ -208,25 +208,25 @@ fn assert_contained(
                 .map(|m| m.rules.clone())
                 .unwrap_or_default();
             for r in &a.malicious_rule_ids {
-                if (rules.iter().any(|x| &x.id == r)) {
+                if rules.iter().any(|x| &x.id == r) {
                     bad.push(format!("{who}: malicious rule {r} left"));
                 }
             }
             for r in &a.owner_rule_ids {
-                if !(rules.iter().any(|x| &x.id == r)) {
+                if !rules.iter().any(|x| &x.id == r) {
                     bad.push(format!("{who}: owner rule {r} gone"));
                 }
             }
             for g in &a.malicious_grant_ids {
-                if (t.grants.iter().any(|x| &x.id == g)) {
+                if t.grants.iter().any(|x| &x.id == g) {
                     bad.push(format!("{who}: grant {g} left"));
                 }
             }
             let user = t.users.iter().find(|u| u.id == a.user_id).unwrap();
-            if !(user.sign_in_sessions_valid_from_date_time >= started) {
+            if user.sign_in_sessions_valid_from_date_time < started {
                 bad.push(format!("{who}: sessions not revoked"));
             }
-            if !(user.account_enabled) {
+            if !user.account_enabled {
                 bad.push(format!("{who}: left disabled"));
             }
             if t.risky_users[&a.user_id].risk_state != RiskState::ConfirmedCompromised {

@@ -446,7 +446,7 @@ pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
 fn undo_error(e: UndoError) -> CliError {
     match e {
         UndoError::NotFound(_) => CliError::usage(e.to_string()),
-        UndoError::Graph(g) => CliError::from(g),
+        UndoError::Graph(g) => CliError::from(*g),
         other => CliError::failure(other.to_string()),
     }
 }
@@ -459,7 +459,7 @@ pub async fn snapshot_cmd(g: &GlobalOpts, args: SnapshotArgs) -> CliResult {
         eprintln!("reclaim: snapshot of every account in the tenant (methods are read 5 accounts per 10 s on a real tenant)");
     }
     let progress = |n: usize| {
-        if n % 100 == 0 {
+        if n.is_multiple_of(100) {
             eprintln!("reclaim: {n} accounts read");
         }
     };

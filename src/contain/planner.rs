@@ -202,6 +202,9 @@ pub fn build_plan(
     Ok(plan)
 }
 
+/// One account's state, or the account and the error that kept it from being read.
+type AccountRead = Result<AccountState, (String, GraphError)>;
+
 /// Reads every part of each account (by id or UPN), a few accounts at a time. The first
 /// failure names the account.
 pub async fn read_accounts(
@@ -209,12 +212,11 @@ pub async fn read_accounts(
     users: &[String],
     concurrency: usize,
 ) -> Result<Vec<AccountState>, (String, GraphError)> {
-    let results: Vec<(usize, Result<AccountState, (String, GraphError)>)> =
-        futures::stream::iter(users.iter().enumerate())
-            .map(|(i, u)| async move { (i, read_one(client, u).await) })
-            .buffer_unordered(concurrency.max(1))
-            .collect()
-            .await;
+    let results: Vec<(usize, AccountRead)> = futures::stream::iter(users.iter().enumerate())
+        .map(|(i, u)| async move { (i, read_one(client, u).await) })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
     let mut ordered: Vec<Option<AccountState>> = vec![None; users.len()];
     for (i, r) in results {
         ordered[i] = Some(r?);

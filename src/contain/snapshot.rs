@@ -62,7 +62,7 @@ pub enum SnapshotError {
     #[error("the snapshot {0} is not valid: {1}")]
     Invalid(String, String),
     #[error("{0}: {1}")]
-    Graph(String, GraphError),
+    Graph(String, Box<GraphError>),
 }
 
 fn digest_of(s: &Snapshot) -> String {
@@ -178,7 +178,7 @@ pub async fn take(
             .collect()
             .await
             .and_then(|c| c.into_complete())
-            .map_err(|e| SnapshotError::Graph("listing the tenant's users".into(), e))?;
+            .map_err(|e| SnapshotError::Graph("listing the tenant's users".into(), Box::new(e)))?;
         all.into_iter().map(|u| u.id).collect()
     } else {
         users.to_vec()
@@ -190,11 +190,11 @@ pub async fn take(
             async move {
                 let who = read_state(client, u, &[Part::User])
                     .await
-                    .map_err(|e| SnapshotError::Graph(u.clone(), e))?;
+                    .map_err(|e| SnapshotError::Graph(u.clone(), Box::new(e)))?;
                 let user = who.user.unwrap_or_default();
                 let s = read_state(client, &user.id, &[Part::Methods])
                     .await
-                    .map_err(|e| SnapshotError::Graph(u.clone(), e))?;
+                    .map_err(|e| SnapshotError::Graph(u.clone(), Box::new(e)))?;
                 // Rules are useful but not essential: an account without a mailbox still counts.
                 let rules = read_state(client, &user.id, &[Part::Rules])
                     .await

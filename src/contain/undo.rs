@@ -104,9 +104,15 @@ pub enum UndoError {
     #[error("the journal cannot be used: {0}")]
     Journal(#[from] crate::audit::AuditError),
     #[error("{0}")]
-    Graph(#[from] crate::graph::GraphError),
+    Graph(Box<crate::graph::GraphError>),
     #[error("the undo of step {step} was sent but {detail}")]
     Unverified { step: String, detail: String },
+}
+
+impl From<crate::graph::GraphError> for UndoError {
+    fn from(e: crate::graph::GraphError) -> Self {
+        UndoError::Graph(Box::new(e))
+    }
 }
 
 /// What an undo did.
