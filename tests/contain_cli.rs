@@ -365,7 +365,7 @@ async fn kill_9_during_apply_then_reapply_ends_the_same_with_no_step_twice() {
         let (id, _) = busiest(&e.sim);
         assert_eq!(id, pid, "the same scenario");
         let pf = e.dir.path().join("plan.json");
-        let plan = e.plan(&[id.clone()], &pf).await;
+        let plan = e.plan(std::slice::from_ref(&id), &pf).await;
         let pfs = pf.to_str().unwrap();
         let mut child = e.command(false, &["apply", pfs, "--yes"]).spawn().unwrap();
         // Kill right after the k-th mutating request was served (the process is then between
