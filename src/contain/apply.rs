@@ -14,6 +14,8 @@ use super::read::{parts_of, read_state, to_graph_request};
 use super::report::{
     AccountOutcome, AccountReport, ApplyEvent, ApplyReport, StepReport, StepStatus,
 };
+pub use super::resume::{resolve, Resolution};
+pub use super::reveal::{generate_password, CollectingSink, SecretSink};
 use super::state::AccountState;
 use super::verify::Check;
 use crate::audit::{Journal, Note, StepIntent, StepOutcome, StepResult, StepState};
@@ -21,15 +23,8 @@ use crate::graph::{GraphClient, GraphError};
 use futures::StreamExt;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
-
-/// Where secrets generated while applying (a new password, a Temporary Access Pass) are
-/// shown, once. Never a log, the journal or the plan.
-pub trait SecretSink: Send + Sync {
-    fn show(&self, account: &str, step_id: &str, what: &str, secret: &str);
-}
 
 #[derive(Clone)]
 pub struct ApplyOptions {
@@ -68,26 +63,6 @@ impl Ctx<'_> {
             let _ = tx.send(e);
         }
     }
-}
-
-/// A generated password: 20 characters from every class, never stored.
-pub fn generate_password() -> String {
-    use rand::seq::SliceRandom;
-    use rand::Rng;
-    const SETS: [&[u8]; 4] = [
-        b"ABCDEFGHJKLMNPQRSTUVWXYZ",
-        b"abcdefghijkmnopqrstuvwxyz",
-        b"23456789",
-        b"!#%+-=?@^_~",
-    ];
-    let mut rng = rand::rngs::OsRng;
-    let mut chars: Vec<u8> = SETS.iter().map(|s| s[rng.gen_range(0..s.len())]).collect();
-    let all: Vec<u8> = SETS.concat();
-    while chars.len() < 20 {
-        chars.push(all[rng.gen_range(0..all.len())]);
-    }
-    chars.shuffle(&mut rng);
-    String::from_utf8(chars).unwrap_or_default()
 }
 
 /// Applies the plan. Journal errors before a request is sent stop that account without
@@ -255,61 +230,6 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
     }
     report.outcome = AccountOutcome::Completed;
     report
-}
-
-/// Where an account stands before anything is sent: which steps the journal (or, for steps
-/// cut off by a crash, the tenant) shows done, and how the tenant differs from what the plan
-/// expects by now (drift).
-pub struct Resolution {
-    pub done: Vec<bool>,
-    /// Unknown steps the tenant shows took effect: their intent and the check.
-    pub recovered: Vec<Option<(crate::audit::Record, Check)>>,
-    pub changes: Vec<String>,
-}
-
-pub fn resolve(
-    acct: &AccountPlan,
-    now: &AccountState,
-    states: &BTreeMap<String, StepState>,
-) -> Resolution {
-    let mut expected = acct.before.clone();
-    let mut recovered: Vec<Option<(crate::audit::Record, Check)>> = vec![None; acct.steps.len()];
-    let mut done = vec![false; acct.steps.len()];
-    for (i, step) in acct.steps.iter().enumerate() {
-        match states.get(&step.id) {
-            Some(StepState::Done { .. }) => done[i] = true,
-            Some(StepState::Unknown(intent)) => {
-                let check = step.op.check(&acct.before, now, None);
-                if check.ok {
-                    done[i] = true;
-                    recovered[i] = Some((intent.clone(), check));
-                }
-            }
-            _ => {}
-        }
-        if done[i] {
-            step.op.project(&mut expected);
-        }
-    }
-    // New Temporary Access Passes are expected when the plan issues one.
-    let issues_tap = acct
-        .steps
-        .iter()
-        .any(|s| matches!(s.op, Op::IssueTap { .. }));
-    let keep: Vec<String> = acct
-        .before
-        .methods
-        .iter()
-        .flatten()
-        .map(|m| m.id.clone())
-        .collect();
-    let taps = issues_tap.then_some(keep.as_slice());
-    let changes = super::state::diff(&expected.fingerprint(taps), &now.fingerprint(taps));
-    Resolution {
-        done,
-        recovered,
-        changes,
-    }
 }
 
 fn secret_name(op: &Op) -> &'static str {
@@ -552,41 +472,4 @@ async fn verify(
         last = Some(c);
     }
     last
-}
-
-/// A sink that shares secrets with the caller (the console shows them in a dialog).
-#[derive(Default)]
-pub struct CollectingSink {
-    pub shown: std::sync::Mutex<Vec<(String, String, String, String)>>,
-}
-
-impl SecretSink for CollectingSink {
-    fn show(&self, account: &str, step_id: &str, what: &str, secret: &str) {
-        if let Ok(mut v) = self.shown.lock() {
-            v.push((account.into(), step_id.into(), what.into(), secret.into()));
-        }
-    }
-}
-
-impl<T: SecretSink + ?Sized> SecretSink for Arc<T> {
-    fn show(&self, account: &str, step_id: &str, what: &str, secret: &str) {
-        (**self).show(account, step_id, what, secret)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_passwords_are_long_and_mixed() {
-        let a = generate_password();
-        let b = generate_password();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 20);
-        assert!(a.chars().any(|c| c.is_ascii_uppercase()));
-        assert!(a.chars().any(|c| c.is_ascii_lowercase()));
-        assert!(a.chars().any(|c| c.is_ascii_digit()));
-        assert!(a.chars().any(|c| !c.is_ascii_alphanumeric()));
-    }
 }

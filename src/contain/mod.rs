@@ -4,10 +4,15 @@
 //! - [`action`]: the CONTRACT.md actions with their permissions, reversibility, verification.
 //! - [`playbook`]: named ordered action sequences in TOML (embedded and user files).
 //! - [`op`]: concrete operations and the exact Graph request each sends.
-//! - [`state`]: an account's containment-relevant state, normalized from Graph.
+//! - [`state`] / [`read`]: an account's containment-relevant state, read with GETs only.
 //! - [`verify`]: what each op leaves behind and the read-back that checks it.
-//! - [`plan`]: the plan file (versioned JSON with a digest), validation.
+//! - [`evidence`] / [`expand`]: what triage ties to the attacker, turned into ops per account.
+//! - [`plan`] / [`planner`]: the plan file (versioned JSON with a digest) and how it is made.
+//! - [`apply`] / [`resume`] / [`reveal`] / [`report`]: carrying a plan out through the
+//!   journal, resuming after a crash, showing generated secrets once, the summary.
+//! - [`dry_run`]: every request a plan would send, sending none that mutates.
 //! - [`undo`]: reversing an applied step from its recorded pre-state.
+//! - [`snapshot`]: known-good phones, methods and rules recorded before an incident.
 
 pub mod action;
 pub mod apply;
@@ -21,6 +26,8 @@ pub mod planner;
 pub mod playbook;
 pub mod read;
 pub mod report;
+pub mod resume;
+pub mod reveal;
 pub mod snapshot;
 pub mod state;
 pub mod undo;
