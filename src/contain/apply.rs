@@ -10,7 +10,7 @@
 
 use super::op::{Op, PasswordReset};
 use super::plan::{AccountPlan, Plan, Step};
-use super::read::{parts_of, read_state, to_graph_request};
+use super::read::{read_state, to_graph_request};
 use super::report::{
     AccountOutcome, AccountReport, ApplyEvent, ApplyReport, StepReport, StepStatus,
 };
@@ -122,7 +122,8 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
     cx.emit(ApplyEvent::AccountStarted {
         user: acct.user_principal_name.clone(),
     });
-    let now = match read_state(cx.client, &acct.user_id, &parts_of(&acct.before)).await {
+    let parts = super::resume::start_parts(acct, cx.states);
+    let now = match read_state(cx.client, &acct.user_id, &parts).await {
         Ok(s) => s,
         Err(e) => {
             report.missing_permission |= e.is_missing_permission();
@@ -455,7 +456,18 @@ async fn verify(
             tokio::time::sleep(delay).await;
             delay *= 2;
         }
-        let now: AccountState = match read_state(cx.client, &acct.user_id, step.op.parts()).await {
+        let read = match super::read::read_method_target(
+            cx.client,
+            &acct.user_id,
+            &step.op,
+            created,
+        )
+        .await
+        {
+            Some(r) => r,
+            None => read_state(cx.client, &acct.user_id, step.op.parts()).await,
+        };
+        let now: AccountState = match read {
             Ok(s) => s,
             Err(e) => {
                 last = Some(Check {

@@ -5,7 +5,7 @@
 use super::apply::resolve;
 use super::op::SecretSlot;
 use super::plan::Plan;
-use super::read::{parts_of, read_state};
+use super::read::read_state;
 use crate::audit::{step_states, Record, StepState};
 use crate::graph::GraphClient;
 use crate::sanitize::inert;
@@ -34,7 +34,7 @@ pub async fn render(client: Option<&GraphClient>, plan: &Plan, records: &[Record
         );
         let mut done = vec![false; acct.steps.len()];
         if let Some(c) = client {
-            match read_state(c, &acct.user_id, &parts_of(&acct.before)).await {
+            match read_state(c, &acct.user_id, &super::resume::start_parts(acct, &states)).await {
                 Ok(now) => {
                     let r = resolve(acct, &now, &states);
                     done = r.done;

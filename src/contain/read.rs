@@ -148,6 +148,75 @@ pub async fn read_state(
     Ok(out)
 }
 
+/// For ops on one authentication method, a read of just that method (listing methods falls in
+/// the reports throttle, 5 requests per 10 s; one method's GET does not): the state holds a
+/// method list of that method alone, or an empty one when it is gone. `None` for other ops.
+pub async fn read_method_target(
+    client: &GraphClient,
+    user_id: &str,
+    op: &super::op::Op,
+    created: Option<&str>,
+) -> Option<Result<AccountState, GraphError>> {
+    let (kind, id) = method_target(op, created)?;
+    let path = method_path(user_id, kind, &id);
+    let read = async {
+        let req = get(&path, "read-auth-methods", user_id)?;
+        let list = match get_one(client, req).await {
+            Ok(mut v) => {
+                if v.get("@odata.type").is_none() {
+                    v["@odata.type"] = Value::from(kind.odata_type());
+                }
+                vec![MethodState::from_graph(&v)]
+            }
+            Err(e) if e.is_not_found() => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(AccountState {
+            methods: Some(list),
+            ..AccountState::default()
+        })
+    };
+    Some(read.await)
+}
+
+fn method_path(user_id: &str, kind: crate::graph::models::MethodKind, id: &str) -> String {
+    use super::op::seg;
+    format!(
+        "/v1.0/users/{}/authentication/{}/{}",
+        seg(user_id),
+        kind.segment(),
+        seg(id)
+    )
+}
+
+fn method_target(
+    op: &super::op::Op,
+    created: Option<&str>,
+) -> Option<(crate::graph::models::MethodKind, String)> {
+    use super::op::{phone_method_id, Op};
+    use crate::graph::models::MethodKind;
+    Some(match op {
+        Op::DeleteMethod { method_id, kind } => (*kind, method_id.clone()),
+        Op::SetPhoneNumber { phone_type, .. } | Op::AddPhone { phone_type, .. } => {
+            (MethodKind::Phone, phone_method_id(phone_type)?.to_string())
+        }
+        Op::IssueTap { .. } => (MethodKind::TemporaryAccessPass, created?.to_string()),
+        _ => return None,
+    })
+}
+
+/// The GETs that verify `op` (shown in the plan and the dry run).
+pub fn verify_paths(op: &super::op::Op, user_id: &str) -> Vec<String> {
+    match method_target(op, None) {
+        Some((kind, id)) => vec![format!("GET {}", method_path(user_id, kind, &id))],
+        None => op
+            .parts()
+            .iter()
+            .map(|p| format!("GET {}", p.path(user_id)))
+            .collect(),
+    }
+}
+
 /// The parts a recorded state holds (what apply re-reads to compare).
 pub fn parts_of(state: &AccountState) -> Vec<Part> {
     let mut v = Vec::new();

@@ -62,3 +62,20 @@ pub fn resolve(
         changes,
     }
 }
+
+/// The parts apply reads before starting an account: what drift is judged on, plus the risk
+/// only when a confirm-compromised step's outcome must be checked (Identity Protection allows
+/// one request per second for the whole tenant).
+pub fn start_parts(
+    acct: &AccountPlan,
+    states: &BTreeMap<String, StepState>,
+) -> Vec<super::state::Part> {
+    let unknown_confirm = acct.steps.iter().any(|s| {
+        matches!(s.op, Op::ConfirmCompromised)
+            && matches!(states.get(&s.id), Some(StepState::Unknown(_)))
+    });
+    super::read::parts_of(&acct.before)
+        .into_iter()
+        .filter(|p| *p != super::state::Part::Risk || unknown_confirm)
+        .collect()
+}
