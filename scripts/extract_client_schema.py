@@ -3,6 +3,7 @@
 
 Reads ../shared/graph/v1.0-Prod.csdl and beta-{entity,complex,enum}-types.json and writes
 tests/data/client-schema.json, which tests/client_models.rs checks every model field against
+(and tests/data/client-permissions.json, the permission names and schemes of permissions.json)
 (the tests must pass without ../shared, so the extract is committed).
 
 Usage: scripts/extract_client_schema.py [SHARED_GRAPH_DIR] [OUT]
@@ -109,6 +110,11 @@ def main():
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(out_doc, indent=1, sort_keys=False) + "\n")
+    # Every permission name with the schemes it exists in, for the permission table's check
+    # (src/graph/permissions.rs).
+    perms = json.loads((shared / "permissions.json").read_text())["permissions"]
+    perm_out = {name: sorted(p.get("schemes", {}).keys()) for name, p in sorted(perms.items())}
+    (out.parent / "client-permissions.json").write_text(json.dumps(perm_out, separators=(",", ":")) + "\n")
     print(f"wrote {out}: {len(v1)} v1.0 types, {len(used_enums)} enums, {len(beta_out)} beta types")
 
 

@@ -407,10 +407,60 @@ async fn missing_permission_names_it_and_exits_4_and_read_only_sends_nothing() {
         Err(GraphError::ReadOnly { .. })
     ));
     assert!(locked.list_users(None, None, false).collect().await.is_ok());
+    // A $batch of reads passes --read-only; one write in it refuses the whole batch.
+    use reclaim::graph::batch::BatchItem;
+    use reclaim::graph::throttle::ThrottleScope;
+    let read = BatchItem::get(
+        "1",
+        format!("/users/{}", admin_id(&s)),
+        "read-users",
+        ThrottleScope::directory("/users/x", false),
+    );
+    let results = locked
+        .batch(reclaim::graph::ApiVersion::V1, vec![read.clone()])
+        .await
+        .unwrap();
+    assert_eq!(results[0].outcome.as_ref().unwrap().status, 200);
+    let write = BatchItem {
+        id: "2".into(),
+        method: reqwest::Method::POST,
+        url: format!("/users/{}/revokeSignInSessions", admin_id(&s)),
+        ..read
+    };
+    assert!(matches!(
+        locked
+            .batch(reclaim::graph::ApiVersion::V1, vec![write])
+            .await,
+        Err(GraphError::ReadOnly { .. })
+    ));
     assert!(
         s.request_log().iter().all(|e| !e.is_mutating()),
         "--read-only sent a mutating request"
     );
+}
+
+#[tokio::test]
+async fn a_token_graph_refuses_even_after_a_refresh_says_sign_in_again() {
+    let s = sim(fast()).await;
+    // A well-formed, unexpired token for another tenant: Graph answers 401.
+    let foreign = s.mint_token(&reclaim::sim::auth::jwt::TokenSpec {
+        tenant_id: "00000000-0000-0000-0000-00000000beef".into(),
+        app_id: s.apps.full.client_id.clone(),
+        roles: vec!["User.Read.All".into()],
+        lifetime: Duration::from_secs(3600),
+        ..Default::default()
+    });
+    let c = client(
+        &s,
+        Credential::StaticToken(Secret::new(foreign)),
+        None,
+        false,
+    );
+    let err = c.get_user(ADMIN).await.unwrap_err();
+    assert!(err.is_sign_in_again(), "{err:?}");
+    assert!(err.to_string().contains("even after a refresh"));
+    let attempts = s.request_log().iter().filter(|e| e.status == 401).count();
+    assert_eq!(attempts, 2, "one retry with a refreshed token, then stop");
 }
 
 #[tokio::test]
@@ -706,4 +756,98 @@ async fn no_secret_reaches_the_log_file() {
         "Debug output hides the pass"
     );
     let _ = test_keyring::values;
+}
+
+fn reclaim_bin(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"));
+    cmd.args(args)
+        .env("RECLAIM_KEYRING", "memory")
+        .env_remove("RECLAIM_ACCESS_TOKEN")
+        .env_remove("RECLAIM_CLIENT_SECRET");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the binary runs")
+}
+
+#[test]
+fn the_binary_whoami_login_and_config_errors() {
+    // --demo: the built-in tenant, full app; JSON on stdout.
+    let out = reclaim_bin(&["--demo", "whoami", "--json"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["principalType"], "application");
+    let caps = report["capabilities"].as_array().unwrap();
+    assert!(caps
+        .iter()
+        .any(|c| c["name"] == "revoke-sessions" && c["status"] == "ready"));
+    // --read-only: the read-only app, write capabilities not offered.
+    let out = reclaim_bin(&["--demo", "--read-only", "whoami"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("read-only")
+            && text.contains("read-users")
+            && !text.contains("revoke-sessions"),
+        "{text}"
+    );
+
+    // A broken config file: usage error naming the line; the file is left as it was.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let broken =
+        "active_profile = \"a\"\n[profiles.a]\ntenant = \"x\"\nclient_secret = \"hunter2\"\n";
+    std::fs::write(&config, broken).unwrap();
+    let out = reclaim_bin(&["--config", config.to_str().unwrap(), "whoami"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 4") && err.contains("never stored") && !err.contains("hunter2"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), broken);
+
+    // login with a client secret against a standalone simulator, then logout.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = rt.block_on(sim(fast()));
+    let base = [
+        "--tenant",
+        &s.tenant_id,
+        "--login-url",
+        &s.login_url,
+        "--graph-url",
+        &s.graph_url,
+        "--auth",
+        "client-secret",
+        "--client-id",
+        &s.apps.read_only.client_id,
+    ];
+    let out = reclaim_bin(
+        &[&base[..], &["login"]].concat(),
+        &[("RECLAIM_CLIENT_SECRET", &s.apps.read_only.client_secret)],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("Signed in") && err.contains("memory only"),
+        "{err}"
+    );
+    assert!(!err.contains(&s.apps.read_only.client_secret));
+    let out = reclaim_bin(
+        &[&base[..], &["whoami"]].concat(),
+        &[("RECLAIM_CLIENT_SECRET", &s.apps.read_only.client_secret)],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("MISSING") && text.contains("User.RevokeSessions.All"),
+        "{text}"
+    );
+    assert!(reclaim_bin(&[&base[..], &["logout"]].concat(), &[])
+        .status
+        .success());
+    drop(s);
 }

@@ -111,7 +111,15 @@ fn add_risky_user(s: &SimHandle, user: &str, level: &str) {
 #[tokio::test]
 async fn every_endpoint_method_works_against_the_simulator() {
     let s = sim(SimConfig::with_profile(Profile::Fast), 0).await;
-    let c = client_with(&s, full(&s), ClientOptions::default());
+    // The fast profile throttles nothing; neither need the client.
+    let c = client_with(
+        &s,
+        full(&s),
+        ClientOptions {
+            limits: Limits::none(),
+            ..Default::default()
+        },
+    );
     let (admin, cfo, dev) = (user_id(&s, "admin"), user_id(&s, "cfo"), user_id(&s, "dev"));
 
     // Users, manager, roles.
@@ -176,13 +184,15 @@ async fn every_endpoint_method_works_against_the_simulator() {
         c.get_risky_user(&cfo).await.unwrap().value.risk_state,
         Some(RiskState::AtRisk)
     );
-    c.confirm_compromised(&[cfo.clone()]).await.unwrap();
+    c.confirm_compromised(std::slice::from_ref(&cfo))
+        .await
+        .unwrap();
     assert_eq!(
         c.get_risky_user(&cfo).await.unwrap().value.risk_level,
         Some(RiskLevel::High)
     );
     assert!(c.risky_user_history(&cfo).collect().await.is_ok());
-    c.dismiss_risk(&[dev.clone()]).await.unwrap();
+    c.dismiss_risk(std::slice::from_ref(&dev)).await.unwrap();
     assert!(c
         .list_risk_detections(
             Some(&cfo),
@@ -455,8 +465,8 @@ async fn paging_follows_every_link_resends_consistency_level_and_streams() {
 
 #[tokio::test]
 async fn batch_sends_twenty_per_request_keeps_depends_on_and_retries_throttled_items() {
-    // The simulator allows 2 reports requests per 2 s; the client's scheduler assumes the
-    // documented 5 per 10 s, so items get their own 429s and must be retried alone.
+    // The simulator allows 2 reports requests per 2 s; the client's scheduler assumes 5 per
+    // 2.2 s, so items get their own 429s and must be retried alone.
     let limits = SimLimits {
         reports: RateLimit::new(2, Duration::from_secs(2)),
         ..SimLimits::default()
@@ -469,7 +479,21 @@ async fn batch_sends_twenty_per_request_keeps_depends_on_and_retries_throttled_i
         40,
     )
     .await;
-    let c = client_with(&s, full(&s), ClientOptions::default());
+    let client_limits = Limits {
+        reports: Window {
+            limit: 5,
+            period: Duration::from_millis(2200),
+        },
+        ..Limits::default()
+    };
+    let c = client_with(
+        &s,
+        full(&s),
+        ClientOptions {
+            limits: client_limits,
+            ..Default::default()
+        },
+    );
     let users = c
         .list_users(None, Some(100), false)
         .collect()
@@ -579,14 +603,14 @@ async fn workload(c: &GraphClient, s: &SimHandle, ids: &[String]) -> (usize, usi
                 .map(|x| assert!(x.is_complete()))
         }
     }));
-    for id in ids.iter().take(4).cloned() {
-        let c2 = c.clone();
+    for id in ids.iter().take(4) {
+        let (c2, id) = (c.clone(), id.clone());
         reads.push(tokio::spawn(async move {
             c2.get_risky_user(&id).await.map(|_| ())
         }));
     }
-    for id in ids.iter().take(8).cloned() {
-        let c2 = c.clone();
+    for id in ids.iter().take(8) {
+        let (c2, id) = (c.clone(), id.clone());
         reads.push(tokio::spawn(async move {
             c2.list_sign_ins(Some(&format!("userId eq '{id}'")), Some(50))
                 .collect()
@@ -602,8 +626,8 @@ async fn workload(c: &GraphClient, s: &SimHandle, ids: &[String]) -> (usize, usi
         }));
     }
     let mut writes = Vec::new();
-    for id in ids.iter().take(10).cloned() {
-        let c2 = c.clone();
+    for id in ids.iter().take(10) {
+        let (c2, id) = (c.clone(), id.clone());
         writes.push(tokio::spawn(async move {
             c2.revoke_sign_in_sessions(&id).await.map(|_| ())
         }));

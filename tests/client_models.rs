@@ -286,3 +286,34 @@ fn grants_operations_and_settings_parse() {
     assert_eq!(auto.status, Some(AutomaticRepliesStatus::AlwaysEnabled));
     assert_eq!(auto.external_audience, Some(ExternalAudienceScope::All));
 }
+
+#[test]
+fn every_permission_in_the_capability_table_exists_for_its_token_kind() {
+    use reclaim::graph::permissions::CAPABILITIES;
+    let catalog: serde_json::Map<String, Value> =
+        serde_json::from_str(include_str!("data/client-permissions.json")).unwrap();
+    let has = |name: &str, scheme: &str| {
+        catalog
+            .get(name)
+            .and_then(Value::as_array)
+            .is_some_and(|s| s.iter().any(|x| x == scheme))
+    };
+    let mut problems = Vec::new();
+    for c in CAPABILITIES {
+        for p in c.application.iter().flat_map(|a| a.iter()) {
+            if !has(p, "Application") {
+                problems.push(format!("{}: {p} is not an application permission", c.name));
+            }
+        }
+        for p in c.delegated.iter().flat_map(|a| a.iter()) {
+            if !has(p, "DelegatedWork") {
+                problems.push(format!("{}: {p} is not a delegated permission", c.name));
+            }
+        }
+    }
+    assert!(
+        !has("Mail.ReadBasic.All", "DelegatedWork"),
+        "the check can fail"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -254,16 +254,31 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
     Ok(GraphClient::with_http(http, Arc::new(auth), client_opts))
 }
 
-/// `connect` for commands: cached sign-ins, or a device code on stderr when interactive.
+/// `connect` for commands: cached sign-ins, or a device code on stderr when interactive;
+/// long throttle waits are announced on stderr so a command never looks hung.
 pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
+    use crate::graph::{Progress, ProgressEvent};
     use std::io::IsTerminal as _;
-    let prompt = std::io::stderr()
-        .is_terminal()
-        .then(|| stderr_prompt(false));
+    let interactive = std::io::stderr().is_terminal();
+    let prompt = interactive.then(|| stderr_prompt(false));
+    let mut client = ClientOptions::default();
+    if interactive {
+        client.progress = Progress::with_hook(Arc::new(|e: &ProgressEvent| {
+            if let ProgressEvent::ThrottleWait { scope, wait } = e {
+                if wait.as_secs() >= 3 {
+                    eprintln!(
+                        "reclaim: waiting {}s to stay within Graph's {scope} limit",
+                        wait.as_secs()
+                    );
+                }
+            }
+        }));
+    }
     connect_with(
         g,
         ConnectOptions {
             prompt,
+            client,
             ..Default::default()
         },
     )

@@ -1,4 +1,14 @@
 //! The Microsoft Graph client: sign-in, HTTP, paging, throttling, batching, typed models.
+//!
+//! - [`client::GraphClient`]: typed methods per endpoint (REFERENCE §3), results with request ids.
+//! - [`auth`]: device code, client secret, certificate, Azure CLI, environment token; the
+//!   keyring-backed token cache; claims for display and preflight.
+//! - [`http`]: one request end to end (client-request-id, retries, unknown outcomes, 403s).
+//! - [`throttle`]: the scheduler that keeps within Graph's throttle scopes.
+//! - [`paging`], [`batch`]: collections (loop guard, partial flag, streaming) and `$batch`.
+//! - [`permissions`]: capability → least-privileged permissions, and preflight.
+//! - [`models`]: serde models checked against the real schema.
+//! - [`cloud`], [`error`], [`progress`]: national clouds, errors, progress hooks.
 
 pub mod auth;
 pub mod batch;

@@ -46,7 +46,7 @@ pub enum Incomplete {
     #[error("stopped at the item cap of {items}; more items remain")]
     ItemCap { items: usize },
     #[error("a later page failed after {pages} pages: {error}")]
-    Failed { pages: u32, error: GraphError },
+    Failed { pages: u32, error: Box<GraphError> },
 }
 
 /// Every page of a collection, or as many as could be read, flagged.
@@ -71,7 +71,7 @@ impl<T> Collection<T> {
     pub fn into_complete(self) -> Result<Vec<T>, GraphError> {
         match self.partial {
             None => Ok(self.items),
-            Some(Incomplete::Failed { error, .. }) => Err(error),
+            Some(Incomplete::Failed { error, .. }) => Err(*error),
             Some(other) => Err(GraphError::Invalid(format!(
                 "incomplete collection: {other}"
             ))),
@@ -165,7 +165,7 @@ impl<T: DeserializeOwned> Pager<T> {
             Err(error) => {
                 return Some(Err(Incomplete::Failed {
                     pages: pages_so_far,
-                    error,
+                    error: Box::new(error),
                 }))
             }
         };
@@ -174,7 +174,7 @@ impl<T: DeserializeOwned> Pager<T> {
             Err(error) => {
                 return Some(Err(Incomplete::Failed {
                     pages: pages_so_far,
-                    error,
+                    error: Box::new(error),
                 }))
             }
         };
@@ -246,7 +246,7 @@ impl<T: DeserializeOwned> Pager<T> {
                     out.pages = p.number;
                     out.items.extend(p.items);
                 }
-                Err(Incomplete::Failed { pages: 0, error }) => return Err(error),
+                Err(Incomplete::Failed { pages: 0, error }) => return Err(*error),
                 Err(stop) => {
                     out.partial = Some(stop);
                     break;

@@ -128,6 +128,25 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// No rate limits (concurrency caps stay): for a server that throttles nothing, such as
+    /// the simulator's `fast` profile.
+    pub fn none() -> Self {
+        let open = Window {
+            limit: u32::MAX / 4,
+            period: Duration::from_millis(1),
+        };
+        Self {
+            identity_protection: open,
+            reports: open,
+            directory_units: open,
+            directory_writes: open,
+            mailbox_requests: open,
+            ..Self::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Bucket {
     IdentityProtection,

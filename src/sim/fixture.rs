@@ -1,6 +1,6 @@
 //! A small hand-made tenant: an admin, a few employees, the directory roles reclaim cares
-//! about. Tests of the simulator core use it as their fixture; [`super::start`] serves it
-//! until the scenario generator (`crate::sim::scenario`) lands.
+//! about. Tests of the simulator core use it as their fixture, so they do not depend on the
+//! scenario generator that [`super::start`] serves.
 
 use super::ids::det_guid;
 use super::model::{RoleAssignment, RoleDefinition, Tenant, Time, User};

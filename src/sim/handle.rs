@@ -33,8 +33,8 @@ pub struct SimHandle {
 /// Generates the configured scenario and serves it.
 pub async fn start(cfg: SimConfig) -> Result<SimHandle, SimError> {
     let now = cfg.now.unwrap_or_else(chrono::Utc::now);
-    // Until the scenario generator lands, `start` serves a small placeholder tenant.
-    let scenario = super::fixture::small_tenant(cfg.seed, now);
+    let scenario = super::scenario::generate(&cfg.scenario, cfg.users, cfg.seed, now)
+        .map_err(SimError::Scenario)?;
     start_with(cfg, scenario).await
 }
 

@@ -106,19 +106,6 @@ pub fn check_sensitive(
     }
 }
 
-/// Delegated callers need some administrative role to act on other users at all.
-pub fn check_admin_caller(caller: &Caller, allowed: &[&str]) -> Result<(), GraphError> {
-    if !caller.is_delegated()
-        || holds(caller, GLOBAL_ADMIN)
-        || holds(caller, PRIVILEGED_AUTH_ADMIN)
-        || allowed.iter().any(|r| holds(caller, r))
-    {
-        Ok(())
-    } else {
-        Err(GraphError::forbidden())
-    }
-}
-
 /// Authentication Administrators (without a higher role) see phone numbers masked.
 pub fn masks_phone_numbers(caller: &Caller) -> bool {
     caller.is_delegated()

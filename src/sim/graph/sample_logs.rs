@@ -4,8 +4,8 @@ use super::sample::CFO;
 use crate::sim::model::*;
 
 pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
-    let attacker = u.id == CFO && i % 7 == 0;
-    let interactive = i % 3 != 0;
+    let attacker = u.id == CFO && i.is_multiple_of(7);
+    let interactive = i % 3 != 1;
     SignIn {
         id: format!("si-{i:06}"),
         created_date_time: at,
@@ -48,8 +48,8 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
             Vec::new()
         },
         status: SignInStatus {
-            error_code: if i % 11 == 0 { 50126 } else { 0 },
-            failure_reason: (i % 11 == 0).then(|| "Invalid username or password.".into()),
+            error_code: if i.is_multiple_of(11) { 50126 } else { 0 },
+            failure_reason: (i.is_multiple_of(11)).then(|| "Invalid username or password.".into()),
             additional_details: None,
         },
         device_detail: DeviceDetail {
@@ -90,14 +90,14 @@ pub fn detection(i: usize, u: &User, at: Time) -> RiskDetection {
         id: format!("rd-{i:04}"),
         request_id: Some(format!("req-{i}")),
         correlation_id: Some(format!("corr-{i}")),
-        risk_event_type: if i % 2 == 0 {
+        risk_event_type: if i.is_multiple_of(2) {
             "unfamiliarFeatures"
         } else {
             "anonymizedIPAddress"
         }
         .into(),
         risk_state: RiskState::AtRisk,
-        risk_level: if i % 3 == 0 {
+        risk_level: if i.is_multiple_of(3) {
             RiskLevel::High
         } else {
             RiskLevel::Medium
