@@ -6,7 +6,10 @@
 //! The 10,000-user measurement is in `benches/triage.rs` (too slow for a debug test build).
 
 use chrono::{TimeZone, Utc};
-use reclaim::graph::{Authenticator, Credential, Endpoints, GraphClient, NationalCloud, Secret};
+use reclaim::graph::throttle::Limits;
+use reclaim::graph::{
+    Authenticator, ClientOptions, Credential, Endpoints, GraphClient, NationalCloud, Secret,
+};
 use reclaim::sim::model::Time;
 use reclaim::sim::scenario::{self, ScenarioKnobs};
 use reclaim::sim::truth::Persona;
@@ -55,7 +58,13 @@ fn client(sim: &SimHandle, read_only: bool) -> GraphClient {
         },
         None,
     );
-    GraphClient::with_http(http, Arc::new(auth), Default::default())
+    // The simulator runs the `fast` profile (no limits): let the client go as fast.
+    let limits = Limits::none();
+    let opts = ClientOptions {
+        limits,
+        ..ClientOptions::default()
+    };
+    GraphClient::with_http(http, Arc::new(auth), opts)
 }
 
 struct Score {
@@ -155,6 +164,21 @@ async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs) {
             .map(|(id, p)| format!("{p:?} {}", explain(&got, id)))
             .collect::<Vec<_>>(),
     );
+    if std::env::var_os("TRIAGE_DUMP").is_some() {
+        for id in s
+            .missed
+            .iter()
+            .chain(s.false_positives.iter().map(|(id, _)| id))
+        {
+            if let Some(f) = got.facts.get(id) {
+                eprintln!("{}", serde_json::to_string_pretty(f).unwrap());
+            }
+            if let Some(t) = sim.ground_truth().accounts.get(id) {
+                eprintln!("{t:#?}");
+            }
+        }
+    }
+    eprintln!("{report}");
     assert!(s.compromised_truth > 0, "{report}");
     assert!(s.missed.is_empty(), "recall below 100%: {report}");
     let precision = s.true_positives as f64 / s.called as f64;
@@ -172,8 +196,91 @@ async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs) {
             );
         }
     }
+    check_findings(&sim, &got);
+
     // Ranked by score, executives first among equals is the score's job: just check order.
     assert!(got.accounts.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
+/// What containment will act on must be exactly what the attacker did: the attacker's
+/// methods, phones, rules and grants, the owner's numbers to restore, nothing of the owner's.
+fn check_findings(sim: &SimHandle, got: &Gathered) {
+    let truth = sim.ground_truth();
+    let mut problems = Vec::new();
+    for t in truth.compromised() {
+        let Some(a) = got.accounts.iter().find(|a| a.id == t.user_id) else {
+            continue;
+        };
+        let f = &a.findings;
+        let set = |v: Vec<String>| v.into_iter().collect::<BTreeSet<String>>();
+        let digits = |n: &str| n.chars().filter(char::is_ascii_digit).collect::<String>();
+        // A re-pointed phone method is restored, not deleted: it is the owner's method.
+        let want_methods = set(t.attacker_method_ids.clone());
+        let got_methods = set(f.attacker_methods.iter().map(|m| m.id.clone()).collect());
+        let owner = set(t.owner_method_ids.clone());
+        let owner_hit: Vec<&String> = got_methods.intersection(&owner).collect();
+        if !owner_hit.is_empty() {
+            problems.push(format!(
+                "{}: owner's methods tied to the attacker: {owner_hit:?}",
+                t.user_principal_name
+            ));
+        }
+        if got_methods != want_methods {
+            problems.push(format!(
+                "{}: methods {got_methods:?}, truth {want_methods:?}",
+                t.user_principal_name
+            ));
+        }
+        let want_phones = set(t.attacker_phone_numbers.iter().map(|n| digits(n)).collect());
+        let got_phones = set(f
+            .attacker_phones
+            .iter()
+            .map(|p| digits(&p.number))
+            .collect());
+        if got_phones != want_phones {
+            problems.push(format!(
+                "{}: phones {got_phones:?}, truth {want_phones:?}",
+                t.user_principal_name
+            ));
+        }
+        let want_good = set(t
+            .known_good_phones
+            .iter()
+            .map(|k| format!("{} {}", k.phone_type, digits(&k.number)))
+            .collect());
+        let got_good = set(f
+            .known_good_phones
+            .iter()
+            .filter_map(|k| Some(format!("{} {}", k.phone_type, digits(k.number.as_deref()?))))
+            .collect());
+        if got_good != want_good {
+            problems.push(format!(
+                "{}: known-good {got_good:?}, truth {want_good:?}",
+                t.user_principal_name
+            ));
+        }
+        let want_rules = set(t.malicious_rule_ids.clone());
+        let got_rules = set(f.malicious_rules.iter().map(|r| r.id.clone()).collect());
+        if got_rules != want_rules {
+            problems.push(format!(
+                "{}: rules {got_rules:?}, truth {want_rules:?}",
+                t.user_principal_name
+            ));
+        }
+        let want_grants = set(t.malicious_grant_ids.clone());
+        let got_grants = set(f.malicious_grants.iter().map(|g| g.id.clone()).collect());
+        if got_grants != want_grants {
+            problems.push(format!(
+                "{}: grants {got_grants:?}, truth {want_grants:?}",
+                t.user_principal_name
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "findings differ from the truth:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,8 @@ mod audit_cmd;
 mod auth_cmd;
 pub mod connect;
 pub mod contain_cmd;
+mod console_cmd;
+mod docs_cmd;
 mod sim_cmd;
 mod triage_cmd;
 
@@ -110,12 +112,14 @@ pub async fn run(cli: Cli) -> CliResult {
         Some(Command::Apply(args)) => contain_cmd::apply_cmd(&cli.global, args).await,
         Some(Command::Snapshot(args)) => contain_cmd::snapshot_cmd(&cli.global, args).await,
         Some(Command::Undo(args)) => contain_cmd::undo_cmd(&cli.global, args).await,
+        Some(Command::Completions { shell }) => {
+            docs_cmd::completions(shell, &mut std::io::stdout().lock())
+        }
+        Some(Command::Man) => docs_cmd::man(&mut std::io::stdout().lock()),
         Some(other) => Err(CliError::failure(format!(
             "`{}` is not available yet in this build",
             other.name()
         ))),
-        None => Err(CliError::failure(
-            "the interactive console is not available yet in this build",
-        )),
+        None => console_cmd::run(&cli.global).await,
     }
 }

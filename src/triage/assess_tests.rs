@@ -109,7 +109,11 @@ fn cfo_taken_over_with_low_risk_rises_to_compromised() {
         fi.known_good_phones[0].number.as_deref(),
         Some("+1 2125550100")
     );
-    assert_eq!(fi.known_good_phones[0].audit_id, "aud-2");
+    assert_eq!(fi.known_good_phones[0].audit_id.as_deref(), Some("aud-2"));
+    assert_eq!(
+        fi.known_good_phones[0].source,
+        crate::triage::model::KnownGoodSource::AuditOldValue
+    );
     assert_eq!(fi.malicious_rules.len(), 1);
 }
 
@@ -132,7 +136,13 @@ fn method_registered_after_attacker_signin_without_audit_ip() {
     assert_eq!(a.verdict, Verdict::Compromised, "{:#?}", a.indicators);
     assert_eq!(a.findings.attacker_methods.len(), 1);
     assert_eq!(a.findings.attacker_phones[0].number, "+7 9161234567");
-    assert!(a.findings.known_good_phones.is_empty());
+    // The mobile was never touched: the owner's current number is the known-good one.
+    let kg = &a.findings.known_good_phones;
+    assert_eq!(kg.len(), 1);
+    assert_eq!(
+        (kg[0].phone_type.as_str(), kg[0].number.as_deref()),
+        ("mobile", Some("+1 2125550100"))
+    );
 }
 
 #[test]

@@ -209,7 +209,7 @@ impl Collector {
             let a = Analysis::new(f, &self.pack);
             if a.views
                 .iter()
-                .any(|v| v.attacker() || (v.facets.has_trace() && !v.facets.known_client))
+                .any(|v| v.attacker() || (v.facets.has_trace() && !v.facets.owner_client))
             {
                 traced.push(id.clone());
             }

@@ -11,6 +11,7 @@ pub mod assess;
 pub mod audit_parse;
 pub mod collector;
 pub mod convert;
+pub mod detail;
 pub mod facts;
 pub mod gather;
 pub mod indicators;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod pack;
 pub mod score;
+pub mod source;
 
 pub use assess::{assess, rank};
 pub use facts::AccountFacts;

@@ -3,9 +3,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    #[default]
     Clear,
     Suspicious,
     Compromised,
@@ -49,7 +52,7 @@ pub struct Indicator {
 }
 
 /// One ranked account (CONTRACT.md `triage --json`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountAssessment {
     pub id: String,
@@ -95,7 +98,8 @@ pub struct Findings {
     pub attacker_methods: Vec<TiedMethod>,
     /// Phone numbers the attacker put on the account.
     pub attacker_phones: Vec<TiedPhone>,
-    /// Per phone type the attacker touched: the number before the attacker's first change.
+    /// Per phone type: the number before the attacker's first change of it, or, for types the
+    /// attacker never touched, the owner's current number.
     pub known_good_phones: Vec<KnownGoodPhone>,
     /// Methods judged the owner's (registered before the compromise or from the owner's
     /// networks): containment must leave them.
@@ -140,15 +144,28 @@ pub struct TiedPhone {
     pub evidence: Vec<String>,
 }
 
+/// The owner's number for one phone type.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct KnownGoodPhone {
     pub phone_type: String,
-    /// The number before the attacker's first change; `None` when the type had no number.
+    /// The owner's number; `None` when the type had no number before the attacker's change
+    /// (then the attacker's number is removed rather than restored).
     pub number: Option<String>,
-    /// The directory audit record whose old value this is.
-    pub audit_id: String,
+    pub source: KnownGoodSource,
+    /// The directory audit record whose old value this is (`auditOldValue`).
+    pub audit_id: Option<String>,
     pub as_of: Option<DateTime<Utc>>,
+}
+
+/// Where a known-good number comes from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum KnownGoodSource {
+    /// The old value of the audit record of the attacker's first change of this type.
+    AuditOldValue,
+    /// The attacker never touched this type: the number on the phone method now.
+    CurrentMethod,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

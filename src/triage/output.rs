@@ -223,10 +223,13 @@ pub fn investigate_text(a: &AccountAssessment, f: &AccountFacts) -> String {
     }
     for k in &fi.known_good_phones {
         out.push_str(&format!(
-            "  known-good {} {} (audit {})\n",
+            "  known-good {} {} ({})\n",
             d(&k.phone_type),
             d(k.number.as_deref().unwrap_or("(none)")),
-            d(&k.audit_id)
+            d(&k.audit_id
+                .as_ref()
+                .map(|a| format!("audit {a}"))
+                .unwrap_or_else(|| "current method".into()))
         ));
     }
     for r in &fi.malicious_rules {

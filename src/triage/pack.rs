@@ -549,7 +549,8 @@ impl Pack {
     }
 
     pub fn is_campaign_user_agent(&self, ua: &str) -> bool {
-        let ua = ua.trim();
+        let ua = normalize_user_agent(ua);
+        let ua = ua.as_str();
         if ua.is_empty() {
             return false;
         }
@@ -652,9 +653,69 @@ impl Pack {
     }
 }
 
+/// A user agent as a browser would send it: terminal escape sequences and other control,
+/// bidi and invisible characters removed (an attacker appending `\x1b[2J` must not dodge an
+/// exact match), surrounding spaces trimmed.
+pub fn normalize_user_agent(ua: &str) -> String {
+    let mut out = String::with_capacity(ua.len());
+    let mut chars = ua.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => match chars.peek() {
+                // CSI: parameters up to a final byte in @..~
+                Some('[') => {
+                    chars.next();
+                    for n in chars.by_ref() {
+                        if ('@'..='~').contains(&n) {
+                            break;
+                        }
+                    }
+                }
+                // OSC, DCS, APC, PM, SOS: up to BEL or ESC \
+                Some(']' | 'P' | '_' | '^' | 'X') => {
+                    chars.next();
+                    while let Some(n) = chars.next() {
+                        if n == '\u{7}' {
+                            break;
+                        }
+                        if n == '\u{1b}' {
+                            chars.next_if_eq(&'\\');
+                            break;
+                        }
+                    }
+                }
+                _ => {
+                    chars.next();
+                }
+            },
+            c if crate::sanitize::is_dangerous(c) => {}
+            c => out.push(c),
+        }
+    }
+    out.trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_agents_match_through_hostile_junk() {
+        let p = Pack::embedded();
+        let ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Safari/537.36";
+        for junk in [
+            "\u{1b}[2J",
+            "\u{1b}]0;title\u{7}",
+            "\u{202e}",
+            "\u{1b}]8;;http://x\u{1b}\\",
+            "\u{200b}",
+        ] {
+            assert!(p.is_campaign_user_agent(&format!("{ua}{junk}")), "{junk:?}");
+            assert!(p.is_campaign_user_agent(&format!("{junk}{ua}")), "{junk:?}");
+        }
+        assert_eq!(normalize_user_agent("a\u{1b}[31mb\u{1b}[0m"), "ab");
+        assert_eq!(normalize_user_agent("\u{1b}"), "");
+    }
 
     #[test]
     fn embedded_pack_parses_and_weights_everything() {

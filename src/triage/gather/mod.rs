@@ -85,6 +85,8 @@ pub struct Gathered {
     /// Ranked, highest score first.
     pub accounts: Vec<AccountAssessment>,
     pub facts: HashMap<String, AccountFacts>,
+    /// What the judgement knew of the tenant (its domains, the instant judged for).
+    pub context: TenantContext,
     pub warnings: Vec<String>,
     /// Permissions a source lacked (CLI exit 4).
     pub missing_permissions: Vec<String>,
@@ -282,6 +284,7 @@ pub async fn gather(
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
     let accounts = collector.assess_all();
+    let context = collector.tenant().clone();
     let complete = warnings.is_empty()
         && accounts.iter().all(|a| a.complete)
         && missing_permissions.is_empty();
@@ -289,6 +292,7 @@ pub async fn gather(
         tenant,
         accounts,
         facts: collector.into_facts(),
+        context,
         warnings,
         missing_permissions,
         complete,

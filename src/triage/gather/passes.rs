@@ -39,7 +39,7 @@ pub(crate) async fn drain_into<T: DeserializeOwned>(
                 sh.with(|c| page.items.iter().for_each(|item| fold(c, item)));
                 sh.progress(phase, n, None);
             }
-            Some(Err(Incomplete::Failed { pages: 0, error })) => return Outcome::Failed(error),
+            Some(Err(Incomplete::Failed { pages: 0, error })) => return Outcome::Failed(*error),
             Some(Err(stop)) => {
                 let why = format!("{phase}: stopped early after {n} records: {stop}");
                 sh.warn(why.clone());

@@ -28,7 +28,7 @@ pub(crate) async fn profiles(client: &GraphClient, sh: &Shared, ids: &[String]) 
         .buffer_unordered(16);
     while stream.next().await.is_some() {
         done += 1;
-        if done % 50 == 0 || done == total {
+        if done.is_multiple_of(50) || done == total {
             sh.progress("profiles", done, Some(total));
         }
     }

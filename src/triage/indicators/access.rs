@@ -15,7 +15,7 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
     let pick = |f: &dyn Fn(&View<'_>) -> bool| -> Vec<&SignIn> {
         views
             .iter()
-            .filter(|v| !v.facets.known_client && f(v))
+            .filter(|v| !v.facets.owner_client && f(v))
             .map(|v| v.sign_in)
             .collect()
     };
@@ -128,7 +128,7 @@ fn impossible_travel(ctx: &Ctx<'_>, out: &mut Outcome) {
         .signins
         .views
         .iter()
-        .filter(|v| v.facets.known_client)
+        .filter(|v| v.facets.owner_client)
         .map(|v| v.sign_in.id.as_str())
         .collect();
     let mut pairs: Vec<(&SignIn, &SignIn, f64, f64)> = Vec::new();

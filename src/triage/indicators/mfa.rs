@@ -9,7 +9,7 @@ use crate::triage::audit_parse::{method_hint, MethodHint};
 use crate::triage::facts::{
     same_phone, AuditEvent, AuditKind, Method, MethodKind, PhoneType, Time,
 };
-use crate::triage::model::{Evidence, KnownGoodPhone, TiedMethod, TiedPhone};
+use crate::triage::model::{Evidence, KnownGoodPhone, KnownGoodSource, TiedMethod, TiedPhone};
 use chrono::Duration;
 use std::collections::BTreeMap;
 
@@ -226,7 +226,8 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
                 .or_insert_with(|| KnownGoodPhone {
                     phone_type: e.phone_type.as_str().to_string(),
                     number: e.old.clone(),
-                    audit_id: e.audit.id.clone(),
+                    source: KnownGoodSource::AuditOldValue,
+                    audit_id: Some(e.audit.id.clone()),
                     as_of: e.audit.time,
                 });
             if let Some(new) = &e.new {
@@ -364,6 +365,32 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
     out.findings
         .owner_method_ids
         .retain(|id| !repointed.contains(id));
+
+    // Types the attacker never touched keep the owner's current number.
+    for m in &ctx.facts.methods {
+        let (Some(pt), Some(n)) = (m.phone_type, &m.phone_number) else {
+            continue;
+        };
+        let touched = out
+            .findings
+            .known_good_phones
+            .iter()
+            .any(|k| k.phone_type == pt.as_str());
+        let attackers = out
+            .findings
+            .attacker_phones
+            .iter()
+            .any(|p| same_phone(&p.number, n));
+        if !touched && !attackers {
+            out.findings.known_good_phones.push(KnownGoodPhone {
+                phone_type: pt.as_str().to_string(),
+                number: Some(n.clone()),
+                source: KnownGoodSource::CurrentMethod,
+                audit_id: None,
+                as_of: ctx.tenant.now,
+            });
+        }
+    }
 
     let count = |ev: &[Evidence]| {
         ev.iter()

@@ -26,9 +26,12 @@ pub struct Facets {
     pub risky: bool,
     /// A strong risk detection points at this sign-in (request id) or its IP.
     pub detection: bool,
-    /// The owner's own enrolled device (its device id is in the owner's history): not the
-    /// attacker, whatever the network.
-    pub known_client: bool,
+    /// The owner's own client: an enrolled device of theirs (its device id is in the owner's
+    /// history), or a device-less client they use (a phone's mail app) with the same user
+    /// agent, unless that is a campaign user agent. Not the attacker, whatever the network.
+    pub owner_client: bool,
+    /// The account's security info was changed from this sign-in's IP.
+    pub security_change: bool,
     /// A client the owner does not use: no known device and a user agent the owner never
     /// signs in with without a device.
     pub new_client: bool,
@@ -59,11 +62,12 @@ impl Facets {
         p += self.risky as u32;
         p += self.detection as u32;
         p += self.new_client as u32;
+        p += 2 * self.security_change as u32;
         p
     }
     /// Attributed to the attacker.
     pub fn attacker(&self) -> bool {
-        if self.known_client {
+        if self.owner_client {
             return false;
         }
         let p = self.points();
@@ -71,7 +75,7 @@ impl Facets {
     }
     /// The campaign's whole fingerprint: its user agent, its first app, and its networks.
     pub fn fingerprint(&self) -> bool {
-        !self.known_client
+        !self.owner_client
             && self.campaign_ua
             && self.first_app
             && (self.campaign_network() || self.campaign_country || self.anonymizing())
@@ -143,16 +147,7 @@ fn baseline(views: &[View<'_>], pack: &Pack) -> Baseline {
     };
     let mut counts: HashMap<String, usize> = HashMap::new();
     for v in &base {
-        let s = v.sign_in;
-        match s.device_id.as_deref().filter(|d| !d.is_empty()) {
-            Some(d) => {
-                b.devices.insert(d.to_string());
-            }
-            None => {
-                b.unmanaged_uas.insert(s.user_agent.trim().to_string());
-            }
-        }
-        if let Some(c) = s.country.as_deref().filter(|c| !c.is_empty()) {
+        if let Some(c) = v.sign_in.country.as_deref().filter(|c| !c.is_empty()) {
             *counts.entry(c.to_uppercase()).or_default() += 1;
         }
     }
@@ -164,6 +159,25 @@ fn baseline(views: &[View<'_>], pack: &Pack) -> Baseline {
         .filter(|(_, n)| *n == max || *n * 4 >= total)
         .map(|(c, _)| c)
         .collect();
+    // The owner's clients are the ones they use at home (a one-off abroad is not one).
+    for v in &base {
+        let s = v.sign_in;
+        let home = s
+            .country
+            .as_deref()
+            .is_none_or(|c| b.home_countries.contains(&c.to_uppercase()));
+        if !home {
+            continue;
+        }
+        match s.device_id.as_deref().filter(|d| !d.is_empty()) {
+            Some(d) => {
+                b.devices.insert(d.to_string());
+            }
+            None => {
+                b.unmanaged_uas.insert(s.user_agent.trim().to_string());
+            }
+        }
+    }
     b
 }
 
@@ -210,12 +224,22 @@ impl<'a> Analysis<'a> {
             })
             .collect();
         let base = baseline(&views, pack);
+        let change_ips: HashSet<&str> = facts
+            .audits
+            .iter()
+            .filter(|a| a.success && touches_security_info(a))
+            .filter_map(|a| a.initiator_ip.as_deref())
+            .collect();
         for v in &mut views {
             let s = v.sign_in;
             let device = s.device_id.as_deref().filter(|d| !d.is_empty());
-            v.facets.known_client = device.is_some_and(|d| base.devices.contains(d));
+            let familiar_ua = device.is_none()
+                && !v.facets.campaign_ua
+                && base.unmanaged_uas.contains(s.user_agent.trim());
+            v.facets.owner_client = device.is_some_and(|d| base.devices.contains(d)) || familiar_ua;
             v.facets.new_client =
-                !v.facets.known_client && !base.unmanaged_uas.contains(s.user_agent.trim());
+                !v.facets.owner_client && !base.unmanaged_uas.contains(s.user_agent.trim());
+            v.facets.security_change = change_ips.contains(s.ip.as_str());
             v.facets.campaign_country = v.facets.network.is_none()
                 && s.country.as_deref().is_some_and(|c| {
                     pack.is_campaign_country(c) && !base.home_countries.contains(&c.to_uppercase())
@@ -235,9 +259,18 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
+        // The owner's networks: their own clients, or anywhere at home.
         for v in &views {
             let s = v.sign_in;
-            if s.succeeded() && !v.attacker() && !analysis.attacker_ips.contains(&s.ip) {
+            let at_home = s
+                .country
+                .as_deref()
+                .is_some_and(|c| analysis.home_countries.contains(&c.to_uppercase()));
+            if s.succeeded()
+                && !v.attacker()
+                && (v.facets.owner_client || at_home)
+                && !analysis.attacker_ips.contains(&s.ip)
+            {
                 analysis.owner_ips.insert(s.ip.clone());
             }
         }
@@ -266,6 +299,19 @@ impl<'a> Analysis<'a> {
             .map(|v| v.sign_in)
             .collect()
     }
+}
+
+/// A record of security info (methods, phones) changing.
+fn touches_security_info(a: &crate::triage::facts::AuditEvent) -> bool {
+    use crate::triage::facts::AuditKind as K;
+    matches!(
+        a.kind,
+        K::SecurityInfoRegistered
+            | K::SecurityInfoUpdated
+            | K::SecurityInfoDeleted
+            | K::DefaultSecurityInfoChanged
+            | K::PhoneAppDetailAdded
+    ) || !a.mfa.is_empty()
 }
 
 /// Great-circle distance in km.
@@ -321,7 +367,7 @@ mod tests {
         };
         assert!(proxy_new_client.attacker());
         let own_laptop = Facets {
-            known_client: true,
+            owner_client: true,
             ..proxy_new_client.clone()
         };
         assert!(
