@@ -7,8 +7,8 @@ mod args;
 mod audit_cmd;
 mod auth_cmd;
 pub mod connect;
-pub mod contain_cmd;
 mod console_cmd;
+pub mod contain_cmd;
 mod docs_cmd;
 mod sim_cmd;
 mod triage_cmd;
@@ -116,10 +116,6 @@ pub async fn run(cli: Cli) -> CliResult {
             docs_cmd::completions(shell, &mut std::io::stdout().lock())
         }
         Some(Command::Man) => docs_cmd::man(&mut std::io::stdout().lock()),
-        Some(other) => Err(CliError::failure(format!(
-            "`{}` is not available yet in this build",
-            other.name()
-        ))),
         None => console_cmd::run(&cli.global).await,
     }
 }

@@ -80,9 +80,23 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
             .map(|k| KnownGood {
                 phone_type: k.phone_type.clone(),
                 number: k.number.clone(),
-                source: match k.as_of {
-                    Some(t) => format!("directory audit {} ({})", k.audit_id, t.to_rfc3339()),
-                    None => format!("directory audit {}", k.audit_id),
+                source: {
+                    let what = match k.source {
+                        crate::triage::model::KnownGoodSource::AuditOldValue => "directory audit",
+                        crate::triage::model::KnownGoodSource::CurrentMethod => {
+                            "current phone method"
+                        }
+                    };
+                    let id = k
+                        .audit_id
+                        .as_deref()
+                        .map(|i| format!(" {i}"))
+                        .unwrap_or_default();
+                    let at = k
+                        .as_of
+                        .map(|t| format!(" ({})", t.to_rfc3339()))
+                        .unwrap_or_default();
+                    format!("{what}{id}{at}")
                 },
             })
             .collect(),
