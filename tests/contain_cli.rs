@@ -4,7 +4,7 @@
 //! re-run that ends in the same state with no step done twice (request log and journal).
 
 use reclaim::audit::{read_records, step_states, StepState};
-use reclaim::contain::planner::{build_plan, evidence_from, read_accounts, AccountInput, PlanMeta};
+use reclaim::contain::planner::{make_plan, PlanMeta};
 use reclaim::contain::{playbook, ActionKind, Op, Plan};
 use reclaim::graph::auth::{Authenticator, Credential, Secret};
 use reclaim::graph::cloud::{Endpoints, NationalCloud};
@@ -145,23 +145,6 @@ impl Env {
                 ..ClientOptions::default()
             },
         );
-        let states = read_accounts(&c, users, 4)
-            .await
-            .map_err(|(u, e)| format!("{u}: {e}"))
-            .unwrap();
-        let pack = Arc::new(reclaim::triage::Pack::embedded());
-        let mut inputs = Vec::new();
-        for st in states {
-            let id = st.user.as_ref().unwrap().id.clone();
-            let inv =
-                reclaim::triage::gather::investigate(&c, pack.clone(), Default::default(), &id)
-                    .await
-                    .unwrap();
-            inputs.push(AccountInput {
-                state: st,
-                evidence: evidence_from(&inv.assessment),
-            });
-        }
         let meta = PlanMeta {
             tenant: self.sim.tenant_id.clone(),
             operator: "responder@test".into(),
@@ -169,12 +152,8 @@ impl Env {
             delegated: false,
             created: chrono::Utc::now(),
         };
-        let plan = build_plan(
-            &meta,
-            &playbook::find("contain-ato", None).unwrap(),
-            &inputs,
-        )
-        .unwrap();
+        let pb = playbook::find("contain-ato", None).unwrap();
+        let plan = make_plan(&c, users, &pb, &meta, None).await.unwrap();
         plan.save(file).unwrap();
         plan
     }

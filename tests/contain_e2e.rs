@@ -5,7 +5,7 @@
 
 use reclaim::audit::{Journal, RequestSummary, StepIntent};
 use reclaim::contain::apply::{apply, ApplyOptions, CollectingSink};
-use reclaim::contain::planner::{build_plan, evidence_from, read_accounts, AccountInput, PlanMeta};
+use reclaim::contain::planner::{self, PlanMeta};
 use reclaim::contain::report::{AccountOutcome, StepStatus, Verdict};
 use reclaim::contain::undo::{undo, UndoError};
 use reclaim::contain::{playbook, ActionKind, Op, Plan};
@@ -78,22 +78,6 @@ fn client(s: &SimHandle, read_only: bool) -> GraphClient {
 }
 
 async fn make_plan(s: &SimHandle, c: &GraphClient, users: &[String], pb: &str) -> Plan {
-    let states = read_accounts(c, users, 4)
-        .await
-        .map_err(|(u, e)| format!("{u}: {e}"))
-        .unwrap();
-    let pack = Arc::new(reclaim::triage::Pack::embedded());
-    let mut inputs = Vec::new();
-    for st in states {
-        let id = st.user.as_ref().unwrap().id.clone();
-        let inv = reclaim::triage::gather::investigate(c, pack.clone(), Default::default(), &id)
-            .await
-            .unwrap();
-        inputs.push(AccountInput {
-            state: st,
-            evidence: evidence_from(&inv.assessment),
-        });
-    }
     let meta = PlanMeta {
         tenant: s.tenant_id.clone(),
         operator: "responder@test".into(),
@@ -101,7 +85,9 @@ async fn make_plan(s: &SimHandle, c: &GraphClient, users: &[String], pb: &str) -
         delegated: false,
         created: chrono::Utc::now(),
     };
-    let plan = build_plan(&meta, &playbook::find(pb, None).unwrap(), &inputs).unwrap();
+    let plan = planner::make_plan(c, users, &playbook::find(pb, None).unwrap(), &meta, None)
+        .await
+        .unwrap();
     // What a script would do: write it, read it back.
     Plan::from_json(&plan.to_json().unwrap()).unwrap()
 }

@@ -8,9 +8,7 @@ use super::connect::connect;
 use super::{ApplyArgs, CliError, CliResult, Exit, GlobalOpts, PlanArgs, SnapshotArgs, UndoArgs};
 use crate::audit::{self, Journal};
 use crate::contain::apply::{apply, ApplyOptions, SecretSink};
-use crate::contain::planner::{
-    apply_baseline, build_plan, evidence_from, read_accounts, AccountInput, PlanMeta,
-};
+use crate::contain::planner::{make_plan, MakePlanError, PlanMeta};
 use crate::contain::report::{ApplyEvent, StepStatus, Verdict};
 use crate::contain::snapshot::{self, Snapshot};
 use crate::contain::undo::{self, UndoError};
@@ -18,10 +16,8 @@ use crate::contain::{playbook, ActionKind, Plan, Playbook};
 use crate::graph::auth::claims::TokenClaims;
 use crate::graph::GraphClient;
 use crate::sanitize::inert;
-use futures::StreamExt;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Where the generated password and the Temporary Access Pass go: the terminal, once.
 /// `RECLAIM_SECRET_OUTPUT=stderr` forces stderr (scripts that capture it on purpose).
@@ -97,78 +93,15 @@ pub async fn plan(g: &GlobalOpts, args: PlanArgs) -> CliResult {
     let client = connect(g).await?;
     let claims = claims_of(&client).await?;
     let tenant = tenant_of(&claims, g)?;
-    let states = read_accounts(&client, &args.users, 4)
-        .await
-        .map_err(|(u, e)| {
-            if e.is_not_found() {
-                CliError::usage(format!("no account `{}` in the tenant", inert(&u)))
-            } else {
-                let mut c = CliError::from(e);
-                c.message = format!("reading {}: {}", inert(&u), c.message);
-                c
-            }
-        })?;
     let baseline = snapshot::default_path(&tenant)
         .filter(|p| p.exists())
-        .map(|p| Snapshot::load(&p));
-    let baseline = match baseline {
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => {
-            eprintln!("reclaim: warning: the baseline snapshot is not used: {e}");
-            None
-        }
-        None => None,
-    };
-    let pack = Arc::new(crate::triage::Pack::embedded());
-    let investigations: Vec<_> = futures::stream::iter(states.iter())
-        .map(|s| {
-            let (client, pack) = (&client, pack.clone());
-            let id = s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-            async move {
-                crate::triage::gather::investigate(client, pack, Default::default(), &id).await
+        .and_then(|p| match Snapshot::load(&p) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("reclaim: warning: the baseline snapshot is not used: {e}");
+                None
             }
-        })
-        .buffered(2)
-        .collect()
-        .await;
-    let mut inputs = Vec::with_capacity(states.len());
-    for (state, inv) in states.into_iter().zip(investigations) {
-        let upn = state
-            .user
-            .as_ref()
-            .map(|u| u.user_principal_name.clone())
-            .unwrap_or_default();
-        let inv = inv.map_err(|e| {
-            let mut c = CliError::from(e);
-            c.message = format!("gathering the evidence for {}: {}", inert(&upn), c.message);
-            c
-        })?;
-        let mut evidence = evidence_from(&inv.assessment);
-        let mut notes = inv.warnings.clone();
-        if !inv.complete {
-            notes.push(
-                "some evidence could not be read: the plan may miss attacker artefacts".into(),
-            );
-        }
-        if inv.assessment.verdict != crate::triage::Verdict::Compromised {
-            notes.push(format!(
-                "triage does not judge this account compromised (verdict {})",
-                inv.assessment.verdict.as_str()
-            ));
-        }
-        let id = state
-            .user
-            .as_ref()
-            .map(|u| u.id.clone())
-            .unwrap_or_default();
-        if let Some(b) = &baseline {
-            notes.extend(apply_baseline(&mut evidence, &id, b));
-        }
-        for n in &notes {
-            eprintln!("reclaim: {}: {}", inert(&upn), inert(n));
-        }
-        inputs.push((AccountInput { state, evidence }, notes));
-    }
+        });
     let meta = PlanMeta {
         tenant,
         operator: claims.principal(),
@@ -176,13 +109,24 @@ pub async fn plan(g: &GlobalOpts, args: PlanArgs) -> CliResult {
         delegated: claims.is_delegated(),
         created: chrono::Utc::now(),
     };
-    let accounts: Vec<AccountInput> = inputs.iter().map(|(a, _)| a.clone()).collect();
-    let mut plan =
-        build_plan(&meta, &pb, &accounts).map_err(|e| CliError::failure(e.to_string()))?;
-    for (acct, (_, notes)) in plan.accounts.iter_mut().zip(&inputs) {
-        acct.warnings.extend(notes.iter().cloned());
+    let plan = make_plan(&client, &args.users, &pb, &meta, baseline.as_ref())
+        .await
+        .map_err(|e| match e {
+            MakePlanError::NoAccount(_) => CliError::usage(e.to_string()),
+            MakePlanError::Graph { ref error, .. } if error.is_missing_permission() => {
+                CliError::new(Exit::MissingPermission, e.to_string())
+            }
+            other => CliError::failure(other.to_string()),
+        })?;
+    for a in &plan.accounts {
+        for n in a
+            .warnings
+            .iter()
+            .filter(|w| !w.starts_with("revocation") && !w.starts_with("Graph cannot"))
+        {
+            eprintln!("reclaim: {}: {}", inert(&a.user_principal_name), inert(n));
+        }
     }
-    plan.seal().map_err(|e| CliError::failure(e.to_string()))?;
     match &args.output {
         Some(path) => plan
             .save(path)

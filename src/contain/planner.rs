@@ -216,6 +216,106 @@ pub fn build_plan(
     Ok(plan)
 }
 
+/// Why a plan could not be made.
+#[derive(Debug)]
+pub enum MakePlanError {
+    /// No such account (by UPN or id).
+    NoAccount(String),
+    /// Reading an account or its evidence failed.
+    Graph {
+        account: String,
+        error: GraphError,
+    },
+    Plan(super::PlanError),
+}
+
+impl std::fmt::Display for MakePlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::sanitize::inert;
+        match self {
+            MakePlanError::NoAccount(u) => write!(f, "no account `{}` in the tenant", inert(u)),
+            MakePlanError::Graph { account, error } => write!(f, "{}: {error}", inert(account)),
+            MakePlanError::Plan(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Reads the accounts, gathers triage's evidence for each, adds the baseline's phones where
+/// trustworthy, and builds the sealed plan. The plan's accounts carry every note for the
+/// operator (incomplete evidence, verdict not compromised, untrusted baseline).
+pub async fn make_plan(
+    client: &GraphClient,
+    users: &[String],
+    playbook: &Playbook,
+    meta: &PlanMeta,
+    baseline: Option<&Snapshot>,
+) -> Result<Plan, MakePlanError> {
+    let states = read_accounts(client, users, 4).await.map_err(|(u, e)| {
+        if e.is_not_found() {
+            MakePlanError::NoAccount(u)
+        } else {
+            MakePlanError::Graph {
+                account: u,
+                error: e,
+            }
+        }
+    })?;
+    let pack = std::sync::Arc::new(crate::triage::Pack::embedded());
+    let found: Vec<_> = futures::stream::iter(states.iter())
+        .map(|s| {
+            let pack = pack.clone();
+            let id = s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+            async move {
+                crate::triage::gather::investigate(client, pack, Default::default(), &id).await
+            }
+        })
+        .buffered(2)
+        .collect()
+        .await;
+    let mut inputs = Vec::with_capacity(states.len());
+    let mut notes_all = Vec::with_capacity(states.len());
+    for (state, inv) in states.into_iter().zip(found) {
+        let upn = state
+            .user
+            .as_ref()
+            .map(|u| u.user_principal_name.clone())
+            .unwrap_or_default();
+        let inv = inv.map_err(|error| MakePlanError::Graph {
+            account: upn.clone(),
+            error,
+        })?;
+        let mut evidence = evidence_from(&inv.assessment);
+        let mut notes = inv.warnings.clone();
+        if !inv.complete {
+            notes.push(
+                "some evidence could not be read: the plan may miss attacker artefacts".into(),
+            );
+        }
+        if inv.assessment.verdict != crate::triage::Verdict::Compromised {
+            notes.push(format!(
+                "triage does not judge this account compromised (verdict {})",
+                inv.assessment.verdict.as_str()
+            ));
+        }
+        let id = state
+            .user
+            .as_ref()
+            .map(|u| u.id.clone())
+            .unwrap_or_default();
+        if let Some(b) = baseline {
+            notes.extend(apply_baseline(&mut evidence, &id, b));
+        }
+        inputs.push(AccountInput { state, evidence });
+        notes_all.push(notes);
+    }
+    let mut plan = build_plan(meta, playbook, &inputs).map_err(MakePlanError::Plan)?;
+    for (acct, notes) in plan.accounts.iter_mut().zip(notes_all) {
+        acct.warnings.extend(notes);
+    }
+    plan.seal().map_err(MakePlanError::Plan)?;
+    Ok(plan)
+}
+
 /// One account's state, or the account and the error that kept it from being read.
 type AccountRead = Result<AccountState, (String, GraphError)>;
 
