@@ -11,11 +11,15 @@
 //! - [`apply`] / [`resume`] / [`reveal`] / [`report`]: carrying a plan out through the
 //!   journal, resuming after a crash, showing generated secrets once, the summary.
 //! - [`dry_run`]: every request a plan would send, sending none that mutates.
+//! - [`console`] / [`console_view`]: the console's plan, confirmation and progress screens
+//!   and the service its event loop calls.
 //! - [`undo`]: reversing an applied step from its recorded pre-state.
 //! - [`snapshot`]: known-good phones, methods and rules recorded before an incident.
 
 pub mod action;
 pub mod apply;
+pub mod console;
+pub mod console_view;
 pub mod dry_run;
 pub mod evidence;
 pub mod expand;
