@@ -131,7 +131,7 @@ fn synthetic(n: usize) -> Vec<AccountAssessment> {
                 display_name: format!("{first} {last}"),
                 job_title: Some(rng.pick(&TITLES).to_string()),
                 department: Some(rng.pick(&DEPTS).to_string()),
-                roles: if rng.next() % 50 == 0 {
+                roles: if rng.next().is_multiple_of(50) {
                     vec!["Global Administrator".into()]
                 } else {
                     vec![]

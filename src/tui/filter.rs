@@ -135,7 +135,8 @@ impl SearchIndex {
         previous: Option<(&Filter, &[bool])>,
         cancelled: &AtomicBool,
     ) -> Option<Vec<bool>> {
-        let stop = |row: usize| row % CANCEL_CHECK == 0 && cancelled.load(Ordering::Relaxed);
+        let stop =
+            |row: usize| row.is_multiple_of(CANCEL_CHECK) && cancelled.load(Ordering::Relaxed);
         if let (Some(needle), Some((old, hits))) = (&filter.needle, previous) {
             let narrows = old
                 .needle

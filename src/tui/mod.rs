@@ -11,6 +11,7 @@ pub mod commands;
 pub mod event_loop;
 pub mod filter;
 pub mod fixture;
+mod jobs;
 pub mod keymap;
 pub mod keys;
 pub mod layout;

@@ -166,6 +166,34 @@ pub struct JournalRow {
     pub detail: String,
 }
 
+impl JournalRow {
+    /// A journal record as the timeline shows it (for sources reading `crate::audit`).
+    pub fn from_record(r: &crate::audit::Record) -> JournalRow {
+        use crate::audit::record::{RecordKind, StepResult};
+        let outcome = match (r.kind, &r.result) {
+            (RecordKind::Outcome, Some(StepResult::Succeeded)) if r.verification.is_some() => {
+                "verified"
+            }
+            (RecordKind::Outcome, Some(StepResult::Succeeded)) => "applied",
+            (RecordKind::Outcome, Some(StepResult::Failed { .. })) => "failed",
+            (RecordKind::Outcome, _) => "unknown",
+            (kind, _) => kind.as_str(),
+        };
+        JournalRow {
+            time: r
+                .timestamp()
+                .map(|t| t.format("%Y-%m-%d %H:%MZ").to_string())
+                .unwrap_or_else(|| r.time.clone()),
+            operator: r.operator.clone(),
+            account: r.target.clone().unwrap_or_default(),
+            action: r.action.clone().unwrap_or_default(),
+            outcome: outcome.to_string(),
+            step_id: r.step_id.clone().unwrap_or_default(),
+            detail: r.summary(),
+        }
+    }
+}
+
 /// Where a running load reports to. Cheap to clone; sending never blocks, and a closed
 /// console (or a newer job for the same pane) silently drops what arrives late.
 #[derive(Clone)]
@@ -233,4 +261,32 @@ pub trait TenantDirectory: Send + Sync {
     fn profiles(&self) -> Vec<String>;
     fn open<'a>(&'a self, name: &'a str)
         -> BoxFuture<'a, Result<Arc<dyn DataSource>, SourceError>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::record::{Record, RecordKind, StepResult};
+
+    #[test]
+    fn journal_records_become_timeline_rows() {
+        let time = chrono::DateTime::parse_from_rfc3339("2024-03-05T07:40:12Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut r = Record::new(RecordKind::Outcome, "op@contoso.com", "contoso", time);
+        r.action = Some("revoke-sessions".into());
+        r.target = Some("dana@contoso.com".into());
+        r.step_id = Some("st-1".into());
+        r.result = Some(StepResult::Failed {
+            error: "429".into(),
+        });
+        let row = JournalRow::from_record(&r);
+        assert_eq!(row.time, "2024-03-05 07:40Z");
+        assert_eq!(row.outcome, "failed");
+        assert_eq!(row.account, "dana@contoso.com");
+        assert!(row.detail.contains("failed: 429"), "{}", row.detail);
+        r.result = Some(StepResult::Succeeded);
+        r.verification = Some(serde_json::json!({"ok": true}));
+        assert_eq!(JournalRow::from_record(&r).outcome, "verified");
+    }
 }

@@ -21,7 +21,7 @@ fn outcome_role(outcome: &str) -> Role {
     match outcome {
         "failed" | "drift" | "unverified" => Role::Danger,
         "verified" | "applied" => Role::Ok,
-        "undone" | "skipped" => Role::Warning,
+        "undone" | "skipped" | "unknown" | "intent" => Role::Warning,
         _ => Role::Muted,
     }
 }
