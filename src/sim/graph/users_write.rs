@@ -2,7 +2,7 @@
 //! each with the directory audit records the real service writes.
 
 use super::access::{self, Sensitive};
-use super::ctx::{body_object, now, ts, write, Ctx};
+use super::ctx::{action_params, body_object, now, ts, write, Ctx};
 use super::perms;
 use super::users::{find_user_pos, USER_PROPS};
 use crate::sim::audit_log::{self, included, json_list, prop, user_target, Event, CORE_DIRECTORY};
@@ -191,7 +191,7 @@ pub async fn patch(
     let body = body_object(&body)?;
     let keys = validate_keys(&body)?;
     for group in required(&keys) {
-        caller.require(group)?;
+        caller.require_on(&id, group)?;
     }
     let mut tenant = write(&state);
     let pos = find_user_pos(&state, &tenant, &id)?;
@@ -264,12 +264,14 @@ pub async fn revoke_sessions(
     caller: Caller,
     ctx: Ctx,
     Path(id): Path<String>,
+    body: Bytes,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::USER_REVOKE_SESSIONS)?;
+    caller.require_on(&id, perms::USER_REVOKE_SESSIONS)?;
+    action_params(&body, "revokeSignInSessions", &[])?;
     let mut tenant = write(&state);
     let pos = find_user_pos(&state, &tenant, &id)?;
     let target_id = tenant.users[pos].id.clone();
-    access::check_sensitive(&tenant, &caller, &target_id, Sensitive::Password)?;
+    access::check_sensitive(&tenant, &caller, &target_id, Sensitive::Sessions)?;
     // Guests: the session lives in their home tenant, so nothing changes here.
     if !tenant.users[pos].user_type.eq_ignore_ascii_case("Guest") {
         let old = tenant.users[pos].sign_in_sessions_valid_from_date_time;

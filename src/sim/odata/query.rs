@@ -66,6 +66,8 @@ pub struct Query {
     /// `(property, descending)`.
     pub orderby: Vec<(String, bool)>,
     pub expand: Vec<String>,
+    /// `$select` inside an expansion, e.g. `manager($select=id,displayName)`.
+    pub expand_selects: Vec<(String, Vec<String>)>,
     pub token: Option<PageToken>,
     /// `ConsistencyLevel: eventual` was sent.
     pub eventual: bool,
@@ -124,7 +126,9 @@ impl Query {
                 }
                 "$search" if !caps.search.is_empty() => q.search = Some(parse_search(value, caps)?),
                 "$orderby" if !caps.orderby.is_empty() => q.orderby = parse_orderby(value, caps)?,
-                "$expand" if !caps.expand.is_empty() => q.expand = parse_expand(value, caps)?,
+                "$expand" if !caps.expand.is_empty() => {
+                    (q.expand, q.expand_selects) = parse_expand(value, caps)?
+                }
                 "$skiptoken" if caps.page.is_some() => skiptoken = Some(value.clone()),
                 "$skip" if caps.directory => {
                     return Err(GraphError::bad_request(
@@ -165,6 +169,14 @@ impl Query {
             q.token = Some(PageToken::decode(&tok, q.fingerprint)?);
         }
         Ok(q)
+    }
+
+    /// The nested `$select` of an expansion, if one was given.
+    pub fn expand_select(&self, navigation: &str) -> Option<&[String]> {
+        self.expand_selects
+            .iter()
+            .find(|(n, _)| n == navigation)
+            .map(|(_, s)| s.as_slice())
     }
 
     /// Checks `$top` against a maximum; endpoints call it again when the maximum depends on
@@ -275,21 +287,72 @@ fn parse_orderby(value: &str, caps: &Caps) -> Result<Vec<(String, bool)>, GraphE
     Ok(out)
 }
 
-fn parse_expand(value: &str, caps: &Caps) -> Result<Vec<String>, GraphError> {
-    value
-        .split(',')
-        .map(str::trim)
-        .map(|name| {
-            find_prop(caps.expand, name)
-                .map(String::from)
-                .ok_or_else(|| {
-                    GraphError::bad_request(format!(
-                        "Could not find a navigation property named '{name}' on type '{}'.",
-                        caps.entity
-                    ))
-                })
-        })
-        .collect()
+/// Navigation properties, each optionally with a nested `$select`:
+/// `manager($select=id,displayName),roleDefinition`.
+type Expansion = (Vec<String>, Vec<(String, Vec<String>)>);
+
+fn parse_expand(value: &str, caps: &Caps) -> Result<Expansion, GraphError> {
+    let mut names = Vec::new();
+    let mut selects = Vec::new();
+    for item in split_top_level(value) {
+        let item = item.trim();
+        let (name, options) = match item.split_once('(') {
+            Some((n, rest)) => {
+                let inner = rest.strip_suffix(')').ok_or_else(|| {
+                    GraphError::bad_request(format!("Syntax error in $expand: '{item}'."))
+                })?;
+                (n.trim(), Some(inner))
+            }
+            None => (item, None),
+        };
+        let canon = find_prop(caps.expand, name).ok_or_else(|| {
+            GraphError::bad_request(format!(
+                "Could not find a navigation property named '{name}' on type '{}'.",
+                caps.entity
+            ))
+        })?;
+        if let Some(options) = options {
+            let (key, list) = options.split_once('=').unwrap_or((options, ""));
+            if !key.trim().eq_ignore_ascii_case("$select") {
+                return Err(GraphError::unsupported_query(format!(
+                    "Query option '{}' is not supported inside $expand.",
+                    key.trim()
+                )));
+            }
+            let props: Vec<String> = list
+                .split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
+            if props.is_empty() {
+                return Err(GraphError::bad_request(
+                    "Invalid $select: empty property name.",
+                ));
+            }
+            selects.push((canon.to_string(), props));
+        }
+        names.push(canon.to_string());
+    }
+    Ok((names, selects))
+}
+
+/// Splits on commas outside parentheses.
+fn split_top_level(value: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, c) in value.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&value[start..]);
+    out
 }
 
 /// `"displayName:ann" AND "mail:ann" OR "jobTitle:cfo"`; every clause must be quoted.

@@ -18,6 +18,8 @@ pub mod ops {
     pub const ENDS: u16 = 16;
     pub const IN: u16 = 32;
     pub const CONTAINS: u16 = 64;
+    /// ge and le only (directory properties document no gt/lt).
+    pub const GE_LE: u16 = 128;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -129,6 +131,7 @@ impl Checker<'_> {
                 let needed = match op {
                     CmpOp::Eq => ops::EQ,
                     CmpOp::Ne => ops::NE,
+                    CmpOp::Ge | CmpOp::Le => ops::RANGE | ops::GE_LE,
                     _ => ops::RANGE,
                 };
                 self.allow(&rule, needed, op.name())?;
