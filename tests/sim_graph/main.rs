@@ -4,7 +4,9 @@
 
 mod support;
 
+mod conventions;
 mod directory;
+mod me_paths;
 mod methods_mail_reads;
 mod protection_logs;
 mod writes_mail_risk;

@@ -161,7 +161,8 @@ fn apply(user: &mut User, key: &str, v: &Value) -> Result<(), GraphError> {
 
 fn validate_keys(body: &Map<String, Value>) -> Result<Vec<&'static str>, GraphError> {
     let mut keys = Vec::new();
-    for k in body.keys() {
+    // Annotations (`@odata.type`) are not properties.
+    for k in body.keys().filter(|k| !k.starts_with('@')) {
         if READ_ONLY.iter().any(|r| r.eq_ignore_ascii_case(k)) {
             return Err(GraphError::bad_request(format!(
                 "Property '{k}' is read-only and cannot be set."
