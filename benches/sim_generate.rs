@@ -102,6 +102,16 @@ fn main() {
         "sim_generate: peak heap {peak_mb:.1} MB = {:.2} x target ({MEMORY_TARGET_MB} MB); held after generation {held_mb:.1} MB",
         peak_mb / MEMORY_TARGET_MB
     );
+    // A same-run baseline that moves with machine load: copying the finished tenant (the same
+    // allocations and bytes, none of the decisions).
+    let copy_start = Instant::now();
+    let copy = t.clone();
+    let copy_secs = copy_start.elapsed().as_secs_f64();
+    drop(copy);
+    println!(
+        "sim_generate: generation = {:.2} x copying its result ({copy_secs:.3} s, same run)",
+        secs / copy_secs
+    );
     // Where the held heap goes: each part cloned after the run (the peak is already recorded).
     let parts: [(&str, f64); 6] = [
         ("users", heap_of(&t.users)),

@@ -7,6 +7,8 @@ mod args;
 mod audit_cmd;
 mod auth_cmd;
 pub mod connect;
+mod console_cmd;
+mod docs_cmd;
 mod sim_cmd;
 
 pub use args::{
@@ -102,12 +104,14 @@ pub async fn run(cli: Cli) -> CliResult {
         Some(Command::Login) => auth_cmd::login(&cli.global).await,
         Some(Command::Logout) => auth_cmd::logout(&cli.global).await,
         Some(Command::Whoami(args)) => auth_cmd::whoami(&cli.global, &args).await,
+        Some(Command::Completions { shell }) => {
+            docs_cmd::completions(shell, &mut std::io::stdout().lock())
+        }
+        Some(Command::Man) => docs_cmd::man(&mut std::io::stdout().lock()),
         Some(other) => Err(CliError::failure(format!(
             "`{}` is not available yet in this build",
             other.name()
         ))),
-        None => Err(CliError::failure(
-            "the interactive console is not available yet in this build",
-        )),
+        None => console_cmd::run(&cli.global).await,
     }
 }

@@ -153,7 +153,7 @@ fn attack(
         Client::browser(&DESKTOPS[g.range(0, 1) as usize].0)
     };
     if p.hostile_ua {
-        client.ua = hostile::user_agent(g, &client.ua);
+        client.ua = hostile::user_agent(g, &client.ua).into();
     }
     let main = Origin::of(used[0].0, used[0].1);
     let t0 = g.days_ago(0.3, 12.0);

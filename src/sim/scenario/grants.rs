@@ -205,7 +205,7 @@ pub fn attacker_consent(
     );
     let ua = vec![KeyValue {
         key: "User-Agent".to_string(),
-        value: client.ua.clone(),
+        value: client.ua.to_string(),
     }];
     audits::record(
         g,

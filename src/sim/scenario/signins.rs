@@ -12,6 +12,7 @@ use crate::sim::model::{
 };
 use crate::sim::truth::Persona;
 use chrono::{Duration, Timelike};
+use std::borrow::Cow;
 
 /// Where a sign-in comes from.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +42,8 @@ impl Origin {
 /// The client side of a sign-in.
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub ua: String,
+    /// Borrowed from the catalog unless something was appended (no copy per sign-in).
+    pub ua: Cow<'static, str>,
     pub os: &'static str,
     pub browser: &'static str,
     /// Registered device id; empty for unregistered devices, as Graph reports them.
@@ -53,7 +55,7 @@ pub struct Client {
 impl Client {
     pub fn browser(d: &Device) -> Self {
         Self {
-            ua: d.ua.to_string(),
+            ua: Cow::Borrowed(d.ua),
             os: d.os,
             browser: d.browser,
             device_id: None,
@@ -124,7 +126,7 @@ pub fn push(
         client_app_used: app.client.to_string(),
         ip_address: ip_string(from.ip),
         is_interactive: true,
-        user_agent: client.ua.clone(),
+        user_agent: client.ua.to_string(),
         correlation_id: g.guid(),
         resource_display_name: app.resource.to_string(),
         resource_id: app.resource_id.to_string(),
