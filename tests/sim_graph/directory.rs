@@ -288,7 +288,9 @@ async fn sign_in_activity_filters_alone_and_manager_expands() {
     let api = Api::start(20, 200).await;
     // Expected from the log itself: each live user's newest sign-in of each kind.
     type Time = chrono::DateTime<chrono::Utc>;
-    type Newest = Vec<(String, Option<Time>, Option<Time>)>;
+    /// (user id, newest interactive, newest non-interactive sign-in)
+    type Row = (String, Option<Time>, Option<Time>);
+    type Newest = Vec<Row>;
     let newest: Newest = api.sim.with_tenant(|t| {
         t.users
             .iter()
@@ -310,7 +312,7 @@ async fn sign_in_activity_filters_alone_and_manager_expands() {
     // Filters name whole seconds; the log keeps sub-second times.
     let cutoff = times[times.len() / 2].to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let at: Time = cutoff.parse().unwrap();
-    let want = |f: &dyn Fn(&(String, Option<Time>, Option<Time>)) -> bool| {
+    let want = |f: &dyn Fn(&Row) -> bool| {
         let mut ids: Vec<String> = newest
             .iter()
             .filter(|n| f(n))

@@ -164,8 +164,10 @@ fn well_formed(v: &str) -> bool {
 #[tokio::test]
 async fn throttles_send_fractional_retry_after() {
     let api = Api::start(0, 0).await;
-    let mut limits = Limits::default();
-    limits.reports = RateLimit::new(1, Duration::from_secs(10));
+    let mut limits = Limits {
+        reports: RateLimit::new(1, Duration::from_secs(10)),
+        ..Limits::default()
+    };
     limits.resource_units.small = 2;
     api.sim.set_knobs(Knobs::limits_only(limits));
     for path in ["/v1.0/auditLogs/signIns", "/v1.0/organization"] {
