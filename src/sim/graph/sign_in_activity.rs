@@ -50,7 +50,11 @@ impl Entity for Activity {
 
 /// The activity of one user (the log is newest first, so the first hit of each kind wins).
 pub fn of(state: &Shared, tenant: &Tenant, user_id: &str) -> Activity {
-    let ix = index::sign_ins(state, tenant);
+    of_indexed(&index::sign_ins(state, tenant), tenant, user_id)
+}
+
+/// [`of`] with the sign-in index at hand (one lookup per request, not per user).
+pub fn of_indexed(ix: &index::SignInIndex, tenant: &Tenant, user_id: &str) -> Activity {
     let mut out = Activity::default();
     for &pos in ix.positions(user_id) {
         let Some(s) = tenant.sign_ins.get(pos as usize) else {

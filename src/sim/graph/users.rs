@@ -179,20 +179,34 @@ fn served(state: &Shared, tenant: &Tenant, user: &User, q: &Query) -> Value {
     v
 }
 
-fn keep(state: &Shared, tenant: &Tenant, user: &User, q: &Query) -> bool {
+/// What a users query needs besides each user: the sign-in index when the filter names
+/// `signInActivity`.
+struct Scan<'t> {
+    tenant: &'t Tenant,
+    sign_ins: Option<std::sync::Arc<index::SignInIndex>>,
+}
+
+impl<'t> Scan<'t> {
+    fn new(state: &Shared, tenant: &'t Tenant, q: &Query) -> Self {
+        let sign_ins = activity::filtered(q).then(|| index::sign_ins(state, tenant));
+        Scan { tenant, sign_ins }
+    }
+}
+
+fn keep(scan: &Scan<'_>, user: &User, q: &Query) -> bool {
     if user.deleted {
         return false;
     }
-    let passes = match &q.filter {
-        None => true,
-        Some(f) if activity::filtered(q) => matches(
+    let passes = match (&q.filter, &scan.sign_ins) {
+        (None, _) => true,
+        (Some(f), Some(ix)) => matches(
             f,
             &UserRow {
                 user,
-                activity: activity::of(state, tenant, &user.id),
+                activity: activity::of_indexed(ix, scan.tenant, &user.id),
             },
         ),
-        Some(f) => matches(f, user),
+        (Some(f), None) => matches(f, user),
     };
     passes
         && q.search.as_ref().is_none_or(|groups| {
@@ -241,18 +255,16 @@ pub async fn list(
     check_collection_select(&mut q, &caller)?;
     check_expand(&mut q)?;
     let tenant = read(&state);
-    let total = (q.count && q.token.is_none()).then(|| {
-        count(&tenant.users, Candidates::All, |u| {
-            keep(&state, &tenant, u, &q)
-        })
-    });
+    let scan = Scan::new(&state, &tenant, &q);
+    let total = (q.count && q.token.is_none())
+        .then(|| count(&tenant.users, Candidates::All, |u| keep(&scan, u, &q)));
     let (items, next) = if q.orderby.is_empty() {
         let page = collect_page(
             &tenant.users,
             Candidates::All,
             q.token.as_ref(),
             |u| &u.id,
-            |u| keep(&state, &tenant, u, &q),
+            |u| keep(&scan, u, &q),
             q.top,
         );
         let items = page
@@ -262,11 +274,7 @@ pub async fn list(
             .collect();
         (items, page.next)
     } else {
-        let mut sorted: Vec<&User> = tenant
-            .users
-            .iter()
-            .filter(|u| keep(&state, &tenant, u, &q))
-            .collect();
+        let mut sorted: Vec<&User> = tenant.users.iter().filter(|u| keep(&scan, u, &q)).collect();
         let (prop, desc) = q.orderby[0].clone();
         sorted.sort_by(|a, b| {
             let key = |u: &User| match prop.as_str() {
@@ -327,10 +335,10 @@ pub async fn count_users(
         ..USERS_CAPS
     };
     let q = ctx.query(&caps)?;
+    activity::check_alone(&q)?;
     let tenant = read(&state);
-    let n = count(&tenant.users, Candidates::All, |u| {
-        keep(&state, &tenant, u, &q)
-    });
+    let scan = Scan::new(&state, &tenant, &q);
+    let n = count(&tenant.users, Candidates::All, |u| keep(&scan, u, &q));
     Ok(([(CONTENT_TYPE, "text/plain")], n.to_string()).into_response())
 }
 
