@@ -1,6 +1,7 @@
 //! System query options (`$filter $select $top $count $search $orderby $expand $skiptoken`)
 //! parsed against what an endpoint declares, with Graph's ConsistencyLevel rules.
 
+use super::expand::parse_expand;
 use super::paging::{fingerprint, PageToken};
 use super::parser::{parse_filter, Expr};
 use super::spec::{check, FilterInfo, FilterSpec};
@@ -235,7 +236,7 @@ fn parse_top(value: &str) -> Result<usize, GraphError> {
     Ok(n as usize)
 }
 
-fn find_prop(list: &[&'static str], name: &str) -> Option<&'static str> {
+pub(super) fn find_prop(list: &[&'static str], name: &str) -> Option<&'static str> {
     list.iter().find(|p| p.eq_ignore_ascii_case(name)).copied()
 }
 
@@ -285,74 +286,6 @@ fn parse_orderby(value: &str, caps: &Caps) -> Result<Vec<(String, bool)>, GraphE
         out.push((canon.to_string(), desc));
     }
     Ok(out)
-}
-
-/// Navigation properties, each optionally with a nested `$select`:
-/// `manager($select=id,displayName),roleDefinition`.
-type Expansion = (Vec<String>, Vec<(String, Vec<String>)>);
-
-fn parse_expand(value: &str, caps: &Caps) -> Result<Expansion, GraphError> {
-    let mut names = Vec::new();
-    let mut selects = Vec::new();
-    for item in split_top_level(value) {
-        let item = item.trim();
-        let (name, options) = match item.split_once('(') {
-            Some((n, rest)) => {
-                let inner = rest.strip_suffix(')').ok_or_else(|| {
-                    GraphError::bad_request(format!("Syntax error in $expand: '{item}'."))
-                })?;
-                (n.trim(), Some(inner))
-            }
-            None => (item, None),
-        };
-        let canon = find_prop(caps.expand, name).ok_or_else(|| {
-            GraphError::bad_request(format!(
-                "Could not find a navigation property named '{name}' on type '{}'.",
-                caps.entity
-            ))
-        })?;
-        if let Some(options) = options {
-            let (key, list) = options.split_once('=').unwrap_or((options, ""));
-            if !key.trim().eq_ignore_ascii_case("$select") {
-                return Err(GraphError::unsupported_query(format!(
-                    "Query option '{}' is not supported inside $expand.",
-                    key.trim()
-                )));
-            }
-            let props: Vec<String> = list
-                .split(',')
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect();
-            if props.is_empty() {
-                return Err(GraphError::bad_request(
-                    "Invalid $select: empty property name.",
-                ));
-            }
-            selects.push((canon.to_string(), props));
-        }
-        names.push(canon.to_string());
-    }
-    Ok((names, selects))
-}
-
-/// Splits on commas outside parentheses.
-fn split_top_level(value: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in value.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(&value[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&value[start..]);
-    out
 }
 
 /// `"displayName:ann" AND "mail:ann" OR "jobTitle:cfo"`; every clause must be quoted.

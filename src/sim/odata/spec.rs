@@ -400,6 +400,27 @@ mod tests {
     }
 
     #[test]
+    fn ge_le_only_properties_refuse_gt_and_lt() {
+        const CREATED: FilterSpec = FilterSpec {
+            entity: "microsoft.graph.user",
+            props: &[rule("createdDateTime", PropType::Time, EQ | GE_LE)],
+            directory: true,
+        };
+        for ok in [
+            "createdDateTime ge 2025-01-01T00:00:00Z",
+            "createdDateTime le 2025-01-01T00:00:00Z",
+        ] {
+            assert!(chk(&CREATED, ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "createdDateTime gt 2025-01-01T00:00:00Z",
+            "createdDateTime lt 2025-01-01T00:00:00Z",
+        ] {
+            assert!(chk(&CREATED, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn directory_advanced_operators_are_flagged() {
         let (_, info) = chk(&USERS, "displayName eq 'a'").unwrap();
         assert!(!info.advanced);
