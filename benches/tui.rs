@@ -144,6 +144,8 @@ fn synthetic(n: usize) -> Vec<AccountAssessment> {
                 account_enabled: Some(true),
                 user_type: Some("Member".into()),
                 high_value: score > 60,
+                findings: Default::default(),
+                complete: true,
             }
         })
         .collect()

@@ -38,7 +38,7 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 type Sources = (Arc<dyn DataSource>, Option<Arc<dyn TenantDirectory>>);
 
 /// The source and profile directory for this run.
-fn open_source(global: &GlobalOpts) -> Result<Sources, CliError> {
+async fn open_source(global: &GlobalOpts) -> Result<Sources, CliError> {
     if let Some(path) = std::env::var_os(FIXTURE_ENV) {
         let dir = FixtureDirectory::load(std::path::Path::new(&path)).map_err(CliError::failure)?;
         let wanted = global.profile.as_deref().or(global.tenant.as_deref());
@@ -51,14 +51,8 @@ fn open_source(global: &GlobalOpts) -> Result<Sources, CliError> {
         let dir: Arc<dyn TenantDirectory> = Arc::new(dir);
         return Ok((Arc::new(source), Some(dir)));
     }
-    if global.demo {
-        return Err(CliError::failure(
-            "--demo: the simulated tenant is not wired into the console in this build yet",
-        ));
-    }
-    Err(CliError::failure(
-        "the console cannot connect to a tenant in this build yet (try `reclaim --demo` once available)",
-    ))
+    let source = super::triage_cmd::console_source(global).await?;
+    Ok((Arc::new(source), None))
 }
 
 pub async fn run(global: &GlobalOpts) -> CliResult {
@@ -67,7 +61,7 @@ pub async fn run(global: &GlobalOpts) -> CliResult {
         return Err(CliError::usage(ConsoleError::NotATerminal.to_string()));
     }
     let _log = init_logging();
-    let (source, tenants) = open_source(global)?;
+    let (source, tenants) = open_source(global).await?;
     let options = ConsoleOptions {
         read_only: global.read_only,
         colour: colour_enabled(global.color, no_color_env(), true),

@@ -225,6 +225,8 @@ mod tests {
             account_enabled: None,
             user_type: None,
             high_value: false,
+            findings: Default::default(),
+            complete: true,
         }
     }
 

@@ -408,6 +408,8 @@ mod tests {
             account_enabled: Some(true),
             user_type: Some("Member".into()),
             high_value: false,
+            findings: Default::default(),
+            complete: true,
         }
     }
 

@@ -25,6 +25,8 @@ fn account(id: &str, name: &str, score: u8, verdict: Verdict) -> AccountAssessme
         account_enabled: Some(true),
         user_type: Some("Member".into()),
         high_value: false,
+        findings: Default::default(),
+        complete: true,
     }
 }
 
