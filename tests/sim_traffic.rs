@@ -1,6 +1,7 @@
 //! The simulator core under load rules, over real HTTP: each throttling scope, `$batch`
-//! semantics, the hostile profile's faults, and `reclaim sim` as a process. Endpoint handlers are not needed: throttling
-//! happens before routing, so the assertions hold whatever the endpoint answers.
+//! semantics and the hostile profile's faults (`reclaim sim` as a process: sim_graph/cli_sim.rs).
+//! Endpoint handlers are not needed: throttling happens before routing, so the assertions hold
+//! whatever the endpoint answers.
 
 mod sim_support;
 
@@ -491,106 +492,4 @@ async fn hostile_faults() {
     let resp = get(&sim, "/v1.0/organization", &token).await;
     let body: Value = resp.json().await.expect("a slow body still arrives whole");
     assert_eq!(body["value"][0]["id"], json!(sim.tenant_id));
-}
-
-/// Kills the child process if the test fails before stopping it.
-struct Reaper(std::process::Child);
-
-impl Drop for Reaper {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-#[tokio::test]
-async fn reclaim_sim_prints_one_json_line_and_serves() {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--users",
-            "50",
-            "--profile",
-            "fast",
-        ])
-        .env("RECLAIM_KEYRING", "memory")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn reclaim sim");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut child = Reaper(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map(|_| line)
-    })
-    .await
-    .expect("join")
-    .expect("a line");
-    let printed: Value = serde_json::from_str(&line).expect("one JSON line");
-    let graph_url = printed["graph_url"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let login_url = printed["login_url"].as_str().unwrap_or_default();
-    let tenant = printed["tenant_id"].as_str().unwrap_or_default();
-    assert!(graph_url.starts_with("http://127.0.0.1:"));
-    for app in ["full", "read_only"] {
-        for k in ["client_id", "client_secret"] {
-            assert!(printed["apps"][app][k].is_string(), "{app}.{k}");
-        }
-    }
-    let (status, body) = post_form(
-        &format!("{login_url}/{tenant}/oauth2/v2.0/token"),
-        &[
-            ("grant_type", "client_credentials"),
-            (
-                "client_id",
-                printed["apps"]["full"]["client_id"]
-                    .as_str()
-                    .unwrap_or_default(),
-            ),
-            (
-                "client_secret",
-                printed["apps"]["full"]["client_secret"]
-                    .as_str()
-                    .unwrap_or_default(),
-            ),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let resp = client()
-        .get(format!("{graph_url}/v1.0/organization"))
-        .bearer_auth(body["access_token"].as_str().unwrap_or_default())
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(resp.status(), 200);
-    // SIGTERM stops it cleanly (exit 0).
-    #[cfg(unix)]
-    {
-        let killed = std::process::Command::new("kill")
-            .args(["-TERM", &child.0.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(killed.success());
-        let status = child.0.wait().expect("wait");
-        assert_eq!(status.code(), Some(0));
-    }
-    #[cfg(not(unix))]
-    drop(child);
-
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-        .args(["sim", "--profile", "chaotic"])
-        .output()
-        .expect("run");
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(bad.stdout.is_empty());
 }

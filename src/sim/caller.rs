@@ -47,6 +47,37 @@ impl Caller {
     }
 }
 
+impl Caller {
+    /// The signed-in user is `key` (an object id): the request acts on the caller's own account,
+    /// as every `/me/...` request does.
+    pub fn is_self(&self, key: &str) -> bool {
+        self.user_id
+            .as_deref()
+            .is_some_and(|me| me.eq_ignore_ascii_case(key))
+    }
+
+    /// [`Caller::require`] for an operation on the user `target`. On one's own account the
+    /// delegated self variant of each permission (the name without `.All`, e.g.
+    /// `UserAuthenticationMethod.Read` for `UserAuthenticationMethod.Read.All`) suffices, as the
+    /// permission catalog lists for `/me/...` paths.
+    pub fn require_on(&self, target: &str, accepted: &[&str]) -> Result<(), GraphError> {
+        if !self.is_self(target) {
+            return self.require(accepted);
+        }
+        let fits = |held: &String| {
+            accepted.iter().any(|p| {
+                let own = p.strip_suffix(".All").unwrap_or(p);
+                held.eq_ignore_ascii_case(p) || held.eq_ignore_ascii_case(own)
+            })
+        };
+        if self.scopes.iter().any(fits) {
+            Ok(())
+        } else {
+            Err(GraphError::forbidden())
+        }
+    }
+}
+
 /// The middleware's verdict on a request's bearer token, kept as a request extension so the
 /// token is checked once per request (and the log and throttling know the app).
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
-//! The hostile profile's random faults: 429/503/504 (with and without Retry-After), dropped
-//! connections in the middle of a body, and bodies that trickle out slowly.
+//! The hostile profile's random faults: 429/503/504 (with and without Retry-After), crashing
+//! handlers (500), dropped connections in the middle of a body, and bodies that trickle out
+//! slowly. The identity platform suffers them too, in its own error format.
 
 use crate::sim::error::GraphError;
 use crate::sim::knobs::FaultRates;
@@ -51,6 +52,34 @@ pub fn status_fault(state: &SimState, rates: &FaultRates) -> Option<GraphError> 
         ));
     }
     None
+}
+
+/// [`status_fault`] as the identity platform answers it: `temporarily_unavailable` with an
+/// AADSTS body (90055 when throttled, 90033 for a transient failure), Retry-After kept.
+pub fn token_fault(state: &SimState, rates: &FaultRates) -> Option<Response> {
+    use crate::sim::auth::aadsts::TokenError;
+    use axum::response::IntoResponse;
+    let e = status_fault(state, rates)?;
+    let (code, text) = if e.status == StatusCode::TOO_MANY_REQUESTS {
+        (
+            90055,
+            "There are too many incoming requests. Try again later.",
+        )
+    } else {
+        (90033, "A transient error has occurred. Please try again.")
+    };
+    let mut resp = TokenError::new(e.status, "temporarily_unavailable", code, text).into_response();
+    for (name, value) in e.headers {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
+            resp.headers_mut().insert(name, v);
+        }
+    }
+    Some(resp)
+}
+
+/// The handler of this request crashes (hostile `internal_error`).
+pub fn handler_crash(state: &SimState, rates: &FaultRates) -> bool {
+    rates.internal_error > 0.0 && state.chance() < rates.internal_error
 }
 
 /// What happens to a successful response's body on the way out.

@@ -142,9 +142,16 @@ impl SimHandle {
         out
     }
 
-    /// Approves a pending device-code sign-in as the given user (UPN or object id).
+    /// Approves a pending device-code sign-in as the given user (UPN or object id), signing in
+    /// with a password.
     pub fn approve_device_code(&self, user_code: &str, upn_or_id: &str) -> bool {
-        auth::device::approve(&self.state, user_code, upn_or_id)
+        auth::device::approve(&self.state, user_code, upn_or_id, true)
+    }
+
+    /// Approves as [`SimHandle::approve_device_code`], signing in without a password (FIDO2,
+    /// phone sign-in): the refresh token survives an admin password reset.
+    pub fn approve_device_code_passwordless(&self, user_code: &str, upn_or_id: &str) -> bool {
+        auth::device::approve(&self.state, user_code, upn_or_id, false)
     }
 
     pub fn decline_device_code(&self, user_code: &str) -> bool {

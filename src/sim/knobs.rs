@@ -85,6 +85,8 @@ pub struct FaultRates {
     pub unavailable: f64,
     /// 504 `UnknownError` (gateway timeout).
     pub gateway_timeout: f64,
+    /// The request handler crashes; the service answers 500 `UnknownError`.
+    pub internal_error: f64,
     /// The connection drops in the middle of the response body.
     pub connection_reset: f64,
     /// The body trickles out in small chunks over `slow_body_duration`.
@@ -101,6 +103,7 @@ impl FaultRates {
         throttled: 0.0,
         unavailable: 0.0,
         gateway_timeout: 0.0,
+        internal_error: 0.0,
         connection_reset: 0.0,
         slow_body: 0.0,
         slow_body_duration: Duration::ZERO,
@@ -113,6 +116,7 @@ impl FaultRates {
             throttled: 0.04,
             unavailable: 0.02,
             gateway_timeout: 0.01,
+            internal_error: 0.005,
             connection_reset: 0.01,
             slow_body: 0.03,
             slow_body_duration: Duration::from_millis(1500),
@@ -125,6 +129,7 @@ impl FaultRates {
         self.throttled > 0.0
             || self.unavailable > 0.0
             || self.gateway_timeout > 0.0
+            || self.internal_error > 0.0
             || self.connection_reset > 0.0
             || self.slow_body > 0.0
             || self.early_token_expiry > 0.0
@@ -174,5 +179,47 @@ impl Knobs {
 impl Default for Knobs {
     fn default() -> Self {
         Self::for_profile(Profile::Realistic)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_are_what_the_documentation_says() {
+        let fast = Knobs::for_profile(Profile::Fast);
+        assert_eq!(fast.latency, (Duration::ZERO, Duration::ZERO));
+        assert!(fast.limits.is_none() && !fast.faults.any());
+        let realistic = Knobs::for_profile(Profile::Realistic);
+        assert_eq!(
+            realistic.latency,
+            (Duration::from_millis(40), Duration::from_millis(150))
+        );
+        let limits = realistic.limits.expect("realistic has limits");
+        assert_eq!(
+            limits.identity_protection,
+            RateLimit::new(1, Duration::from_secs(1))
+        );
+        assert_eq!(limits.reports, RateLimit::new(5, Duration::from_secs(10)));
+        assert_eq!(limits.outlook_concurrency, 4);
+        assert_eq!(
+            limits.outlook_requests,
+            RateLimit::new(10_000, Duration::from_secs(600))
+        );
+        assert_eq!(
+            (
+                limits.resource_units.for_tenant_size(49),
+                limits.resource_units.for_tenant_size(500),
+                limits.resource_units.for_tenant_size(501)
+            ),
+            (3_500, 5_000, 8_000)
+        );
+        assert!(!realistic.faults.any());
+        let hostile = Knobs::for_profile(Profile::Hostile);
+        assert_eq!(hostile.limits, realistic.limits);
+        assert_eq!(hostile.latency, realistic.latency);
+        assert!(hostile.faults.throttled > 0.0 && hostile.faults.internal_error > 0.0);
+        assert!(hostile.faults.early_token_expiry > 0.0);
     }
 }

@@ -61,6 +61,7 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
 
     let mut caller: Option<Caller> = None;
     let mut app_id = None;
+    let identity_platform = rest.is_none() && uri.path().contains("/oauth2/");
     if rest.is_some() {
         if req.headers().contains_key(header::AUTHORIZATION) {
             let verdict = authenticate(&state, req.headers());
@@ -68,7 +69,7 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
             req.extensions_mut().insert(Authenticated(verdict));
         }
         app_id = caller.as_ref().map(|c| c.app_id.clone());
-    } else if uri.path().contains("/oauth2/") {
+    } else if identity_platform {
         let (r, client) = peek_client_id(req).await;
         req = r;
         app_id = client;
@@ -104,6 +105,7 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
                 None
             }
         }
+        None if identity_platform => faults::token_fault(&state, &knobs.faults),
         _ => None,
     };
     let mut resp = match early {
@@ -113,7 +115,9 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
             if !is_envelope {
                 latency(&state, knobs.latency).await;
             }
-            run_guarded(next, req).await
+            let crash =
+                rest.is_some() && !is_envelope && faults::handler_crash(&state, &knobs.faults);
+            run_guarded(next, req, crash).await
         }
     };
     drop(admission);
@@ -155,11 +159,16 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
         path: logged_path,
         status: status.as_u16(),
         app_id,
-        user_id: caller.and_then(|c| c.user_id),
+        // Token requests name the user they were for (device code and refresh grants).
+        user_id: caller.and_then(|c| c.user_id).or_else(|| {
+            resp.extensions()
+                .get::<crate::sim::auth::TokenSubject>()
+                .map(|s| s.0.clone())
+        }),
         in_batch,
     });
 
-    if rest.is_some() && !in_batch && status.is_success() {
+    if (rest.is_some() || identity_platform) && !in_batch && status.is_success() {
         if let Some(fault) = faults::body_fault(&state, &knobs.faults) {
             return faults::apply(resp, fault).await;
         }
@@ -168,13 +177,19 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
 }
 
 /// Runs the handler; a panicking handler answers 500 like the real service's internal errors
-/// instead of dropping the connection (and the log entry).
-async fn run_guarded(next: Next, req: Request) -> Response {
+/// instead of dropping the connection (and the log entry). `crash` makes it panic on purpose
+/// (the hostile profile's `internal_error`), before it touches any state.
+async fn run_guarded(next: Next, req: Request, crash: bool) -> Response {
     use futures::FutureExt;
-    match std::panic::AssertUnwindSafe(next.run(req))
-        .catch_unwind()
-        .await
-    {
+    let handler = async move {
+        if crash {
+            // Unwinds like a panicking handler without running the panic hook, so nothing is
+            // printed over a console sharing the process (`--demo`).
+            std::panic::resume_unwind(Box::new("simulated handler crash"));
+        }
+        next.run(req).await
+    };
+    match std::panic::AssertUnwindSafe(handler).catch_unwind().await {
         Ok(resp) => resp,
         Err(_) => GraphError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -271,3 +271,145 @@ async fn me_is_delegated_only_and_roles_are_listed() {
         .await;
     assert_eq!((r.status, r.code()), (403, "Authorization_RequestDenied"));
 }
+
+/// Ids of every user a query lists (following nextLinks).
+async fn listed(api: &Api, path: &str) -> Vec<String> {
+    let (items, _) = api.all_pages(path, false).await;
+    let mut ids: Vec<String> = items
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn sign_in_activity_filters_alone_and_manager_expands() {
+    let api = Api::start(20, 200).await;
+    // Expected from the log itself: each live user's newest sign-in of each kind.
+    type Time = chrono::DateTime<chrono::Utc>;
+    /// (user id, newest interactive, newest non-interactive sign-in)
+    type Row = (String, Option<Time>, Option<Time>);
+    type Newest = Vec<Row>;
+    let newest: Newest = api.sim.with_tenant(|t| {
+        t.users
+            .iter()
+            .filter(|u| !u.deleted)
+            .map(|u| {
+                let last = |interactive: bool| {
+                    t.sign_ins
+                        .iter()
+                        .filter(|s| s.user_id == u.id && s.is_interactive == interactive)
+                        .map(|s| s.created_date_time)
+                        .max()
+                };
+                (u.id.clone(), last(true), last(false))
+            })
+            .collect()
+    });
+    let mut times: Vec<Time> = newest.iter().filter_map(|(_, i, _)| *i).collect();
+    times.sort();
+    // Filters name whole seconds; the log keeps sub-second times.
+    let cutoff = times[times.len() / 2].to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at: Time = cutoff.parse().unwrap();
+    let want = |f: &dyn Fn(&Row) -> bool| {
+        let mut ids: Vec<String> = newest
+            .iter()
+            .filter(|n| f(n))
+            .map(|n| n.0.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let base = "/v1.0/users?$select=id,signInActivity&$top=7&$filter=signInActivity/";
+    let older = listed(&api, &format!("{base}lastSignInDateTime le {cutoff}")).await;
+    assert_eq!(older, want(&|n| n.1.is_some_and(|t| t <= at)));
+    assert!(!older.is_empty());
+    let newer = listed(&api, &format!("{base}lastSignInDateTime ge {cutoff}")).await;
+    assert_eq!(newer, want(&|n| n.1.is_some_and(|t| t >= at)));
+    let non = listed(
+        &api,
+        &format!("{base}lastNonInteractiveSignInDateTime ge {cutoff}"),
+    )
+    .await;
+    assert_eq!(non, want(&|n| n.2.is_some_and(|t| t >= at)));
+    let page = api
+        .get(&format!("{base}lastSignInDateTime le {cutoff}"))
+        .await;
+    assert!(page["value"][0]["signInActivity"]["lastSignInDateTime"].is_string());
+
+    // Only ge/le ranges, never beside another property, advanced for ne, AuditLog.Read.All.
+    for bad in [
+        format!("lastSignInDateTime gt {cutoff}"),
+        format!("lastSignInDateTime le {cutoff} and accountEnabled eq true"),
+        format!("lastSignInDateTime ne {cutoff}"),
+        format!("lastSignInDateTime ge {cutoff} or startswith(displayName,'A')"),
+    ] {
+        let r = api
+            .try_get(&format!("/v1.0/users?$filter=signInActivity/{bad}"))
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (400, "Request_UnsupportedQuery"),
+            "{bad}"
+        );
+    }
+    let r = api
+        .get_eventual(&format!(
+            "/v1.0/users?$count=true&$filter=signInActivity/lastSignInDateTime ne {cutoff}"
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let no_audit = api.delegated(ADMIN, &["User.Read.All"]);
+    let r = api
+        .send_as(
+            &no_audit,
+            Method::GET,
+            &format!("/v1.0/users?$filter=signInActivity/lastSignInDateTime le {cutoff}"),
+            None,
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (403, "Authorization_RequestDenied"));
+
+    // $expand=manager, on the list and on one user, with a nested $select.
+    let (all, _) = api
+        .all_pages("/v1.0/users?$select=id&$expand=manager", false)
+        .await;
+    let by_id = |id: &str| all.iter().find(|u| u["id"] == id).unwrap().clone();
+    assert_eq!(by_id(CFO)["manager"]["id"], ADMIN);
+    assert!(
+        by_id(ADMIN).get("manager").is_none(),
+        "no manager, no property"
+    );
+    assert_eq!(
+        all.iter()
+            .filter(|u| u["manager"]["id"] == reclaim::sim::graph::sample::SALES)
+            .count(),
+        20
+    );
+    let one = api
+        .get(&format!(
+            "/v1.0/users/{CFO}?$expand=manager($select=id,jobTitle)"
+        ))
+        .await;
+    let mut keys: Vec<&str> = one["manager"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["@odata.type", "id", "jobTitle"]);
+    assert_eq!(
+        one["displayName"], "Casey Finance",
+        "the user keeps its defaults"
+    );
+    for bad in [
+        "manager($select=favouriteColour)",
+        "manager($top=1)",
+        "directReports",
+    ] {
+        let r = api.try_get(&format!("/v1.0/users?$expand={bad}")).await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.text);
+    }
+}

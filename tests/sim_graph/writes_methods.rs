@@ -269,3 +269,78 @@ async fn authenticator_tap_and_password_reset() {
         ADMIN
     );
 }
+
+#[tokio::test]
+async fn every_typed_method_collection_lists_gets_and_deletes() {
+    let api = Api::start(0, 0).await;
+    let auth = format!("/v1.0/users/{CFO}/authentication");
+    // (collection, method id, what the audit record names)
+    let kinds = [
+        (
+            "fido2Methods",
+            "00000000-0000-4000-8000-00000000f1d0",
+            "FIDO2 security key",
+        ),
+        (
+            "emailMethods",
+            "00000000-0000-4000-8000-00000000e3a1",
+            "email",
+        ),
+        (
+            "softwareOathMethods",
+            "00000000-0000-4000-8000-00000000d0a7",
+            "software OATH token",
+        ),
+        (
+            "windowsHelloForBusinessMethods",
+            "00000000-0000-4000-8000-00000000a11e",
+            "Windows Hello for Business",
+        ),
+        (
+            "microsoftAuthenticatorMethods",
+            AUTHENTICATOR_ID,
+            "Microsoft Authenticator",
+        ),
+    ];
+    for (segment, id, label) in kinds {
+        let list = api.get(&format!("{auth}/{segment}")).await;
+        assert_eq!(list["value"].as_array().map(Vec::len), Some(1), "{segment}");
+        assert_eq!(api.get(&format!("{auth}/{segment}/{id}")).await["id"], id);
+        // An id of another kind is not in this collection.
+        assert_eq!(
+            api.try_get(&format!("{auth}/{segment}/{PASSWORD}"))
+                .await
+                .status,
+            404
+        );
+        api.expect(Method::DELETE, &format!("{auth}/{segment}/{id}"), None, 204)
+            .await;
+        assert!(api.get(&format!("{auth}/{segment}")).await["value"]
+            .as_array()
+            .unwrap()
+            .is_empty());
+        let audits = api.audits_for(CFO).await;
+        assert_eq!(
+            find(&audits, "Admin deleted security info")["resultReason"],
+            format!("Admin deleted {label} method for user")
+        );
+        api.expect(Method::DELETE, &format!("{auth}/{segment}/{id}"), None, 404)
+            .await;
+    }
+    // The password method can be read, never deleted.
+    let pw = format!("{auth}/passwordMethods/{PASSWORD}");
+    assert_eq!(api.get(&pw).await["id"], PASSWORD);
+    api.expect(Method::DELETE, &pw, None, 405).await;
+    let left: Vec<Value> = api.get(&format!("{auth}/methods")).await["value"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let kinds_left: Vec<&str> = left
+        .iter()
+        .map(|m| m["@odata.type"].as_str().unwrap())
+        .collect();
+    assert!(kinds_left
+        .iter()
+        .all(|k| k.ends_with("passwordAuthenticationMethod")
+            || k.ends_with("phoneAuthenticationMethod")));
+}

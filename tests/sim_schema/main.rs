@@ -58,6 +58,15 @@ fn endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
         (format!("/users?$select={props}"), "user"),
         (format!("/users/{rich}?$select=aboutMe,{props}"), "user"),
         (format!("/users/{rich}/manager"), "directoryObject"),
+        ("/users?$select=id,displayName&$expand=manager".into(), "user"),
+        (
+            format!("/users/{rich}?$expand=manager($select=id,displayName,jobTitle)"),
+            "user",
+        ),
+        (
+            "/users?$select=id,signInActivity&$filter=signInActivity/lastSignInDateTime ge 2000-01-01T00:00:00Z".into(),
+            "user",
+        ),
         (format!("/users/{admin}/memberOf"), "directoryObject"),
         (
             format!("/users/{admin}/memberOf/microsoft.graph.directoryRole"),
@@ -220,6 +229,34 @@ async fn every_served_property_is_in_the_schema_with_its_type() {
             )
             .await;
         check(&patched.body, "messageRule", "PATCH messageRules");
+        let settings = json!({
+            "automaticRepliesSetting": {"status": "AlwaysEnabled", "externalReplyMessage": "away"},
+            "timeZone": "Europe/London",
+            "workingHours": {"daysOfWeek": ["Monday"], "startTime": "08:00:00.0000000", "endTime": "17:00:00.0000000"}
+        });
+        let patched = api
+            .expect(
+                Method::PATCH,
+                &format!("/{version}/users/{CFO}/mailboxSettings"),
+                Some(settings),
+                200,
+            )
+            .await;
+        check(&patched.body, "mailboxSettings", "PATCH mailboxSettings");
+        let own = api
+            .send_as(
+                &admin,
+                Method::GET,
+                &format!("/{version}/me/authentication/methods"),
+                None,
+            )
+            .await;
+        assert_eq!(own.status, 200, "{}", own.text);
+        check(
+            &own.body,
+            "authenticationMethod",
+            "/me/authentication/methods",
+        );
         let reset =
             format!("/{version}/users/{CFO}/authentication/methods/{PASSWORD}/resetPassword");
         let accepted = api
@@ -272,6 +309,17 @@ async fn generated_tenant_serves_schema_valid_objects() {
         .first()
         .map(|s| s.id.clone())
         .expect("a service principal");
+    // Every rule's target folder is a folder of its mailbox (the simulator refuses others).
+    for mbx in t.mailboxes.values() {
+        for r in mbx.rules.iter().chain(&mbx.hidden_rules) {
+            for f in [&r.actions.move_to_folder, &r.actions.copy_to_folder]
+                .into_iter()
+                .flatten()
+            {
+                assert!(mbx.folders.iter().any(|x| &x.id == f), "{r:?}");
+            }
+        }
+    }
     let api = Api::start_with(SimConfig::with_profile(Profile::Fast), scenario).await;
     let who = Subjects { rich, admin, sp };
     let mut report = Report::new(true);

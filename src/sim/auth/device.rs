@@ -24,8 +24,22 @@ const ADMIN_TEMPLATES: [&str; 2] = [
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeviceStatus {
     Pending,
-    Approved { user_id: String },
+    /// `password_based`: the user signed in with a password (an admin password reset then
+    /// kills the refresh token); false for passwordless sign-ins (FIDO2, phone sign-in).
+    Approved {
+        user_id: String,
+        password_based: bool,
+    },
     Declined,
+}
+
+/// An approved sign-in, as the token endpoint redeems it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approved {
+    pub user_id: String,
+    /// The `scope` of the `/devicecode` request.
+    pub scope: String,
+    pub password_based: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -133,12 +147,12 @@ fn bad_code() -> TokenError {
     )
 }
 
-/// One poll. Ok = approved: the signed-in user's id and the requested scope.
+/// One poll. Ok = approved.
 pub fn redeem(
     state: &SimState,
     device_code: &str,
     app: &AppRegistration,
-) -> Result<(String, String), TokenError> {
+) -> Result<Approved, TokenError> {
     let auto_user = match state.config.device_code_approval {
         DeviceCodeApproval::After(_) => demo_admin(&read_lock(&state.tenant)),
         DeviceCodeApproval::Manual => None,
@@ -172,7 +186,10 @@ pub fn redeem(
         (&state.config.device_code_approval, &entry.status, auto_user)
     {
         if now.duration_since(entry.issued) >= *delay {
-            entry.status = DeviceStatus::Approved { user_id: user };
+            entry.status = DeviceStatus::Approved {
+                user_id: user,
+                password_based: true,
+            };
         }
     }
     match entry.status.clone() {
@@ -189,17 +206,24 @@ pub fn redeem(
                 "The end user declined the authorization request.",
             ))
         }
-        DeviceStatus::Approved { user_id } => {
+        DeviceStatus::Approved {
+            user_id,
+            password_based,
+        } => {
             let scope = entry.scope.clone();
             codes.remove(device_code);
-            Ok((user_id, scope))
+            Ok(Approved {
+                user_id,
+                scope,
+                password_based,
+            })
         }
     }
 }
 
 /// Approves a pending sign-in as `upn_or_id`; false when the code is unknown, expired or
-/// settled, or the user does not exist or is disabled.
-pub fn approve(state: &SimState, user_code: &str, upn_or_id: &str) -> bool {
+/// settled, or the user does not exist or is disabled. `password_based`: see [`DeviceStatus`].
+pub fn approve(state: &SimState, user_code: &str, upn_or_id: &str, password_based: bool) -> bool {
     let user_id = {
         let tenant = read_lock(&state.tenant);
         match find_user(&tenant, upn_or_id) {
@@ -207,7 +231,14 @@ pub fn approve(state: &SimState, user_code: &str, upn_or_id: &str) -> bool {
             _ => return false,
         }
     };
-    settle(state, user_code, DeviceStatus::Approved { user_id })
+    settle(
+        state,
+        user_code,
+        DeviceStatus::Approved {
+            user_id,
+            password_based,
+        },
+    )
 }
 
 /// Declines a pending sign-in.

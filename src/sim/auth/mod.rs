@@ -29,6 +29,11 @@ pub struct AuthState {
     pub used_assertion_ids: Mutex<HashMap<String, i64>>,
 }
 
+/// The user a token request was for, set on the token endpoint's response so the request log
+/// can name them.
+#[derive(Debug, Clone)]
+pub struct TokenSubject(pub String);
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))

@@ -79,6 +79,13 @@ fn ticks(t: Time) -> String {
     )
 }
 
+/// The user a refresh token was issued to, if it is known.
+pub fn subject(state: &SimState, token: &str) -> Option<String> {
+    lock(&state.auth.refresh_tokens)
+        .get(token)
+        .map(|r| r.user_id.clone())
+}
+
 /// Checks a refresh token; the record it returns lets the caller mint the next pair.
 pub fn redeem(state: &SimState, token: &str, client_id: &str) -> Result<RefreshRecord, TokenError> {
     let record = lock(&state.auth.refresh_tokens)

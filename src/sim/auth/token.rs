@@ -20,7 +20,8 @@ pub async fn token(
     body: Bytes,
 ) -> Response {
     let form = super::parse_form(&body);
-    match grant(&state, &tenant, &form) {
+    let mut subject = None;
+    let mut resp = match grant(&state, &tenant, &form, &mut subject) {
         Ok(body) => {
             let mut resp = (StatusCode::OK, axum::Json(body)).into_response();
             resp.headers_mut().insert(
@@ -30,7 +31,11 @@ pub async fn token(
             resp
         }
         Err(e) => e.into_response(),
+    };
+    if let Some(user) = subject {
+        resp.extensions_mut().insert(super::TokenSubject(user));
     }
+    resp
 }
 
 fn param<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str, TokenError> {
@@ -40,10 +45,13 @@ fn param<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str, T
         .ok_or_else(|| TokenError::missing_parameter(name))
 }
 
+/// Redeems a grant; `subject` learns the user it was for as soon as that is known (so the
+/// request log names them even when the grant is then refused).
 fn grant(
     state: &SimState,
     tenant: &str,
     form: &HashMap<String, String>,
+    subject: &mut Option<String>,
 ) -> Result<Value, TokenError> {
     resolve_tenant(state, tenant)?;
     let grant_type = param(form, "grant_type")?;
@@ -55,14 +63,23 @@ fn grant(
         DEVICE_CODE_GRANT => {
             authenticate_public(state, tenant, form, &app)?;
             let device_code = param(form, "device_code")?;
-            let (user_id, scope) = device::redeem(state, device_code, &app)?;
-            let requested = super::parse_scopes(&scope);
+            let approved = device::redeem(state, device_code, &app)?;
+            *subject = Some(approved.user_id.clone());
+            let requested = super::parse_scopes(&approved.scope);
             let granted = granted_scopes(&app, &requested)?;
-            issue_user_tokens(state, &app, &user_id, granted, requested.oidc, true)
+            issue_user_tokens(
+                state,
+                &app,
+                &approved.user_id,
+                granted,
+                requested.oidc,
+                approved.password_based,
+            )
         }
         "refresh_token" => {
             authenticate_public(state, tenant, form, &app)?;
             let rt = param(form, "refresh_token")?;
+            *subject = refresh::subject(state, rt);
             let record = refresh::redeem(state, rt, &app.client_id)?;
             let scopes = match form.get("scope").map(|s| super::parse_scopes(s)) {
                 Some(req) if !req.graph.is_empty() => record

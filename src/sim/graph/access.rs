@@ -27,6 +27,8 @@ pub enum Sensitive {
     Password,
     /// Authentication methods.
     Methods,
+    /// revokeSignInSessions.
+    Sessions,
 }
 
 /// Directory role template ids the user holds (active, direct assignments).
@@ -56,7 +58,7 @@ fn holds(caller: &Caller, template: &str) -> bool {
 fn delegated_roles_for(action: Sensitive) -> &'static [&'static str] {
     match action {
         Sensitive::Profile => &[USER_ADMIN],
-        Sensitive::Password => &[USER_ADMIN, HELPDESK_ADMIN, AUTH_ADMIN],
+        Sensitive::Password | Sensitive::Sessions => &[USER_ADMIN, HELPDESK_ADMIN, AUTH_ADMIN],
         Sensitive::Methods => &[AUTH_ADMIN],
     }
 }
@@ -64,7 +66,9 @@ fn delegated_roles_for(action: Sensitive) -> &'static [&'static str] {
 /// Roles whose holders lesser admins may still act on (with the role shown), per action.
 fn lesser_targets(action: Sensitive) -> &'static [&'static str] {
     match action {
-        Sensitive::Profile | Sensitive::Password => &[HELPDESK_ADMIN, USER_ADMIN],
+        Sensitive::Profile | Sensitive::Password | Sensitive::Sessions => {
+            &[HELPDESK_ADMIN, USER_ADMIN]
+        }
         Sensitive::Methods => &[HELPDESK_ADMIN, AUTH_ADMIN],
     }
 }
@@ -77,6 +81,10 @@ pub fn check_sensitive(
     action: Sensitive,
 ) -> Result<(), GraphError> {
     if holds(caller, GLOBAL_ADMIN) || holds(caller, PRIVILEGED_AUTH_ADMIN) {
+        return Ok(());
+    }
+    // Anyone manages their own security info and may end their own sessions.
+    if caller.is_self(target_id) && matches!(action, Sensitive::Methods | Sensitive::Sessions) {
         return Ok(());
     }
     let target_roles = roles_of(tenant, target_id);
@@ -96,7 +104,7 @@ pub fn check_sensitive(
         .iter()
         .all(|t| lesser.iter().any(|l| l.eq_ignore_ascii_case(t)));
     let caller_fit = match action {
-        Sensitive::Profile | Sensitive::Password => holds(caller, USER_ADMIN),
+        Sensitive::Profile | Sensitive::Password | Sensitive::Sessions => holds(caller, USER_ADMIN),
         Sensitive::Methods => holds(caller, AUTH_ADMIN),
     };
     if all_lesser && caller_fit {
@@ -195,6 +203,10 @@ mod tests {
         assert!(check_sensitive(&t, &aa, "hd", Sensitive::Methods).is_ok());
         let nobody = caller(true, &[]);
         assert!(check_sensitive(&t, &nobody, "plain", Sensitive::Profile).is_err());
+        // The caller ("admin") on their own account: methods and sessions, not the profile.
+        assert!(check_sensitive(&t, &nobody, "admin", Sensitive::Methods).is_ok());
+        assert!(check_sensitive(&t, &nobody, "admin", Sensitive::Sessions).is_ok());
+        assert!(check_sensitive(&t, &nobody, "admin", Sensitive::Profile).is_err());
     }
 
     #[test]

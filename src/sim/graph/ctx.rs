@@ -218,3 +218,28 @@ pub fn body_object(bytes: &[u8]) -> Result<Map<String, Value>, GraphError> {
         )),
     }
 }
+
+/// The parameters of an OData action call (`confirmCompromised`, `resetPassword`, ...): an
+/// empty body is no parameters; a parameter the action does not declare is refused the way
+/// Graph's OData layer refuses it.
+pub fn action_params(
+    bytes: &[u8],
+    action: &str,
+    declared: &[&str],
+) -> Result<Map<String, Value>, GraphError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    let params = body_object(bytes)?;
+    if let Some(k) = params
+        .keys()
+        .find(|k| !k.starts_with('@') && !declared.contains(&k.as_str()))
+    {
+        return Err(GraphError::new(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            format!("The parameter '{k}' in the request payload is not a valid parameter for the operation '{action}'."),
+        ));
+    }
+    Ok(params)
+}

@@ -138,7 +138,7 @@ pub async fn user_grants(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::GRANTS_READ)?;
+    caller.require_on(&id, perms::GRANTS_READ)?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
     let list: Vec<&OAuth2PermissionGrant> = tenant

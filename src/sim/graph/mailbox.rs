@@ -1,5 +1,6 @@
-//! Exchange Online parts of a user: `mailFolders` (so rule folder ids can be named) and
-//! `mailboxSettings`. A user without a mailbox gets 404 `MailboxNotEnabledForRESTAPI`.
+//! Exchange Online parts of a user: `mailFolders` (so rule folder ids can be named); the
+//! mailbox helpers shared with rules and settings. A user without a mailbox gets 404
+//! `MailboxNotEnabledForRESTAPI`.
 
 use super::ctx::{project, read, Ctx};
 use super::perms;
@@ -138,7 +139,7 @@ pub async fn folders(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MAIL_FOLDERS_READ)?;
+    caller.require_on(&id, perms::MAIL_FOLDERS_READ)?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
     list_folders(&ctx, &uid, mbx, |f| is_top_level(mbx, f), "mailFolders")
@@ -150,7 +151,7 @@ pub async fn child_folders(
     ctx: Ctx,
     Path((id, fid)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MAIL_FOLDERS_READ)?;
+    caller.require_on(&id, perms::MAIL_FOLDERS_READ)?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
     let parent = folder(mbx, &fid).ok_or_else(item_not_found)?.id.clone();
@@ -170,7 +171,7 @@ pub async fn get_folder(
     ctx: Ctx,
     Path((id, fid)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MAIL_FOLDERS_READ)?;
+    caller.require_on(&id, perms::MAIL_FOLDERS_READ)?;
     let q = ctx.query(&Caps {
         page: None,
         ..FOLDER_LIST_CAPS
@@ -180,57 +181,4 @@ pub async fn get_folder(
     let f = folder(mbx, &fid).ok_or_else(item_not_found)?;
     let obj = project(folder_json(mbx, f, ctx.beta()), q.select.as_deref(), &[]);
     Ok(ctx.entity(&format!("users('{uid}')/mailFolders/$entity"), obj))
-}
-
-/// What a mailbox without stored settings reports.
-fn default_settings() -> Value {
-    json!({
-        "archiveFolder": null,
-        "timeZone": "UTC",
-        "dateFormat": "M/d/yyyy",
-        "timeFormat": "h:mm tt",
-        "automaticRepliesSetting": {
-            "status": "disabled",
-            "externalAudience": "all",
-            "internalReplyMessage": "",
-            "externalReplyMessage": "",
-            "scheduledStartDateTime": {"dateTime": "2024-01-01T00:00:00.0000000", "timeZone": "UTC"},
-            "scheduledEndDateTime": {"dateTime": "2024-01-02T00:00:00.0000000", "timeZone": "UTC"},
-        },
-        "language": {"locale": "en-US", "displayName": "English (United States)"},
-    })
-}
-
-pub async fn settings(
-    State(state): State<Shared>,
-    caller: Caller,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, GraphError> {
-    caller.require(perms::MAILBOX_SETTINGS_READ)?;
-    let q = ctx.query(&Caps {
-        entity: "microsoft.graph.mailboxSettings",
-        select: &[
-            "archiveFolder",
-            "automaticRepliesSetting",
-            "dateFormat",
-            "delegateMeetingMessageDeliveryOptions",
-            "language",
-            "timeFormat",
-            "timeZone",
-            "userPurpose",
-            "workingHours",
-        ],
-        ..Caps::NONE
-    })?;
-    let tenant = read(&state);
-    let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
-    let obj = match &mbx.settings {
-        Value::Object(_) => mbx.settings.clone(),
-        _ => default_settings(),
-    };
-    Ok(ctx.entity(
-        &format!("users('{uid}')/mailboxSettings"),
-        project(obj, q.select.as_deref(), &[]),
-    ))
 }

@@ -212,7 +212,7 @@ pub async fn list_all(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::METHODS_READ)?;
+    caller.require_on(&id, perms::METHODS_READ)?;
     ctx.no_query()?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
@@ -230,7 +230,7 @@ pub async fn get_any(
     ctx: Ctx,
     Path((id, mid)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::METHODS_READ)?;
+    caller.require_on(&id, perms::METHODS_READ)?;
     ctx.no_query()?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
@@ -252,7 +252,7 @@ pub async fn list_kind(
     ctx: Ctx,
     id: String,
 ) -> Result<Response, GraphError> {
-    caller.require(spec.read)?;
+    caller.require_on(&id, spec.read)?;
     ctx.no_query()?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
@@ -272,7 +272,7 @@ pub async fn get_kind(
     id: String,
     mid: String,
 ) -> Result<Response, GraphError> {
-    caller.require(spec.read)?;
+    caller.require_on(&id, spec.read)?;
     ctx.no_query()?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
@@ -352,7 +352,7 @@ pub async fn delete_kind(
             "Specified HTTP method is not allowed for the request target.",
         ));
     };
-    caller.require(write_perms)?;
+    caller.require_on(&id, write_perms)?;
     let mut tenant = write(&state);
     let pos = find_user_pos(&state, &tenant, &id)?;
     let user = tenant.users[pos].clone();

@@ -10,6 +10,8 @@ pub mod entities;
 pub mod grants;
 pub mod index;
 pub mod mailbox;
+pub mod mailbox_settings;
+pub mod me;
 pub mod methods;
 pub mod password;
 pub mod perms;
@@ -20,15 +22,17 @@ pub mod rules;
 pub mod sample;
 pub mod sample_logs;
 pub mod side;
+pub mod sign_in_activity;
 pub mod signins;
 pub mod tap;
+pub mod user_props;
 pub mod users;
 pub mod users_write;
 
 use crate::sim::caller::Caller;
 use crate::sim::state::Shared;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use ctx::Ctx;
 use methods::KindSpec;
@@ -38,7 +42,8 @@ const RULES: &str = "/users/{id}/mailFolders/{fid}/messageRules";
 
 pub fn routes() -> Router<Shared> {
     let mut r = Router::new()
-        .route("/me", get(users::me))
+        .route("/me", get(users::me).patch(me::dispatch))
+        .route("/me/{*rest}", any(me::dispatch))
         .route("/users", get(users::list))
         .route("/users/$count", get(users::count_users))
         .route("/users/{id}", get(users::get).patch(users_write::patch))
@@ -111,7 +116,10 @@ pub fn routes() -> Router<Shared> {
             "/users/{id}/mailFolders/{fid}/childFolders",
             get(mailbox::child_folders),
         )
-        .route("/users/{id}/mailboxSettings", get(mailbox::settings))
+        .route(
+            "/users/{id}/mailboxSettings",
+            get(mailbox_settings::get).patch(mailbox_settings::update),
+        )
         .route(
             "/users/{id}/oauth2PermissionGrants",
             get(grants::user_grants),

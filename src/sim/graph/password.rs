@@ -3,7 +3,7 @@
 //! the first poll and `succeeded` after.
 
 use super::access::{self, Sensitive};
-use super::ctx::{body_json, now, read, ts, write, Ctx};
+use super::ctx::{action_params, now, read, ts, write, Ctx};
 use super::perms;
 use super::users::{find_user, find_user_pos};
 use crate::sim::audit_log::{self, user_target, Event, AUTH_METHODS, CORE_DIRECTORY};
@@ -64,21 +64,11 @@ pub async fn reset(
         return Err(GraphError::forbidden());
     }
     caller.require(perms::PASSWORD_RESET)?;
-    let requested = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        match body_json(&body)? {
-            Value::Object(m) => match m.get("newPassword") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(_) => return Err(GraphError::bad_request("newPassword must be a string.")),
-            },
-            _ => {
-                return Err(GraphError::bad_request(
-                    "The request body must be a JSON object.",
-                ))
-            }
-        }
+    let params = action_params(&body, "resetPassword", &["newPassword"])?;
+    let requested = match params.get("newPassword") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(GraphError::bad_request("newPassword must be a string.")),
     };
     if !mid.eq_ignore_ascii_case(PASSWORD_METHOD_ID) {
         return Err(GraphError::not_found(&mid));
@@ -147,7 +137,7 @@ pub async fn operation(
     ctx: Ctx,
     Path((id, op_id)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::OPERATION_READ)?;
+    caller.require_on(&id, perms::OPERATION_READ)?;
     ctx.no_query()?;
     let user_id = {
         let tenant = read(&state);

@@ -99,7 +99,7 @@ pub async fn list(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::PHONE_READ)?;
+    caller.require_on(&id, perms::PHONE_READ)?;
     ctx.no_query()?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
@@ -118,7 +118,7 @@ pub async fn get(
     ctx: Ctx,
     Path((id, pid)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::PHONE_READ)?;
+    caller.require_on(&id, perms::PHONE_READ)?;
     ctx.no_query()?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
@@ -137,7 +137,7 @@ pub async fn create(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::PHONE_WRITE)?;
+    caller.require_on(&id, perms::PHONE_WRITE)?;
     let body = body_object(&body)?;
     check_keys(&body)?;
     let number = body
@@ -192,7 +192,7 @@ pub async fn update(
     Path((id, pid)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::PHONE_WRITE)?;
+    caller.require_on(&id, perms::PHONE_WRITE)?;
     let body = body_object(&body)?;
     check_keys(&body)?;
     let mut tenant = write(&state);
@@ -232,7 +232,7 @@ pub async fn delete(
     caller: Caller,
     Path((id, pid)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::PHONE_WRITE)?;
+    caller.require_on(&id, perms::PHONE_WRITE)?;
     let mut tenant = write(&state);
     let pos = find_user_pos(&state, &tenant, &id)?;
     let user = tenant.users[pos].clone();

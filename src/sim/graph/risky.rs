@@ -1,7 +1,7 @@
 //! Identity Protection: `riskyUsers` (list, get, history, confirmCompromised, dismiss; beta
 //! also at `/riskyUsers`) and `riskDetections`.
 
-use super::ctx::{body_object, no_content, now, project, read, write, Ctx};
+use super::ctx::{action_params, no_content, now, project, read, write, Ctx};
 use super::entities::{RISK_LEVELS, RISK_STATES};
 use super::perms;
 use crate::sim::audit_log::{self, user_target, Event, IDENTITY_PROTECTION};
@@ -244,8 +244,8 @@ pub async fn history(
 }
 
 /// The `userIds` of a confirmCompromised / dismiss body.
-fn user_ids(body: &Bytes) -> Result<Vec<String>, GraphError> {
-    let obj = body_object(body)?;
+fn user_ids(body: &Bytes, action: &str) -> Result<Vec<String>, GraphError> {
+    let obj = action_params(body, action, &["userIds"])?;
     let ids = obj
         .get("userIds")
         .and_then(Value::as_array)
@@ -272,7 +272,11 @@ fn apply_verdict(
     verdict: Verdict,
 ) -> Result<(), GraphError> {
     caller.require(perms::RISKY_USERS_WRITE)?;
-    let ids = user_ids(body)?;
+    let action = match verdict {
+        Verdict::Compromised => "confirmCompromised",
+        Verdict::Dismissed => "dismiss",
+    };
+    let ids = user_ids(body, action)?;
     let mut tenant = write(state);
     let (level, risk_state, detail, activity) = match verdict {
         Verdict::Compromised => (

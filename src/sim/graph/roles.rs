@@ -170,7 +170,12 @@ pub async fn member_of(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MEMBER_OF_READ)?;
+    // One's own memberships need only the basic profile permission (`/me/memberOf`).
+    caller.require(if caller.is_self(&id) {
+        perms::ME_READ
+    } else {
+        perms::MEMBER_OF_READ
+    })?;
     let q = ctx.query(&MEMBER_OF_CAPS)?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;

@@ -87,6 +87,42 @@ fn invalid(message: impl Into<String>) -> GraphError {
     GraphError::new(StatusCode::BAD_REQUEST, "ErrorInvalidRequest", message)
 }
 
+/// Outlook's answer to a property its type does not have.
+fn unknown_property(name: &str, ty: &str) -> GraphError {
+    GraphError::new(
+        StatusCode::BAD_REQUEST,
+        "RequestBodyRead",
+        format!("The property '{name}' does not exist on type 'Microsoft.OutlookServices.{ty}'. Make sure to only use property names that are defined by the type or mark the type as open type."),
+    )
+}
+
+/// `moveToFolder` / `copyToFolder` must name a folder of this mailbox: a malformed id is
+/// refused as Exchange refuses it, a well-formed one that names no folder as not found.
+fn check_folders(mbx: &Mailbox, actions: &MessageRuleActions) -> Result<(), GraphError> {
+    for target in [&actions.move_to_folder, &actions.copy_to_folder]
+        .into_iter()
+        .flatten()
+    {
+        if folder(mbx, target).is_some() {
+            continue;
+        }
+        let well_formed = !target.is_empty()
+            && target
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b));
+        return Err(if well_formed {
+            item_not_found()
+        } else {
+            GraphError::new(
+                StatusCode::BAD_REQUEST,
+                "ErrorInvalidIdMalformed",
+                "Id is malformed.",
+            )
+        });
+    }
+    Ok(())
+}
+
 /// A rule as served: read-only shells carry only their identity and flags.
 pub fn rule_json(r: &MessageRule) -> Value {
     let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
@@ -143,9 +179,12 @@ fn check_members(obj: &Map<String, Value>, key: &str, allowed: &[&str]) -> Resul
             .keys()
             .find(|k| !allowed.contains(&k.as_str()) && !k.starts_with('@'))
         {
-            return Err(invalid(format!(
-                "The property '{bad}' does not exist on type '{key}'."
-            )));
+            let ty = if key == "actions" {
+                "MessageRuleActions"
+            } else {
+                "MessageRulePredicates"
+            };
+            return Err(unknown_property(bad, ty));
         }
     }
     Ok(())
@@ -154,19 +193,15 @@ fn check_members(obj: &Map<String, Value>, key: &str, allowed: &[&str]) -> Resul
 /// Applies a POST/PATCH body to `rule`.
 fn apply(rule: &mut MessageRule, body: &Map<String, Value>) -> Result<(), GraphError> {
     for k in body.keys() {
-        if !matches!(
-            k.as_str(),
-            "displayName"
-                | "sequence"
-                | "isEnabled"
-                | "conditions"
-                | "exceptions"
-                | "actions"
-                | "@odata.type"
-        ) {
-            return Err(invalid(format!(
-                "The property '{k}' cannot be set on a message rule."
-            )));
+        match k.as_str() {
+            "displayName" | "sequence" | "isEnabled" | "conditions" | "exceptions" | "actions" => {}
+            k if k.starts_with('@') => {}
+            "id" | "hasError" | "isReadOnly" => {
+                return Err(invalid(format!(
+                    "The property '{k}' cannot be set on a message rule."
+                )))
+            }
+            other => return Err(unknown_property(other, "MessageRule")),
         }
     }
     check_members(body, "conditions", PREDICATES)?;
@@ -209,7 +244,7 @@ pub async fn list(
     ctx: Ctx,
     Path((id, fid)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MAILBOX_SETTINGS_READ)?;
+    caller.require_on(&id, perms::MAILBOX_SETTINGS_READ)?;
     let q = ctx.query(&RULE_CAPS)?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
@@ -228,7 +263,7 @@ pub async fn get(
     ctx: Ctx,
     Path((id, fid, rid)): Path<(String, String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MAILBOX_SETTINGS_READ)?;
+    caller.require_on(&id, perms::MAILBOX_SETTINGS_READ)?;
     let q = ctx.query(&RULE_CAPS)?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
@@ -264,7 +299,7 @@ pub async fn create(
     Path((id, fid)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MAILBOX_SETTINGS_WRITE)?;
+    caller.require_on(&id, perms::MAILBOX_SETTINGS_WRITE)?;
     let body = body_object(&body)?;
     if !body.get("displayName").is_some_and(Value::is_string) {
         return Err(invalid("The displayName of a message rule is required."));
@@ -284,6 +319,7 @@ pub async fn create(
         actions: MessageRuleActions::default(),
     };
     apply(&mut rule, &body)?;
+    check_folders(mbx, &rule.actions)?;
     mbx.rules.push(rule.clone());
     Ok(ctx.created(&format!("{}/$entity", context(&uid)), rule_json(&rule)))
 }
@@ -295,24 +331,27 @@ pub async fn update(
     Path((id, fid, rid)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MAILBOX_SETTINGS_WRITE)?;
+    caller.require_on(&id, perms::MAILBOX_SETTINGS_WRITE)?;
     let body = body_object(&body)?;
     let mut tenant = write(&state);
     let (uid, mbx) = mailbox_mut(&state, &mut tenant, &id, &fid)?;
-    let rule = mbx
+    let pos = mbx
         .rules
-        .iter_mut()
-        .find(|r| r.id == rid)
+        .iter()
+        .position(|r| r.id == rid)
         .ok_or_else(item_not_found)?;
+    let mut updated = mbx.rules[pos].clone();
     // A read-only rule can be switched on or off, nothing else.
-    if rule.is_read_only && body.keys().any(|k| k != "isEnabled" && !k.starts_with('@')) {
+    if updated.is_read_only && body.keys().any(|k| k != "isEnabled" && !k.starts_with('@')) {
         return Err(invalid(
             "The rule is read-only: only isEnabled can be changed through this API.",
         ));
     }
-    let mut updated = rule.clone();
     apply(&mut updated, &body)?;
-    *rule = updated.clone();
+    if body.contains_key("actions") {
+        check_folders(mbx, &updated.actions)?;
+    }
+    mbx.rules[pos] = updated.clone();
     let mut v = rule_json(&updated);
     if let Value::Object(m) = &mut v {
         m.insert(
@@ -328,7 +367,7 @@ pub async fn delete(
     caller: Caller,
     Path((id, fid, rid)): Path<(String, String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::MAILBOX_SETTINGS_WRITE)?;
+    caller.require_on(&id, perms::MAILBOX_SETTINGS_WRITE)?;
     let mut tenant = write(&state);
     let (_, mbx) = mailbox_mut(&state, &mut tenant, &id, &fid)?;
     let before = mbx.rules.len();

@@ -96,7 +96,7 @@ pub async fn create(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::TAP_WRITE)?;
+    caller.require_on(&id, perms::TAP_WRITE)?;
     let req = parse_request(&body)?;
     let mut tenant = write(&state);
     let pos = find_user_pos(&state, &tenant, &id)?;

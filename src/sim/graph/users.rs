@@ -3,6 +3,8 @@
 use super::ctx::{project, read, Ctx};
 use super::index;
 use super::perms;
+use super::sign_in_activity::{self as activity, UserRow};
+pub use super::user_props::{DEFAULT_PROPS, SINGLE_ONLY, USER_PROPS};
 use crate::sim::caller::Caller;
 use crate::sim::error::GraphError;
 use crate::sim::model::{Tenant, User};
@@ -16,121 +18,6 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
-
-/// Every v1.0 user property (CSDL), for `$select`.
-pub const USER_PROPS: &[&str] = &[
-    "id",
-    "deletedDateTime",
-    "aboutMe",
-    "accountEnabled",
-    "ageGroup",
-    "assignedLicenses",
-    "assignedPlans",
-    "authorizationInfo",
-    "birthday",
-    "businessPhones",
-    "city",
-    "companyName",
-    "consentProvidedForMinor",
-    "country",
-    "createdDateTime",
-    "creationType",
-    "customSecurityAttributes",
-    "department",
-    "deviceEnrollmentLimit",
-    "displayName",
-    "employeeHireDate",
-    "employeeId",
-    "employeeLeaveDateTime",
-    "employeeOrgData",
-    "employeeType",
-    "externalUserState",
-    "externalUserStateChangeDateTime",
-    "faxNumber",
-    "givenName",
-    "hireDate",
-    "identities",
-    "identityParentId",
-    "imAddresses",
-    "interests",
-    "isManagementRestricted",
-    "isResourceAccount",
-    "jobTitle",
-    "lastPasswordChangeDateTime",
-    "legalAgeGroupClassification",
-    "licenseAssignmentStates",
-    "mail",
-    "mailboxSettings",
-    "mailNickname",
-    "mobilePhone",
-    "mySite",
-    "officeLocation",
-    "onPremisesDistinguishedName",
-    "onPremisesDomainName",
-    "onPremisesExtensionAttributes",
-    "onPremisesImmutableId",
-    "onPremisesLastSyncDateTime",
-    "onPremisesProvisioningErrors",
-    "onPremisesSamAccountName",
-    "onPremisesSecurityIdentifier",
-    "onPremisesSyncEnabled",
-    "onPremisesUserPrincipalName",
-    "otherMails",
-    "passwordPolicies",
-    "passwordProfile",
-    "pastProjects",
-    "postalCode",
-    "preferredDataLocation",
-    "preferredLanguage",
-    "preferredName",
-    "print",
-    "provisionedPlans",
-    "proxyAddresses",
-    "responsibilities",
-    "schools",
-    "securityIdentifier",
-    "serviceProvisioningErrors",
-    "showInAddressList",
-    "signInActivity",
-    "signInSessionsValidFromDateTime",
-    "skills",
-    "state",
-    "streetAddress",
-    "surname",
-    "usageLocation",
-    "userPrincipalName",
-    "userType",
-];
-
-/// Returned without `$select` (REFERENCE §3.2).
-pub const DEFAULT_PROPS: &[&str] = &[
-    "businessPhones",
-    "displayName",
-    "givenName",
-    "id",
-    "jobTitle",
-    "mail",
-    "mobilePhone",
-    "officeLocation",
-    "preferredLanguage",
-    "surname",
-    "userPrincipalName",
-];
-
-/// Only served for a single user; selecting them on the collection is 501.
-const SINGLE_ONLY: &[&str] = &[
-    "aboutMe",
-    "birthday",
-    "hireDate",
-    "interests",
-    "mySite",
-    "pastProjects",
-    "preferredName",
-    "responsibilities",
-    "schools",
-    "skills",
-    "mailboxSettings",
-];
 
 const TEXT: u16 = EQ | NE | STARTS | ENDS | IN;
 static USER_FILTER: FilterSpec = FilterSpec {
@@ -153,7 +40,22 @@ static USER_FILTER: FilterSpec = FilterSpec {
         rule("userType", PropType::Str, EQ | NE | IN),
         rule("accountEnabled", PropType::Bool, EQ | NE),
         rule("onPremisesSyncEnabled", PropType::Bool, EQ | NE),
-        rule("createdDateTime", PropType::Time, EQ | NE | RANGE),
+        rule("createdDateTime", PropType::Time, EQ | NE | GE_LE | IN),
+        rule(
+            "signInActivity/lastSignInDateTime",
+            PropType::Time,
+            EQ | NE | GE_LE,
+        ),
+        rule(
+            "signInActivity/lastNonInteractiveSignInDateTime",
+            PropType::Time,
+            EQ | NE | GE_LE,
+        ),
+        rule(
+            "signInActivity/lastSuccessfulSignInDateTime",
+            PropType::Time,
+            EQ | NE | GE_LE,
+        ),
         rule("otherMails/any", PropType::Str, EQ | STARTS),
         rule("businessPhones/any", PropType::Str, EQ | STARTS),
     ],
@@ -179,7 +81,7 @@ pub static USERS_CAPS: Caps = Caps {
     count: true,
     search: SEARCHABLE,
     orderby: &["displayName", "userPrincipalName"],
-    expand: &[],
+    expand: &["manager"],
     directory: true,
 };
 
@@ -191,7 +93,7 @@ static USER_CAPS: Caps = Caps {
     count: false,
     search: &[],
     orderby: &[],
-    expand: &[],
+    expand: &["manager"],
     directory: false,
 };
 
@@ -219,15 +121,19 @@ pub fn user_json(state: &Shared, tenant: &Tenant, user: &User, select: Option<&[
     let mut obj = serde_json::to_value(user).unwrap_or(Value::Null);
     if select.is_some_and(|s| s.iter().any(|p| p == "signInActivity")) {
         if let Value::Object(m) = &mut obj {
-            m.insert(
-                "signInActivity".into(),
-                sign_in_activity(state, tenant, &user.id),
-            );
+            let a = activity::of(state, tenant, &user.id);
+            // Never signed in: Graph leaves the property out (null when selected).
+            let v = if a.is_empty() {
+                Value::Null
+            } else {
+                a.to_json()
+            };
+            m.insert("signInActivity".into(), v);
         }
     }
     let mut out = project(obj, select, DEFAULT_PROPS);
     // Passwords are write-only.
-    if let Some(Value::Object(m)) = Some(&mut out) {
+    if let Value::Object(m) = &mut out {
         if m.contains_key("passwordProfile") {
             m.insert("passwordProfile".into(), Value::Null);
         }
@@ -235,40 +141,74 @@ pub fn user_json(state: &Shared, tenant: &Tenant, user: &User, select: Option<&[
     out
 }
 
-/// `signInActivity`, derived from the sign-in log (newest first per user).
-fn sign_in_activity(state: &Shared, tenant: &Tenant, user_id: &str) -> Value {
-    let ix = index::sign_ins(state, tenant);
-    let mut out = json!({
-        "lastSignInDateTime": null, "lastSignInRequestId": null,
-        "lastNonInteractiveSignInDateTime": null, "lastNonInteractiveSignInRequestId": null,
-        "lastSuccessfulSignInDateTime": null, "lastSuccessfulSignInRequestId": null,
-    });
-    for &pos in ix.positions(user_id) {
-        let Some(s) = tenant.sign_ins.get(pos as usize) else {
-            continue;
-        };
-        let when = super::ctx::ts(&s.created_date_time);
-        let slot = if s.is_interactive {
-            "lastSignIn"
-        } else {
-            "lastNonInteractiveSignIn"
-        };
-        for key in [slot, "lastSuccessfulSignIn"] {
-            if key == "lastSuccessfulSignIn" && s.status.error_code != 0 {
-                continue;
-            }
-            if out[format!("{key}DateTime")].is_null() {
-                out[format!("{key}DateTime")] = json!(when);
-                out[format!("{key}RequestId")] = json!(s.id);
-            }
+/// Nested `$select`s of `$expand=manager(...)` name user properties (canonical case).
+fn check_expand(q: &mut Query) -> Result<(), GraphError> {
+    for (_, props) in &mut q.expand_selects {
+        for p in props.iter_mut() {
+            let canon = USER_PROPS
+                .iter()
+                .find(|u| u.eq_ignore_ascii_case(p))
+                .ok_or_else(|| {
+                    GraphError::bad_request(format!(
+                        "Could not find a property named '{p}' on type 'microsoft.graph.user'."
+                    ))
+                })?;
+            *p = canon.to_string();
         }
     }
-    out
+    Ok(())
 }
 
-fn keep(user: &User, q: &Query) -> bool {
-    !user.deleted
-        && q.filter.as_ref().is_none_or(|f| matches(f, user))
+/// A user as a query serves it: projected, with `$expand=manager` applied.
+fn served(state: &Shared, tenant: &Tenant, user: &User, q: &Query) -> Value {
+    let mut v = user_json(state, tenant, user, q.select.as_deref());
+    if q.expand.iter().any(|e| e == "manager") {
+        let manager = user
+            .manager_id
+            .as_deref()
+            .and_then(|m| find_user(state, tenant, m).ok());
+        if let (Value::Object(out), Some(m)) = (&mut v, manager) {
+            let nested = q.expand_select("manager");
+            let mut mv = user_json(state, tenant, m, nested);
+            if let Value::Object(mm) = &mut mv {
+                mm.insert("@odata.type".into(), json!("#microsoft.graph.user"));
+            }
+            out.insert("manager".into(), mv);
+        }
+    }
+    v
+}
+
+/// What a users query needs besides each user: the sign-in index when the filter names
+/// `signInActivity`.
+struct Scan<'t> {
+    tenant: &'t Tenant,
+    sign_ins: Option<std::sync::Arc<index::SignInIndex>>,
+}
+
+impl<'t> Scan<'t> {
+    fn new(state: &Shared, tenant: &'t Tenant, q: &Query) -> Self {
+        let sign_ins = activity::filtered(q).then(|| index::sign_ins(state, tenant));
+        Scan { tenant, sign_ins }
+    }
+}
+
+fn keep(scan: &Scan<'_>, user: &User, q: &Query) -> bool {
+    if user.deleted {
+        return false;
+    }
+    let passes = match (&q.filter, &scan.sign_ins) {
+        (None, _) => true,
+        (Some(f), Some(ix)) => matches(
+            f,
+            &UserRow {
+                user,
+                activity: activity::of_indexed(ix, scan.tenant, &user.id),
+            },
+        ),
+        (Some(f), None) => matches(f, user),
+    };
+    passes
         && q.search.as_ref().is_none_or(|groups| {
             groups.iter().any(|and| {
                 and.iter().all(
@@ -292,10 +232,15 @@ fn check_collection_select(q: &mut Query, caller: &Caller) -> Result<(), GraphEr
                 format!("This operation target is not yet supported. Selecting '{p}' is only supported on a single user."),
             ));
         }
-        if sel.iter().any(|p| p == "signInActivity") {
-            caller.require(perms::SIGN_IN_ACTIVITY_READ)?;
-            q.check_top(500)?;
-        }
+    }
+    activity::check_alone(q)?;
+    let selected = q
+        .select
+        .as_ref()
+        .is_some_and(|s| s.iter().any(|p| p == "signInActivity"));
+    if selected || activity::filtered(q) {
+        caller.require(perms::SIGN_IN_ACTIVITY_READ)?;
+        q.check_top(500)?;
     }
     Ok(())
 }
@@ -308,27 +253,28 @@ pub async fn list(
     caller.require(perms::USERS_READ)?;
     let mut q = ctx.query(&USERS_CAPS)?;
     check_collection_select(&mut q, &caller)?;
+    check_expand(&mut q)?;
     let tenant = read(&state);
-    let select = q.select.as_deref();
+    let scan = Scan::new(&state, &tenant, &q);
     let total = (q.count && q.token.is_none())
-        .then(|| count(&tenant.users, Candidates::All, |u| keep(u, &q)));
+        .then(|| count(&tenant.users, Candidates::All, |u| keep(&scan, u, &q)));
     let (items, next) = if q.orderby.is_empty() {
         let page = collect_page(
             &tenant.users,
             Candidates::All,
             q.token.as_ref(),
             |u| &u.id,
-            |u| keep(u, &q),
+            |u| keep(&scan, u, &q),
             q.top,
         );
         let items = page
             .items
             .iter()
-            .map(|u| user_json(&state, &tenant, u, select))
+            .map(|u| served(&state, &tenant, u, &q))
             .collect();
         (items, page.next)
     } else {
-        let mut sorted: Vec<&User> = tenant.users.iter().filter(|u| keep(u, &q)).collect();
+        let mut sorted: Vec<&User> = tenant.users.iter().filter(|u| keep(&scan, u, &q)).collect();
         let (prop, desc) = q.orderby[0].clone();
         sorted.sort_by(|a, b| {
             let key = |u: &User| match prop.as_str() {
@@ -353,7 +299,7 @@ pub async fn list(
         let items = page
             .items
             .iter()
-            .map(|u| user_json(&state, &tenant, u, select))
+            .map(|u| served(&state, &tenant, u, &q))
             .collect();
         (items, page.next)
     };
@@ -389,8 +335,10 @@ pub async fn count_users(
         ..USERS_CAPS
     };
     let q = ctx.query(&caps)?;
+    activity::check_alone(&q)?;
     let tenant = read(&state);
-    let n = count(&tenant.users, Candidates::All, |u| keep(u, &q));
+    let scan = Scan::new(&state, &tenant, &q);
+    let n = count(&tenant.users, Candidates::All, |u| keep(&scan, u, &q));
     Ok(([(CONTENT_TYPE, "text/plain")], n.to_string()).into_response())
 }
 
@@ -413,7 +361,8 @@ pub async fn get(
 }
 
 fn single(state: &Shared, caller: &Caller, ctx: &Ctx, id: &str) -> Result<Response, GraphError> {
-    let q = ctx.query(&USER_CAPS)?;
+    let mut q = ctx.query(&USER_CAPS)?;
+    check_expand(&mut q)?;
     if q.select
         .as_ref()
         .is_some_and(|s| s.iter().any(|p| p == "signInActivity"))
@@ -422,7 +371,7 @@ fn single(state: &Shared, caller: &Caller, ctx: &Ctx, id: &str) -> Result<Respon
     }
     let tenant = read(state);
     let user = find_user(state, &tenant, id)?;
-    let obj = user_json(state, &tenant, user, q.select.as_deref());
+    let obj = served(state, &tenant, user, &q);
     let fragment = match &q.select {
         Some(s) => format!("users({})/$entity", s.join(",")),
         None => "users/$entity".to_string(),

@@ -2,7 +2,7 @@
 //! each with the directory audit records the real service writes.
 
 use super::access::{self, Sensitive};
-use super::ctx::{body_object, now, ts, write, Ctx};
+use super::ctx::{action_params, body_object, now, ts, write, Ctx};
 use super::perms;
 use super::users::{find_user_pos, USER_PROPS};
 use crate::sim::audit_log::{self, included, json_list, prop, user_target, Event, CORE_DIRECTORY};
@@ -161,7 +161,8 @@ fn apply(user: &mut User, key: &str, v: &Value) -> Result<(), GraphError> {
 
 fn validate_keys(body: &Map<String, Value>) -> Result<Vec<&'static str>, GraphError> {
     let mut keys = Vec::new();
-    for k in body.keys() {
+    // Annotations (`@odata.type`) are not properties.
+    for k in body.keys().filter(|k| !k.starts_with('@')) {
         if READ_ONLY.iter().any(|r| r.eq_ignore_ascii_case(k)) {
             return Err(GraphError::bad_request(format!(
                 "Property '{k}' is read-only and cannot be set."
@@ -191,7 +192,7 @@ pub async fn patch(
     let body = body_object(&body)?;
     let keys = validate_keys(&body)?;
     for group in required(&keys) {
-        caller.require(group)?;
+        caller.require_on(&id, group)?;
     }
     let mut tenant = write(&state);
     let pos = find_user_pos(&state, &tenant, &id)?;
@@ -264,12 +265,14 @@ pub async fn revoke_sessions(
     caller: Caller,
     ctx: Ctx,
     Path(id): Path<String>,
+    body: Bytes,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::USER_REVOKE_SESSIONS)?;
+    caller.require_on(&id, perms::USER_REVOKE_SESSIONS)?;
+    action_params(&body, "revokeSignInSessions", &[])?;
     let mut tenant = write(&state);
     let pos = find_user_pos(&state, &tenant, &id)?;
     let target_id = tenant.users[pos].id.clone();
-    access::check_sensitive(&tenant, &caller, &target_id, Sensitive::Password)?;
+    access::check_sensitive(&tenant, &caller, &target_id, Sensitive::Sessions)?;
     // Guests: the session lives in their home tenant, so nothing changes here.
     if !tenant.users[pos].user_type.eq_ignore_ascii_case("Guest") {
         let old = tenant.users[pos].sign_in_sessions_valid_from_date_time;

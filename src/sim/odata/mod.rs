@@ -3,6 +3,7 @@
 //! query options with their ConsistencyLevel rules, and opaque skip-token paging.
 
 pub mod eval;
+pub mod expand;
 pub mod lexer;
 pub mod paging;
 pub mod parser;

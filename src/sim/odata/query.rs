@@ -1,6 +1,7 @@
 //! System query options (`$filter $select $top $count $search $orderby $expand $skiptoken`)
 //! parsed against what an endpoint declares, with Graph's ConsistencyLevel rules.
 
+use super::expand::parse_expand;
 use super::paging::{fingerprint, PageToken};
 use super::parser::{parse_filter, Expr};
 use super::spec::{check, FilterInfo, FilterSpec};
@@ -66,6 +67,8 @@ pub struct Query {
     /// `(property, descending)`.
     pub orderby: Vec<(String, bool)>,
     pub expand: Vec<String>,
+    /// `$select` inside an expansion, e.g. `manager($select=id,displayName)`.
+    pub expand_selects: Vec<(String, Vec<String>)>,
     pub token: Option<PageToken>,
     /// `ConsistencyLevel: eventual` was sent.
     pub eventual: bool,
@@ -124,7 +127,9 @@ impl Query {
                 }
                 "$search" if !caps.search.is_empty() => q.search = Some(parse_search(value, caps)?),
                 "$orderby" if !caps.orderby.is_empty() => q.orderby = parse_orderby(value, caps)?,
-                "$expand" if !caps.expand.is_empty() => q.expand = parse_expand(value, caps)?,
+                "$expand" if !caps.expand.is_empty() => {
+                    (q.expand, q.expand_selects) = parse_expand(value, caps)?
+                }
                 "$skiptoken" if caps.page.is_some() => skiptoken = Some(value.clone()),
                 "$skip" if caps.directory => {
                     return Err(GraphError::bad_request(
@@ -165,6 +170,14 @@ impl Query {
             q.token = Some(PageToken::decode(&tok, q.fingerprint)?);
         }
         Ok(q)
+    }
+
+    /// The nested `$select` of an expansion, if one was given.
+    pub fn expand_select(&self, navigation: &str) -> Option<&[String]> {
+        self.expand_selects
+            .iter()
+            .find(|(n, _)| n == navigation)
+            .map(|(_, s)| s.as_slice())
     }
 
     /// Checks `$top` against a maximum; endpoints call it again when the maximum depends on
@@ -223,7 +236,7 @@ fn parse_top(value: &str) -> Result<usize, GraphError> {
     Ok(n as usize)
 }
 
-fn find_prop(list: &[&'static str], name: &str) -> Option<&'static str> {
+pub(super) fn find_prop(list: &[&'static str], name: &str) -> Option<&'static str> {
     list.iter().find(|p| p.eq_ignore_ascii_case(name)).copied()
 }
 
@@ -273,23 +286,6 @@ fn parse_orderby(value: &str, caps: &Caps) -> Result<Vec<(String, bool)>, GraphE
         out.push((canon.to_string(), desc));
     }
     Ok(out)
-}
-
-fn parse_expand(value: &str, caps: &Caps) -> Result<Vec<String>, GraphError> {
-    value
-        .split(',')
-        .map(str::trim)
-        .map(|name| {
-            find_prop(caps.expand, name)
-                .map(String::from)
-                .ok_or_else(|| {
-                    GraphError::bad_request(format!(
-                        "Could not find a navigation property named '{name}' on type '{}'.",
-                        caps.entity
-                    ))
-                })
-        })
-        .collect()
 }
 
 /// `"displayName:ann" AND "mail:ann" OR "jobTitle:cfo"`; every clause must be quoted.

@@ -18,6 +18,8 @@ pub mod ops {
     pub const ENDS: u16 = 16;
     pub const IN: u16 = 32;
     pub const CONTAINS: u16 = 64;
+    /// ge and le only (directory properties document no gt/lt).
+    pub const GE_LE: u16 = 128;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -129,6 +131,7 @@ impl Checker<'_> {
                 let needed = match op {
                     CmpOp::Eq => ops::EQ,
                     CmpOp::Ne => ops::NE,
+                    CmpOp::Ge | CmpOp::Le => ops::RANGE | ops::GE_LE,
                     _ => ops::RANGE,
                 };
                 self.allow(&rule, needed, op.name())?;
@@ -393,6 +396,27 @@ mod tests {
             "targetResources/any(t:x/id eq 'x')",
         ] {
             assert!(chk(&SPEC, bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn ge_le_only_properties_refuse_gt_and_lt() {
+        const CREATED: FilterSpec = FilterSpec {
+            entity: "microsoft.graph.user",
+            props: &[rule("createdDateTime", PropType::Time, EQ | GE_LE)],
+            directory: true,
+        };
+        for ok in [
+            "createdDateTime ge 2025-01-01T00:00:00Z",
+            "createdDateTime le 2025-01-01T00:00:00Z",
+        ] {
+            assert!(chk(&CREATED, ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "createdDateTime gt 2025-01-01T00:00:00Z",
+            "createdDateTime lt 2025-01-01T00:00:00Z",
+        ] {
+            assert!(chk(&CREATED, bad).is_err(), "{bad}");
         }
     }
 
