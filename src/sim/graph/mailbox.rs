@@ -225,8 +225,8 @@ pub async fn settings(
     })?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
-    let obj = match &mbx.settings {
-        Value::Object(_) => mbx.settings.clone(),
+    let obj = match &*mbx.settings {
+        Value::Object(_) => (*mbx.settings).clone(),
         _ => default_settings(),
     };
     Ok(ctx.entity(

@@ -187,7 +187,7 @@ fn mailbox(rules: Vec<MessageRule>, hidden: Vec<MessageRule>) -> Mailbox {
         folders: folders(),
         rules,
         hidden_rules: hidden,
-        settings: json!({
+        settings: std::sync::Arc::new(json!({
             "archiveFolder": "AAMkArchive",
             "timeZone": "Pacific Standard Time",
             "dateFormat": "M/d/yyyy",
@@ -201,7 +201,7 @@ fn mailbox(rules: Vec<MessageRule>, hidden: Vec<MessageRule>) -> Mailbox {
                 "scheduledEndDateTime": {"dateTime": "2024-03-02T00:00:00.0000000", "timeZone": "UTC"}
             },
             "language": {"locale": "en-US", "displayName": "English (United States)"}
-        }),
+        })),
         forwarding_smtp_address: None,
     }
 }

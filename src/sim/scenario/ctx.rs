@@ -2,12 +2,14 @@
 //! ground truth, and the generation-only profile of each person.
 
 use super::knobs::ScenarioKnobs;
-use crate::sim::model::{Tenant, Time};
+use crate::sim::model::{NetworkLocationDetail, Tenant, Time};
 use crate::sim::truth::{AccountTruth, GroundTruth, Persona};
 use base64::Engine as _;
 use chrono::Duration;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Position of a person in the org chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +57,75 @@ pub struct Gen<'k> {
     pub people: Vec<Person>,
     /// Two egress addresses per office (index-aligned with `networks::OFFICES`).
     pub office_ips: Vec<[[u8; 4]; 2]>,
+    /// Strings shared between records instead of copied into each.
+    pub strings: Strings,
+}
+
+/// Shares the strings the sign-in log repeats: catalog text (apps, user agents, places) once
+/// per tenant, a user's own strings (ids, addresses, devices) across that user's consecutive
+/// records. Sharing is invisible to Graph: an `Arc<str>` serializes as its text.
+#[derive(Debug, Default)]
+pub struct Strings {
+    fixed: HashSet<Arc<str>>,
+    networks: HashMap<&'static str, Arc<[NetworkLocationDetail]>>,
+    no_networks: Option<Arc<[NetworkLocationDetail]>>,
+    interactive: Option<Arc<[String]>>,
+    user: Option<usize>,
+    recent: Vec<Arc<str>>,
+}
+
+impl Strings {
+    /// Text from a small fixed set (catalog, enum spellings).
+    pub fn fixed(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.fixed.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = s.into();
+        self.fixed.insert(a.clone());
+        a
+    }
+
+    /// A string of one user's, shared among that user's records while they are generated in a
+    /// row (the bulk of the log); a different user starts a new set, so this stays tiny.
+    pub fn of_user(&mut self, user: usize, s: &str) -> Arc<str> {
+        if self.user != Some(user) || self.recent.len() >= 32 {
+            self.user = Some(user);
+            self.recent.clear();
+        }
+        if let Some(a) = self.recent.iter().find(|a| ***a == *s) {
+            return a.clone();
+        }
+        let a: Arc<str> = s.into();
+        self.recent.push(a.clone());
+        a
+    }
+
+    /// `networkLocationDetails` of a sign-in from `named` (or none).
+    pub fn networks(&mut self, named: Option<&'static str>) -> Arc<[NetworkLocationDetail]> {
+        match named {
+            None => self
+                .no_networks
+                .get_or_insert_with(|| Arc::from([]))
+                .clone(),
+            Some(n) => self
+                .networks
+                .entry(n)
+                .or_insert_with(|| {
+                    Arc::from([NetworkLocationDetail {
+                        network_type: "namedNetwork".to_string(),
+                        network_names: vec![n.to_string()],
+                    }])
+                })
+                .clone(),
+        }
+    }
+
+    /// `signInEventTypes` of an interactive sign-in.
+    pub fn interactive(&mut self) -> Arc<[String]> {
+        self.interactive
+            .get_or_insert_with(|| Arc::from(["interactiveUser".to_string()]))
+            .clone()
+    }
 }
 
 impl<'k> Gen<'k> {
@@ -68,6 +139,7 @@ impl<'k> Gen<'k> {
             truth: GroundTruth::default(),
             people: Vec::new(),
             office_ips: Vec::new(),
+            strings: Strings::default(),
         }
     }
 

@@ -12,6 +12,8 @@ use crate::sim::truth::Persona;
 use base64::Engine as _;
 use rand::Rng;
 use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// (displayName, well-known name), in the order Outlook lists them.
 const FOLDERS: [(&str, &str); 7] = [
@@ -205,6 +207,8 @@ pub fn everyone(g: &mut Gen) {
     let share = g.knobs.mailbox_share;
     let rules_share = g.knobs.ordinary_rules_share;
     g.tenant.mailboxes.reserve(n);
+    // One settings object per (office, away) shared by every mailbox that has it.
+    let mut standard: HashMap<(usize, bool), Arc<serde_json::Value>> = HashMap::new();
     for user in 0..n {
         let p = &g.people[user];
         let persona = p.persona;
@@ -227,7 +231,10 @@ pub fn everyone(g: &mut Gen) {
             folders,
             rules: Vec::new(),
             hidden_rules: Vec::new(),
-            settings: settings(office, away),
+            settings: standard
+                .entry((office, away))
+                .or_insert_with(|| Arc::new(settings(office, away)))
+                .clone(),
             forwarding_smtp_address: None,
         };
         let kinds: Vec<u8> = match persona {
