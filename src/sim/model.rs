@@ -239,7 +239,8 @@ pub struct NetworkLocationDetail {
 /// A sign-in event. Fields after `location` are beta-only: the v1.0 endpoint must omit them.
 ///
 /// The log is the tenant's largest collection (several per user), so strings that repeat across
-/// records (user, app, client, network, location) are `Arc<str>` shared between them, and the
+/// records (user, app, client, network) are `Arc<str>` and whole objects (status, device,
+/// location) `Arc`s shared between them, and the
 /// per-record unique ids are `Box<str>`; both serialize exactly as `String` does.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -265,9 +266,9 @@ pub struct SignIn {
     pub risk_detail: Arc<str>,
     #[serde(rename = "riskEventTypes_v2")]
     pub risk_event_types_v2: Vec<String>,
-    pub status: SignInStatus,
-    pub device_detail: DeviceDetail,
-    pub location: SignInLocation,
+    pub status: Arc<SignInStatus>,
+    pub device_detail: Arc<DeviceDetail>,
+    pub location: Arc<SignInLocation>,
     // --- beta only ---
     pub autonomous_system_number: Option<i32>,
     pub network_location_details: Arc<[NetworkLocationDetail]>,

@@ -47,18 +47,18 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
         } else {
             Vec::new()
         },
-        status: SignInStatus {
+        status: std::sync::Arc::new(SignInStatus {
             error_code: if i.is_multiple_of(11) { 50126 } else { 0 },
             failure_reason: (i.is_multiple_of(11)).then(|| "Invalid username or password.".into()),
             additional_details: None,
-        },
-        device_detail: DeviceDetail {
+        }),
+        device_detail: std::sync::Arc::new(DeviceDetail {
             device_id: "".into(),
             operating_system: Some("Windows 10".into()),
             browser: Some("Edge 120.0.0".into()),
             ..Default::default()
-        },
-        location: SignInLocation {
+        }),
+        location: std::sync::Arc::new(SignInLocation {
             city: Some(if attacker { "Moscow" } else { "Seattle" }.into()),
             state: None,
             country_or_region: Some(if attacker { "RU" } else { "US" }.into()),
@@ -67,7 +67,7 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
                 longitude: -122.3,
                 altitude: None,
             }),
-        },
+        }),
         autonomous_system_number: Some(if attacker { 60729 } else { 8075 }),
         network_location_details: vec![NetworkLocationDetail {
             network_type: "namedNetwork".into(),

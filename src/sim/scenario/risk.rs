@@ -42,7 +42,7 @@ pub fn detection(
                 Some(s.id.to_string()),
                 Some(s.correlation_id.to_string()),
                 Some(s.ip_address.to_string()),
-                Some(s.location.clone()),
+                Some((*s.location).clone()),
                 s.created_date_time,
                 Some(s.user_agent.clone()),
             )

@@ -6,9 +6,7 @@ use super::catalog::{
 };
 use super::ctx::{deleted_days_ago, ip_string, uuid_string, Gen};
 use super::networks::{home_nets, Net, OFFICES};
-use crate::sim::model::{
-    DeviceDetail, GeoCoordinates, RiskLevel, RiskState, SignIn, SignInLocation, SignInStatus, Time,
-};
+use crate::sim::model::{DeviceDetail, RiskLevel, RiskState, SignIn, Time};
 use crate::sim::truth::Persona;
 use chrono::{Duration, Timelike};
 use std::borrow::Cow;
@@ -123,6 +121,18 @@ pub fn push(
         None => st.fixed(""),
     };
     let device_name = client.device_name.as_deref().map(|n| st.of_user(user, n));
+    let device = DeviceDetail {
+        device_id,
+        display_name: device_name,
+        operating_system: Some(st.fixed(client.os)),
+        browser: (!client.browser.is_empty()).then(|| st.fixed(client.browser)),
+        is_compliant: managed,
+        is_managed: managed,
+        trust_type: client.trust.map(|t| st.fixed(t)),
+    };
+    let device_detail = st.device(user, device);
+    let status = st.status(error_code, failure);
+    let location = st.location(from.city, from.state, from.net.country, from.coords);
     let s = SignIn {
         id,
         created_date_time: at,
@@ -144,30 +154,9 @@ pub fn push(
         risk_state: risk.state,
         risk_detail: st.fixed("none"),
         risk_event_types_v2: risk.events,
-        status: SignInStatus {
-            error_code,
-            failure_reason: failure.map(|f| st.fixed(f)),
-            additional_details: None,
-        },
-        device_detail: DeviceDetail {
-            device_id,
-            display_name: device_name,
-            operating_system: Some(st.fixed(client.os)),
-            browser: (!client.browser.is_empty()).then(|| st.fixed(client.browser)),
-            is_compliant: managed,
-            is_managed: managed,
-            trust_type: client.trust.map(|t| st.fixed(t)),
-        },
-        location: SignInLocation {
-            city: Some(st.fixed(from.city)),
-            state: Some(st.fixed(from.state)),
-            country_or_region: Some(st.fixed(from.net.country)),
-            geo_coordinates: Some(GeoCoordinates {
-                latitude: from.coords.0,
-                longitude: from.coords.1,
-                altitude: None,
-            }),
-        },
+        status,
+        device_detail,
+        location,
         autonomous_system_number: Some(from.net.asn),
         network_location_details: st.networks(from.named_network),
         sign_in_event_types: st.interactive(),
