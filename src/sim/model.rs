@@ -506,11 +506,13 @@ pub struct MessageRule {
 #[serde(rename_all = "camelCase")]
 pub struct MailFolder {
     pub id: String,
-    pub display_name: String,
-    pub parent_folder_id: Option<String>,
+    /// Shared: every mailbox has the same standard folder names.
+    pub display_name: Arc<str>,
+    /// Shared with the siblings (a mailbox's standard folders all hang off its root).
+    pub parent_folder_id: Option<Arc<str>>,
     /// Simulator-internal: e.g. `inbox`, `deleteditems`, `archive`, `conversationhistory`, `rssfeeds`.
     #[serde(skip)]
-    pub well_known_name: Option<String>,
+    pub well_known_name: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -137,8 +137,8 @@ fn folders() -> Vec<MailFolder> {
     let f = |id: &str, name: &str, parent: Option<&str>, wk: Option<&str>| MailFolder {
         id: id.into(),
         display_name: name.into(),
-        parent_folder_id: parent.map(String::from),
-        well_known_name: wk.map(String::from),
+        parent_folder_id: parent.map(Into::into),
+        well_known_name: wk.map(Into::into),
     };
     vec![
         f("AAMkInbox", "Inbox", Some("AAMkRoot"), Some("inbox")),

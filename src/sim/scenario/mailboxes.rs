@@ -92,7 +92,7 @@ pub fn rule(
 
 /// An honest rule. `kind` picks the template; some look like the attacker's on purpose.
 fn benign_rule(g: &mut Gen, user: usize, mb: &mut Mailbox, kind: u8, sequence: i32) -> MessageRule {
-    let inbox = mb.folders[3].id.clone();
+    let inbox: Arc<str> = mb.folders[3].id.as_str().into();
     let archive = mb.folders[0].id.clone();
     let deleted = mb.folders[2].id.clone();
     let id = g.rule_id();
@@ -100,7 +100,7 @@ fn benign_rule(g: &mut Gen, user: usize, mb: &mut Mailbox, kind: u8, sequence: i
         let fid = folder_id(g);
         mb.folders.push(MailFolder {
             id: fid.clone(),
-            display_name: name.to_string(),
+            display_name: name.into(),
             parent_folder_id: Some(inbox.clone()),
             well_known_name: None,
         });
@@ -209,6 +209,10 @@ pub fn everyone(g: &mut Gen) {
     g.tenant.mailboxes.reserve(n);
     // One settings object per (office, away) shared by every mailbox that has it.
     let mut standard: HashMap<(usize, bool), Arc<serde_json::Value>> = HashMap::new();
+    let names: Vec<(Arc<str>, Arc<str>)> = FOLDERS
+        .iter()
+        .map(|&(name, wkn)| (name.into(), wkn.into()))
+        .collect();
     for user in 0..n {
         let p = &g.people[user];
         let persona = p.persona;
@@ -216,14 +220,14 @@ pub fn everyone(g: &mut Gen) {
             continue;
         }
         let office = g.people[user].office as usize;
-        let root = folder_id(g);
+        let root: Arc<str> = folder_id(g).into();
         let mut folders = Vec::with_capacity(FOLDERS.len());
-        for (name, wkn) in FOLDERS {
+        for (name, wkn) in &names {
             folders.push(MailFolder {
                 id: folder_id(g),
-                display_name: name.to_string(),
+                display_name: name.clone(),
                 parent_folder_id: Some(root.clone()),
-                well_known_name: Some(wkn.to_string()),
+                well_known_name: Some(wkn.clone()),
             });
         }
         let away = persona == Some(Persona::Traveller) && g.chance(0.5);
@@ -256,6 +260,7 @@ pub fn everyone(g: &mut Gen) {
             let ids: Vec<String> = mb.rules.iter().map(|r| r.id.clone()).collect();
             g.truth_for(user).owner_rule_ids.extend(ids);
         }
+        mb.folders.shrink_to_fit();
         let id = g.tenant.users[user].id.clone();
         g.tenant.mailboxes.insert(id, mb);
     }
