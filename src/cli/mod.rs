@@ -7,7 +7,10 @@ mod args;
 mod audit_cmd;
 mod auth_cmd;
 pub mod connect;
+mod console_cmd;
+mod docs_cmd;
 mod sim_cmd;
+pub(crate) mod triage_cmd;
 
 pub use args::{
     ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, ColorChoice, Command, ExportFormat,
@@ -98,16 +101,20 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
+        Some(Command::Triage(args)) => triage_cmd::triage(&cli.global, args).await,
+        Some(Command::Investigate(args)) => triage_cmd::investigate(&cli.global, args).await,
         Some(Command::Audit(args)) => audit_cmd::run(&cli.global, args).await,
         Some(Command::Login) => auth_cmd::login(&cli.global).await,
         Some(Command::Logout) => auth_cmd::logout(&cli.global).await,
         Some(Command::Whoami(args)) => auth_cmd::whoami(&cli.global, &args).await,
+        Some(Command::Completions { shell }) => {
+            docs_cmd::completions(shell, &mut std::io::stdout().lock())
+        }
+        Some(Command::Man) => docs_cmd::man(&mut std::io::stdout().lock()),
         Some(other) => Err(CliError::failure(format!(
             "`{}` is not available yet in this build",
             other.name()
         ))),
-        None => Err(CliError::failure(
-            "the interactive console is not available yet in this build",
-        )),
+        None => console_cmd::run(&cli.global).await,
     }
 }

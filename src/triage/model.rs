@@ -1,10 +1,14 @@
 //! What triage concludes about an account: the contract's `triage --json` account object.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    #[default]
     Clear,
     Suspicious,
     Compromised,
@@ -48,7 +52,7 @@ pub struct Indicator {
 }
 
 /// One ranked account (CONTRACT.md `triage --json`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountAssessment {
     pub id: String,
@@ -68,4 +72,117 @@ pub struct AccountAssessment {
     pub user_type: Option<String>,
     /// Executive / money-adjacent weighting applied (title, department, privileged role).
     pub high_value: bool,
+    /// The artefacts the evidence ties to the attacker, for containment.
+    #[serde(default)]
+    pub findings: Findings,
+    /// False when some source of facts was not (fully) read: the verdict may rise later.
+    #[serde(default = "yes")]
+    pub complete: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What the evidence ties to the attacker on one account, and why: what containment removes
+/// (`remove-attacker-mfa`, `restore-phone`, `remove-malicious-rules`, `revoke-oauth-grants`) and
+/// what it must leave alone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Findings {
+    /// The first successful sign-in attributed to the attacker.
+    pub compromise_started: Option<DateTime<Utc>>,
+    /// IP addresses of sign-ins attributed to the attacker.
+    pub attacker_ips: Vec<String>,
+    /// Authentication methods the attacker registered (never the password).
+    pub attacker_methods: Vec<TiedMethod>,
+    /// Phone numbers the attacker put on the account.
+    pub attacker_phones: Vec<TiedPhone>,
+    /// Per phone type: the number before the attacker's first change of it, or, for types the
+    /// attacker never touched, the owner's current number.
+    pub known_good_phones: Vec<KnownGoodPhone>,
+    /// Methods judged the owner's (registered before the compromise or from the owner's
+    /// networks): containment must leave them.
+    pub owner_method_ids: Vec<String>,
+    pub malicious_rules: Vec<TiedRule>,
+    pub malicious_grants: Vec<TiedGrant>,
+}
+
+impl Findings {
+    pub fn is_empty(&self) -> bool {
+        self.attacker_methods.is_empty()
+            && self.attacker_phones.is_empty()
+            && self.malicious_rules.is_empty()
+            && self.malicious_grants.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedMethod {
+    /// The method id (`/users/{id}/authentication/methods/{id}`).
+    pub id: String,
+    /// The `@odata.type` stem: `microsoftAuthenticator`, `phone`, `softwareOath`, ...
+    pub kind: String,
+    /// Device name or phone number (tenant text).
+    pub label: Option<String>,
+    pub created: Option<DateTime<Utc>>,
+    pub reasons: Vec<String>,
+    /// Ids of the records (sign-ins, audits) the tie rests on.
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedPhone {
+    pub number: String,
+    /// `mobile`, `alternateMobile`, `office`.
+    pub phone_type: String,
+    /// The phone method currently holding this number, if any.
+    pub method_id: Option<String>,
+    pub reasons: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+/// The owner's number for one phone type.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct KnownGoodPhone {
+    pub phone_type: String,
+    /// The owner's number; `None` when the type had no number before the attacker's change
+    /// (then the attacker's number is removed rather than restored).
+    pub number: Option<String>,
+    pub source: KnownGoodSource,
+    /// The directory audit record whose old value this is (`auditOldValue`).
+    pub audit_id: Option<String>,
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// Where a known-good number comes from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum KnownGoodSource {
+    /// The old value of the audit record of the attacker's first change of this type.
+    AuditOldValue,
+    /// The attacker never touched this type: the number on the phone method now.
+    CurrentMethod,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedRule {
+    pub id: String,
+    pub name: String,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedGrant {
+    pub id: String,
+    /// The client service principal's object id.
+    pub client_id: String,
+    pub app_name: Option<String>,
+    pub scopes: Vec<String>,
+    pub reasons: Vec<String>,
 }

@@ -1,1 +1,34 @@
-//! See crate docs.
+//! The interactive console (docs/guide.md).
+//!
+//! Shape: terminal events and background results are [`Action`]s; [`reducer::reduce`] is the
+//! only code that changes the [`app::App`] state; [`views::render`] draws it; the
+//! [`present::Presenter`] sends only what changed to the terminal. Data arrives through the
+//! [`DataSource`] boundary, implemented over Graph by triage and by [`FixtureSource`] in tests.
+
+pub mod action;
+pub mod app;
+pub mod commands;
+pub mod event_loop;
+pub mod filter;
+pub mod fixture;
+mod jobs;
+pub mod keymap;
+pub mod keys;
+pub mod layout;
+pub mod list;
+pub mod osc52;
+pub mod present;
+pub mod reducer;
+pub mod settings;
+pub mod source;
+pub mod terminal;
+pub mod theme;
+pub mod views;
+
+pub use action::{Action, DetailTab, JobId, Pane};
+pub use event_loop::{run_console, ConsoleError, ConsoleOptions};
+pub use fixture::{FixtureDirectory, FixtureSource};
+pub use source::{
+    AccountDetail, AuditEventRow, DataSource, Feed, GrantRow, JournalRow, LoadProgress, MethodRow,
+    RuleRow, Section, SignInRow, SourceError, TenantDirectory, TenantInfo,
+};

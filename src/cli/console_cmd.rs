@@ -1,0 +1,84 @@
+//! `reclaim` with no command: the interactive console.
+//!
+//! Data comes from a [`DataSource`]: the Graph-backed triage source (wired by the
+//! coordinator, like `--demo`'s in-process simulated tenant), or, for tests only, a fixture
+//! file named by `RECLAIM_FIXTURE` (see docs/guide.md, "Testing the console").
+
+use super::{CliError, CliResult, Exit, GlobalOpts};
+use crate::tui::theme::{colour_enabled, no_color_env};
+use crate::tui::{
+    run_console, settings, ConsoleError, ConsoleOptions, DataSource, FixtureDirectory,
+    TenantDirectory,
+};
+use ratatui::crossterm::tty::IsTty;
+use std::sync::Arc;
+
+/// Test support: a JSON fixture to use instead of a tenant.
+pub const FIXTURE_ENV: &str = "RECLAIM_FIXTURE";
+
+/// Logs go to a file in the state dir (stdout is the screen). Best effort: a console without
+/// a log is better than no console.
+fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = settings::state_dir()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "console.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RECLAIM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Where the console's data comes from, and the profiles `:tenant` can switch to.
+type Sources = (Arc<dyn DataSource>, Option<Arc<dyn TenantDirectory>>);
+
+/// The source and profile directory for this run.
+async fn open_source(global: &GlobalOpts) -> Result<Sources, CliError> {
+    if let Some(path) = std::env::var_os(FIXTURE_ENV) {
+        let dir = FixtureDirectory::load(std::path::Path::new(&path)).map_err(CliError::failure)?;
+        let wanted = global.profile.as_deref().or(global.tenant.as_deref());
+        let source = dir.source(wanted).ok_or_else(|| {
+            CliError::usage(format!(
+                "no tenant `{}` in the fixture",
+                wanted.unwrap_or("")
+            ))
+        })?;
+        let dir: Arc<dyn TenantDirectory> = Arc::new(dir);
+        return Ok((Arc::new(source), Some(dir)));
+    }
+    let source = super::triage_cmd::console_source(global).await?;
+    Ok((Arc::new(source), None))
+}
+
+pub async fn run(global: &GlobalOpts) -> CliResult {
+    let stdout = std::io::stdout();
+    if !stdout.is_tty() || !std::io::stdin().is_tty() {
+        return Err(CliError::usage(ConsoleError::NotATerminal.to_string()));
+    }
+    let _log = init_logging();
+    let (source, tenants) = open_source(global).await?;
+    let options = ConsoleOptions {
+        read_only: global.read_only,
+        colour: colour_enabled(global.color, no_color_env(), true),
+        config_dir: settings::config_dir(global.config.as_deref()),
+        tenants,
+        playbooks: vec!["contain-ato".into()],
+    };
+    tracing::info!(
+        read_only = options.read_only,
+        colour = options.colour,
+        "console starting"
+    );
+    match run_console(source, options).await {
+        Ok(()) => Ok(Exit::Success),
+        Err(ConsoleError::NotATerminal) => {
+            Err(CliError::usage(ConsoleError::NotATerminal.to_string()))
+        }
+        Err(e) => Err(CliError::failure(e.to_string())),
+    }
+}

@@ -1,0 +1,222 @@
+//! `reclaim triage [--json|--csv] [--since DURATION]` and `reclaim investigate UPN_OR_ID
+//! [--json]` (CONTRACT.md).
+
+use super::connect::{connect, connect_with, stderr_prompt, ConnectOptions};
+use super::{CliError, CliResult, Exit, GlobalOpts, InvestigateArgs, TriageArgs};
+use crate::sanitize::inert;
+use crate::triage::gather::{self, GatherEvent, GatherOptions};
+use crate::triage::output::{self, InvestigateReport, TriageReport};
+use crate::triage::Pack;
+use std::io::{IsTerminal as _, Write as _};
+use std::sync::Arc;
+
+/// `--since`: `14d`, `36h`, `90m`...
+pub fn parse_since(text: &str) -> Result<chrono::Duration, CliError> {
+    let d = humantime::parse_duration(text.trim()).map_err(|e| {
+        CliError::usage(format!(
+            "--since {}: {e} (examples: 14d, 36h, 90m)",
+            inert(text)
+        ))
+    })?;
+    let d = chrono::Duration::from_std(d)
+        .map_err(|_| CliError::usage(format!("--since {}: too long", inert(text))))?;
+    if d <= chrono::Duration::zero() {
+        return Err(CliError::usage("--since must be longer than zero"));
+    }
+    Ok(d)
+}
+
+/// The embedded pack plus the user's packs (config dir).
+pub fn load_pack() -> Result<Arc<Pack>, CliError> {
+    let dir = Pack::user_dir();
+    Pack::load(dir.as_deref())
+        .map(Arc::new)
+        .map_err(|e| CliError::failure(e.to_string()))
+}
+
+/// 4 when a permission was missing, 3 when something was not fully read, else 0.
+fn exit_for(missing: &[String], complete: bool) -> Exit {
+    if !missing.is_empty() {
+        Exit::MissingPermission
+    } else if !complete {
+        Exit::Partial
+    } else {
+        Exit::Success
+    }
+}
+
+fn print_stdout(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| CliError::failure(format!("cannot write the output: {e}")))
+}
+
+fn warn_stderr(warnings: &[String], missing: &[String]) {
+    for w in warnings {
+        eprintln!("reclaim: warning: {}", inert(w));
+    }
+    if !missing.is_empty() {
+        eprintln!(
+            "reclaim: missing permission(s): {} (see `reclaim whoami`)",
+            inert(&missing.join(", "))
+        );
+    }
+}
+
+/// Progress on stderr when it is a terminal: one rewritten line.
+fn progress_printer() -> Option<tokio::sync::mpsc::UnboundedSender<GatherEvent>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<GatherEvent>();
+    tokio::spawn(async move {
+        while let Some(e) = rx.recv().await {
+            if let GatherEvent::Progress { phase, done, total } = e {
+                let total = total.map(|t| format!("/{t}")).unwrap_or_default();
+                eprint!("\r\x1b[2K{} {done}{total}", inert(&phase));
+            }
+        }
+        eprint!("\r\x1b[2K");
+    });
+    Some(tx)
+}
+
+/// The console's data source: the tenant the global options name (or the `--demo` tenant),
+/// signed in before the screen takes over the terminal (a device code prompt goes to
+/// stderr first).
+pub async fn console_source(
+    g: &GlobalOpts,
+) -> Result<crate::triage::source::TriageSource, CliError> {
+    use crate::triage::source::{throttle_progress, TriageSource};
+    let pack = load_pack()?;
+    let (progress, slot) = throttle_progress();
+    let client = connect_with(
+        g,
+        ConnectOptions {
+            prompt: std::io::stderr()
+                .is_terminal()
+                .then(|| stderr_prompt(false)),
+            client: crate::graph::ClientOptions {
+                progress,
+                ..Default::default()
+            },
+            store: None,
+        },
+    )
+    .await?;
+    let claims = client.claims().await?;
+    let operator = claims
+        .as_ref()
+        .and_then(|c| {
+            c.upn
+                .clone()
+                .or_else(|| c.preferred_username.clone())
+                .or_else(|| c.app_displayname.clone())
+                .or_else(|| c.appid.clone().or_else(|| c.azp.clone()))
+        })
+        .unwrap_or_default();
+    let tenant = client.authenticator().tenant().to_string();
+    let info = crate::tui::source::TenantInfo {
+        name: if g.demo {
+            "demo".into()
+        } else {
+            g.profile.clone().unwrap_or_else(|| tenant.clone())
+        },
+        domain: tenant,
+        operator,
+    };
+    Ok(TriageSource::new(
+        client,
+        pack,
+        GatherOptions::default(),
+        info,
+        g.audit_dir.clone(),
+        slot,
+    ))
+}
+
+pub async fn triage(g: &GlobalOpts, args: TriageArgs) -> CliResult {
+    let since = parse_since(&args.since)?;
+    let pack = load_pack()?;
+    let client = connect(g).await?;
+    let opts = GatherOptions {
+        since,
+        ..GatherOptions::default()
+    };
+    let got = gather::gather(&client, pack, opts, progress_printer()).await?;
+    let generated = output::rfc3339(chrono::Utc::now());
+    let text = if args.json {
+        output::triage_json(&TriageReport {
+            tenant: &got.tenant,
+            generated,
+            accounts: &got.accounts,
+            complete: got.complete,
+            warnings: &got.warnings,
+        }) + "\n"
+    } else if args.csv {
+        output::triage_csv(&got.accounts)
+    } else {
+        output::triage_text(&got.tenant, &got.accounts, &[])
+    };
+    print_stdout(&text)?;
+    warn_stderr(&got.warnings, &got.missing_permissions);
+    Ok(exit_for(&got.missing_permissions, got.complete))
+}
+
+pub async fn investigate(g: &GlobalOpts, args: InvestigateArgs) -> CliResult {
+    let since = parse_since(&args.since)?;
+    let pack = load_pack()?;
+    let client = connect(g).await?;
+    let opts = GatherOptions {
+        since,
+        methods_for_all: true,
+        ..GatherOptions::default()
+    };
+    let inv = match gather::investigate(&client, pack, opts, &args.user).await {
+        Ok(inv) => inv,
+        Err(e) if e.is_not_found() => {
+            return Err(CliError::failure(format!(
+                "no account {} in this tenant",
+                inert(&args.user)
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let text = if args.json {
+        output::investigate_json(&InvestigateReport {
+            tenant: &inv.tenant,
+            generated: output::rfc3339(chrono::Utc::now()),
+            account: &inv.assessment,
+            facts: &inv.facts,
+        }) + "\n"
+    } else {
+        output::investigate_text(&inv.assessment, &inv.facts)
+    };
+    print_stdout(&text)?;
+    warn_stderr(&inv.warnings, &inv.missing_permissions);
+    Ok(exit_for(&inv.missing_permissions, inv.complete))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_parses_days_and_hours() {
+        assert_eq!(parse_since("14d").unwrap(), chrono::Duration::days(14));
+        assert_eq!(parse_since("36h").unwrap(), chrono::Duration::hours(36));
+        assert_eq!(parse_since("soon").unwrap_err().exit, Exit::Usage);
+        assert_eq!(parse_since("0s").unwrap_err().exit, Exit::Usage);
+    }
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!(exit_for(&[], true), Exit::Success);
+        assert_eq!(exit_for(&[], false), Exit::Partial);
+        assert_eq!(
+            exit_for(&["AuditLog.Read.All".into()], false),
+            Exit::MissingPermission
+        );
+    }
+}

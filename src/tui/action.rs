@@ -1,0 +1,194 @@
+//! The one vocabulary of the console. Keys (through the keymap), commands typed after `:`,
+//! and results of background tasks all become an [`Action`]; only the reducer acts on them.
+
+use super::filter::Filter;
+use super::list::SortKey;
+use super::source::{AccountDetail, DataSource, JournalRow, LoadProgress, TenantInfo};
+use crate::triage::AccountAssessment;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Identifies one background job. Results carrying an older id than the pane's current job
+/// are stale (the operator moved on) and are dropped: latest job wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct JobId(pub u64);
+
+/// The panes that load data in the background; each has one job slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Accounts,
+    Detail,
+    Journal,
+    Tenant,
+    /// The `/` filter over a large table.
+    Filter,
+}
+
+/// The detail view's tabs, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DetailTab {
+    #[default]
+    Overview,
+    SignIns,
+    Methods,
+    Rules,
+    AuditEvents,
+    Grants,
+}
+
+impl DetailTab {
+    pub const ALL: [DetailTab; 6] = [
+        DetailTab::Overview,
+        DetailTab::SignIns,
+        DetailTab::Methods,
+        DetailTab::Rules,
+        DetailTab::AuditEvents,
+        DetailTab::Grants,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DetailTab::Overview => "overview",
+            DetailTab::SignIns => "sign-ins",
+            DetailTab::Methods => "MFA methods",
+            DetailTab::Rules => "inbox rules",
+            DetailTab::AuditEvents => "audit events",
+            DetailTab::Grants => "OAuth grants",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// A freshly opened tenant (`:tenant NAME`), handed to the event loop to install.
+#[derive(Clone)]
+pub struct OpenedTenant {
+    pub info: TenantInfo,
+    pub source: Arc<dyn DataSource>,
+}
+
+impl fmt::Debug for OpenedTenant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenedTenant")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    // Moving around.
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter: open the account under the cursor.
+    Open,
+    /// Esc: close the overlay or input, else go back one screen.
+    Back,
+    /// Back to the accounts table from any depth (`:accounts`).
+    Home,
+    NextTab,
+    PrevTab,
+    GoTab(DetailTab),
+    OpenJournal,
+    /// Containment for the marked accounts (or the one under the cursor). Never produced in
+    /// read-only mode: the key and the command are absent there.
+    OpenPlan,
+
+    // The accounts table.
+    ToggleMark,
+    MarkAllShown,
+    ClearMarks,
+    SortNext,
+    SortReverse,
+    SortBy(SortKey),
+    Refresh,
+
+    // Overlays and input lines.
+    StartFilter,
+    StartCommand,
+    ToggleHelp,
+    InputChar(char),
+    InputBackspace,
+    InputClear,
+    InputComplete,
+    InputSubmit,
+
+    // Terminal.
+    Copy,
+    Redraw,
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Quit,
+
+    // Commands (`:theme dark`...).
+    SwitchTenant(String),
+    SetTheme(String),
+    Playbook(String),
+
+    // Results from background tasks.
+    AccountsBatch {
+        job: JobId,
+        accounts: Vec<AccountAssessment>,
+    },
+    Progress {
+        job: JobId,
+        progress: LoadProgress,
+    },
+    AccountsDone {
+        job: JobId,
+        result: Result<(), String>,
+    },
+    DetailLoaded {
+        job: JobId,
+        account_id: String,
+        result: Result<Box<AccountDetail>, String>,
+    },
+    JournalLoaded {
+        job: JobId,
+        result: Result<Vec<JournalRow>, String>,
+    },
+    TenantOpened {
+        job: JobId,
+        result: Result<OpenedTenant, String>,
+    },
+    /// A background filter job's answer: per row (load order), whether the pattern matched.
+    FilterDone {
+        job: JobId,
+        filter: Filter,
+        hits: Vec<bool>,
+    },
+    Throttled {
+        wait: Duration,
+    },
+    ThrottleOver {
+        seq: u64,
+    },
+}
+
+impl Action {
+    /// True for actions the operator caused (keys, commands, resize): rendered at once.
+    /// Task results may be coalesced.
+    pub fn is_input(&self) -> bool {
+        !matches!(
+            self,
+            Action::AccountsBatch { .. }
+                | Action::Progress { .. }
+                | Action::AccountsDone { .. }
+                | Action::DetailLoaded { .. }
+                | Action::JournalLoaded { .. }
+                | Action::TenantOpened { .. }
+                | Action::FilterDone { .. }
+                | Action::Throttled { .. }
+                | Action::ThrottleOver { .. }
+        )
+    }
+}

@@ -1,0 +1,504 @@
+//! The accounts table's model: every assessed account, its sort order, the `/` filter, the
+//! cursor and the marks. Built for 100,000 rows: sorting and filtering work on row indices and
+//! on one precomputed search text per account; the views draw only the visible window.
+
+pub use super::filter::Filter;
+use super::filter::SearchIndex;
+use crate::triage::AccountAssessment;
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// See [`AccountList::background_filter_rows`].
+pub const BACKGROUND_FILTER_ROWS: usize = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    Score,
+    Verdict,
+    Name,
+    Title,
+    Department,
+    Risk,
+    State,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 7] = [
+        SortKey::Score,
+        SortKey::Verdict,
+        SortKey::Name,
+        SortKey::Title,
+        SortKey::Department,
+        SortKey::Risk,
+        SortKey::State,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Score => "score",
+            SortKey::Verdict => "verdict",
+            SortKey::Name => "name",
+            SortKey::Title => "title",
+            SortKey::Department => "department",
+            SortKey::Risk => "risk",
+            SortKey::State => "state",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    fn next(self) -> SortKey {
+        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+
+    /// Numbers and severities read best highest first; text A to Z.
+    fn natural_descending(self) -> bool {
+        matches!(self, SortKey::Score | SortKey::Verdict | SortKey::Risk)
+    }
+}
+
+/// Identity Protection risk levels, highest first.
+pub fn risk_rank(level: &str) -> u8 {
+    match level {
+        "high" => 4,
+        "medium" => 3,
+        "low" => 2,
+        "hidden" => 1,
+        _ => 0,
+    }
+}
+
+/// Lower-cased sort keys, computed once per account so sorting 100,000 rows stays cheap.
+#[derive(Debug, Clone)]
+struct Keys {
+    name: Box<str>,
+    title: Box<str>,
+    department: Box<str>,
+    state: Box<str>,
+}
+
+impl Keys {
+    fn of(a: &AccountAssessment) -> Keys {
+        let fold = |s: &str| s.to_lowercase().into_boxed_str();
+        Keys {
+            name: fold(&a.display_name),
+            title: fold(a.job_title.as_deref().unwrap_or("")),
+            department: fold(a.department.as_deref().unwrap_or("")),
+            state: fold(&a.risk_state),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountList {
+    rows: Vec<AccountAssessment>,
+    /// Shared with a background filter job, copied only if rows arrive while it runs.
+    index: Arc<SearchIndex>,
+    keys: Vec<Keys>,
+    by_id: HashMap<String, u32>,
+    /// Row indices in sort order.
+    order: Vec<u32>,
+    /// `order` minus what the filter hides: what the table shows.
+    shown: Vec<u32>,
+    pub sort: SortKey,
+    pub reversed: bool,
+    pub filter: Option<Filter>,
+    /// The current filter's answer per row (before inversion), reused to narrow the next one.
+    hits: Option<Vec<bool>>,
+    pub cursor: usize,
+    pub offset: usize,
+    /// Marked account ids (multi-select).
+    pub marks: BTreeSet<String>,
+    /// From this many accounts on, the `/` filter runs as a background job so typing never
+    /// waits for a scan.
+    pub background_filter_rows: usize,
+    /// Changes whenever `shown` is rebuilt, so the presenter knows rows did not just scroll.
+    pub generation: u64,
+}
+
+impl AccountList {
+    pub fn new(sort: SortKey) -> Self {
+        AccountList {
+            rows: Vec::new(),
+            index: Arc::default(),
+            keys: Vec::new(),
+            by_id: HashMap::new(),
+            order: Vec::new(),
+            shown: Vec::new(),
+            sort,
+            reversed: false,
+            filter: None,
+            hits: None,
+            cursor: 0,
+            offset: 0,
+            marks: BTreeSet::new(),
+            background_filter_rows: BACKGROUND_FILTER_ROWS,
+            generation: 0,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn shown_len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// The account at a position of the shown list.
+    pub fn shown_at(&self, pos: usize) -> Option<&AccountAssessment> {
+        self.shown.get(pos).map(|&i| &self.rows[i as usize])
+    }
+
+    pub fn current(&self) -> Option<&AccountAssessment> {
+        self.shown_at(self.cursor)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&AccountAssessment> {
+        self.by_id.get(id).map(|&i| &self.rows[i as usize])
+    }
+
+    pub fn is_marked(&self, id: &str) -> bool {
+        self.marks.contains(id)
+    }
+
+    /// Adds or updates accounts (a later batch may re-judge one already shown). New rows are
+    /// merged into the sorted order; only updates force a full re-sort.
+    pub fn upsert(&mut self, batch: Vec<AccountAssessment>) {
+        let keep = self.current().map(|a| a.id.clone());
+        // The filter's cached answer no longer covers every row.
+        self.hits = None;
+        let mut fresh = Vec::with_capacity(batch.len());
+        let mut updated = false;
+        for a in batch {
+            let keys = Keys::of(&a);
+            match self.by_id.get(&a.id) {
+                Some(&i) => {
+                    self.keys[i as usize] = keys;
+                    self.rows[i as usize] = a;
+                    updated = true;
+                }
+                None => {
+                    let i = self.rows.len() as u32;
+                    self.by_id.insert(a.id.clone(), i);
+                    Arc::make_mut(&mut self.index).push(&a);
+                    self.rows.push(a);
+                    self.keys.push(keys);
+                    fresh.push(i);
+                }
+            }
+        }
+        if updated {
+            Arc::make_mut(&mut self.index).rebuild(self.rows.iter());
+            self.order.extend(fresh);
+            self.sort_order();
+        } else {
+            fresh.sort_unstable_by(|&x, &y| self.compare(x, y));
+            let old = std::mem::take(&mut self.order);
+            let mut merged = Vec::with_capacity(old.len() + fresh.len());
+            let (mut a, mut b) = (old.into_iter().peekable(), fresh.into_iter().peekable());
+            while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+                if self.compare(x, y) == Ordering::Greater {
+                    merged.push(y);
+                    b.next();
+                } else {
+                    merged.push(x);
+                    a.next();
+                }
+            }
+            merged.extend(a);
+            merged.extend(b);
+            self.order = merged;
+        }
+        self.refilter(keep.as_deref());
+    }
+
+    pub fn clear(&mut self) {
+        let sort = self.sort;
+        let reversed = self.reversed;
+        *self = AccountList {
+            generation: self.generation + 1,
+            background_filter_rows: self.background_filter_rows,
+            ..AccountList::new(sort)
+        };
+        self.reversed = reversed;
+    }
+
+    pub fn set_sort(&mut self, sort: SortKey, reversed: bool) {
+        self.sort = sort;
+        self.reversed = reversed;
+        self.resort();
+    }
+
+    pub fn sort_next(&mut self) {
+        self.set_sort(self.sort.next(), false);
+    }
+
+    fn resort(&mut self) {
+        let keep = self.current().map(|a| a.id.clone());
+        self.sort_order();
+        self.refilter(keep.as_deref());
+    }
+
+    fn sort_order(&mut self) {
+        let mut order = std::mem::take(&mut self.order);
+        order.sort_unstable_by(|&x, &y| self.compare(x, y));
+        self.order = order;
+    }
+
+    /// The table order of two rows: the sort column, then highest score, then name, then load
+    /// order, so equal keys never shuffle between frames.
+    fn compare(&self, x: u32, y: u32) -> Ordering {
+        let (a, b) = (&self.rows[x as usize], &self.rows[y as usize]);
+        let (ka, kb) = (&self.keys[x as usize], &self.keys[y as usize]);
+        let primary = match self.sort {
+            SortKey::Score => a.score.cmp(&b.score),
+            SortKey::Verdict => a.verdict.cmp(&b.verdict).then(a.score.cmp(&b.score)),
+            SortKey::Name => ka.name.cmp(&kb.name),
+            SortKey::Title => ka.title.cmp(&kb.title),
+            SortKey::Department => ka.department.cmp(&kb.department),
+            SortKey::Risk => risk_rank(&a.risk_level).cmp(&risk_rank(&b.risk_level)),
+            SortKey::State => ka.state.cmp(&kb.state),
+        };
+        let descending = self.sort.natural_descending() != self.reversed;
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary
+            .then_with(|| b.score.cmp(&a.score))
+            .then_with(|| ka.name.cmp(&kb.name))
+            .then_with(|| x.cmp(&y))
+    }
+
+    /// Applies a new filter (or none), keeping the cursor on the same account when it is
+    /// still shown.
+    pub fn set_filter(&mut self, filter: Option<Filter>) {
+        let keep = self.current().map(|a| a.id.clone());
+        let previous = self.filter.take().zip(self.hits.take());
+        self.hits = filter.as_ref().map(|f| {
+            self.index
+                .matches(f, previous.as_ref().map(|(pf, h)| (pf, h.as_slice())))
+        });
+        self.filter = filter;
+        self.refilter(keep.as_deref());
+    }
+
+    /// What a background filter job needs: the index and the current answer to narrow.
+    pub fn filter_input(&self) -> (Arc<SearchIndex>, Option<(Filter, Vec<bool>)>) {
+        let previous = self.filter.clone().zip(self.hits.clone());
+        (self.index.clone(), previous)
+    }
+
+    /// Applies a background job's answer, computed for `rows` rows. False when rows were
+    /// added since (the answer is incomplete; the caller filters again).
+    pub fn apply_filter(&mut self, filter: Filter, hits: Vec<bool>) -> bool {
+        if hits.len() != self.rows.len() {
+            return false;
+        }
+        let keep = self.current().map(|a| a.id.clone());
+        self.filter = Some(filter);
+        self.hits = Some(hits);
+        self.refilter(keep.as_deref());
+        true
+    }
+
+    fn refilter(&mut self, keep: Option<&str>) {
+        self.shown = match &self.filter {
+            None => self.order.clone(),
+            Some(f) => {
+                // Rows were added or changed since the answer was computed: search again.
+                if self
+                    .hits
+                    .as_ref()
+                    .is_none_or(|h| h.len() != self.rows.len())
+                {
+                    self.hits = Some(self.index.matches(f, None));
+                }
+                let hit = self.hits.as_deref().unwrap_or(&[]);
+                self.order
+                    .iter()
+                    .copied()
+                    .filter(|&i| hit[i as usize] != f.inverse)
+                    .collect()
+            }
+        };
+        self.generation += 1;
+        let keep_pos = keep.and_then(|id| {
+            let row = *self.by_id.get(id)?;
+            self.shown.iter().position(|&i| i == row)
+        });
+        self.cursor = keep_pos.unwrap_or(0);
+        if self.cursor >= self.shown.len() {
+            self.cursor = self.shown.len().saturating_sub(1);
+        }
+    }
+
+    /// Moves the cursor by `delta` rows, clamped; false when it did not move.
+    pub fn move_by(&mut self, delta: isize) -> bool {
+        if self.shown.is_empty() {
+            return false;
+        }
+        let last = self.shown.len() - 1;
+        let to = (self.cursor as isize + delta).clamp(0, last as isize) as usize;
+        let moved = to != self.cursor;
+        self.cursor = to;
+        moved
+    }
+
+    pub fn move_to(&mut self, pos: usize) -> bool {
+        let to = pos.min(self.shown.len().saturating_sub(1));
+        let moved = to != self.cursor;
+        self.cursor = to;
+        moved
+    }
+
+    /// Scrolls the fewest rows that keep the cursor inside a window of `rows` lines.
+    pub fn scroll_into_view(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + rows {
+            self.offset = self.cursor + 1 - rows;
+        }
+        let max_offset = self.shown.len().saturating_sub(rows);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    pub fn toggle_mark(&mut self) -> bool {
+        let Some(id) = self.current().map(|a| a.id.clone()) else {
+            return false;
+        };
+        if !self.marks.remove(&id) {
+            self.marks.insert(id);
+        }
+        true
+    }
+
+    pub fn mark_all_shown(&mut self) {
+        for &i in &self.shown {
+            self.marks.insert(self.rows[i as usize].id.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::Verdict;
+
+    pub(crate) fn account(id: &str, name: &str, score: u8, verdict: Verdict) -> AccountAssessment {
+        AccountAssessment {
+            id: id.into(),
+            user_principal_name: format!("{id}@contoso.com"),
+            display_name: name.into(),
+            job_title: None,
+            department: None,
+            roles: vec![],
+            risk_level: "none".into(),
+            risk_state: "none".into(),
+            score,
+            verdict,
+            indicators: vec![],
+            account_enabled: Some(true),
+            user_type: Some("Member".into()),
+            high_value: false,
+            findings: Default::default(),
+            complete: true,
+        }
+    }
+
+    fn list() -> AccountList {
+        let mut l = AccountList::new(SortKey::Score);
+        l.upsert(vec![
+            account("a", "Alice", 40, Verdict::Suspicious),
+            account("b", "bob", 90, Verdict::Compromised),
+            account("c", "Carol", 5, Verdict::Clear),
+        ]);
+        l
+    }
+
+    fn names(l: &AccountList) -> Vec<String> {
+        (0..l.shown_len())
+            .map(|i| l.shown_at(i).unwrap().display_name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn sorts_by_score_then_by_name_case_insensitively() {
+        let mut l = list();
+        assert_eq!(names(&l), ["bob", "Alice", "Carol"]);
+        l.set_sort(SortKey::Name, false);
+        assert_eq!(names(&l), ["Alice", "bob", "Carol"]);
+        l.set_sort(SortKey::Name, true);
+        assert_eq!(names(&l), ["Carol", "bob", "Alice"]);
+    }
+
+    #[test]
+    fn filter_regex_inverse_and_literal_fallback() {
+        let mut l = list();
+        l.set_filter(Filter::parse("^(alice|carol)"));
+        assert_eq!(names(&l), ["Alice", "Carol"]);
+        l.set_filter(Filter::parse("!compromised"));
+        assert_eq!(names(&l), ["Alice", "Carol"]);
+        let f = Filter::parse("bob(").unwrap();
+        assert!(f.literal);
+        l.set_filter(Some(f));
+        assert!(names(&l).is_empty());
+        l.set_filter(Filter::parse(""));
+        assert_eq!(l.shown_len(), 3);
+        assert!(Filter::parse("!").is_none());
+    }
+
+    #[test]
+    fn cursor_follows_its_account_through_sorts_and_batches() {
+        let mut l = list();
+        l.move_by(1);
+        assert_eq!(l.current().unwrap().id, "a");
+        l.set_sort(SortKey::Name, false);
+        assert_eq!(l.current().unwrap().id, "a");
+        l.upsert(vec![account("d", "Dave", 99, Verdict::Compromised)]);
+        assert_eq!(l.current().unwrap().id, "a");
+        // A re-judged account is updated in place, not duplicated.
+        l.upsert(vec![account("a", "Alice", 95, Verdict::Compromised)]);
+        assert_eq!(l.total(), 4);
+        assert_eq!(l.get("a").unwrap().score, 95);
+    }
+
+    #[test]
+    fn scrolls_the_fewest_rows() {
+        let mut l = AccountList::new(SortKey::Score);
+        l.upsert(
+            (0..100)
+                .map(|i| account(&format!("u{i}"), "x", i as u8, Verdict::Clear))
+                .collect(),
+        );
+        l.move_to(12);
+        l.scroll_into_view(10);
+        assert_eq!(l.offset, 3);
+        l.move_by(-5);
+        l.scroll_into_view(10);
+        assert_eq!(l.offset, 3);
+        l.move_to(0);
+        l.scroll_into_view(10);
+        assert_eq!(l.offset, 0);
+        assert!(!l.move_by(-1));
+    }
+
+    #[test]
+    fn marks() {
+        let mut l = list();
+        l.toggle_mark();
+        assert!(l.is_marked("b"));
+        l.toggle_mark();
+        assert!(!l.is_marked("b"));
+        l.set_filter(Filter::parse("!clear"));
+        l.mark_all_shown();
+        assert_eq!(l.marks.iter().cloned().collect::<Vec<_>>(), ["a", "b"]);
+    }
+}

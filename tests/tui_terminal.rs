@@ -1,0 +1,456 @@
+//! End-to-end: the real `reclaim` binary in a real terminal (tmux), driven by keys, read back
+//! with capture-pane, its raw output recorded with pipe-pane. Each test has its own tmux
+//! socket and kills its server. Waits poll the screen for what must appear; no fixed sleeps.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tui_fixture.json")
+}
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+struct Tmux {
+    socket: String,
+    socket_path: Option<PathBuf>,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts the console in a `width` x `height` tmux window. The pane first records the tty
+    /// settings and waits for Enter (so pipe-pane is recording before the console starts),
+    /// then afterwards prints whether the tty settings came back and the exit status.
+    fn start(name: &str, width: u16, height: u16, env: &[(&str, &str)], args: &[&str]) -> Tmux {
+        Tmux::start_with_config(name, width, height, env, args, &[])
+    }
+
+    /// [`Tmux::start`] with files written to the console's config dir first.
+    fn start_with_config(
+        name: &str,
+        width: u16,
+        height: u16,
+        env: &[(&str, &str)],
+        args: &[&str],
+        files: &[(&str, &str)],
+    ) -> Tmux {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = format!("reclaim-e2e-{name}-{}", std::process::id());
+        let mut t = Tmux {
+            socket,
+            socket_path: None,
+            dir,
+        };
+        std::fs::create_dir_all(t.config_dir()).expect("config dir");
+        for (file, text) in files {
+            std::fs::write(t.config_dir().join(file), text).expect("config file");
+        }
+        let mut vars = vec![
+            format!("HOME={}", t.dir.path().display()),
+            format!("XDG_CONFIG_HOME={}", t.dir.path().join("config").display()),
+            format!("XDG_STATE_HOME={}", t.dir.path().join("state").display()),
+            format!("RECLAIM_FIXTURE={}", fixture().display()),
+            "RECLAIM_KEYRING=memory".to_string(),
+        ];
+        vars.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
+        let console = format!(
+            "env {} {} {}",
+            vars.join(" "),
+            env!("CARGO_BIN_EXE_reclaim"),
+            args.join(" ")
+        );
+        let script = format!(
+            "S1=$(stty -g); echo BEFORE-CONSOLE; read _; {console}; CODE=$?; \
+             [ \"$S1\" = \"$(stty -g)\" ] && echo TTY-RESTORED; echo EXIT=$CODE; sleep 600"
+        );
+        t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            &script,
+        ]);
+        t.tmux(&["set-option", "-s", "escape-time", "0"]);
+        t.socket_path = Some(PathBuf::from(t.format("#{socket_path}")));
+        t.wait_for("the pane's shell", |s| s.contains("BEFORE-CONSOLE"));
+        let raw = t.raw_path();
+        t.tmux(&[
+            "pipe-pane",
+            "-t",
+            "t",
+            &format!("cat >> '{}'", raw.display()),
+        ]);
+        t.keys(&["Enter"]);
+        t
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config/reclaim")
+    }
+
+    fn raw_path(&self) -> PathBuf {
+        self.dir.path().join("raw.bytes")
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
+    }
+
+    fn format(&self, f: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", "-t", "t", f]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Polls the screen until `ready` holds; panics with the screen after [`WAIT`].
+    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            if start.elapsed() > WAIT {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        // pipe-pane writes through `cat`: wait until the file stops growing.
+        let mut last = usize::MAX;
+        loop {
+            let bytes = std::fs::read(self.raw_path()).unwrap_or_default();
+            if bytes.len() == last {
+                return bytes;
+            }
+            last = bytes.len();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// After the console exits: the main screen is back, the cursor shown, the tty settings
+    /// restored, and the exit status is `code`.
+    fn assert_restored(&self, code: i32) -> String {
+        let screen = self.wait_for("the console to exit", |s| s.contains("EXIT="));
+        assert!(screen.contains(&format!("EXIT={code}")), "{screen}");
+        assert!(
+            screen.contains("TTY-RESTORED"),
+            "raw mode was not undone:\n{screen}"
+        );
+        assert!(
+            screen.contains("BEFORE-CONSOLE"),
+            "main screen not back:\n{screen}"
+        );
+        assert_eq!(
+            self.format("#{alternate_on}"),
+            "0",
+            "still on the alternate screen"
+        );
+        assert_eq!(self.format("#{cursor_flag}"), "1", "cursor left hidden");
+        screen
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+        // kill-server leaves the socket file behind.
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// SGR parameters that set a colour (foreground, background, 256/RGB, bright).
+fn colour_sequences(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let sgr = regex::Regex::new(r"\x1b\[([0-9;:]*)m").unwrap();
+    sgr.captures_iter(&text)
+        .filter(|c| {
+            c[1].split([';', ':']).any(|p| {
+                let n: u32 = p.parse().unwrap_or(0);
+                (30..=49).contains(&n) || (90..=107).contains(&n)
+            })
+        })
+        .map(|c| c[0].to_string())
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn drive_the_console_without_colour() {
+    if !have_tmux() {
+        panic!("tmux is required (installed by .ci/run)");
+    }
+    let t = Tmux::start("drive", 100, 30, &[("NO_COLOR", "1")], &[]);
+    t.wait_for("the accounts table", |s| {
+        s.contains("Dana Whitfield") && s.contains("30/30 accounts")
+    });
+
+    // Filter with a regex, keep it, then open the account under the cursor.
+    t.text("/");
+    t.text("finance|^marcus");
+    t.wait_for("live filtering", |s| {
+        s.contains("match") && !s.contains("Priya Raman")
+    });
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the kept filter", |s| {
+        s.contains("filter /finance|^marcus/")
+    });
+    assert!(s.contains("Marcus Ode") && s.contains("Hannah Cole"), "{s}");
+    t.keys(&["Enter"]);
+    t.wait_for("the account detail", |s| {
+        s.contains("accounts > Dana Whitfield > overview")
+    });
+    t.text("2");
+    t.wait_for("the sign-ins tab", |s| {
+        s.contains("185.220.101.7") && s.contains("> sign-ins")
+    });
+
+    // Help, generated from the keymap.
+    t.text("?");
+    t.wait_for("the help overlay", |s| {
+        s.contains("keys (esc closes)") && s.contains("Everywhere")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("keys (esc closes)"));
+
+    // Switch theme through command mode with completion.
+    t.text(":theme da");
+    t.keys(&["Tab"]);
+    t.wait_for("completion", |s| s.contains(":theme dark"));
+    t.keys(&["Enter"]);
+    t.wait_for("the theme notice", |s| {
+        s.contains("theme dark (colour is off")
+    });
+
+    // Back to the table, inverse filter, quit.
+    t.keys(&["Escape"]);
+    t.wait_for("the table", |s| s.contains("SCORE"));
+    t.text("/");
+    t.keys(&["C-u"]);
+    t.text("!compromised|suspicious");
+    t.keys(&["Enter"]);
+    t.wait_for("the inverse filter", |s| s.contains("21/30 accounts"));
+    t.text("q");
+    t.assert_restored(0);
+
+    let raw = t.raw();
+    assert!(
+        contains(&raw, b"\x1b[?1049h"),
+        "entered the alternate screen"
+    );
+    assert!(contains(&raw, b"\x1b[?1049l"), "left the alternate screen");
+    assert!(
+        contains(&raw, b"\x1b[?2026h"),
+        "frames use synchronized updates"
+    );
+    let colours = colour_sequences(&raw);
+    assert!(
+        colours.is_empty(),
+        "NO_COLOR output has colour: {colours:?}"
+    );
+    // Mouse reporting is never turned on.
+    assert!(!contains(&raw, b"\x1b[?1000h") && !contains(&raw, b"\x1b[?1006h"));
+}
+
+#[test]
+fn colour_resize_redraw_and_read_only() {
+    if !have_tmux() {
+        panic!("tmux is required (installed by .ci/run)");
+    }
+    let t = Tmux::start("colour", 80, 24, &[], &["--color", "always", "--read-only"]);
+    let s = t.wait_for("the accounts table", |s| s.contains("Dana Whitfield"));
+    assert!(s.lines().next().unwrap_or("").contains("READ-ONLY"), "{s}");
+    assert!(
+        !s.contains("<p> plan"),
+        "read-only still offers planning:\n{s}"
+    );
+    // The mutating key is absent: nothing happens, no notice appears.
+    t.text("p");
+
+    t.tmux(&["resize-window", "-t", "t", "-x", "200", "-y", "50"]);
+    let s = t.wait_for("the wide layout", |s| {
+        s.contains("UPN") && s.contains("eve.mallory@contoso.com")
+    });
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(
+        lines[0].contains("tenant contoso (contoso.onmicrosoft.com)"),
+        "{s}"
+    );
+    assert!(!s.contains("containment planning"), "{s}");
+    t.keys(&["C-l"]);
+    t.wait_for("a redraw", |s| s.contains("UPN"));
+    t.tmux(&["resize-window", "-t", "t", "-x", "60", "-y", "15"]);
+    t.wait_for("the narrow layout", |s| {
+        !s.contains("UPN") && s.contains("SCORE")
+    });
+    t.text(":q");
+    t.keys(&["Enter"]);
+    t.assert_restored(0);
+
+    let raw = t.raw();
+    assert!(
+        !colour_sequences(&raw).is_empty(),
+        "--color always drew no colour"
+    );
+}
+
+#[test]
+fn bad_config_is_reported_and_defaults_apply() {
+    if !have_tmux() {
+        panic!("tmux is required (installed by .ci/run)");
+    }
+    let t = Tmux::start_with_config(
+        "config",
+        100,
+        30,
+        &[("NO_COLOR", "1")],
+        &[],
+        &[
+            (
+                "keymap.toml",
+                "[global]\nquit = \"x\"\n\n[accounts]\nopn = \"o\"\n",
+            ),
+            ("console.toml", "theme = \"light\"\nhint_bar = false\n"),
+        ],
+    );
+    let s = t.wait_for("the error", |s| {
+        s.contains("keymap.toml ignored, defaults in use: line 5")
+    });
+    assert!(s.contains("opn"), "{s}");
+    // console.toml was fine and applies: no hint bar.
+    assert!(!s.contains("<enter> open"), "{s}");
+    // The defaults are in force: `q` quits (the broken file's `x` does not).
+    t.text("x");
+    t.text("q");
+    t.assert_restored(0);
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    if !have_tmux() {
+        panic!("tmux is required (installed by .ci/run)");
+    }
+    let t = Tmux::start(
+        "panic",
+        120,
+        40,
+        &[("RECLAIM_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+        &[],
+    );
+    let s = t.assert_restored(101);
+    assert!(
+        s.contains("RECLAIM_TEST_PANIC"),
+        "panic message not shown:\n{s}"
+    );
+}
+
+/// The pid of a child of `parent`, from /proc (no procps needed).
+fn child_of(parent: &str) -> Option<String> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+        // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+        let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?;
+        (ppid == parent).then(|| e.file_name().to_string_lossy().into_owned())
+    })
+}
+
+#[test]
+fn a_hangup_restores_the_terminal() {
+    if !have_tmux() {
+        panic!("tmux is required (installed by .ci/run)");
+    }
+    let t = Tmux::start("hangup", 80, 24, &[], &[]);
+    t.wait_for("the accounts table", |s| s.contains("Dana Whitfield"));
+    let shell = t.format("#{pane_pid}");
+    let pid = child_of(&shell).expect("the console process under the pane's shell");
+    let kill = Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    t.assert_restored(0);
+}
+
+#[test]
+fn without_a_terminal_it_says_so() {
+    let out = Command::new(env!("CARGO_BIN_EXE_reclaim"))
+        .env("RECLAIM_FIXTURE", fixture())
+        .env("RECLAIM_KEYRING", "memory")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_reclaim"))
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        assert!(out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("investigate"),
+            "{shell}"
+        );
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_reclaim"))
+        .arg("man")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let man = String::from_utf8_lossy(&out.stdout);
+    assert!(man.contains(".TH") && man.contains("triage"), "{man}");
+}
