@@ -8,6 +8,7 @@ mod audit_cmd;
 mod auth_cmd;
 pub mod connect;
 mod console_cmd;
+pub mod contain_cmd;
 mod docs_cmd;
 mod sim_cmd;
 pub(crate) mod triage_cmd;
@@ -107,14 +108,14 @@ pub async fn run(cli: Cli) -> CliResult {
         Some(Command::Login) => auth_cmd::login(&cli.global).await,
         Some(Command::Logout) => auth_cmd::logout(&cli.global).await,
         Some(Command::Whoami(args)) => auth_cmd::whoami(&cli.global, &args).await,
+        Some(Command::Plan(args)) => contain_cmd::plan(&cli.global, args).await,
+        Some(Command::Apply(args)) => contain_cmd::apply_cmd(&cli.global, args).await,
+        Some(Command::Snapshot(args)) => contain_cmd::snapshot_cmd(&cli.global, args).await,
+        Some(Command::Undo(args)) => contain_cmd::undo_cmd(&cli.global, args).await,
         Some(Command::Completions { shell }) => {
             docs_cmd::completions(shell, &mut std::io::stdout().lock())
         }
         Some(Command::Man) => docs_cmd::man(&mut std::io::stdout().lock()),
-        Some(other) => Err(CliError::failure(format!(
-            "`{}` is not available yet in this build",
-            other.name()
-        ))),
         None => console_cmd::run(&cli.global).await,
     }
 }

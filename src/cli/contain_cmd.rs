@@ -1,0 +1,432 @@
+//! `reclaim plan`, `apply`, `snapshot` and `undo` (CONTRACT.md; docs/containment.md).
+//!
+//! Exit codes: 0 everything done and verified; 1 failure (nothing done, `--read-only`
+//! refusal); 2 usage (bad arguments, malformed or tampered plan, no terminal without
+//! `--yes`); 3 partial; 4 a permission is missing.
+
+use super::connect::connect;
+use super::{ApplyArgs, CliError, CliResult, Exit, GlobalOpts, PlanArgs, SnapshotArgs, UndoArgs};
+use crate::audit::{self, Journal};
+use crate::contain::apply::{apply, ApplyOptions, SecretSink};
+use crate::contain::planner::{make_plan, MakePlanError, PlanMeta};
+use crate::contain::report::{ApplyEvent, StepStatus, Verdict};
+use crate::contain::snapshot::{self, Snapshot};
+use crate::contain::undo::{self, UndoError};
+use crate::contain::{playbook, ActionKind, Plan, Playbook};
+use crate::graph::auth::claims::TokenClaims;
+use crate::graph::GraphClient;
+use crate::sanitize::inert;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Where the generated password and the Temporary Access Pass go: the terminal, once.
+/// `RECLAIM_SECRET_OUTPUT=stderr` forces stderr (scripts that capture it on purpose).
+pub struct TerminalSink;
+
+impl SecretSink for TerminalSink {
+    fn show(&self, account: &str, step_id: &str, what: &str, secret: &str) {
+        let line = format!(
+            "\n*** {} [{step_id}] {what}: {}\n*** shown once; reclaim keeps no copy. Hand it to the verified owner out of band.\n\n",
+            inert(account),
+            inert(secret)
+        );
+        let forced = std::env::var("RECLAIM_SECRET_OUTPUT").is_ok_and(|v| v == "stderr");
+        if !forced && !std::io::stderr().is_terminal() {
+            // stderr may be a log file: prefer the controlling terminal when there is one.
+            if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+                if tty.write_all(line.as_bytes()).is_ok() {
+                    return;
+                }
+            }
+            eprintln!("reclaim: warning: no terminal; the secret below goes to stderr, wherever that is kept");
+        }
+        eprint!("{line}");
+    }
+}
+
+fn audit_dir(g: &GlobalOpts) -> Result<PathBuf, CliError> {
+    match &g.audit_dir {
+        Some(d) => Ok(d.clone()),
+        None => audit::default_audit_dir().ok_or_else(|| {
+            CliError::failure("no state directory on this platform: pass --audit-dir")
+        }),
+    }
+}
+
+async fn claims_of(client: &GraphClient) -> Result<TokenClaims, CliError> {
+    Ok(client.claims().await?.unwrap_or_default())
+}
+
+fn tenant_of(claims: &TokenClaims, g: &GlobalOpts) -> Result<String, CliError> {
+    claims
+        .tid
+        .clone()
+        .or_else(|| g.tenant.clone())
+        .ok_or_else(|| CliError::usage("cannot tell the tenant id: pass --tenant"))
+}
+
+fn choose_playbook(g: &GlobalOpts, args: &PlanArgs) -> Result<Playbook, CliError> {
+    if !args.actions.is_empty() {
+        if args.playbook.is_some() {
+            return Err(CliError::usage(
+                "give either --playbook or --action, not both",
+            ));
+        }
+        let actions = args
+            .actions
+            .iter()
+            .map(|a| ActionKind::parse(a))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(CliError::usage)?;
+        return Playbook::from_actions(&actions).map_err(|e| CliError::usage(e.to_string()));
+    }
+    let dir = playbook::user_dir(g.config.as_deref());
+    let name = args
+        .playbook
+        .as_deref()
+        .unwrap_or(playbook::DEFAULT_PLAYBOOK);
+    playbook::find(name, dir.as_deref()).map_err(|e| CliError::usage(e.to_string()))
+}
+
+pub async fn plan(g: &GlobalOpts, args: PlanArgs) -> CliResult {
+    let pb = choose_playbook(g, &args)?;
+    let client = connect(g).await?;
+    let claims = claims_of(&client).await?;
+    let tenant = tenant_of(&claims, g)?;
+    let baseline = snapshot::default_path(&tenant)
+        .filter(|p| p.exists())
+        .and_then(|p| match Snapshot::load(&p) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("reclaim: warning: the baseline snapshot is not used: {e}");
+                None
+            }
+        });
+    let meta = PlanMeta {
+        tenant,
+        operator: claims.principal(),
+        incident: None,
+        delegated: claims.is_delegated(),
+        created: chrono::Utc::now(),
+    };
+    let plan = make_plan(&client, &args.users, &pb, &meta, baseline.as_ref())
+        .await
+        .map_err(|e| match e {
+            MakePlanError::NoAccount(_) => CliError::usage(e.to_string()),
+            MakePlanError::Graph { ref error, .. } if error.is_missing_permission() => {
+                CliError::new(Exit::MissingPermission, e.to_string())
+            }
+            other => CliError::failure(other.to_string()),
+        })?;
+    for a in &plan.accounts {
+        for n in a
+            .warnings
+            .iter()
+            .filter(|w| !w.starts_with("revocation") && !w.starts_with("Graph cannot"))
+        {
+            eprintln!("reclaim: {}: {}", inert(&a.user_principal_name), inert(n));
+        }
+    }
+    match &args.output {
+        Some(path) => plan
+            .save(path)
+            .map_err(|e| CliError::failure(e.to_string()))?,
+        None => print!(
+            "{}",
+            plan.to_json()
+                .map_err(|e| CliError::failure(e.to_string()))?
+        ),
+    }
+    eprintln!(
+        "reclaim: plan {} ({}): {} accounts, {} steps{}",
+        plan.id,
+        inert(&plan.playbook.name),
+        plan.accounts.len(),
+        plan.step_count(),
+        args.output
+            .as_ref()
+            .map(|p| format!(", written to {}", p.display()))
+            .unwrap_or_default()
+    );
+    Ok(Exit::Success)
+}
+
+fn load_plan(args: &ApplyArgs) -> Result<Plan, CliError> {
+    Plan::load(&args.file).map_err(|e| CliError::usage(e.to_string()))
+}
+
+/// Asks on the terminal; multi-account or irreversible work needs the count or the UPN typed.
+fn confirm(plan: &Plan) -> Result<bool, CliError> {
+    let irreversible = plan
+        .accounts
+        .iter()
+        .flat_map(|a| &a.steps)
+        .filter(|s| !s.reversible)
+        .count();
+    eprintln!(
+        "About to apply plan {} to {} account(s): {} steps, {irreversible} of them cannot be undone.",
+        plan.id,
+        plan.accounts.len(),
+        plan.step_count()
+    );
+    for a in &plan.accounts {
+        eprintln!(
+            "  {} ({} steps)",
+            inert(&a.user_principal_name),
+            a.steps.len()
+        );
+    }
+    let expected = match plan.accounts.as_slice() {
+        [one] if irreversible > 0 => one.user_principal_name.clone(),
+        [_] => "yes".to_string(),
+        many => many.len().to_string(),
+    };
+    eprint!(
+        "Type `{}` to go ahead (anything else cancels): ",
+        inert(&expected)
+    );
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+    Ok(line.trim() == expected)
+}
+
+fn needs_terminal(yes: bool, what: &str) -> Result<bool, CliError> {
+    if yes {
+        return Ok(false);
+    }
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        return Ok(true);
+    }
+    Err(CliError::usage(format!(
+        "{what} without a terminal needs --yes"
+    )))
+}
+
+fn preflight(claims: &TokenClaims, plan: &Plan) -> Result<(), CliError> {
+    if claims.permissions().is_empty() {
+        return Ok(()); // An opaque token: Graph will say what is missing.
+    }
+    let mut missing = Vec::new();
+    for action in plan
+        .accounts
+        .iter()
+        .flat_map(|a| a.steps.iter().map(|s| s.action))
+    {
+        let cap = action.info().capability;
+        if let Some(c) = crate::graph::permissions::capability(cap) {
+            if !c.check(claims).is_ready() && !missing.iter().any(|(a, _)| *a == action) {
+                missing.push((action, c.least(claims.is_delegated()).join(" + ")));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = missing
+        .iter()
+        .map(|(a, p)| format!("{a} needs {p}"))
+        .collect();
+    Err(CliError::new(
+        Exit::MissingPermission,
+        format!(
+            "the token lacks permissions; nothing was sent: {}",
+            list.join("; ")
+        ),
+    ))
+}
+
+pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
+    let plan = load_plan(&args)?;
+    if args.dry_run {
+        let client = connect(g).await?;
+        let records = audit::journal_path(&audit_dir(g)?, &plan.tenant)
+            .ok()
+            .and_then(|p| audit::read_records(&p).ok())
+            .map(|(r, _)| r)
+            .unwrap_or_default();
+        print!(
+            "{}",
+            crate::contain::dry_run::render(Some(&client), &plan, &records).await
+        );
+        return Ok(Exit::Success);
+    }
+    if g.read_only {
+        return Err(CliError::failure(
+            "--read-only: refusing to apply a plan (nothing was sent); use `reclaim apply --dry-run` to see what it would send",
+        ));
+    }
+    if needs_terminal(args.yes, "apply")? && !confirm(&plan)? {
+        eprintln!("reclaim: cancelled; nothing was sent");
+        return Ok(Exit::Failure);
+    }
+    let client = connect(g).await?;
+    let claims = claims_of(&client).await?;
+    if let Some(tid) = &claims.tid {
+        if !tid.eq_ignore_ascii_case(&plan.tenant) {
+            return Err(CliError::usage(format!(
+                "this plan is for tenant {}, but the sign-in is for {}",
+                inert(&plan.tenant),
+                inert(tid)
+            )));
+        }
+    }
+    preflight(&claims, &plan)?;
+    let journal = Journal::open(
+        &audit_dir(g)?,
+        &plan.tenant,
+        &claims.principal(),
+        super::connect::default_store(),
+    )
+    .map_err(|e| CliError::failure(e.to_string()))?;
+    for w in journal.warnings() {
+        eprintln!("reclaim: warning: {w}");
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let printer = tokio::spawn(async move {
+        while let Some(e) = rx.recv().await {
+            match e {
+                ApplyEvent::AccountStarted { user } => eprintln!("reclaim: {}", inert(&user)),
+                ApplyEvent::StepStarted { step } => eprintln!("reclaim:   [{step}] sending"),
+                ApplyEvent::StepFinished { step, status } => {
+                    let extra = match &status {
+                        StepStatus::Failed { error } | StepStatus::Unknown { error } => {
+                            format!(": {}", inert(error))
+                        }
+                        StepStatus::Unverified { detail } => format!(": {}", inert(detail)),
+                        _ => String::new(),
+                    };
+                    eprintln!("reclaim:   [{step}] {}{extra}", status.label());
+                }
+            }
+        }
+    });
+    let opts = ApplyOptions {
+        events: Some(tx),
+        ..ApplyOptions::default()
+    };
+    let result = apply(&client, &journal, &plan, &opts, &TerminalSink).await;
+    drop(opts);
+    let _ = printer.await;
+    let report = result.map_err(|e| CliError::failure(e.to_string()))?;
+    print!("{}", report.render());
+    let head = journal
+        .close()
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    eprintln!("reclaim: audit journal head {}:{}", head.seq, head.hash);
+    Ok(match report.verdict() {
+        Verdict::Success => Exit::Success,
+        Verdict::Partial => Exit::Partial,
+        Verdict::Failure => Exit::Failure,
+        Verdict::MissingPermission => Exit::MissingPermission,
+    })
+}
+
+pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
+    if g.read_only {
+        return Err(CliError::failure(
+            "--read-only: refusing to undo (nothing was sent)",
+        ));
+    }
+    let client = connect(g).await?;
+    let claims = claims_of(&client).await?;
+    let tenant = tenant_of(&claims, g)?;
+    let dir = audit_dir(g)?;
+    let path = audit::journal_path(&dir, &tenant).map_err(|e| CliError::usage(e.to_string()))?;
+    let (records, _) = audit::read_records(&path).map_err(|e| CliError::usage(e.to_string()))?;
+    let applied = undo::find_applied(&records, &args.step).map_err(undo_error)?;
+    let op = undo::prepare(&client, &applied).await.map_err(|e| {
+        undo_error(match e {
+            UndoError::Changed { detail, .. } => UndoError::Changed {
+                step: args.step.clone(),
+                detail,
+            },
+            other => other,
+        })
+    })?;
+    let req = op.request(&applied.user_id).map_err(CliError::failure)?;
+    eprintln!(
+        "Undo step {} ({} on {}): {} {}",
+        inert(&args.step),
+        applied.action,
+        inert(&applied.target),
+        req.method,
+        req.path
+    );
+    if needs_terminal(args.yes, "undo")? {
+        eprint!("Type the step id to go ahead (anything else cancels): ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+        if line.trim() != args.step {
+            eprintln!("reclaim: cancelled; nothing was sent");
+            return Ok(Exit::Failure);
+        }
+    }
+    let journal = Journal::open(
+        &dir,
+        &tenant,
+        &claims.principal(),
+        super::connect::default_store(),
+    )
+    .map_err(|e| CliError::failure(e.to_string()))?;
+    let done = undo::undo(&client, &journal, &args.step)
+        .await
+        .map_err(undo_error);
+    let _ = journal.close();
+    let done = done?;
+    println!(
+        "undone {} ({} on {}): {}",
+        done.step,
+        done.action,
+        inert(&done.target),
+        inert(&done.detail)
+    );
+    Ok(Exit::Success)
+}
+
+fn undo_error(e: UndoError) -> CliError {
+    match e {
+        UndoError::NotFound(_) => CliError::usage(e.to_string()),
+        UndoError::Graph(g) => CliError::from(*g),
+        other => CliError::failure(other.to_string()),
+    }
+}
+
+pub async fn snapshot_cmd(g: &GlobalOpts, args: SnapshotArgs) -> CliResult {
+    let client = connect(g).await?;
+    let claims = claims_of(&client).await?;
+    let tenant = tenant_of(&claims, g)?;
+    if args.users.is_empty() {
+        eprintln!("reclaim: snapshot of every account in the tenant (methods are read 5 accounts per 10 s on a real tenant)");
+    }
+    let progress = |n: usize| {
+        if n.is_multiple_of(100) {
+            eprintln!("reclaim: {n} accounts read");
+        }
+    };
+    let snap = snapshot::take(&client, &tenant, &args.users, 4, &progress)
+        .await
+        .map_err(|e| match e {
+            snapshot::SnapshotError::Graph(_, ref ge) if ge.is_missing_permission() => {
+                CliError::new(Exit::MissingPermission, e.to_string())
+            }
+            other => CliError::failure(other.to_string()),
+        })?;
+    let path = match &args.output {
+        Some(p) => p.clone(),
+        None => snapshot::default_path(&tenant).ok_or_else(|| {
+            CliError::failure("no state directory on this platform: pass -o FILE")
+        })?,
+    };
+    snap.save(&path)
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    eprintln!(
+        "reclaim: snapshot of {} accounts written to {}",
+        snap.accounts.len(),
+        path.display()
+    );
+    Ok(Exit::Success)
+}

@@ -1,0 +1,436 @@
+//! The real `reclaim` binary against an in-test simulated tenant: `plan`, `apply --dry-run`,
+//! `--read-only`, `--yes`, malformed and tampered plans, missing permissions, secrets shown
+//! once and stored nowhere, `undo`, and kill -9 at random points of `apply` followed by a
+//! re-run that ends in the same state with no step done twice (request log and journal).
+
+use reclaim::audit::{read_records, step_states, StepState};
+use reclaim::contain::planner::{make_plan, PlanMeta};
+use reclaim::contain::{playbook, ActionKind, Op, Plan};
+use reclaim::graph::auth::{Authenticator, Credential, Secret};
+use reclaim::graph::cloud::{Endpoints, NationalCloud};
+use reclaim::graph::throttle::{Limits, Window};
+use reclaim::graph::{ClientOptions, GraphClient};
+use reclaim::sim::scenario::{self, ScenarioKnobs};
+use reclaim::sim::{Profile, SimConfig, SimHandle};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Env {
+    sim: SimHandle,
+    dir: tempfile::TempDir,
+}
+
+async fn env(users: usize, seed: u64) -> Env {
+    let knobs = ScenarioKnobs {
+        attacker_method_default: 0.0,
+        ..ScenarioKnobs::default()
+    };
+    let s =
+        scenario::generate_with("campaign-2024", users, seed, chrono::Utc::now(), &knobs).unwrap();
+    let cfg = SimConfig {
+        profile: Profile::Fast,
+        users,
+        seed,
+        ..SimConfig::default()
+    };
+    Env {
+        sim: reclaim::sim::start_with(cfg, s).await.unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+impl Env {
+    fn audit(&self) -> PathBuf {
+        self.dir.path().join("audit")
+    }
+
+    fn command(&self, read_only_app: bool, args: &[&str]) -> tokio::process::Command {
+        let app = if read_only_app {
+            &self.sim.apps.read_only
+        } else {
+            &self.sim.apps.full
+        };
+        let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_reclaim"));
+        c.args([
+            "--graph-url",
+            &self.sim.graph_url,
+            "--login-url",
+            &self.sim.login_url,
+        ])
+        .args([
+            "--tenant",
+            &self.sim.tenant_id,
+            "--auth",
+            "client-secret",
+            "--client-id",
+            &app.client_id,
+        ])
+        .arg("--audit-dir")
+        .arg(self.audit())
+        .args(args)
+        .env("RECLAIM_CLIENT_SECRET", &app.client_secret)
+        .env("RECLAIM_KEYRING", "memory")
+        .env("RECLAIM_SECRET_OUTPUT", "stderr")
+        .env("HOME", self.dir.path())
+        .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+        .env("XDG_STATE_HOME", self.dir.path().join("state"))
+        .env("XDG_DATA_HOME", self.dir.path().join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+        c
+    }
+
+    async fn run(&self, read_only_app: bool, args: &[&str]) -> (i32, String, String) {
+        let out = self.command(read_only_app, args).output().await.unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn mutating(&self) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = self
+            .sim
+            .request_log()
+            .into_iter()
+            .filter(|e| e.is_mutating())
+            .map(|e| (e.method, e.path))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// A plan made through the library with an unpaced client (the fast simulator does not
+    /// throttle), written where the binary will read it.
+    async fn plan(&self, users: &[String], file: &Path) -> Plan {
+        let e = Endpoints::resolve(
+            NationalCloud::Global,
+            Some(&self.sim.login_url),
+            Some(&self.sim.graph_url),
+        )
+        .unwrap();
+        let cred = Credential::ClientSecret {
+            client_id: self.sim.apps.full.client_id.clone(),
+            secret: Secret::new(self.sim.apps.full.client_secret.clone()),
+        };
+        let auth = Authenticator::new(
+            reqwest::Client::new(),
+            e,
+            self.sim.tenant_id.clone(),
+            cred,
+            None,
+        );
+        let w = Window {
+            limit: 100_000,
+            period: Duration::from_millis(100),
+        };
+        let limits = Limits {
+            identity_protection: w,
+            reports: w,
+            directory_units: w,
+            directory_writes: w,
+            mailbox_requests: w,
+            ..Limits::default()
+        };
+        let c = GraphClient::with_http(
+            reqwest::Client::new(),
+            Arc::new(auth),
+            ClientOptions {
+                limits,
+                ..ClientOptions::default()
+            },
+        );
+        let meta = PlanMeta {
+            tenant: self.sim.tenant_id.clone(),
+            operator: "responder@test".into(),
+            incident: None,
+            delegated: false,
+            created: chrono::Utc::now(),
+        };
+        let pb = playbook::find("contain-ato", None).unwrap();
+        let plan = make_plan(&c, users, &pb, &meta, None).await.unwrap();
+        plan.save(file).unwrap();
+        plan
+    }
+}
+
+fn planned(plan: &Plan) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = plan
+        .accounts
+        .iter()
+        .flat_map(|a| &a.steps)
+        .map(|s| (s.request.method.to_string(), s.request.path.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The compromised account with the most kinds of attacker artefacts.
+fn busiest(s: &SimHandle) -> (String, String) {
+    let t = s.ground_truth();
+    let a = t
+        .compromised()
+        .max_by_key(|a| {
+            (!a.malicious_rule_ids.is_empty()) as u8
+                + (!a.attacker_method_ids.is_empty()) as u8
+                + (!a.attacker_phone_numbers.is_empty()) as u8
+        })
+        .unwrap();
+    (a.user_id.clone(), a.user_principal_name.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
+    let e = env(200, 13).await;
+    let (id, upn) = busiest(&e.sim);
+    let plan_file = e.dir.path().join("plan.json");
+    let pf = plan_file.to_str().unwrap();
+
+    // A baseline taken now, after the compromise began, is recorded but not trusted.
+    let (code, _, err) = e.run(false, &["snapshot", "--user", &upn]).await;
+    assert_eq!(code, 0, "{err}");
+    let snap = e
+        .dir
+        .path()
+        .join("state/reclaim/snapshots")
+        .join(format!("{}.json", e.sim.tenant_id));
+    let snapshot = reclaim::contain::snapshot::Snapshot::load(&snap).unwrap();
+    assert_eq!(snapshot.accounts[0].user_id, id);
+
+    let (code, _, err) = e.run(false, &["plan", "--user", &upn, "-o", pf]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("taken after the compromise began"), "{err}");
+    assert!(e.mutating().is_empty(), "plan sends no mutating request");
+    let plan = Plan::load(&plan_file).unwrap();
+    assert_eq!(plan.accounts[0].user_id, id);
+    assert!(
+        plan.accounts[0]
+            .steps
+            .iter()
+            .any(|s| s.action == ActionKind::RemoveMaliciousRules),
+        "{}",
+        std::fs::read_to_string(&plan_file).unwrap()
+    );
+
+    let (code, out, err) = e.run(false, &["apply", pf, "--dry-run"]).await;
+    assert_eq!(code, 0, "{err}");
+    for s in &plan.accounts[0].steps {
+        assert!(
+            out.contains(&format!("{} {}", s.request.method, s.request.path)),
+            "{out}"
+        );
+    }
+    let (code, _, err) = e.run(false, &["--read-only", "apply", pf, "--yes"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--read-only"));
+    let (code, _, err) = e.run(false, &["apply", pf]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--yes"));
+    // The read-only app lacks the write permissions: refused before anything is sent.
+    let (code, _, err) = e.run(true, &["apply", pf, "--yes"]).await;
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        e.mutating().is_empty(),
+        "dry run, read-only and refusals send nothing that mutates"
+    );
+
+    // Malformed and tampered plans are usage errors.
+    let text = std::fs::read_to_string(&plan_file).unwrap();
+    let bad = e.dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        text.replace("revokeSignInSessions", "revokeSignInSessionz"),
+    )
+    .unwrap();
+    let (code, _, err) = e
+        .run(false, &["apply", bad.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(code, 2);
+    assert!(err.contains("changed after it was written"), "{err}");
+    std::fs::write(&bad, &text[..text.len() / 2]).unwrap();
+    let (code, _, err) = e
+        .run(false, &["apply", bad.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(code, 2);
+    assert!(err.contains("not valid"), "{err}");
+    assert!(e.mutating().is_empty());
+
+    let (code, out, err) = e.run(false, &["apply", pf, "--yes"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("1 of 1 accounts contained"), "{out}");
+    assert_eq!(e.mutating(), planned(&plan));
+    // The generated password was shown once, on stderr, and is nowhere else.
+    let line = err
+        .lines()
+        .find(|l| l.contains("new password:"))
+        .expect("password shown");
+    let password = line
+        .rsplit("new password: ")
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(password.len() >= 16);
+    let journal =
+        std::fs::read_to_string(e.audit().join(format!("{}.jsonl", e.sim.tenant_id))).unwrap();
+    assert!(!journal.contains(&password) && !out.contains(&password));
+    assert!(!std::fs::read_to_string(&plan_file)
+        .unwrap()
+        .contains(&password));
+
+    // Undo: refused under --read-only and for an irreversible step; a deleted rule comes back.
+    let rule_step = plan.accounts[0]
+        .steps
+        .iter()
+        .find(|s| matches!(s.op, Op::DeleteRule { .. }))
+        .unwrap();
+    let revoke = plan.accounts[0]
+        .steps
+        .iter()
+        .find(|s| s.action == ActionKind::RevokeSessions)
+        .unwrap();
+    let (code, _, _) = e
+        .run(false, &["--read-only", "undo", &rule_step.id, "--yes"])
+        .await;
+    assert_eq!(code, 1);
+    let (code, _, err) = e.run(false, &["undo", &revoke.id, "--yes"]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot be undone"), "{err}");
+    let before = e.mutating().len();
+    let (code, out, err) = e.run(false, &["undo", &rule_step.id, "--yes"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("undone"));
+    assert_eq!(e.mutating().len(), before + 1);
+    let name = rule_step.before["displayName"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    e.sim.with_tenant(|t| {
+        assert!(t.mailboxes[&id]
+            .rules
+            .iter()
+            .any(|r| r.display_name == name))
+    });
+    let (code, _, err) = e.run(false, &["undo", &rule_step.id, "--yes"]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("already undone"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_apply_then_reapply_ends_the_same_with_no_step_twice() {
+    // How long an uninterrupted apply takes, to spread the kills over it.
+    let probe = env(200, 13).await;
+    let (pid, _) = busiest(&probe.sim);
+    let pf = probe.dir.path().join("plan.json");
+    let plan = probe.plan(std::slice::from_ref(&pid), &pf).await;
+    let t0 = Instant::now();
+    let (code, out, err) = probe
+        .run(false, &["apply", pf.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let full = t0.elapsed();
+    let reference = probe.sim.with_tenant(|t| final_state(t, &pid));
+    assert!(plan.step_count() >= 6);
+
+    let trials = 5u32;
+    let mut interrupted_midway = 0;
+    for k in 1..=trials {
+        let e = env(200, 13).await;
+        let (id, _) = busiest(&e.sim);
+        assert_eq!(id, pid, "the same scenario");
+        let pf = e.dir.path().join("plan.json");
+        let plan = e.plan(std::slice::from_ref(&id), &pf).await;
+        let pfs = pf.to_str().unwrap();
+        let mut child = e.command(false, &["apply", pfs, "--yes"]).spawn().unwrap();
+        // Kill right after the k-th mutating request was served (the process is then between
+        // Graph's answer and its journal outcome), or at a point in time for the last trial.
+        let target = (2 * k as usize - 1).min(plan.step_count() - 1);
+        let deadline = Instant::now() + full * 3;
+        if k < trials {
+            while e.mutating().len() < target && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(u64::from(k % 3))).await;
+        } else {
+            tokio::time::sleep(full / 3).await;
+        }
+        child.start_kill().unwrap(); // SIGKILL
+        let _ = child.wait().await;
+        let sent = e.mutating().len();
+        eprintln!(
+            "trial {k}: {sent} of {} requests sent before the kill",
+            plan.step_count()
+        );
+        if sent > 0 && sent < plan.step_count() {
+            interrupted_midway += 1;
+        }
+        let (code, out, err) = e.run(false, &["apply", pfs, "--yes"]).await;
+        assert_eq!(code, 0, "trial {k}: {out}\n{err}");
+        assert_eq!(
+            e.sim.with_tenant(|t| final_state(t, &id)),
+            reference,
+            "trial {k}: same final state"
+        );
+        assert_eq!(
+            e.mutating(),
+            planned(&plan),
+            "trial {k}: every planned request exactly once"
+        );
+        let (records, _) =
+            read_records(&e.audit().join(format!("{}.jsonl", e.sim.tenant_id))).unwrap();
+        let states = step_states(&records, Some(&plan.id));
+        for s in plan.accounts.iter().flat_map(|a| &a.steps) {
+            assert!(
+                matches!(states.get(&s.id), Some(StepState::Done { .. })),
+                "trial {k}: {} not done",
+                s.id
+            );
+            let succeeded = records
+                .iter()
+                .filter(|r| {
+                    r.step_id.as_deref() == Some(s.id.as_str())
+                        && matches!(r.result, Some(reclaim::audit::StepResult::Succeeded))
+                })
+                .count();
+            assert_eq!(succeeded, 1, "trial {k}: step {} succeeded once", s.id);
+        }
+    }
+    assert!(
+        interrupted_midway >= 1,
+        "at least one kill landed in the middle of the apply"
+    );
+}
+
+/// What containment leaves on the account (times and generated secrets aside).
+fn final_state(t: &reclaim::sim::model::Tenant, id: &str) -> Vec<String> {
+    let mut v: Vec<String> = t.methods[id]
+        .iter()
+        .map(|m| format!("{} {:?}", m.id, m.phone_number))
+        .collect();
+    if let Some(m) = t.mailboxes.get(id) {
+        v.extend(
+            m.rules
+                .iter()
+                .map(|r| format!("rule {} {}", r.id, r.is_enabled)),
+        );
+    }
+    v.extend(
+        t.grants
+            .iter()
+            .filter(|g| g.principal_id.as_deref() == Some(id))
+            .map(|g| format!("grant {}", g.id)),
+    );
+    let u = t.users.iter().find(|u| u.id == id).unwrap();
+    v.push(format!("enabled {}", u.account_enabled));
+    v.push(format!(
+        "risk {:?}",
+        t.risky_users.get(id).map(|r| r.risk_state)
+    ));
+    v.sort();
+    v
+}
