@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub type Time = DateTime<Utc>;
 
@@ -192,20 +193,22 @@ pub struct RiskDetection {
 #[serde(rename_all = "camelCase")]
 pub struct SignInStatus {
     pub error_code: i32,
-    pub failure_reason: Option<String>,
+    pub failure_reason: Option<Arc<str>>,
     pub additional_details: Option<String>,
 }
 
+/// Strings here repeat across a user's sign-ins: shared, not copied (`Arc<str>` serializes as
+/// the plain string).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceDetail {
-    pub device_id: String,
-    pub display_name: Option<String>,
-    pub operating_system: Option<String>,
-    pub browser: Option<String>,
+    pub device_id: Arc<str>,
+    pub display_name: Option<Arc<str>>,
+    pub operating_system: Option<Arc<str>>,
+    pub browser: Option<Arc<str>>,
     pub is_compliant: bool,
     pub is_managed: bool,
-    pub trust_type: Option<String>,
+    pub trust_type: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Default)]
@@ -219,10 +222,10 @@ pub struct GeoCoordinates {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInLocation {
-    pub city: Option<String>,
-    pub state: Option<String>,
+    pub city: Option<Arc<str>>,
+    pub state: Option<Arc<str>>,
     /// Two-letter country code, as Graph gives it.
-    pub country_or_region: Option<String>,
+    pub country_or_region: Option<Arc<str>>,
     pub geo_coordinates: Option<GeoCoordinates>,
 }
 
@@ -234,41 +237,46 @@ pub struct NetworkLocationDetail {
 }
 
 /// A sign-in event. Fields after `location` are beta-only: the v1.0 endpoint must omit them.
+///
+/// The log is the tenant's largest collection (several per user), so strings that repeat across
+/// records (user, app, client, network) are `Arc<str>` and whole objects (status, device,
+/// location) `Arc`s shared between them, and the
+/// per-record unique ids are `Box<str>`; both serialize exactly as `String` does.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SignIn {
-    pub id: String,
+    pub id: Box<str>,
     pub created_date_time: Time,
-    pub user_id: String,
-    pub user_principal_name: String,
-    pub user_display_name: String,
-    pub app_id: String,
-    pub app_display_name: String,
-    pub client_app_used: String,
-    pub ip_address: String,
+    pub user_id: Arc<str>,
+    pub user_principal_name: Arc<str>,
+    pub user_display_name: Arc<str>,
+    pub app_id: Arc<str>,
+    pub app_display_name: Arc<str>,
+    pub client_app_used: Arc<str>,
+    pub ip_address: Arc<str>,
     pub is_interactive: bool,
-    pub user_agent: String,
-    pub correlation_id: String,
-    pub resource_display_name: String,
-    pub resource_id: String,
-    pub conditional_access_status: String,
+    pub user_agent: Arc<str>,
+    pub correlation_id: Box<str>,
+    pub resource_display_name: Arc<str>,
+    pub resource_id: Arc<str>,
+    pub conditional_access_status: Arc<str>,
     pub risk_level_during_sign_in: RiskLevel,
     pub risk_level_aggregated: RiskLevel,
     pub risk_state: RiskState,
-    pub risk_detail: String,
+    pub risk_detail: Arc<str>,
     #[serde(rename = "riskEventTypes_v2")]
     pub risk_event_types_v2: Vec<String>,
-    pub status: SignInStatus,
-    pub device_detail: DeviceDetail,
-    pub location: SignInLocation,
+    pub status: Arc<SignInStatus>,
+    pub device_detail: Arc<DeviceDetail>,
+    pub location: Arc<SignInLocation>,
     // --- beta only ---
     pub autonomous_system_number: Option<i32>,
-    pub network_location_details: Vec<NetworkLocationDetail>,
+    pub network_location_details: Arc<[NetworkLocationDetail]>,
     /// `interactiveUser`, `nonInteractiveUser`, `servicePrincipal`, `managedIdentity`.
-    pub sign_in_event_types: Vec<String>,
-    pub session_id: Option<String>,
-    pub user_type: String,
-    pub authentication_requirement: String,
+    pub sign_in_event_types: Arc<[String]>,
+    pub session_id: Option<Box<str>>,
+    pub user_type: Arc<str>,
+    pub authentication_requirement: Arc<str>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -498,11 +506,13 @@ pub struct MessageRule {
 #[serde(rename_all = "camelCase")]
 pub struct MailFolder {
     pub id: String,
-    pub display_name: String,
-    pub parent_folder_id: Option<String>,
+    /// Shared: every mailbox has the same standard folder names.
+    pub display_name: Arc<str>,
+    /// Shared with the siblings (a mailbox's standard folders all hang off its root).
+    pub parent_folder_id: Option<Arc<str>>,
     /// Simulator-internal: e.g. `inbox`, `deleteditems`, `archive`, `conversationhistory`, `rssfeeds`.
     #[serde(skip)]
-    pub well_known_name: Option<String>,
+    pub well_known_name: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -512,8 +522,9 @@ pub struct Mailbox {
     pub rules: Vec<MessageRule>,
     /// Simulator-internal: MAPI-hidden rules Graph never lists (REFERENCE §5).
     pub hidden_rules: Vec<MessageRule>,
-    /// `mailboxSettings` as served (automaticRepliesSetting, timeZone, ...).
-    pub settings: serde_json::Value,
+    /// `mailboxSettings` as served (automaticRepliesSetting, timeZone, ...). Shared: most
+    /// mailboxes hold their office's standard settings; a write replaces this mailbox's own.
+    pub settings: Arc<serde_json::Value>,
     /// Simulator-internal: ForwardingSmtpAddress, invisible to Graph (REFERENCE §5).
     pub forwarding_smtp_address: Option<String>,
 }

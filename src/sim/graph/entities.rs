@@ -152,8 +152,8 @@ impl Entity for SignIn {
             "ipAddress" => Value::Str(&self.ip_address),
             "correlationId" => Value::Str(&self.correlation_id),
             "isInteractive" => Value::Bool(self.is_interactive),
-            "status" => Value::Obj(&self.status),
-            "location" => Value::Obj(&self.location),
+            "status" => Value::Obj(&*self.status),
+            "location" => Value::Obj(&*self.location),
             "signInEventTypes" => Value::strs(&self.sign_in_event_types),
             _ => Value::Null,
         }

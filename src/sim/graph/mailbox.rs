@@ -99,7 +99,7 @@ fn folder_json(mbx: &Mailbox, f: &MailFolder, beta: bool) -> Value {
 fn is_top_level(mbx: &Mailbox, f: &MailFolder) -> bool {
     match &f.parent_folder_id {
         None => true,
-        Some(p) => !mbx.folders.iter().any(|x| &x.id == p),
+        Some(p) => !mbx.folders.iter().any(|x| *x.id == **p),
     }
 }
 

@@ -68,8 +68,8 @@ pub async fn get(
     })?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
-    let obj = match &mbx.settings {
-        Value::Object(_) => mbx.settings.clone(),
+    let obj = match &*mbx.settings {
+        Value::Object(_) => (*mbx.settings).clone(),
         _ => default_settings(),
     };
     Ok(ctx.entity(&context(&uid), project(obj, q.select.as_deref(), &[])))
@@ -266,7 +266,7 @@ pub async fn update(
     let mut tenant = write(&state);
     let uid = find_user(&state, &tenant, &id)?.id.clone();
     let mbx = tenant.mailboxes.get_mut(&uid).ok_or_else(no_mailbox)?;
-    let mut settings = match &mbx.settings {
+    let mut settings = match &*mbx.settings {
         Value::Object(m) => m.clone(),
         _ => default_settings().as_object().cloned().unwrap_or_default(),
     };
@@ -284,7 +284,7 @@ pub async fn update(
         changed.insert(k.clone(), apply(&mut settings, k, v)?);
     }
     // All or nothing: nothing is stored unless every property was valid.
-    mbx.settings = Value::Object(settings);
+    mbx.settings = std::sync::Arc::new(Value::Object(settings));
     Ok(ctx.entity(&context(&uid), Value::Object(changed)))
 }
 

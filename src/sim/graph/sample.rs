@@ -137,8 +137,8 @@ fn folders() -> Vec<MailFolder> {
     let f = |id: &str, name: &str, parent: Option<&str>, wk: Option<&str>| MailFolder {
         id: id.into(),
         display_name: name.into(),
-        parent_folder_id: parent.map(String::from),
-        well_known_name: wk.map(String::from),
+        parent_folder_id: parent.map(Into::into),
+        well_known_name: wk.map(Into::into),
     };
     vec![
         f("AAMkInbox", "Inbox", Some("AAMkRoot"), Some("inbox")),
@@ -187,7 +187,7 @@ fn mailbox(rules: Vec<MessageRule>, hidden: Vec<MessageRule>) -> Mailbox {
         folders: folders(),
         rules,
         hidden_rules: hidden,
-        settings: json!({
+        settings: std::sync::Arc::new(json!({
             "archiveFolder": "AAMkArchive",
             "timeZone": "Pacific Standard Time",
             "dateFormat": "M/d/yyyy",
@@ -201,7 +201,7 @@ fn mailbox(rules: Vec<MessageRule>, hidden: Vec<MessageRule>) -> Mailbox {
                 "scheduledEndDateTime": {"dateTime": "2024-03-02T00:00:00.0000000", "timeZone": "UTC"}
             },
             "language": {"locale": "en-US", "displayName": "English (United States)"}
-        }),
+        })),
         forwarding_smtp_address: None,
     }
 }

@@ -7,11 +7,11 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
     let attacker = u.id == CFO && i.is_multiple_of(7);
     let interactive = i % 3 != 1;
     SignIn {
-        id: format!("si-{i:06}"),
+        id: format!("si-{i:06}").into(),
         created_date_time: at,
-        user_id: u.id.clone(),
-        user_principal_name: u.user_principal_name.clone(),
-        user_display_name: u.display_name.clone(),
+        user_id: u.id.as_str().into(),
+        user_principal_name: u.user_principal_name.as_str().into(),
+        user_display_name: u.display_name.as_str().into(),
         app_id: "4765445b-32c6-49b0-83e6-1d93765276ca".into(),
         app_display_name: if attacker {
             "OfficeHome".into()
@@ -22,11 +22,11 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
         ip_address: if attacker {
             "185.220.101.4".into()
         } else {
-            format!("203.0.113.{}", i % 250)
+            format!("203.0.113.{}", i % 250).into()
         },
         is_interactive: interactive,
         user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64)".into(),
-        correlation_id: format!("corr-{i}"),
+        correlation_id: format!("corr-{i}").into(),
         resource_display_name: "Office 365 Exchange Online".into(),
         resource_id: "00000002-0000-0ff1-ce00-000000000000".into(),
         conditional_access_status: "notApplied".into(),
@@ -47,18 +47,18 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
         } else {
             Vec::new()
         },
-        status: SignInStatus {
+        status: std::sync::Arc::new(SignInStatus {
             error_code: if i.is_multiple_of(11) { 50126 } else { 0 },
             failure_reason: (i.is_multiple_of(11)).then(|| "Invalid username or password.".into()),
             additional_details: None,
-        },
-        device_detail: DeviceDetail {
-            device_id: String::new(),
+        }),
+        device_detail: std::sync::Arc::new(DeviceDetail {
+            device_id: "".into(),
             operating_system: Some("Windows 10".into()),
             browser: Some("Edge 120.0.0".into()),
             ..Default::default()
-        },
-        location: SignInLocation {
+        }),
+        location: std::sync::Arc::new(SignInLocation {
             city: Some(if attacker { "Moscow" } else { "Seattle" }.into()),
             state: None,
             country_or_region: Some(if attacker { "RU" } else { "US" }.into()),
@@ -67,19 +67,21 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
                 longitude: -122.3,
                 altitude: None,
             }),
-        },
+        }),
         autonomous_system_number: Some(if attacker { 60729 } else { 8075 }),
         network_location_details: vec![NetworkLocationDetail {
             network_type: "namedNetwork".into(),
             network_names: vec!["HQ".into()],
-        }],
+        }]
+        .into(),
         sign_in_event_types: vec![if interactive {
             "interactiveUser"
         } else {
             "nonInteractiveUser"
         }
-        .into()],
-        session_id: Some(format!("sess-{}", i % 40)),
+        .into()]
+        .into(),
+        session_id: Some(format!("sess-{}", i % 40).into()),
         user_type: "member".into(),
         authentication_requirement: "singleFactorAuthentication".into(),
     }

@@ -60,7 +60,7 @@ pub fn of_indexed(ix: &index::SignInIndex, tenant: &Tenant, user_id: &str) -> Ac
         let Some(s) = tenant.sign_ins.get(pos as usize) else {
             continue;
         };
-        let hit = || Some((s.created_date_time, s.id.clone()));
+        let hit = || Some((s.created_date_time, s.id.to_string()));
         let slot = if s.is_interactive {
             &mut out.last_sign_in
         } else {

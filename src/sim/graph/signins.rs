@@ -183,14 +183,7 @@ pub async fn list(
         }
         None => Candidates::Range(window),
     };
-    let page = collect_page(
-        logs,
-        candidates,
-        q.token.as_ref(),
-        |s| s.id.as_str(),
-        keep,
-        q.top,
-    );
+    let page = collect_page(logs, candidates, q.token.as_ref(), |s| &*s.id, keep, q.top);
     let items = page.items.iter().map(|s| sign_in_json(s, beta)).collect();
     Ok(ctx.collection(
         "auditLogs/signIns",

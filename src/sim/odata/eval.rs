@@ -20,8 +20,8 @@ pub enum Value<'a> {
 }
 
 impl<'a> Value<'a> {
-    pub fn opt_str(s: &'a Option<String>) -> Self {
-        s.as_deref().map_or(Value::Null, Value::Str)
+    pub fn opt_str<S: AsRef<str>>(s: &'a Option<S>) -> Self {
+        s.as_ref().map_or(Value::Null, |s| Value::Str(s.as_ref()))
     }
     pub fn strs(list: &'a [String]) -> Self {
         Value::List(list.iter().map(|s| Value::Str(s)).collect())

@@ -2,12 +2,16 @@
 //! ground truth, and the generation-only profile of each person.
 
 use super::knobs::ScenarioKnobs;
-use crate::sim::model::{Tenant, Time};
+use crate::sim::model::{
+    DeviceDetail, GeoCoordinates, NetworkLocationDetail, SignInLocation, SignInStatus, Tenant, Time,
+};
 use crate::sim::truth::{AccountTruth, GroundTruth, Persona};
 use base64::Engine as _;
 use chrono::Duration;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Position of a person in the org chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +59,140 @@ pub struct Gen<'k> {
     pub people: Vec<Person>,
     /// Two egress addresses per office (index-aligned with `networks::OFFICES`).
     pub office_ips: Vec<[[u8; 4]; 2]>,
+    /// Strings shared between records instead of copied into each.
+    pub strings: Strings,
+}
+
+/// Shares the strings the sign-in log repeats: catalog text (apps, user agents, places) once
+/// per tenant, a user's own strings (ids, addresses, devices) across that user's consecutive
+/// records. Sharing is invisible to Graph: an `Arc<str>` serializes as its text.
+#[derive(Debug, Default)]
+pub struct Strings {
+    fixed: HashSet<Arc<str>>,
+    networks: HashMap<&'static str, Arc<[NetworkLocationDetail]>>,
+    no_networks: Option<Arc<[NetworkLocationDetail]>>,
+    interactive: Option<Arc<[String]>>,
+    statuses: HashMap<i32, Arc<SignInStatus>>,
+    locations: HashMap<LocationKey, Arc<SignInLocation>>,
+    user: Option<usize>,
+    recent: Vec<Arc<str>>,
+    devices: Vec<Arc<DeviceDetail>>,
+}
+
+/// City, state, country and the coordinates' bits.
+type LocationKey = (&'static str, &'static str, &'static str, u64, u64);
+
+impl Strings {
+    /// Text from a small fixed set (catalog, enum spellings).
+    pub fn fixed(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.fixed.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = s.into();
+        self.fixed.insert(a.clone());
+        a
+    }
+
+    /// A string of one user's, shared among that user's records while they are generated in a
+    /// row (the bulk of the log); a different user starts a new set, so this stays tiny.
+    pub fn of_user(&mut self, user: usize, s: &str) -> Arc<str> {
+        self.switch_to(user);
+        if let Some(a) = self.recent.iter().find(|a| ***a == *s) {
+            return a.clone();
+        }
+        let a: Arc<str> = s.into();
+        self.recent.push(a.clone());
+        a
+    }
+
+    fn switch_to(&mut self, user: usize) {
+        if self.user != Some(user) || self.recent.len() + self.devices.len() >= 32 {
+            self.user = Some(user);
+            self.recent.clear();
+            self.devices.clear();
+        }
+    }
+
+    /// A device as one user's sign-ins report it (a user has one or two).
+    pub fn device(&mut self, user: usize, d: DeviceDetail) -> Arc<DeviceDetail> {
+        self.switch_to(user);
+        if let Some(a) = self.devices.iter().find(|a| ***a == d) {
+            return a.clone();
+        }
+        let a = Arc::new(d);
+        self.devices.push(a.clone());
+        a
+    }
+
+    /// A sign-in's status: one per error code (the failure reason follows from the code).
+    pub fn status(&mut self, error_code: i32, failure: Option<&str>) -> Arc<SignInStatus> {
+        if let Some(a) = self.statuses.get(&error_code) {
+            if a.failure_reason.as_deref() == failure {
+                return a.clone();
+            }
+        }
+        let failure_reason = failure.map(|f| self.fixed(f));
+        let a = Arc::new(SignInStatus {
+            error_code,
+            failure_reason,
+            additional_details: None,
+        });
+        self.statuses.insert(error_code, a.clone());
+        a
+    }
+
+    /// A sign-in's location, shared by everyone signing in from the same place.
+    pub fn location(
+        &mut self,
+        city: &'static str,
+        state: &'static str,
+        country: &'static str,
+        (lat, lon): (f64, f64),
+    ) -> Arc<SignInLocation> {
+        let key = (city, state, country, lat.to_bits(), lon.to_bits());
+        if let Some(a) = self.locations.get(&key) {
+            return a.clone();
+        }
+        let a = Arc::new(SignInLocation {
+            city: Some(self.fixed(city)),
+            state: Some(self.fixed(state)),
+            country_or_region: Some(self.fixed(country)),
+            geo_coordinates: Some(GeoCoordinates {
+                latitude: lat,
+                longitude: lon,
+                altitude: None,
+            }),
+        });
+        self.locations.insert(key, a.clone());
+        a
+    }
+
+    /// `networkLocationDetails` of a sign-in from `named` (or none).
+    pub fn networks(&mut self, named: Option<&'static str>) -> Arc<[NetworkLocationDetail]> {
+        match named {
+            None => self
+                .no_networks
+                .get_or_insert_with(|| Arc::from([]))
+                .clone(),
+            Some(n) => self
+                .networks
+                .entry(n)
+                .or_insert_with(|| {
+                    Arc::from([NetworkLocationDetail {
+                        network_type: "namedNetwork".to_string(),
+                        network_names: vec![n.to_string()],
+                    }])
+                })
+                .clone(),
+        }
+    }
+
+    /// `signInEventTypes` of an interactive sign-in.
+    pub fn interactive(&mut self) -> Arc<[String]> {
+        self.interactive
+            .get_or_insert_with(|| Arc::from(["interactiveUser".to_string()]))
+            .clone()
+    }
 }
 
 impl<'k> Gen<'k> {
@@ -68,6 +206,7 @@ impl<'k> Gen<'k> {
             truth: GroundTruth::default(),
             people: Vec::new(),
             office_ips: Vec::new(),
+            strings: Strings::default(),
         }
     }
 

@@ -12,6 +12,8 @@ use crate::sim::truth::Persona;
 use base64::Engine as _;
 use rand::Rng;
 use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// (displayName, well-known name), in the order Outlook lists them.
 const FOLDERS: [(&str, &str); 7] = [
@@ -90,7 +92,7 @@ pub fn rule(
 
 /// An honest rule. `kind` picks the template; some look like the attacker's on purpose.
 fn benign_rule(g: &mut Gen, user: usize, mb: &mut Mailbox, kind: u8, sequence: i32) -> MessageRule {
-    let inbox = mb.folders[3].id.clone();
+    let inbox: Arc<str> = mb.folders[3].id.as_str().into();
     let archive = mb.folders[0].id.clone();
     let deleted = mb.folders[2].id.clone();
     let id = g.rule_id();
@@ -98,7 +100,7 @@ fn benign_rule(g: &mut Gen, user: usize, mb: &mut Mailbox, kind: u8, sequence: i
         let fid = folder_id(g);
         mb.folders.push(MailFolder {
             id: fid.clone(),
-            display_name: name.to_string(),
+            display_name: name.into(),
             parent_folder_id: Some(inbox.clone()),
             well_known_name: None,
         });
@@ -205,6 +207,12 @@ pub fn everyone(g: &mut Gen) {
     let share = g.knobs.mailbox_share;
     let rules_share = g.knobs.ordinary_rules_share;
     g.tenant.mailboxes.reserve(n);
+    // One settings object per (office, away) shared by every mailbox that has it.
+    let mut standard: HashMap<(usize, bool), Arc<serde_json::Value>> = HashMap::new();
+    let names: Vec<(Arc<str>, Arc<str>)> = FOLDERS
+        .iter()
+        .map(|&(name, wkn)| (name.into(), wkn.into()))
+        .collect();
     for user in 0..n {
         let p = &g.people[user];
         let persona = p.persona;
@@ -212,14 +220,14 @@ pub fn everyone(g: &mut Gen) {
             continue;
         }
         let office = g.people[user].office as usize;
-        let root = folder_id(g);
+        let root: Arc<str> = folder_id(g).into();
         let mut folders = Vec::with_capacity(FOLDERS.len());
-        for (name, wkn) in FOLDERS {
+        for (name, wkn) in &names {
             folders.push(MailFolder {
                 id: folder_id(g),
-                display_name: name.to_string(),
+                display_name: name.clone(),
                 parent_folder_id: Some(root.clone()),
-                well_known_name: Some(wkn.to_string()),
+                well_known_name: Some(wkn.clone()),
             });
         }
         let away = persona == Some(Persona::Traveller) && g.chance(0.5);
@@ -227,7 +235,10 @@ pub fn everyone(g: &mut Gen) {
             folders,
             rules: Vec::new(),
             hidden_rules: Vec::new(),
-            settings: settings(office, away),
+            settings: standard
+                .entry((office, away))
+                .or_insert_with(|| Arc::new(settings(office, away)))
+                .clone(),
             forwarding_smtp_address: None,
         };
         let kinds: Vec<u8> = match persona {
@@ -249,6 +260,7 @@ pub fn everyone(g: &mut Gen) {
             let ids: Vec<String> = mb.rules.iter().map(|r| r.id.clone()).collect();
             g.truth_for(user).owner_rule_ids.extend(ids);
         }
+        mb.folders.shrink_to_fit();
         let id = g.tenant.users[user].id.clone();
         g.tenant.mailboxes.insert(id, mb);
     }

@@ -146,6 +146,7 @@ pub fn everyone(g: &mut Gen) {
                 before = after;
             }
         }
+        list.shrink_to_fit();
         g.tenant.methods.insert(id, list);
     }
 }

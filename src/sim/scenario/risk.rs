@@ -39,10 +39,10 @@ pub fn detection(
         Some(i) => {
             let s = &g.tenant.sign_ins[i];
             (
-                Some(s.id.clone()),
-                Some(s.correlation_id.clone()),
-                Some(s.ip_address.clone()),
-                Some(s.location.clone()),
+                Some(s.id.to_string()),
+                Some(s.correlation_id.to_string()),
+                Some(s.ip_address.to_string()),
+                Some((*s.location).clone()),
                 s.created_date_time,
                 Some(s.user_agent.clone()),
             )
