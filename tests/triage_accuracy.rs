@@ -179,7 +179,7 @@ async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs) {
             if !got.facts.contains_key(id) {
                 let state = sim.state();
                 let tenant = state.tenant.read().unwrap();
-                for s in tenant.sign_ins.iter().filter(|s| &s.user_id == id) {
+                for s in tenant.sign_ins.iter().filter(|s| *s.user_id == **id) {
                     eprintln!(
                         "SIM SI {} {} {:?} {:?} {} {} {:?}",
                         s.created_date_time,

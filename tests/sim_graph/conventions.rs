@@ -54,7 +54,7 @@ fn inflate(api: &Api) {
             for i in 0..12 {
                 let mut f = inbox.clone();
                 f.id = format!("AAMkFill{i}");
-                f.display_name = format!("Project {i}");
+                f.display_name = format!("Project {i}").into();
                 f.well_known_name = None;
                 mbx.folders.push(f);
             }
