@@ -67,6 +67,7 @@ impl CliError {
 pub type CliResult = Result<Exit, CliError>;
 
 pub fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -117,5 +118,16 @@ pub async fn run(cli: Cli) -> CliResult {
         }
         Some(Command::Man) => docs_cmd::man(&mut std::io::stdout().lock()),
         None => console_cmd::run(&cli.global).await,
+    }
+}
+
+/// `reclaim whoami | head` must end quietly like any Unix tool, not panic in `println!`.
+/// Rust ignores SIGPIPE by default; restoring the default only affects pipes and files:
+/// sockets are written with MSG_NOSIGNAL on Linux, so the simulator and client are unaffected.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is always valid.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
