@@ -206,22 +206,78 @@ pub fn context_for(user_id: &str, segment: &str) -> String {
     format!("users('{user_id}')/authentication/{segment}")
 }
 
+/// One authentication-method collection as served: who may read it, its URL segment, which
+/// methods it holds, and how they are shown. Every list/get handler of `/authentication/*`
+/// goes through [`serve_list`] / [`serve_one`] with its own view.
+pub struct MethodView<'a> {
+    pub read: &'a [&'a str],
+    pub segment: &'a str,
+    pub keep: &'a dyn Fn(&AuthMethod) -> bool,
+    /// Phone numbers masked for callers holding only Authentication Administrator.
+    pub mask_phones: bool,
+    /// `@odata.type` on each item (the polymorphic `/methods` collection).
+    pub typed: bool,
+}
+
+pub fn serve_list(
+    view: &MethodView<'_>,
+    state: &Shared,
+    caller: &Caller,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<Response, GraphError> {
+    caller.require_on(id, view.read)?;
+    ctx.no_query()?;
+    let tenant = read(state);
+    let user = find_user(state, &tenant, id)?;
+    let masked = view.mask_phones && masks_phone_numbers(caller);
+    let items = methods_of(&tenant, user)
+        .iter()
+        .filter(|m| (view.keep)(m))
+        .map(|m| method_json(m, ctx.beta(), masked, view.typed))
+        .collect();
+    Ok(ctx.collection(&context_for(&user.id, view.segment), items, None, None))
+}
+
+pub fn serve_one(
+    view: &MethodView<'_>,
+    state: &Shared,
+    caller: &Caller,
+    ctx: &Ctx,
+    id: &str,
+    mid: &str,
+) -> Result<Response, GraphError> {
+    caller.require_on(id, view.read)?;
+    ctx.no_query()?;
+    let tenant = read(state);
+    let user = find_user(state, &tenant, id)?;
+    let m = methods_of(&tenant, user)
+        .into_iter()
+        .find(|m| (view.keep)(m) && m.id.eq_ignore_ascii_case(mid))
+        .ok_or_else(|| GraphError::not_found(mid))?;
+    let masked = view.mask_phones && masks_phone_numbers(caller);
+    let obj = method_json(&m, ctx.beta(), masked, view.typed);
+    Ok(ctx.entity(
+        &format!("{}/$entity", context_for(&user.id, view.segment)),
+        obj,
+    ))
+}
+
+const ALL_METHODS: MethodView<'static> = MethodView {
+    read: perms::METHODS_READ,
+    segment: "methods",
+    keep: &|_| true,
+    mask_phones: true,
+    typed: true,
+};
+
 pub async fn list_all(
     State(state): State<Shared>,
     caller: Caller,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    caller.require_on(&id, perms::METHODS_READ)?;
-    ctx.no_query()?;
-    let tenant = read(&state);
-    let user = find_user(&state, &tenant, &id)?;
-    let masked = masks_phone_numbers(&caller);
-    let items = methods_of(&tenant, user)
-        .iter()
-        .map(|m| method_json(m, ctx.beta(), masked, true))
-        .collect();
-    Ok(ctx.collection(&context_for(&user.id, "methods"), items, None, None))
+    serve_list(&ALL_METHODS, &state, &caller, &ctx, &id)
 }
 
 pub async fn get_any(
@@ -230,19 +286,17 @@ pub async fn get_any(
     ctx: Ctx,
     Path((id, mid)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require_on(&id, perms::METHODS_READ)?;
-    ctx.no_query()?;
-    let tenant = read(&state);
-    let user = find_user(&state, &tenant, &id)?;
-    let m = methods_of(&tenant, user)
-        .into_iter()
-        .find(|m| m.id.eq_ignore_ascii_case(&mid))
-        .ok_or_else(|| GraphError::not_found(&mid))?;
-    let obj = method_json(&m, ctx.beta(), masks_phone_numbers(&caller), true);
-    Ok(ctx.entity(
-        &format!("{}/$entity", context_for(&user.id, "methods")),
-        obj,
-    ))
+    serve_one(&ALL_METHODS, &state, &caller, &ctx, &id, &mid)
+}
+
+fn kind_view<'a>(spec: &'a KindSpec, keep: &'a dyn Fn(&AuthMethod) -> bool) -> MethodView<'a> {
+    MethodView {
+        read: spec.read,
+        segment: spec.segment,
+        keep,
+        mask_phones: false,
+        typed: false,
+    }
 }
 
 pub async fn list_kind(
@@ -252,16 +306,8 @@ pub async fn list_kind(
     ctx: Ctx,
     id: String,
 ) -> Result<Response, GraphError> {
-    caller.require_on(&id, spec.read)?;
-    ctx.no_query()?;
-    let tenant = read(&state);
-    let user = find_user(&state, &tenant, &id)?;
-    let items = methods_of(&tenant, user)
-        .iter()
-        .filter(|m| m.kind == Some(spec.kind))
-        .map(|m| method_json(m, ctx.beta(), false, false))
-        .collect();
-    Ok(ctx.collection(&context_for(&user.id, spec.segment), items, None, None))
+    let keep = |m: &AuthMethod| m.kind == Some(spec.kind);
+    serve_list(&kind_view(&spec, &keep), &state, &caller, &ctx, &id)
 }
 
 pub async fn get_kind(
@@ -272,19 +318,8 @@ pub async fn get_kind(
     id: String,
     mid: String,
 ) -> Result<Response, GraphError> {
-    caller.require_on(&id, spec.read)?;
-    ctx.no_query()?;
-    let tenant = read(&state);
-    let user = find_user(&state, &tenant, &id)?;
-    let m = methods_of(&tenant, user)
-        .into_iter()
-        .find(|m| m.kind == Some(spec.kind) && m.id.eq_ignore_ascii_case(&mid))
-        .ok_or_else(|| GraphError::not_found(&mid))?;
-    let obj = method_json(&m, ctx.beta(), false, false);
-    Ok(ctx.entity(
-        &format!("{}/$entity", context_for(&user.id, spec.segment)),
-        obj,
-    ))
+    let keep = |m: &AuthMethod| m.kind == Some(spec.kind);
+    serve_one(&kind_view(&spec, &keep), &state, &caller, &ctx, &id, &mid)
 }
 
 /// The message Graph gives when the default MFA method is deleted (REFERENCE §3.5).

@@ -4,12 +4,13 @@
 //! under an alternateMobile not deletable; masked numbers for Authentication Administrators.
 
 use super::access::{self, masks_phone_numbers, Sensitive};
-use super::ctx::{body_object, no_content, now, read, write, Ctx};
+use super::ctx::{body_object, no_content, now, write, Ctx};
 use super::methods::{
-    am_event, commit_change, context_for, default_method_error, method_json, methods_of,
+    am_event, commit_change, context_for, default_method_error, method_json, serve_list, serve_one,
+    MethodView,
 };
 use super::perms;
-use super::users::{find_user, find_user_pos};
+use super::users::find_user_pos;
 use crate::sim::caller::Caller;
 use crate::sim::error::GraphError;
 use crate::sim::model::{
@@ -93,23 +94,21 @@ fn check_keys(body: &Map<String, Value>) -> Result<(), GraphError> {
     Ok(())
 }
 
+const PHONES: MethodView<'static> = MethodView {
+    read: perms::PHONE_READ,
+    segment: SEGMENT,
+    keep: &is_phone,
+    mask_phones: true,
+    typed: false,
+};
+
 pub async fn list(
     State(state): State<Shared>,
     caller: Caller,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    caller.require_on(&id, perms::PHONE_READ)?;
-    ctx.no_query()?;
-    let tenant = read(&state);
-    let user = find_user(&state, &tenant, &id)?;
-    let masked = masks_phone_numbers(&caller);
-    let items = methods_of(&tenant, user)
-        .iter()
-        .filter(|m| is_phone(m))
-        .map(|m| method_json(m, ctx.beta(), masked, false))
-        .collect();
-    Ok(ctx.collection(&context_for(&user.id, SEGMENT), items, None, None))
+    serve_list(&PHONES, &state, &caller, &ctx, &id)
 }
 
 pub async fn get(
@@ -118,16 +117,7 @@ pub async fn get(
     ctx: Ctx,
     Path((id, pid)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
-    caller.require_on(&id, perms::PHONE_READ)?;
-    ctx.no_query()?;
-    let tenant = read(&state);
-    let user = find_user(&state, &tenant, &id)?;
-    let m = methods_of(&tenant, user)
-        .into_iter()
-        .find(|m| is_phone(m) && m.id.eq_ignore_ascii_case(&pid))
-        .ok_or_else(|| GraphError::not_found(&pid))?;
-    let obj = method_json(&m, ctx.beta(), masks_phone_numbers(&caller), false);
-    Ok(ctx.entity(&format!("{}/$entity", context_for(&user.id, SEGMENT)), obj))
+    serve_one(&PHONES, &state, &caller, &ctx, &id, &pid)
 }
 
 pub async fn create(
