@@ -10,9 +10,7 @@
 
 use chrono::{TimeZone, Utc};
 use reclaim::graph::throttle::Limits;
-use reclaim::graph::{
-    Authenticator, ClientOptions, Credential, Endpoints, GraphClient, NationalCloud, Secret,
-};
+use reclaim::graph::{ClientOptions, GraphClient};
 use reclaim::sim::model::Time;
 use reclaim::sim::scenario::{self, ScenarioKnobs};
 use reclaim::sim::{Profile, SimConfig, SimHandle};
@@ -39,29 +37,11 @@ async fn sim(users: usize, seed: u64, knobs: &ScenarioKnobs, profile: Profile) -
 }
 
 fn client(sim: &SimHandle, limits: Limits) -> GraphClient {
-    let app = &sim.apps.read_only;
-    let endpoints = Endpoints::resolve(
-        NationalCloud::Global,
-        Some(&sim.login_url),
-        Some(&sim.graph_url),
-    )
-    .unwrap();
-    let http = reclaim::graph::http::build_http_client().unwrap();
-    let auth = Authenticator::new(
-        http.clone(),
-        endpoints,
-        sim.tenant_id.clone(),
-        Credential::ClientSecret {
-            client_id: app.client_id.clone(),
-            secret: Secret::new(app.client_secret.clone()),
-        },
-        None,
-    );
     let opts = ClientOptions {
         limits,
         ..ClientOptions::default()
     };
-    GraphClient::with_http(http, Arc::new(auth), opts)
+    reclaim::cli::connect::sim_app_client(sim, &sim.apps.read_only, opts).unwrap()
 }
 
 struct Run {

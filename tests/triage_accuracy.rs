@@ -7,9 +7,7 @@
 
 use chrono::{TimeZone, Utc};
 use reclaim::graph::throttle::Limits;
-use reclaim::graph::{
-    Authenticator, ClientOptions, Credential, Endpoints, GraphClient, NationalCloud, Secret,
-};
+use reclaim::graph::{ClientOptions, GraphClient};
 use reclaim::sim::model::Time;
 use reclaim::sim::scenario::{self, ScenarioKnobs};
 use reclaim::sim::truth::Persona;
@@ -41,30 +39,12 @@ fn client(sim: &SimHandle, read_only: bool) -> GraphClient {
     } else {
         &sim.apps.full
     };
-    let endpoints = Endpoints::resolve(
-        NationalCloud::Global,
-        Some(&sim.login_url),
-        Some(&sim.graph_url),
-    )
-    .unwrap();
-    let http = reclaim::graph::http::build_http_client().unwrap();
-    let auth = Authenticator::new(
-        http.clone(),
-        endpoints,
-        sim.tenant_id.clone(),
-        Credential::ClientSecret {
-            client_id: app.client_id.clone(),
-            secret: Secret::new(app.client_secret.clone()),
-        },
-        None,
-    );
     // The simulator runs the `fast` profile (no limits): let the client go as fast.
-    let limits = Limits::none();
     let opts = ClientOptions {
-        limits,
+        limits: Limits::none(),
         ..ClientOptions::default()
     };
-    GraphClient::with_http(http, Arc::new(auth), opts)
+    reclaim::cli::connect::sim_app_client(sim, app, opts).unwrap()
 }
 
 struct Score {

@@ -292,10 +292,22 @@ async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClien
         .await
         .map_err(|e| CliError::failure(format!("cannot start the demo tenant: {e}")))?;
     let app = if g.read_only {
-        &sim.apps.read_only
+        sim.apps.read_only.clone()
     } else {
-        &sim.apps.full
+        sim.apps.full.clone()
     };
+    let mut client_opts = opts.client;
+    client_opts.read_only |= g.read_only;
+    Ok(sim_app_client(&sim, &app, client_opts)?.keep_alive(Arc::new(sim)))
+}
+
+/// A client signed in to a running simulator as one of its apps (client credentials): what
+/// `--demo` uses, and what tests and benchmarks use to talk to their own simulator.
+pub fn sim_app_client(
+    sim: &crate::sim::SimHandle,
+    app: &crate::sim::AppCredentials,
+    opts: ClientOptions,
+) -> Result<GraphClient, CliError> {
     let endpoints = Endpoints::resolve(
         NationalCloud::Global,
         Some(&sim.login_url),
@@ -314,7 +326,5 @@ async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClien
         credential,
         None,
     );
-    let mut client_opts = opts.client;
-    client_opts.read_only |= g.read_only;
-    Ok(GraphClient::with_http(http, Arc::new(auth), client_opts).keep_alive(Arc::new(sim)))
+    Ok(GraphClient::with_http(http, Arc::new(auth), opts))
 }
