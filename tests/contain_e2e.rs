@@ -9,8 +9,6 @@ use reclaim::contain::planner::{self, PlanMeta};
 use reclaim::contain::report::{AccountOutcome, StepStatus, Verdict};
 use reclaim::contain::undo::{undo, UndoError};
 use reclaim::contain::{playbook, ActionKind, Op, Plan};
-use reclaim::graph::auth::{Authenticator, Credential, Secret};
-use reclaim::graph::cloud::{Endpoints, NationalCloud};
 use reclaim::graph::throttle::{Limits, Window};
 use reclaim::graph::{ClientOptions, GraphClient};
 use reclaim::secrets::MemoryStore;
@@ -53,28 +51,17 @@ fn test_limits() -> Limits {
 }
 
 fn client(s: &SimHandle, read_only: bool) -> GraphClient {
-    let e = Endpoints::resolve(
-        NationalCloud::Global,
-        Some(&s.login_url),
-        Some(&s.graph_url),
-    )
-    .unwrap();
     let app = if read_only {
         &s.apps.read_only
     } else {
         &s.apps.full
     };
-    let cred = Credential::ClientSecret {
-        client_id: app.client_id.clone(),
-        secret: Secret::new(app.client_secret.clone()),
-    };
-    let auth = Authenticator::new(reqwest::Client::new(), e, s.tenant_id.clone(), cred, None);
     let options = ClientOptions {
         read_only,
         limits: test_limits(),
         ..ClientOptions::default()
     };
-    GraphClient::with_http(reqwest::Client::new(), Arc::new(auth), options)
+    reclaim::cli::connect::sim_app_client(s, app, options).unwrap()
 }
 
 async fn make_plan(s: &SimHandle, c: &GraphClient, users: &[String], pb: &str) -> Plan {

@@ -8,9 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
 use reclaim::graph::throttle::Limits;
-use reclaim::graph::{
-    Authenticator, ClientOptions, Credential, Endpoints, GraphClient, NationalCloud, Secret,
-};
+use reclaim::graph::ClientOptions;
 use reclaim::sanitize::is_dangerous;
 use reclaim::sim::model::Time;
 use reclaim::sim::scenario;
@@ -61,33 +59,16 @@ impl Console {
             .block_on(reclaim::sim::start_with(cfg, scenario))
             .unwrap();
         let (progress, slot) = throttle_progress();
-        let endpoints = Endpoints::resolve(
-            NationalCloud::Global,
-            Some(&sim.login_url),
-            Some(&sim.graph_url),
-        )
-        .unwrap();
-        let http = reclaim::graph::http::build_http_client().unwrap();
-        let app_creds = &sim.apps.read_only;
-        let auth = Authenticator::new(
-            http.clone(),
-            endpoints,
-            sim.tenant_id.clone(),
-            Credential::ClientSecret {
-                client_id: app_creds.client_id.clone(),
-                secret: Secret::new(app_creds.client_secret.clone()),
-            },
-            None,
-        );
-        let client = GraphClient::with_http(
-            http,
-            Arc::new(auth),
+        let client = reclaim::cli::connect::sim_app_client(
+            &sim,
+            &sim.apps.read_only,
             ClientOptions {
                 limits: Limits::none(),
                 progress,
                 ..ClientOptions::default()
             },
-        );
+        )
+        .unwrap();
         let info = TenantInfo {
             name: "proseware".into(),
             domain: "simulated".into(),
