@@ -40,6 +40,9 @@ pub struct FixtureTenant {
     /// Report one throttle wait of this many seconds while loading.
     #[serde(default)]
     pub throttle_seconds: u64,
+    /// How the fixture's containment behaves (see [`super::fixture_contain`]).
+    #[serde(default)]
+    pub containment: Option<super::fixture_contain::FixtureContainmentSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -103,6 +106,12 @@ impl DataSource for FixtureSource {
 
     fn load_journal(&self, _feed: Feed) -> BoxFuture<'_, Result<Vec<JournalRow>, SourceError>> {
         Box::pin(async move { Ok(self.data.journal.clone()) })
+    }
+
+    fn containment(&self) -> Option<Arc<dyn super::containment::Containment>> {
+        Some(Arc::new(super::fixture_contain::FixtureContainment {
+            data: self.data.clone(),
+        }))
     }
 }
 

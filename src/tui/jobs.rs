@@ -3,6 +3,7 @@
 //! loading forever.
 
 use super::action::{Action, JobId, OpenedTenant, Pane};
+use super::containment::ApplyFeed;
 use super::filter::{Filter, SearchIndex};
 use super::reducer::Request;
 use super::source::{DataSource, Feed, TenantDirectory};
@@ -46,6 +47,7 @@ impl Jobs {
         let tenants = tenants.clone();
         let pane = request.pane();
         let failed = failure(job, &request);
+        let apply_tx = tx.clone();
         let handle = tokio::spawn(async move {
             let work = async move {
                 match request {
@@ -78,6 +80,38 @@ impl Jobs {
                             }
                         };
                         Action::TenantOpened { job, result }
+                    }
+                    Request::Plan {
+                        account_ids,
+                        playbook,
+                    } => Action::PlanReady {
+                        job,
+                        result: match source.containment() {
+                            None => Err(NO_CONTAINMENT.to_string()),
+                            Some(c) => c
+                                .plan(&account_ids, &playbook)
+                                .await
+                                .map(Box::new)
+                                .map_err(|e| e.message),
+                        },
+                    },
+                    Request::Apply(plan) => Action::ApplyDone {
+                        job,
+                        result: match source.containment() {
+                            None => Err(NO_CONTAINMENT.to_string()),
+                            Some(c) => c
+                                .apply(&plan, ApplyFeed::new(apply_tx, job))
+                                .await
+                                .map(Box::new)
+                                .map_err(|e| e.message),
+                        },
+                    },
+                    Request::Undo(step) => {
+                        let result = match source.containment() {
+                            None => Err(NO_CONTAINMENT.to_string()),
+                            Some(c) => c.undo(&step).await.map(Box::new).map_err(|e| e.message),
+                        };
+                        Action::UndoDone { job, step, result }
                     }
                 }
             };
@@ -166,8 +200,23 @@ fn failure(job: JobId, request: &Request) -> Action {
             job,
             result: Err(e),
         },
+        Request::Plan { .. } => Action::PlanReady {
+            job,
+            result: Err(e),
+        },
+        Request::Apply(_) => Action::ApplyDone {
+            job,
+            result: Err(e),
+        },
+        Request::Undo(step) => Action::UndoDone {
+            job,
+            step: step.clone(),
+            result: Err(e),
+        },
     }
 }
+
+const NO_CONTAINMENT: &str = "containment is not available for this tenant";
 
 #[cfg(test)]
 mod tests {

@@ -8,9 +8,11 @@
 pub mod action;
 pub mod app;
 pub mod commands;
+pub mod containment;
 pub mod event_loop;
 pub mod filter;
 pub mod fixture;
+pub mod fixture_contain;
 mod jobs;
 pub mod keymap;
 pub mod keys;
@@ -26,6 +28,7 @@ pub mod theme;
 pub mod views;
 
 pub use action::{Action, DetailTab, JobId, Pane};
+pub use containment::{ApplyFeed, Containment, ServiceContainment, WithContainment};
 pub use event_loop::{run_console, ConsoleError, ConsoleOptions};
 pub use fixture::{FixtureDirectory, FixtureSource};
 pub use source::{

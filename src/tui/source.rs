@@ -254,6 +254,11 @@ pub trait DataSource: Send + Sync {
 
     /// The audit journal, oldest first.
     fn load_journal(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<JournalRow>, SourceError>>;
+
+    /// Planning, applying and undoing containment in this tenant, if this source can.
+    fn containment(&self) -> Option<Arc<dyn super::containment::Containment>> {
+        None
+    }
 }
 
 /// Tenant profiles the console can switch between (`:tenant NAME`).
