@@ -31,6 +31,7 @@ pub use action::{Action, DetailTab, JobId, Pane};
 pub use containment::{ApplyFeed, Containment, ServiceContainment, WithContainment};
 pub use event_loop::{run_console, ConsoleError, ConsoleOptions};
 pub use fixture::{FixtureDirectory, FixtureSource};
+pub use jobs::perform;
 pub use source::{
     AccountDetail, AuditEventRow, DataSource, Feed, GrantRow, JournalRow, LoadProgress, MethodRow,
     RuleRow, Section, SignInRow, SourceError, TenantDirectory, TenantInfo,
