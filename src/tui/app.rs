@@ -1,6 +1,7 @@
 //! The console's whole state. Only the reducer changes it; views only read it.
 
 use super::action::{DetailTab, JobId, Pane};
+use super::contain_state::{PlanState, ProgressState};
 use super::keymap::{Context, Keymap};
 use super::list::AccountList;
 use super::settings::Settings;
@@ -65,12 +66,16 @@ pub struct JournalState {
     pub offset: usize,
 }
 
-/// The screens above the accounts table, innermost last. Containment (issue 6) adds its plan
-/// and progress screens here: accounts -> detail -> plan -> progress -> audit.
+/// The screens above the accounts table, innermost last:
+/// accounts -> detail -> plan -> progress -> audit.
 #[derive(Debug, Clone)]
 pub enum Screen {
     Detail(DetailState),
     Journal(JournalState),
+    /// A containment plan and its confirmation (super::contain_state).
+    Plan(PlanState),
+    /// The apply in [`App::apply`].
+    Progress,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +180,8 @@ pub struct App {
     pub choices: Choices,
     /// Background work in flight, for the status line.
     pub loading: Vec<Pane>,
+    /// The latest apply (running or finished), shown by the progress screen.
+    pub apply: Option<ProgressState>,
     pub quit: bool,
 }
 
@@ -216,6 +223,7 @@ impl App {
             jobs: Jobs::default(),
             choices,
             loading: Vec::new(),
+            apply: None,
             quit: false,
         }
     }
@@ -237,6 +245,8 @@ impl App {
             None => &[Context::Accounts, Context::List, Context::Global],
             Some(Screen::Detail(_)) => &[Context::Detail, Context::List, Context::Global],
             Some(Screen::Journal(_)) => &[Context::List, Context::Global],
+            Some(Screen::Plan(_)) => &[Context::Plan, Context::List, Context::Global],
+            Some(Screen::Progress) => &[Context::Progress, Context::List, Context::Global],
         }
     }
 
@@ -266,9 +276,16 @@ impl App {
                     crumbs.push(d.tab.title().to_string());
                 }
                 Screen::Journal(_) => crumbs.push("audit".to_string()),
+                Screen::Plan(p) => crumbs.push(format!("plan ({})", p.playbook)),
+                Screen::Progress => crumbs.push("progress".to_string()),
             }
         }
         crumbs
+    }
+
+    /// The confirmation dialog over the plan has the keys.
+    pub fn confirming(&self) -> bool {
+        matches!(self.screen(), Some(Screen::Plan(p)) if p.confirm.is_some())
     }
 
     pub fn set_loading(&mut self, pane: Pane, on: bool) {

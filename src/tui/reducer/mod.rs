@@ -10,11 +10,13 @@ use super::list::Filter;
 use super::source::DataSource;
 use super::theme::Theme;
 
+mod contain;
 mod copy;
 mod input;
 mod nav;
 mod results;
 
+pub use contain::{plan_page, progress_page};
 use copy::copy;
 use input::{help_key, input_key};
 use nav::{back, move_by, open, rescroll, switch_tab};
@@ -149,6 +151,21 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         return input_key(app, action);
     }
     match action {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if matches!(app.screen(), Some(Screen::Plan(_) | Screen::Progress)) =>
+        {
+            contain::scroll(app, &action).unwrap_or_default()
+        }
+        Action::Quit if app.apply.as_ref().is_some_and(|a| a.running()) => contain::quit(app)
+            .unwrap_or_else(|| {
+                app.quit = true;
+                Update::changed(true)
+            }),
         Action::Up => move_by(app, -1),
         Action::Down => move_by(app, 1),
         Action::PageUp => move_by(app, -(app.page_rows() as isize)),
@@ -178,14 +195,15 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
             }));
             Update::with(load(app, Request::Journal))
         }
-        Action::OpenPlan | Action::Playbook(_) => {
-            // Containment (issue 6) plugs its plan screen in here.
-            app.notify(
-                Level::Warn,
-                "containment planning is not available in this build",
-            );
-            Update::changed(true)
-        }
+        Action::OpenPlan => contain::open_plan(app, None),
+        Action::Playbook(name) => contain::open_plan(app, Some(name)),
+        Action::ConfirmPlan => contain::confirm_plan(app),
+        Action::Confirm(key) => contain::confirm_key(app, key),
+        Action::OpenProgress => contain::open_progress(app),
+        action @ (Action::PlanReady { .. }
+        | Action::ApplyProgress { .. }
+        | Action::SecretShown { .. }
+        | Action::ApplyDone { .. }) => contain::result(app, action),
         Action::ToggleMark if app.screen().is_none() => {
             let changed = app.accounts.toggle_mark();
             if changed {

@@ -20,7 +20,8 @@ pub(super) fn rescroll(app: &mut App) {
             };
             scroll(&mut j.offset, j.cursor, rows, count);
         }
-        None => {}
+        // Their views keep their offsets within bounds.
+        Some(Screen::Plan(_) | Screen::Progress) | None => {}
     }
 }
 
@@ -77,6 +78,8 @@ pub(super) fn move_by(app: &mut App, delta: isize) -> Update {
             scroll(&mut j.offset, j.cursor, rows, count);
             moved
         }
+        // Scrolled by the containment reducer before this is reached.
+        Some(Screen::Plan(_) | Screen::Progress) => false,
     };
     Update::changed(moved)
 }
@@ -104,6 +107,11 @@ pub(super) fn back(app: &mut App) -> Update {
             app.set_loading(Pane::Journal, false);
             rescroll(app);
             Update::with(vec![Effect::Cancel(Pane::Journal)])
+        }
+        Some(screen @ (Screen::Plan(_) | Screen::Progress)) => {
+            let update = super::contain::left(app, &screen);
+            rescroll(app);
+            update
         }
         None if app.accounts.filter.is_some() || app.loading.contains(&Pane::Filter) => {
             Update::with(super::input::set_filter(app, None))

@@ -244,6 +244,12 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
     let pairs: Vec<(String, &str)> = if app.help.is_some() {
         vec![("esc".into(), "close"), ("j/k".into(), "scroll")]
+    } else if app.confirming() {
+        vec![
+            ("tab".into(), "Cancel/Apply"),
+            ("enter".into(), "press"),
+            ("esc".into(), "cancel"),
+        ]
     } else if let Some(input) = &app.input {
         let mut v = vec![("enter".into(), "apply"), ("esc".into(), "cancel")];
         if input.kind == InputKind::Command {

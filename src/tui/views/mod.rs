@@ -6,6 +6,8 @@ mod chrome;
 mod detail;
 mod help;
 mod journal;
+mod plan;
+mod progress;
 pub mod table;
 mod tabs;
 
@@ -78,6 +80,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
         }
         Some(Screen::Journal(j)) => {
             journal::render(app, j, areas.body, buf);
+            RenderInfo::default()
+        }
+        Some(Screen::Plan(p)) => {
+            plan::render(app, p, areas.body, buf);
+            RenderInfo::default()
+        }
+        Some(Screen::Progress) => {
+            progress::render(app, areas.body, buf);
             RenderInfo::default()
         }
     };
