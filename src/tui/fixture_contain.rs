@@ -133,7 +133,17 @@ impl FixtureContainment {
             let steps = ops
                 .into_iter()
                 .enumerate()
-                .map(|(si, (action, op, before))| step((ai, si), id, action, op, before, &why))
+                .map(|(si, (action, op, before))| {
+                    // The evidence once per account (the first step) and on the rule itself.
+                    let why = match action {
+                        ActionKind::DisableSignin => why.clone(),
+                        ActionKind::RemoveMaliciousRules => {
+                            vec!["the rule hides mail from the owner".to_string()]
+                        }
+                        _ => Vec::new(),
+                    };
+                    step((ai, si), id, action, op, before, &why)
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             accounts.push(AccountPlan {
                 user_id: a.id.clone(),

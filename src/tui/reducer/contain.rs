@@ -14,7 +14,17 @@ use crate::tui::contain_state::{PlanState, ProgressState, ShownSecret};
 fn targets(app: &App) -> Vec<String> {
     match app.screen() {
         Some(Screen::Detail(d)) => vec![d.account_id.clone()],
-        None if !app.accounts.marks.is_empty() => app.accounts.marks.iter().cloned().collect(),
+        None if !app.accounts.marks.is_empty() => {
+            // Riskiest first, as the table ranks them.
+            let mut marked: Vec<(u8, &str)> = app
+                .accounts
+                .marks
+                .iter()
+                .map(|id| (app.accounts.get(id).map_or(0, |a| a.score), id.as_str()))
+                .collect();
+            marked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            marked.into_iter().map(|(_, id)| id.to_string()).collect()
+        }
         None => app
             .accounts
             .current()
@@ -155,7 +165,7 @@ pub fn plan_page(app: &App) -> usize {
 /// Rows the progress screen shows for its steps (frame, summary line, secrets).
 pub fn progress_page(app: &App) -> usize {
     let secrets = app.apply.as_ref().map_or(0, |a| a.secrets.len());
-    let secret_rows = if secrets > 0 { secrets + 3 } else { 0 };
+    let secret_rows = if secrets > 0 { secrets + 2 } else { 0 };
     plan_page(app).saturating_sub(secret_rows).max(1)
 }
 

@@ -137,6 +137,9 @@ fn background_work(app: &App) -> String {
             Pane::Plan => "planning",
             Pane::Apply => "applying",
             Pane::Undo => "undo",
+            Pane::Plan => "planning",
+            Pane::Apply => "applying",
+            Pane::Undo => "undo",
         })
         .collect();
     if names.is_empty() {
@@ -250,6 +253,12 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
             ("enter".into(), "press"),
             ("esc".into(), "cancel"),
         ]
+    } else if app.confirming() {
+        vec![
+            ("tab".into(), "Cancel/Apply"),
+            ("enter".into(), "press"),
+            ("esc".into(), "cancel"),
+        ]
     } else if let Some(input) = &app.input {
         let mut v = vec![("enter".into(), "apply"), ("esc".into(), "cancel")];
         if input.kind == InputKind::Command {
@@ -265,6 +274,9 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
         }
         if matches!(app.screen(), Some(Screen::Journal(_))) {
             v.retain(|(_, label)| *label != "plan");
+        }
+        if matches!(app.screen(), Some(Screen::Plan(p)) if p.applied || p.plan().is_none()) {
+            v.retain(|(_, label)| *label != "apply");
         }
         v
     };

@@ -38,7 +38,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let secret_rows = if a.secrets.is_empty() {
         0
     } else {
-        (a.secrets.len() as u16 + 3).min(area.height / 2)
+        (a.secrets.len() as u16 + 2).min(area.height / 2)
     };
     let frame = Rect::new(
         area.x,
