@@ -137,9 +137,6 @@ fn background_work(app: &App) -> String {
             Pane::Plan => "planning",
             Pane::Apply => "applying",
             Pane::Undo => "undo",
-            Pane::Plan => "planning",
-            Pane::Apply => "applying",
-            Pane::Undo => "undo",
         })
         .collect();
     if names.is_empty() {
