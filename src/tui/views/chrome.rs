@@ -250,12 +250,6 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
             ("enter".into(), "press"),
             ("esc".into(), "cancel"),
         ]
-    } else if app.confirming() {
-        vec![
-            ("tab".into(), "Cancel/Apply"),
-            ("enter".into(), "press"),
-            ("esc".into(), "cancel"),
-        ]
     } else if let Some(input) = &app.input {
         let mut v = vec![("enter".into(), "apply"), ("esc".into(), "cancel")];
         if input.kind == InputKind::Command {
