@@ -399,3 +399,43 @@ fn step_status_reaches_the_row() {
     );
     assert_eq!(app.apply.as_ref().unwrap().tally().failed, 1);
 }
+
+#[test]
+fn the_confirmation_takes_every_key() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = loaded(2);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    let press = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    // Before the dialog, enter is the plan's apply key.
+    assert!(matches!(
+        crate::tui::event_loop::key_action(&app, &press(KeyCode::Enter)),
+        Some(Action::ConfirmPlan)
+    ));
+    reduce(&mut app, Action::ConfirmPlan);
+    assert!(app.confirming());
+    let cases = [
+        (
+            KeyCode::Char('q'),
+            Some(Action::Confirm(ConfirmKey::Char('q'))),
+        ),
+        (
+            KeyCode::Char('a'),
+            Some(Action::Confirm(ConfirmKey::Char('a'))),
+        ),
+        (KeyCode::Tab, Some(Action::Confirm(ConfirmKey::Switch))),
+        (KeyCode::Right, Some(Action::Confirm(ConfirmKey::Switch))),
+        (KeyCode::Esc, Some(Action::Confirm(ConfirmKey::Esc))),
+        (KeyCode::Enter, Some(Action::Confirm(ConfirmKey::Enter))),
+        (KeyCode::F(5), None),
+    ];
+    for (code, want) in cases {
+        let got = crate::tui::event_loop::key_action(&app, &press(code));
+        assert_eq!(format!("{got:?}"), format!("{want:?}"), "{code:?}");
+    }
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(matches!(
+        crate::tui::event_loop::key_action(&app, &ctrl_c),
+        Some(Action::Confirm(ConfirmKey::Esc))
+    ));
+}
