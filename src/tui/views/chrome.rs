@@ -125,18 +125,25 @@ pub fn crumbs(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn background_work(app: &App) -> String {
-    let names: Vec<&str> = app
+    let names: Vec<String> = app
         .loading
         .iter()
         .map(|p| match p {
-            Pane::Accounts => "accounts",
-            Pane::Detail => "detail",
-            Pane::Journal => "journal",
-            Pane::Tenant => "tenant",
-            Pane::Filter => "filter",
-            Pane::Plan => "planning",
-            Pane::Apply => "applying",
-            Pane::Undo => "undo",
+            Pane::Accounts => "accounts".into(),
+            Pane::Detail => "detail".into(),
+            Pane::Journal => "journal".into(),
+            Pane::Tenant => "tenant".into(),
+            Pane::Filter => "filter".into(),
+            Pane::Plan => "planning".into(),
+            // Steps finished of all: what an apply left in the background has done.
+            Pane::Apply => match &app.apply {
+                Some(a) => {
+                    let t = a.tally();
+                    format!("applying {}/{}", t.total - t.pending - t.running, t.total)
+                }
+                None => "applying".into(),
+            },
+            Pane::Undo => "undo".into(),
         })
         .collect();
     if names.is_empty() {
