@@ -144,6 +144,12 @@ pub fn reduce(app: &mut App, action: Action) -> Update {
 }
 
 fn reduce_inner(app: &mut App, action: Action) -> Update {
+    // Quitting during an apply asks first, whatever has the focus.
+    if matches!(action, Action::Quit) {
+        if let Some(update) = contain::quit(app) {
+            return update;
+        }
+    }
     if app.help.is_some() && action.is_input() {
         return help_key(app, action);
     }
@@ -161,11 +167,6 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         {
             contain::scroll(app, &action).unwrap_or_default()
         }
-        Action::Quit if app.apply.as_ref().is_some_and(|a| a.running()) => contain::quit(app)
-            .unwrap_or_else(|| {
-                app.quit = true;
-                Update::changed(true)
-            }),
         Action::Up => move_by(app, -1),
         Action::Down => move_by(app, 1),
         Action::PageUp => move_by(app, -(app.page_rows() as isize)),

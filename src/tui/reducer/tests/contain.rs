@@ -328,6 +328,11 @@ fn esc_during_apply_keeps_it_running_and_quit_asks_first() {
     assert!(app.status.notice.as_ref().unwrap().text.contains("q again"));
     reduce(&mut app, Action::Quit);
     assert!(app.quit);
+    // Also with the help overlay open.
+    let (mut app, _) = applied();
+    reduce(&mut app, Action::ToggleHelp);
+    reduce(&mut app, Action::Quit);
+    assert!(!app.quit, "help's q skipped the question");
 }
 
 #[test]
