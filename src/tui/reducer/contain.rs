@@ -311,6 +311,10 @@ pub(super) fn result(app: &mut App, action: Action) -> Update {
                     app.notify(Level::Error, format!("apply failed: {e}"));
                 }
             }
+            // An audit view opened during the apply shows it whole now.
+            if app.screens.iter().any(|s| matches!(s, Screen::Journal(_))) {
+                return Update::with(load(app, Request::Journal));
+            }
             Update::changed(true)
         }
         _ => Update::default(),

@@ -322,6 +322,28 @@ fn esc_during_apply_keeps_it_running_and_quit_asks_first() {
     reduce(&mut app, Action::OpenProgress);
     assert!(matches!(app.screen(), Some(Screen::Progress)));
 
+    // An audit view opened during the apply is read again when it ends.
+    let (mut app, actions) = applied();
+    reduce(&mut app, Action::OpenJournal);
+    let mut reloads = 0;
+    for a in actions {
+        let update = reduce(&mut app, a);
+        reloads += update
+            .effects
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Effect::Load {
+                        request: Request::Journal,
+                        ..
+                    }
+                )
+            })
+            .count();
+    }
+    assert_eq!(reloads, 1);
+
     let (mut app, _) = applied();
     reduce(&mut app, Action::Quit);
     assert!(!app.quit, "the first q only warns");
