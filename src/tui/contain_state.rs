@@ -78,6 +78,8 @@ pub struct ProgressState {
     pub secrets: Vec<ShownSecret>,
     /// `q` was pressed once while the apply runs: the next `q` quits.
     pub quit_armed: bool,
+    /// The view scrolls along with the running step until the operator scrolls it.
+    pub follow: bool,
 }
 
 /// Step counts for the summary line.
@@ -101,6 +103,7 @@ impl ProgressState {
             error: None,
             secrets: Vec::new(),
             quit_armed: false,
+            follow: true,
         }
     }
 

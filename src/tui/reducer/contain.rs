@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::contain::console::{Confirm, ConfirmOutcome};
-use crate::contain::report::Verdict;
+use crate::contain::report::{ApplyEvent, Verdict};
 use crate::contain::DEFAULT_PLAYBOOK;
 use crate::tui::contain_state::{PlanState, ProgressState, ShownSecret};
 
@@ -191,7 +191,10 @@ pub(super) fn scroll(app: &mut App, action: &Action) -> Option<Update> {
     let offset = match app.screens.last_mut() {
         Some(Screen::Plan(p)) => &mut p.offset,
         _ => match app.apply.as_mut() {
-            Some(a) => &mut a.offset,
+            Some(a) => {
+                a.follow = false;
+                &mut a.offset
+            }
             None => return Some(Update::default()),
         },
     };
@@ -260,8 +263,16 @@ pub(super) fn result(app: &mut App, action: Action) -> Update {
             Update::changed(true)
         }
         Action::ApplyProgress { job, event } if job == app.jobs.apply => {
+            let page = progress_page(app);
             if let Some(a) = app.apply.as_mut() {
                 a.view.on_event(&event);
+                if let (true, ApplyEvent::StepStarted { step }) = (a.follow, &event) {
+                    // Keep the running step in view, a third of the way down.
+                    if let Some(i) = a.view.rows.iter().position(|r| &r.id == step) {
+                        let max = a.view.rows.len().saturating_sub(page);
+                        a.offset = i.saturating_sub(page / 3).min(max);
+                    }
+                }
             }
             Update::changed(true)
         }

@@ -466,3 +466,47 @@ fn the_confirmation_takes_every_key() {
         Some(Action::Confirm(ConfirmKey::Esc))
     ));
 }
+
+#[test]
+fn progress_follows_the_running_step_until_scrolled() {
+    let mut app = loaded(12);
+    reduce(&mut app, Action::MarkAllShown);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    reduce(&mut app, Action::ConfirmPlan);
+    key(&mut app, ConfirmKey::Switch);
+    for c in "12".chars() {
+        key(&mut app, ConfirmKey::Char(c));
+    }
+    key(&mut app, ConfirmKey::Enter);
+    let job = app.jobs.apply;
+    let ids: Vec<String> = app
+        .apply
+        .as_ref()
+        .unwrap()
+        .view
+        .rows
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let page = progress_page(&app);
+    assert!(ids.len() > page * 2, "{} rows, page {page}", ids.len());
+    let start = |app: &mut App, i: usize| {
+        reduce(
+            app,
+            Action::ApplyProgress {
+                job,
+                event: ApplyEvent::StepStarted {
+                    step: ids[i].clone(),
+                },
+            },
+        );
+    };
+    start(&mut app, page * 2);
+    let offset = app.apply.as_ref().unwrap().offset;
+    assert!(offset <= page * 2 && page * 2 < offset + page, "{offset}");
+    // The operator scrolls: the view stays where they put it.
+    reduce(&mut app, Action::Top);
+    start(&mut app, page * 2 + 1);
+    assert_eq!(app.apply.as_ref().unwrap().offset, 0);
+}
