@@ -490,6 +490,23 @@ fn read_only_console_plans_but_sends_no_mutating_request() {
     assert!(plan.step_count() > 0);
     c.act(Action::ConfirmPlan);
     assert!(!c.app.confirming(), "read-only opened the confirmation");
+    // Single actions instead of a playbook, planned by the real planner.
+    c.act(Action::Playbook(
+        "revoke-sessions,confirm-compromised".into(),
+    ));
+    match c.app.screens.last() {
+        Some(Screen::Plan(p)) => {
+            let only = p.plan().expect("the single-action plan arrived");
+            let mut actions: Vec<&str> = only.accounts[0]
+                .steps
+                .iter()
+                .map(|s| s.action.name())
+                .collect();
+            actions.sort();
+            assert_eq!(actions, ["confirm-compromised", "revoke-sessions"]);
+        }
+        other => panic!("{other:?}"),
+    }
     // Forced: the apply request itself, as if the reducer had been bypassed.
     let (tx, _rx) = mpsc::unbounded_channel();
     let done = c.rt.block_on(reclaim::tui::perform(

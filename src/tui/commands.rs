@@ -42,7 +42,7 @@ const COMMANDS: [Command; 10] = [
     Command {
         name: "playbook",
         arg: Arg::Playbook,
-        help: "plan a playbook for the marked accounts (default contain-ato)",
+        help: "plan a playbook (default contain-ato) or actions a,b for the marked accounts",
         mutating: false,
     },
     Command {
@@ -107,7 +107,17 @@ fn arg_choices(arg: Arg, choices: &Choices) -> Vec<String> {
         Arg::None => Vec::new(),
         Arg::Tenant => choices.profiles.clone(),
         Arg::Theme => choices.themes.clone(),
-        Arg::Playbook => choices.playbooks.clone(),
+        // Playbooks, then single actions (`:playbook revoke-sessions,disable-signin`).
+        Arg::Playbook => choices
+            .playbooks
+            .iter()
+            .cloned()
+            .chain(
+                crate::contain::ActionKind::ALL
+                    .iter()
+                    .map(|a| a.name().to_string()),
+            )
+            .collect(),
         Arg::Sort => SortKey::ALL.iter().map(|k| k.name().to_string()).collect(),
     }
 }

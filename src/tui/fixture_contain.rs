@@ -192,12 +192,21 @@ impl Containment for FixtureContainment {
         playbook: &'a str,
     ) -> BoxFuture<'a, Result<Plan, SourceError>> {
         Box::pin(async move {
-            if !self.playbooks().iter().any(|p| p == playbook) {
+            let only = super::containment::parse_actions(playbook);
+            if only.is_none() && !self.playbooks().iter().any(|p| p == playbook) {
                 return Err(SourceError::new(format!(
                     "{playbook}: no such playbook; known: contain-ato, lockdown"
                 )));
             }
-            self.build(account_ids, playbook)
+            let mut plan = self.build(account_ids, playbook)?;
+            if let Some(only) = only {
+                // Single actions: the canned steps of those actions only.
+                for a in &mut plan.accounts {
+                    a.steps.retain(|s| only.contains(&s.action));
+                }
+                plan.seal().map_err(|e| SourceError::new(e.to_string()))?;
+            }
+            Ok(plan)
         })
     }
 

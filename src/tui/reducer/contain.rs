@@ -38,11 +38,14 @@ fn targets(app: &App) -> Vec<String> {
 /// `p` (`playbook` = None: the default) or `:playbook NAME`.
 pub(super) fn open_plan(app: &mut App, playbook: Option<String>) -> Update {
     let playbook = playbook.unwrap_or_else(|| DEFAULT_PLAYBOOK.to_string());
-    if !app.choices.playbooks.is_empty() && !app.choices.playbooks.contains(&playbook) {
+    let known = app.choices.playbooks.is_empty()
+        || app.choices.playbooks.contains(&playbook)
+        || crate::tui::containment::parse_actions(&playbook).is_some();
+    if !known {
         app.notify(
             Level::Error,
             format!(
-                "no playbook `{playbook}` (playbooks: {})",
+                "no playbook or action `{playbook}` (playbooks: {}; or actions, e.g. revoke-sessions,disable-signin)",
                 app.choices.playbooks.join(", ")
             ),
         );

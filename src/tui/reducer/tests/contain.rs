@@ -510,3 +510,33 @@ fn progress_follows_the_running_step_until_scrolled() {
     start(&mut app, page * 2 + 1);
     assert_eq!(app.apply.as_ref().unwrap().offset, 0);
 }
+
+#[test]
+fn single_actions_instead_of_a_playbook() {
+    let mut app = loaded(2);
+    app.choices.playbooks = vec!["contain-ato".into()];
+    let update = reduce(
+        &mut app,
+        Action::Playbook("revoke-sessions,disable-signin".into()),
+    );
+    let plan = plan_now(&mut app, update);
+    let actions: Vec<&str> = plan.accounts[0]
+        .steps
+        .iter()
+        .map(|s| s.action.name())
+        .collect();
+    assert_eq!(actions, ["disable-signin", "revoke-sessions"]);
+    reduce(&mut app, Action::Back);
+    let update = reduce(&mut app, Action::Playbook("revoke-sessions,nuke".into()));
+    assert!(update.effects.is_empty());
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("no playbook or action"));
+    // `:playbook` completes actions after the playbooks.
+    let c = crate::tui::commands::candidates("playbook rev", false, &app.choices);
+    assert!(c.contains(&"revoke-sessions".to_string()), "{c:?}");
+}
