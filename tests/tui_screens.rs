@@ -436,3 +436,26 @@ fn presenter_output_reproduces_every_frame() {
         }
     }
 }
+
+/// The containment screens draw at any size from the smallest the console accepts, without
+/// panicking or spilling outside the frame.
+#[test]
+fn containment_screens_at_small_sizes() {
+    let mut h = Harness::new(false, true);
+    h.keys([Action::MarkAllShown, Action::OpenPlan, Action::ConfirmPlan]);
+    let sizes = [(40, 8), (41, 9), (50, 12), (60, 10)];
+    for (w, hh) in sizes {
+        let text = text_of(&h.buffer(w, hh));
+        assert_eq!(text.lines().count(), hh as usize);
+    }
+    h.keys([Action::Confirm(ConfirmKey::Switch)]);
+    for c in "30".chars() {
+        h.act(Action::Confirm(ConfirmKey::Char(c)));
+    }
+    h.act(Action::Confirm(ConfirmKey::Enter));
+    assert!(h.app.apply.as_ref().is_some_and(|a| a.report.is_some()));
+    for (w, hh) in sizes {
+        let text = text_of(&h.buffer(w, hh));
+        assert_eq!(text.lines().count(), hh as usize);
+    }
+}
