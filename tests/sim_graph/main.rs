@@ -7,6 +7,7 @@ mod support;
 
 mod cli_sim;
 mod conventions;
+mod default_method;
 mod directory;
 mod faults;
 mod me_paths;
