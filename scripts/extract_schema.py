@@ -58,6 +58,9 @@ BETA_TYPES = {
         "microsoft.graph.microsoftAuthenticatorAuthenticationMethodClientAppName",
     "mailFolder.wellKnownName": "Edm.String",
     "servicePrincipal.publisherName": "Edm.String",
+    "signInPreferences.isSystemPreferredAuthenticationMethodEnabled": "Edm.Boolean",
+    "signInPreferences.userPreferredMethodForSecondaryAuthentication":
+        "microsoft.graph.userDefaultAuthenticationMethodType",
 }
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 
@@ -148,7 +151,7 @@ def main():
     beta = {"types": {}, "enums": {}}
     wanted = set(keep_types) | {"%s.%s" % (NS, r) for r in ROOTS}
     # Beta-only complex types the simulator serves.
-    wanted |= {"%s.networkLocationDetail" % NS}
+    wanted |= {"%s.networkLocationDetail" % NS, "%s.signInPreferences" % NS}
     extra_enums = set()
     for qn in sorted(wanted):
         ns, _, short = qn.rpartition(".")

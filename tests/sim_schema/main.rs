@@ -130,9 +130,22 @@ async fn mutate(api: &Api) {
     }
 }
 
+/// Beta-only GET endpoints (v1.0 answers them with 400).
+fn beta_endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
+    vec![(
+        format!("/users/{}/authentication/signInPreferences", who.rich),
+        "signInPreferences",
+    )]
+}
+
 /// Reads every GET endpoint on one version and checks what it serves.
 async fn sweep(api: &Api, who: &Subjects, version: &str, schema: &Schema<'_>, r: &mut Report) {
-    for (path, ty) in endpoints(who) {
+    let beta_only = if version == "beta" {
+        beta_endpoints(who)
+    } else {
+        Vec::new()
+    };
+    for (path, ty) in endpoints(who).into_iter().chain(beta_only) {
         let reply = api.try_get(&format!("/{version}{path}")).await;
         if reply.status == 404 && path.ends_with("/manager") && r.allow_empty {
             continue;
@@ -398,6 +411,17 @@ fn the_checker_catches_wrong_names_types_and_enum_members() {
         &mut rb,
     );
     assert!(rb.errors.is_empty(), "{:?}", rb.errors);
+    // signInPreferences (beta only): its two properties, the enum's members, nothing else.
+    let prefs = json!({"@odata.type": "#microsoft.graph.signInPreferences",
+        "isSystemPreferredAuthenticationMethodEnabled": false,
+        "userPreferredMethodForSecondaryAuthentication": "push"});
+    beta.check_object(prefs.as_object().unwrap(), &format!("{MG}signInPreferences"), "prefs", &mut rb);
+    assert!(rb.errors.is_empty(), "{:?}", rb.errors);
+    let wrong = json!({"userPreferredMethodForSecondaryAuthentication": "pigeon",
+        "systemPreferredAuthenticationMethod": "push"});
+    beta.check_object(wrong.as_object().unwrap(), &format!("{MG}signInPreferences"), "bad", &mut rb);
+    assert_eq!(rb.errors.len(), 2, "{:?}", rb.errors);
+    assert!(schema.ty(&format!("{MG}signInPreferences")).is_none(), "not on v1.0");
 }
 
 #[test]
