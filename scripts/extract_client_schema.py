@@ -34,7 +34,7 @@ V1_TYPES = [
 ]
 # Beta types the client reads (sign-in fields only beta serves), plus the beta view of the
 # v1.0 types above (to check beta-only fields by name).
-BETA_ONLY_TYPES = ["networkLocationDetail", "authenticationDetail"]
+BETA_ONLY_TYPES = ["networkLocationDetail", "authenticationDetail", "signInPreferences"]
 
 
 def strip(t):

@@ -280,6 +280,26 @@ async fn every_endpoint_method_works_against_the_simulator() {
         .await
         .unwrap();
     // The service's rule: the default method goes last. Its 400 comes back as Graph said it.
+    s.with_tenant_mut(|t| {
+        t.methods
+            .entry(dev.clone())
+            .or_default()
+            .push(reclaim::sim::model::AuthMethod {
+                id: "0000a0a0-0000-4000-8000-00000000d0e5".into(),
+                kind: Some(reclaim::sim::model::MethodKind::MicrosoftAuthenticator),
+                display_name: Some("iPhone 15".into()),
+                ..Default::default()
+            })
+    });
+    let prefs = c.get_sign_in_preferences(&dev).await.unwrap().value;
+    assert_eq!(
+        prefs.user_preferred_method_for_secondary_authentication,
+        Some(DefaultMfaMethod::Sms)
+    );
+    assert_eq!(
+        prefs.is_system_preferred_authentication_method_enabled,
+        Some(false)
+    );
     let default = c.delete_phone(&dev, &phone.id).await.unwrap_err();
     assert_eq!(
         (default.status(), default.code()),
@@ -288,6 +308,24 @@ async fn every_endpoint_method_works_against_the_simulator() {
     assert!(default
         .to_string()
         .contains("default authentication method"));
+    // Beta moves the default; then the phone may go. A kind not registered is a 400.
+    c.set_preferred_mfa_method(&dev, &DefaultMfaMethod::Push)
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get_sign_in_preferences(&dev)
+            .await
+            .unwrap()
+            .value
+            .user_preferred_method_for_secondary_authentication,
+        Some(DefaultMfaMethod::Push)
+    );
+    let office = c
+        .set_preferred_mfa_method(&dev, &DefaultMfaMethod::VoiceOffice)
+        .await
+        .unwrap_err();
+    assert_eq!(office.status(), Some(400));
+    c.delete_phone(&dev, &phone.id).await.unwrap();
     assert!(matches!(
         c.delete_method(&dev, MethodKind::Password, PASSWORD_METHOD_ID)
             .await,

@@ -317,3 +317,31 @@ fn every_permission_in_the_capability_table_exists_for_its_token_kind() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn sign_in_preferences_tolerate_new_members_nulls_and_extra_fields() {
+    let p: SignInPreferences = serde_json::from_value(serde_json::json!({
+        "@odata.type": "#microsoft.graph.signInPreferences",
+        "isSystemPreferredAuthenticationMethodEnabled": null,
+        "userPreferredMethodForSecondaryAuthentication": "unknownFutureValue",
+        "systemPreferredAuthenticationMethod": "push"
+    }))
+    .unwrap();
+    assert_eq!(
+        p.user_preferred_method_for_secondary_authentication,
+        Some(DefaultMfaMethod::UnknownFutureValue)
+    );
+    assert_eq!(p.is_system_preferred_authentication_method_enabled, None);
+    let later: SignInPreferences = serde_json::from_value(serde_json::json!({
+        "userPreferredMethodForSecondaryAuthentication": "passkey"
+    }))
+    .unwrap();
+    assert_eq!(
+        later.user_preferred_method_for_secondary_authentication,
+        Some(DefaultMfaMethod::Other("passkey".into()))
+    );
+    assert_eq!(
+        DefaultMfaMethod::from_wire("voiceAlternateMobile").as_str(),
+        "voiceAlternateMobile"
+    );
+}

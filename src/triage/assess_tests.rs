@@ -310,7 +310,12 @@ fn hiding_rule_is_judged_on_its_actions_not_its_name() {
         r.actions.stop_processing = true;
         f.rules.push(r);
         let a = judge(&f);
-        assert_eq!(a.findings.malicious_rules.len(), 1, "{name:?}: {:#?}", a.indicators);
+        assert_eq!(
+            a.findings.malicious_rules.len(),
+            1,
+            "{name:?}: {:#?}",
+            a.indicators
+        );
         assert!(a.findings.malicious_rules[0].reasons[0].contains("stops other rules"));
     }
     let mut f = facts("hs", "Controller", "Finance");

@@ -43,7 +43,8 @@ fn mobile(default: bool) -> AuthMethod {
 #[tokio::test]
 async fn the_default_goes_last_and_alone() {
     let api = Api::start(2, 10).await;
-    let app = |m: &str| format!("/v1.0/users/{SALES}/authentication/microsoftAuthenticatorMethods/{m}");
+    let app =
+        |m: &str| format!("/v1.0/users/{SALES}/authentication/microsoftAuthenticatorMethods/{m}");
     let phone = format!("/v1.0/users/{SALES}/authentication/phoneMethods/{PHONE_ID_MOBILE}");
     api.sim.with_tenant_mut(|t| {
         t.methods.insert(
@@ -68,7 +69,10 @@ async fn the_default_goes_last_and_alone() {
         .iter()
         .map(|m| m["@odata.type"].as_str().unwrap())
         .collect();
-    assert!(!kinds.iter().any(|k| k.contains("microsoftAuthenticator")), "{kinds:?}");
+    assert!(
+        !kinds.iter().any(|k| k.contains("microsoftAuthenticator")),
+        "{kinds:?}"
+    );
 
     // A default phone alone goes too; a second Authenticator keeps `push` and inherits it.
     api.sim.with_tenant_mut(|t| {
@@ -83,7 +87,10 @@ async fn the_default_goes_last_and_alone() {
     });
     api.expect(Method::DELETE, &app("a-1"), None, 204).await;
     let heir = api.sim.with_tenant(|t| t.methods[SALES].clone());
-    assert_eq!((heir.len(), heir[0].id.as_str(), heir[0].is_default), (1, "a-2", true));
+    assert_eq!(
+        (heir.len(), heir[0].id.as_str(), heir[0].is_default),
+        (1, "a-2", true)
+    );
 }
 
 #[tokio::test]
@@ -92,7 +99,12 @@ async fn sign_in_preferences_read_and_move_the_default() {
     let beta = format!("/beta/users/{CFO}/{PREFS}");
     // v1.0 cannot read or set it (REFERENCE §5).
     let r = api
-        .expect(Method::GET, &format!("/v1.0/users/{CFO}/{PREFS}"), None, 400)
+        .expect(
+            Method::GET,
+            &format!("/v1.0/users/{CFO}/{PREFS}"),
+            None,
+            400,
+        )
         .await;
     assert!(r.message().contains("signInPreferences"), "{}", r.text);
     api.expect(
@@ -124,7 +136,9 @@ async fn sign_in_preferences_read_and_move_the_default() {
     find(&audits, "Admin changed default security info");
     let twin = find(&audits, "Update user");
     assert!(twin.to_string().contains("StrongAuthenticationMethod"));
-    let app = format!("/v1.0/users/{CFO}/authentication/microsoftAuthenticatorMethods/{AUTHENTICATOR_ID}");
+    let app = format!(
+        "/v1.0/users/{CFO}/authentication/microsoftAuthenticatorMethods/{AUTHENTICATOR_ID}"
+    );
     let r = api.expect(Method::DELETE, &app, None, 400).await;
     assert!(r.message().contains(AUTHENTICATOR_ID));
     // `sms` and `voiceMobile` both land on the mobile phone and read back as set.
@@ -153,7 +167,9 @@ async fn sign_in_preferences_read_and_move_the_default() {
         json!({"isSystemPreferredAuthenticationMethodEnabled": "yes"}),
         json!({"systemPreferredAuthenticationMethod": "push"}),
     ] {
-        let r = api.expect(Method::PATCH, &beta, Some(bad.clone()), 400).await;
+        let r = api
+            .expect(Method::PATCH, &beta, Some(bad.clone()), 400)
+            .await;
         assert_eq!(r.code(), "badRequest", "{bad}");
     }
     api.expect(
@@ -175,5 +191,8 @@ async fn sign_in_preferences_read_and_move_the_default() {
     let r = api.send_as(&reader, Method::PATCH, &beta, body).await;
     assert_eq!(r.status, 403, "{}", r.text);
     let none = api.delegated(ADMIN, &["User.Read.All"]);
-    assert_eq!(api.send_as(&none, Method::GET, &beta, None).await.status, 403);
+    assert_eq!(
+        api.send_as(&none, Method::GET, &beta, None).await.status,
+        403
+    );
 }

@@ -415,13 +415,26 @@ fn the_checker_catches_wrong_names_types_and_enum_members() {
     let prefs = json!({"@odata.type": "#microsoft.graph.signInPreferences",
         "isSystemPreferredAuthenticationMethodEnabled": false,
         "userPreferredMethodForSecondaryAuthentication": "push"});
-    beta.check_object(prefs.as_object().unwrap(), &format!("{MG}signInPreferences"), "prefs", &mut rb);
+    beta.check_object(
+        prefs.as_object().unwrap(),
+        &format!("{MG}signInPreferences"),
+        "prefs",
+        &mut rb,
+    );
     assert!(rb.errors.is_empty(), "{:?}", rb.errors);
     let wrong = json!({"userPreferredMethodForSecondaryAuthentication": "pigeon",
         "systemPreferredAuthenticationMethod": "push"});
-    beta.check_object(wrong.as_object().unwrap(), &format!("{MG}signInPreferences"), "bad", &mut rb);
+    beta.check_object(
+        wrong.as_object().unwrap(),
+        &format!("{MG}signInPreferences"),
+        "bad",
+        &mut rb,
+    );
     assert_eq!(rb.errors.len(), 2, "{:?}", rb.errors);
-    assert!(schema.ty(&format!("{MG}signInPreferences")).is_none(), "not on v1.0");
+    assert!(
+        schema.ty(&format!("{MG}signInPreferences")).is_none(),
+        "not on v1.0"
+    );
 }
 
 #[test]

@@ -266,6 +266,7 @@ pub fn schema_registry() -> Vec<(&'static str, Vec<FieldSpec>)> {
         e::<EmailMethod>(),
         e::<WindowsHelloMethod>(),
         e::<PlatformCredentialMethod>(),
+        e::<SignInPreferences>(),
         e::<LongRunningOperation>(),
         e::<MessageRule>(),
         e::<MessageRulePredicates>(),

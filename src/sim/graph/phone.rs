@@ -6,8 +6,7 @@
 use super::access::{self, masks_phone_numbers, Sensitive};
 use super::ctx::{body_object, no_content, now, write, Ctx};
 use super::methods::{
-    am_event, commit_change, context_for, method_json, serve_list, serve_one,
-    MethodView,
+    am_event, commit_change, context_for, method_json, serve_list, serve_one, MethodView,
 };
 use super::perms;
 use super::users::find_user_pos;

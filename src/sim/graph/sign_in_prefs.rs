@@ -162,10 +162,7 @@ pub async fn get(
     ctx.no_query()?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
-    let fragment = format!(
-        "users('{}')/authentication/signInPreferences",
-        user.id
-    );
+    let fragment = format!("users('{}')/authentication/signInPreferences", user.id);
     Ok(ctx.entity(&fragment, body(&tenant, &user.id)))
 }
 
@@ -236,7 +233,10 @@ pub async fn update(
             for (i, m) in after.iter_mut().enumerate() {
                 m.is_default = i == target;
             }
-            let reason = format!("{} changed default security info for user", actor(&caller, &user.id));
+            let reason = format!(
+                "{} changed default security info for user",
+                actor(&caller, &user.id)
+            );
             let event = am_event(&caller, &user, "changed default", "Update", reason);
             commit_change(&mut tenant, &caller, &user, before, after, event);
         }
