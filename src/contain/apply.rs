@@ -246,7 +246,7 @@ fn explain(e: &GraphError) -> String {
     if text.contains("default authentication method")
         || text.contains("Cannot delete default method")
     {
-        format!("{text}. The method is the account's default MFA method, which v1.0 Graph cannot change: make one of the owner's methods the default (Entra admin center > user > Authentication methods) and run apply again")
+        format!("{text}. The method is the account's default MFA method and this plan could not move the default (beta signInPreferences was not readable): make one of the owner's methods the default (Entra admin center > user > Authentication methods, or re-plan with UserAuthenticationMethod.ReadWrite.All and beta access) and run apply again; never delete an owner's method to get around it")
     } else if text.contains("alternate mobile") {
         format!("{text}. Delete the alternate mobile phone first")
     } else {
@@ -286,7 +286,10 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
     if let (Some(slot), Some(s), Some(b)) = (step.request.secret, &secret, body.as_mut()) {
         slot.fill(b, s);
     }
-    let capability = step.action.info().capability;
+    let capability = step
+        .op
+        .capability()
+        .unwrap_or(step.action.info().capability);
     let sent = match to_graph_request(&step.request, body, capability, &acct.user_id) {
         Ok(req) => cx.client.send(&req).await,
         Err(e) => Err(e),

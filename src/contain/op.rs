@@ -159,7 +159,21 @@ pub enum Op {
     /// `DELETE /oauth2PermissionGrants/{grantId}`.
     #[serde(rename_all = "camelCase")]
     DeleteGrant { grant_id: String },
+    /// Beta `PATCH /users/{id}/authentication/signInPreferences`
+    /// `{"userPreferredMethodForSecondaryAuthentication": ..}`: moves the default MFA method.
+    #[serde(rename_all = "camelCase")]
+    SetDefaultMfa { preferred: String },
 }
+
+/// The settable members of `userDefaultAuthenticationMethodType`.
+pub const DEFAULT_MFA_PREFERENCES: [&str; 6] = [
+    "push",
+    "oath",
+    "sms",
+    "voiceMobile",
+    "voiceAlternateMobile",
+    "voiceOffice",
+];
 
 /// Graph's fixed phone method id of a phone type.
 pub fn phone_method_id(phone_type: &str) -> Option<&'static str> {
@@ -288,7 +302,29 @@ impl Op {
                 format!("/v1.0/oauth2PermissionGrants/{}", seg(grant_id)),
                 None,
             ),
+            Op::SetDefaultMfa { preferred } => {
+                if !DEFAULT_MFA_PREFERENCES.contains(&preferred.as_str()) {
+                    return Err(format!(
+                        "`{preferred}` is not a default MFA method Graph accepts"
+                    ));
+                }
+                PlannedRequest::new(
+                    Patch,
+                    format!("/beta/users/{u}/authentication/signInPreferences"),
+                    Some(json!({ "userPreferredMethodForSecondaryAuthentication": preferred })),
+                )
+            }
         })
+    }
+
+    /// The capability the op's request needs when it is not its action's own (changing the
+    /// default MFA method needs UserAuthenticationMethod.ReadWrite.All, which the per-kind
+    /// method permissions that suffice for deleting do not give).
+    pub fn capability(&self) -> Option<&'static str> {
+        match self {
+            Op::SetDefaultMfa { .. } => Some("set-default-mfa"),
+            _ => None,
+        }
     }
 
     /// Whether sending this twice could do something once is not meant to (creates a new
@@ -419,6 +455,32 @@ mod tests {
             json!(SecretSlot::PLACEHOLDER)
         );
         assert!(r.body.unwrap()["passwordProfile"].get("password").is_none());
+    }
+
+    #[test]
+    fn the_default_mfa_method_moves_through_beta() {
+        let op = Op::SetDefaultMfa {
+            preferred: "sms".into(),
+        };
+        let r = req(op.clone());
+        assert_eq!(r.method, HttpMethod::Patch);
+        assert_eq!(
+            r.path,
+            format!("/beta/users/{U}/authentication/signInPreferences")
+        );
+        assert_eq!(
+            r.body,
+            Some(json!({"userPreferredMethodForSecondaryAuthentication": "sms"}))
+        );
+        assert_eq!(op.capability(), Some("set-default-mfa"));
+        assert!(!op.creates());
+        for bad in ["unknownFutureValue", "pigeon", ""] {
+            assert!(Op::SetDefaultMfa {
+                preferred: bad.into()
+            }
+            .request(U)
+            .is_err());
+        }
     }
 
     #[test]
