@@ -112,11 +112,22 @@ pub(super) fn before_deleting(cx: &mut Ctx<'_>, action: ActionKind, targets: &[M
         // Another method of the same kind stays: the preference keeps naming a method.
         return;
     }
+    // A phone the playbook puts back to the owner's known-good number is the owner's (the
+    // attacker swapped the number, not the method).
+    let restored = |m: &MethodState| {
+        cx.has(ActionKind::RestorePhone)
+            && m.kind == Some(MethodKind::Phone)
+            && m.phone_type
+                .as_deref()
+                .and_then(|t| cx.ev.known_good(t))
+                .is_some_and(|k| k.number.is_some())
+    };
     let attacker = |m: &MethodState| {
-        cx.ev.attacker_methods.iter().any(|t| t.id == m.id)
+        let tied = cx.ev.attacker_methods.iter().any(|t| t.id == m.id)
             || m.phone_number
                 .as_deref()
-                .is_some_and(|n| cx.ev.is_attacker_number(n))
+                .is_some_and(|n| cx.ev.is_attacker_number(n));
+        tied && !restored(m)
     };
     let owner = remaining
         .iter()

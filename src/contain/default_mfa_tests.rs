@@ -226,6 +226,32 @@ fn the_default_is_never_handed_to_another_attacker_method() {
         .skipped
         .iter()
         .any(|k| k.reason.contains("only methods tied to the attacker")));
+    // Once restore-phone has a known-good number for that mobile, it is the owner's again and
+    // takes the default.
+    ev.known_good_phones
+        .push(crate::contain::evidence::KnownGood {
+            phone_type: "mobile".into(),
+            number: Some("+1 2125550100".into()),
+            source: "directory audit a1".into(),
+        });
+    let d = expand(
+        &s,
+        &ev,
+        &Playbook::from_actions(&[RemoveAttackerMfa, RestorePhone]).unwrap(),
+        ExpandOptions::default(),
+    );
+    let o: Vec<&Op> = d.steps.iter().map(|x| &x.op).collect();
+    assert_eq!(
+        o[..2],
+        [
+            &Op::SetDefaultMfa {
+                preferred: "sms".into()
+            },
+            &delete("attacker-app", MethodKind::MicrosoftAuthenticator)
+        ]
+    );
+    assert!(matches!(o[2], Op::SetPhoneNumber { .. }));
+    ev.known_good_phones.clear();
     // reset-mfa with a known default: the default last, the alternate mobile before the mobile.
     s.methods
         .as_mut()

@@ -148,6 +148,8 @@ pub fn op_belongs_to(action: ActionKind, op: &Op) -> bool {
         (ConfirmCompromised, Op::ConfirmCompromised) => true,
         (IssueTap, Op::IssueTap { .. }) => true,
         (RevokeOauthGrants, Op::DeleteGrant { .. }) => true,
+        // Moving the default MFA method off a method about to be deleted.
+        (RemoveAttackerMfa | ResetMfa | RestorePhone, Op::SetDefaultMfa { .. }) => true,
         _ => false,
     }
 }

@@ -1,7 +1,9 @@
 //! Containment end to end on the simulated campaign tenant (fast profile), through the library
 //! over real HTTP: plans from triage's findings, apply through the journal, checked against
 //! the simulator's ground truth and request log. Also drift, resume after an interrupted step,
-//! dry run without mutations, and undo.
+//! dry run without mutations, and undo. The default MFA method's rule: default_method.rs.
+
+mod default_method;
 
 use reclaim::audit::{Journal, RequestSummary, StepIntent};
 use reclaim::contain::apply::{apply, ApplyOptions, CollectingSink};
@@ -210,22 +212,39 @@ fn assert_contained(
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// The seeds the whole contract is checked on: small tenants on the fast profile, default
+/// scenario knobs (so some attackers' Authenticators are the default MFA method). `SEED=n`
+/// checks one other seed.
+const SEEDS: [u64; 4] = [13, 15, 2024, 31];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_campaign_is_contained_and_nothing_else_is_touched() {
-    // The attacker's Authenticator is never the default here: v1.0 Graph cannot change the
-    // default method (see the next test for what happens when it is).
-    let knobs = ScenarioKnobs {
-        attacker_method_default: 0.0,
-        ..ScenarioKnobs::default()
+    let seeds: Vec<u64> = match std::env::var("SEED").ok().and_then(|v| v.parse().ok()) {
+        Some(seed) => vec![seed],
+        None => SEEDS.to_vec(),
     };
-    let seed = std::env::var("SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(13);
-    let s = campaign(400, seed, &knobs).await;
+    let mut moved = 0;
+    for seed in &seeds {
+        moved += contain_everything(*seed).await;
+    }
+    if seeds.len() > 1 {
+        assert!(
+            moved >= 1,
+            "no seed had an attacker's Authenticator as the default MFA method beside an owner's method"
+        );
+    }
+}
+
+/// Contains every compromised account of one seed and checks the contract; returns how many
+/// accounts had their default MFA method moved to the owner's method first.
+async fn contain_everything(seed: u64) -> usize {
+    let s = campaign(250, seed, &ScenarioKnobs::default()).await;
     let truth = s.ground_truth();
     let ids: Vec<String> = truth.compromised().map(|a| a.user_id.clone()).collect();
-    assert!(ids.len() >= 4, "the scenario has compromised accounts");
+    assert!(
+        ids.len() >= 4,
+        "seed {seed}: the scenario has compromised accounts"
+    );
     let bystanders: Vec<String> = s.with_tenant(|t| {
         t.users
             .iter()
@@ -257,13 +276,19 @@ async fn the_campaign_is_contained_and_nothing_else_is_touched() {
     let sink = CollectingSink::default();
     let started = chrono::Utc::now() - chrono::Duration::seconds(1);
     let report = apply(&c, &j, &plan, &fast(), &sink).await.unwrap();
-    assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+    assert_eq!(
+        report.verdict(),
+        Verdict::Success,
+        "seed {seed}: {}",
+        report.render()
+    );
     assert_contained(&s, &truth, &ids, started);
+    let moved = default_moved_to_the_owner(&s, &truth, &plan);
 
     // Nothing of anyone else changed, and no request was aimed at them.
     let after: Vec<BTreeSet<String>> =
         s.with_tenant(|t| bystanders.iter().map(|u| inventory(t, u)).collect());
-    assert_eq!(before, after);
+    assert_eq!(before, after, "seed {seed}");
     for (_, path) in mutating(&s) {
         assert!(
             !bystanders.iter().any(|b| path.contains(b.as_str())),
@@ -280,7 +305,7 @@ async fn the_campaign_is_contained_and_nothing_else_is_touched() {
         .collect();
     sent.sort();
     planned.sort();
-    assert_eq!(sent, planned);
+    assert_eq!(sent, planned, "seed {seed}");
 
     // Secrets were shown once and are nowhere else.
     let shown = sink.shown.lock().unwrap().clone();
@@ -305,59 +330,45 @@ async fn the_campaign_is_contained_and_nothing_else_is_touched() {
         .flat_map(|a| &a.steps)
         .all(|s| s.status == StepStatus::AlreadyDone));
     assert_eq!(mutating(&s).len(), planned.len());
+    moved
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_attacker_default_method_stops_the_account_closed() {
-    let knobs = ScenarioKnobs {
-        attacker_method_default: 1.0,
-        attacker_authenticator: 1.0,
-        ..ScenarioKnobs::default()
-    };
-    let s = campaign(300, 5, &knobs).await;
-    let truth = s.ground_truth();
-    let ids: Vec<String> = truth
-        .compromised()
-        .take(2)
-        .map(|a| a.user_id.clone())
-        .collect();
-    let c = client(&s, false);
-    let plan = make_plan(&s, &c, &ids, "contain-ato").await;
-    let dir = tempfile::tempdir().unwrap();
-    let report = apply(
-        &c,
-        &journal(dir.path(), &s),
-        &plan,
-        &fast(),
-        &CollectingSink::default(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(report.verdict(), Verdict::Partial);
-    for a in &report.accounts {
-        let AccountOutcome::Stopped { step } = &a.outcome else {
-            panic!("{}", report.render());
+/// Where the attacker's Authenticator was the default and the owner kept a method that could
+/// be: the plan moved the default first (before the deletion), and the owner's method holds
+/// it now. Returns how many such accounts there were.
+fn default_moved_to_the_owner(s: &SimHandle, truth: &GroundTruth, plan: &Plan) -> usize {
+    let mut moved = 0;
+    for acct in &plan.accounts {
+        let Some(a) = truth.compromised().find(|a| a.user_id == acct.user_id) else {
+            continue;
         };
-        let failed = a.steps.iter().find(|x| &x.id == step).unwrap();
-        assert_eq!(failed.action, ActionKind::RemoveAttackerMfa);
-        assert!(
-            matches!(&failed.status, StepStatus::Failed { error } if error.contains("default MFA method"))
-        );
-        assert!(a
+        let Some(set) = acct
             .steps
             .iter()
-            .any(|x| x.action == ActionKind::EnableSignin && x.status == StepStatus::NotRun));
-        // Fail closed: the account stays blocked until the operator fixes the default.
-        s.with_tenant(|t| {
-            assert!(
-                !t.users
-                    .iter()
-                    .find(|u| u.id == a.user_id)
-                    .unwrap()
-                    .account_enabled
-            )
+            .position(|x| matches!(x.op, Op::SetDefaultMfa { .. }))
+        else {
+            continue;
+        };
+        let who = &a.user_principal_name;
+        let pushed = acct
+            .before
+            .preferences
+            .as_ref()
+            .and_then(|p| p.preferred.as_deref())
+            == Some("push");
+        assert!(pushed, "{who}: default moved without cause");
+        let deleted_after = acct.steps[set..].iter().any(|x| {
+            matches!(&x.op, Op::DeleteMethod { method_id, .. } if a.attacker_method_ids.contains(method_id))
         });
+        assert!(deleted_after, "{who}");
+        s.with_tenant(|t| {
+            let default = t.methods[&a.user_id].iter().find(|m| m.is_default);
+            let owner = default.is_some_and(|m| a.owner_method_ids.contains(&m.id));
+            assert!(owner, "{who}: default now {default:?}");
+        });
+        moved += 1;
     }
+    moved
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
