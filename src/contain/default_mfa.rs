@@ -13,6 +13,7 @@ use super::expand::{describe_method, Ctx};
 use super::op::Op;
 use super::state::MethodState;
 use crate::graph::models::MethodKind;
+use crate::sanitize::inert;
 use serde_json::json;
 
 /// What the plan says when the default cannot be read.
@@ -98,7 +99,11 @@ pub(super) fn before_deleting(cx: &mut Ctx<'_>, action: ActionKind, targets: &[M
         return;
     };
     let Some(known) = prefs.known().map(|p| p.map(str::to_string)) else {
-        cx.warn(UNKNOWN_DEFAULT_WARNING);
+        let why = prefs.unreadable.as_deref().unwrap_or_default();
+        cx.warn(format!(
+            "{UNKNOWN_DEFAULT_WARNING} (reading it failed: {})",
+            inert(why)
+        ));
         return;
     };
     let Some(pref) = known else {
