@@ -19,6 +19,17 @@ use serde_json::json;
 /// What the plan says when the default cannot be read.
 pub const UNKNOWN_DEFAULT_WARNING: &str = "the account's default MFA method could not be read (beta signInPreferences unavailable to this token or cloud; v1.0 cannot read it): reclaim deletes the likely default last; Graph refuses to delete the default while other methods remain, so if a deletion is refused for that reason make one of the owner's methods the default (Entra admin center > user > Authentication methods) and run apply again";
 
+/// The settable members of `userDefaultAuthenticationMethodType` (`unknownFutureValue` is
+/// the evolvable-enum sentinel, never sent).
+pub const PREFERENCES: [&str; 6] = [
+    "push",
+    "oath",
+    "sms",
+    "voiceMobile",
+    "voiceAlternateMobile",
+    "voiceOffice",
+];
+
 /// Whether a method can be the default MFA method at all.
 pub fn can_be_default(m: &MethodState) -> bool {
     matches!(

@@ -1,9 +1,11 @@
 use super::*;
 use crate::contain::evidence::{Evidence, Tied};
 use crate::contain::expand::{expand, ExpandOptions};
+use crate::contain::op::HttpMethod;
 use crate::contain::playbook::Playbook;
 use crate::contain::state::{AccountState, PreferenceState, UserState};
 use crate::graph::models::PASSWORD_METHOD_ID;
+use serde_json::json;
 use ActionKind::*;
 
 const MOBILE: &str = "3179e48a-750b-4051-897c-87b9720928f7";
@@ -119,7 +121,10 @@ fn the_owners_method_becomes_the_default_before_the_attackers_goes() {
             preferred: "push".into()
         })
     );
-    assert!(!d.warnings.iter().any(|w| w.starts_with(UNKNOWN_DEFAULT_WARNING)));
+    assert!(!d
+        .warnings
+        .iter()
+        .any(|w| w.starts_with(UNKNOWN_DEFAULT_WARNING)));
 }
 
 #[test]
@@ -281,6 +286,34 @@ fn preference_kinds_match_the_enum() {
     assert!(serves(&alt, "voiceAlternateMobile") && !serves(&alt, "voiceMobile"));
     assert!(!can_be_default(&m("k", MethodKind::Fido2)));
     for (_, p) in [&app, &alt].iter().filter_map(|x| preference_for(x)) {
-        assert!(crate::contain::op::DEFAULT_MFA_PREFERENCES.contains(&p));
+        assert!(PREFERENCES.contains(&p));
+    }
+}
+
+const U: &str = "11111111-2222-3333-4444-555555555555";
+
+#[test]
+fn the_default_mfa_method_moves_through_beta() {
+    let op = Op::SetDefaultMfa {
+        preferred: "sms".into(),
+    };
+    let r = op.request(U).unwrap();
+    assert_eq!(r.method, HttpMethod::Patch);
+    assert_eq!(
+        r.path,
+        format!("/beta/users/{U}/authentication/signInPreferences")
+    );
+    assert_eq!(
+        r.body,
+        Some(json!({"userPreferredMethodForSecondaryAuthentication": "sms"}))
+    );
+    assert_eq!(op.capability(), Some("set-default-mfa"));
+    assert!(!op.creates());
+    for bad in ["unknownFutureValue", "pigeon", ""] {
+        assert!(Op::SetDefaultMfa {
+            preferred: bad.into()
+        }
+        .request(U)
+        .is_err());
     }
 }

@@ -165,16 +165,6 @@ pub enum Op {
     SetDefaultMfa { preferred: String },
 }
 
-/// The settable members of `userDefaultAuthenticationMethodType`.
-pub const DEFAULT_MFA_PREFERENCES: [&str; 6] = [
-    "push",
-    "oath",
-    "sms",
-    "voiceMobile",
-    "voiceAlternateMobile",
-    "voiceOffice",
-];
-
 /// Graph's fixed phone method id of a phone type.
 pub fn phone_method_id(phone_type: &str) -> Option<&'static str> {
     crate::graph::models::PhoneType::from_wire(phone_type).method_id()
@@ -303,7 +293,7 @@ impl Op {
                 None,
             ),
             Op::SetDefaultMfa { preferred } => {
-                if !DEFAULT_MFA_PREFERENCES.contains(&preferred.as_str()) {
+                if !super::default_mfa::PREFERENCES.contains(&preferred.as_str()) {
                     return Err(format!(
                         "`{preferred}` is not a default MFA method Graph accepts"
                     ));
@@ -455,32 +445,6 @@ mod tests {
             json!(SecretSlot::PLACEHOLDER)
         );
         assert!(r.body.unwrap()["passwordProfile"].get("password").is_none());
-    }
-
-    #[test]
-    fn the_default_mfa_method_moves_through_beta() {
-        let op = Op::SetDefaultMfa {
-            preferred: "sms".into(),
-        };
-        let r = req(op.clone());
-        assert_eq!(r.method, HttpMethod::Patch);
-        assert_eq!(
-            r.path,
-            format!("/beta/users/{U}/authentication/signInPreferences")
-        );
-        assert_eq!(
-            r.body,
-            Some(json!({"userPreferredMethodForSecondaryAuthentication": "sms"}))
-        );
-        assert_eq!(op.capability(), Some("set-default-mfa"));
-        assert!(!op.creates());
-        for bad in ["unknownFutureValue", "pigeon", ""] {
-            assert!(Op::SetDefaultMfa {
-                preferred: bad.into()
-            }
-            .request(U)
-            .is_err());
-        }
     }
 
     #[test]
