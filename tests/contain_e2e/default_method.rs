@@ -80,6 +80,9 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
             "push"
         );
         assert!(step.reversible);
+        let (was, will) = reclaim::contain::console::before_after(step);
+        assert_eq!(was, "default MFA push");
+        assert!(will.starts_with("default MFA ") && will != was, "{will}");
         assert!(step.verify[0].contains("/beta/"), "{:?}", step.verify);
         let delete = acct
             .steps
