@@ -12,6 +12,7 @@ use reclaim::graph::throttle::{Limits, Window};
 use reclaim::graph::{ClientOptions, GraphClient};
 use reclaim::sim::scenario::{self, ScenarioKnobs};
 use reclaim::sim::{Profile, SimConfig, SimHandle};
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
@@ -191,6 +192,12 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     let plan_file = e.dir.path().join("plan.json");
     let pf = plan_file.to_str().unwrap();
 
+    // A log file left world-readable by something else is tightened by the next run.
+    let log_path = e.dir.path().join("state/reclaim/reclaim.log");
+    std::fs::create_dir_all(log_path.parent().unwrap()).unwrap();
+    std::fs::write(&log_path, "").unwrap();
+    std::fs::set_permissions(&log_path, std::fs::Permissions::from_mode(0o644)).unwrap();
+
     // A baseline taken now, after the compromise began, is recorded but not trusted.
     let (code, _, err) = e.run(false, &["snapshot", "--user", &upn]).await;
     assert_eq!(code, 0, "{err}");
@@ -319,6 +326,71 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     let (code, _, err) = e.run(false, &["undo", &rule_step.id, "--yes"]).await;
     assert_eq!(code, 1);
     assert!(err.contains("already undone"), "{err}");
+
+    // A Temporary Access Pass is shown once too.
+    let tap_plan = e.dir.path().join("tap.json");
+    let tp = tap_plan.to_str().unwrap();
+    let (code, _, err) = e
+        .run(
+            false,
+            &["plan", "--user", &upn, "--action", "issue-tap", "-o", tp],
+        )
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = e.run(false, &["apply", tp, "--yes"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let tap = shown_secrets(&err)
+        .into_iter()
+        .find(|s| *s != password)
+        .expect("TAP shown");
+
+    // Every run logged to the state dir's file (owner-only): what ran, against which tenant,
+    // each Graph and token request with its status and request id; never a secret or a token.
+    let mode = std::fs::metadata(&log_path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    for command in ["snapshot", "plan", "apply", "undo"] {
+        assert!(
+            log.contains(&format!("command=\"{command}\"")),
+            "{command}: {log}"
+        );
+    }
+    assert!(log.contains(&e.sim.tenant_id), "the tenant: {log}");
+    assert!(log.contains("token endpoint response"), "{log}");
+    let revoke_line = log
+        .lines()
+        .find(|l| l.contains("graph response") && l.contains("/revokeSignInSessions"))
+        .unwrap_or_else(|| panic!("the revoke request is logged: {log}"));
+    assert!(
+        revoke_line.contains("method=POST")
+            && revoke_line.contains("status=")
+            && !revoke_line.contains("request_id=-"),
+        "{revoke_line}"
+    );
+    assert!(
+        log.contains("command failed") && log.contains("exit=2"),
+        "{log}"
+    );
+    let client_secret = &e.sim.apps.full.client_secret;
+    for (what, secret) in [
+        ("client secret", client_secret.as_str()),
+        ("password", password.as_str()),
+        ("TAP", tap.as_str()),
+        ("a JWT", "eyJ"),
+    ] {
+        assert!(!log.contains(secret), "{what} reached the log file");
+    }
+    assert!(!out.contains(&tap), "stdout keeps no copy of the TAP");
+}
+
+/// The secrets `apply` showed on stderr (`*** account [step] what: SECRET`).
+fn shown_secrets(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("*** ") && !l.starts_with("*** shown once"))
+        .filter_map(|l| l.rsplit(": ").next())
+        .map(|s| s.trim().to_string())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

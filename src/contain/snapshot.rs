@@ -145,10 +145,7 @@ impl Snapshot {
 
 /// Where `reclaim snapshot` keeps a tenant's snapshot when no `-o` is given.
 pub fn default_path(tenant: &str) -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "reclaim")?;
-    let base = dirs
-        .state_dir()
-        .map_or_else(|| dirs.data_local_dir().to_path_buf(), Path::to_path_buf);
+    let base = crate::config::state_dir()?;
     let safe: String = tenant
         .chars()
         .map(|c| {

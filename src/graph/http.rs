@@ -237,7 +237,7 @@ impl HttpCore {
                         // The whole scope is over budget, not just this request.
                         self.scheduler.back_off(&req.scope, wait);
                     }
-                    tracing::info!(capability = req.capability, %reason, wait_ms = wait.as_millis() as u64, attempt = attempts, client_request_id = %ids.client_request_id, "retrying Graph request");
+                    tracing::info!(method = %req.method, path = %crate::sanitize::inert(&req.describe()), capability = req.capability, %reason, wait_ms = wait.as_millis() as u64, attempt = attempts, client_request_id = %ids.client_request_id, "retrying Graph request");
                     self.progress.emit(ProgressEvent::Retry {
                         capability: req.capability,
                         reason,
@@ -319,7 +319,9 @@ impl HttpCore {
             status,
             attempt,
         });
-        tracing::debug!(method = %req.method, path = %req.describe(), status, request_id = ids.request_id.as_deref().unwrap_or("-"), client_request_id = %ids.client_request_id, "graph response");
+        // Info: the request trail is what a post-incident review reads first. Path and ids
+        // only; bodies may hold generated passwords and TAPs.
+        tracing::info!(method = %req.method, path = %crate::sanitize::inert(&req.describe()), status, request_id = %crate::sanitize::inert(ids.request_id.as_deref().unwrap_or("-")), client_request_id = %ids.client_request_id, attempt, "graph response");
         let body = match body {
             Ok(b) => b.to_vec(),
             Err(e) => {
