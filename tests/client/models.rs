@@ -6,7 +6,7 @@ use reclaim::graph::models::*;
 use serde_json::{json, Value};
 
 fn schema() -> Value {
-    serde_json::from_str(include_str!("data/client-schema.json")).expect("schema extract parses")
+    serde_json::from_str(include_str!("../data/client-schema.json")).expect("schema extract parses")
 }
 
 /// Whether a model field kind fits a v1.0 schema type.
@@ -291,7 +291,7 @@ fn grants_operations_and_settings_parse() {
 fn every_permission_in_the_capability_table_exists_for_its_token_kind() {
     use reclaim::graph::permissions::CAPABILITIES;
     let catalog: serde_json::Map<String, Value> =
-        serde_json::from_str(include_str!("data/client-permissions.json")).unwrap();
+        serde_json::from_str(include_str!("../data/client-permissions.json")).unwrap();
     let has = |name: &str, scheme: &str| {
         catalog
             .get(name)
