@@ -4,18 +4,16 @@
 //! re-run that ends in the same state with no step done twice (request log and journal).
 
 use reclaim::audit::{read_records, step_states, StepState};
+use reclaim::cli::connect::sim_app_client;
 use reclaim::contain::planner::{make_plan, PlanMeta};
 use reclaim::contain::{playbook, ActionKind, Op, Plan};
-use reclaim::graph::auth::{Authenticator, Credential, Secret};
-use reclaim::graph::cloud::{Endpoints, NationalCloud};
 use reclaim::graph::throttle::{Limits, Window};
-use reclaim::graph::{ClientOptions, GraphClient};
+use reclaim::graph::ClientOptions;
 use reclaim::sim::scenario::{self, ScenarioKnobs};
 use reclaim::sim::{Profile, SimConfig, SimHandle};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 struct Env {
@@ -109,23 +107,6 @@ impl Env {
     /// A plan made through the library with an unpaced client (the fast simulator does not
     /// throttle), written where the binary will read it.
     async fn plan(&self, users: &[String], file: &Path) -> Plan {
-        let e = Endpoints::resolve(
-            NationalCloud::Global,
-            Some(&self.sim.login_url),
-            Some(&self.sim.graph_url),
-        )
-        .unwrap();
-        let cred = Credential::ClientSecret {
-            client_id: self.sim.apps.full.client_id.clone(),
-            secret: Secret::new(self.sim.apps.full.client_secret.clone()),
-        };
-        let auth = Authenticator::new(
-            reqwest::Client::new(),
-            e,
-            self.sim.tenant_id.clone(),
-            cred,
-            None,
-        );
         let w = Window {
             limit: 100_000,
             period: Duration::from_millis(100),
@@ -138,14 +119,15 @@ impl Env {
             mailbox_requests: w,
             ..Limits::default()
         };
-        let c = GraphClient::with_http(
-            reqwest::Client::new(),
-            Arc::new(auth),
+        let c = sim_app_client(
+            &self.sim,
+            &self.sim.apps.full,
             ClientOptions {
                 limits,
                 ..ClientOptions::default()
             },
-        );
+        )
+        .unwrap();
         let meta = PlanMeta {
             tenant: self.sim.tenant_id.clone(),
             operator: "responder@test".into(),

@@ -1,4 +1,4 @@
-//! Helpers shared by the simulator-core integration tests.
+//! Raw HTTP helpers shared by the identity, bearer and traffic tests.
 #![allow(dead_code)]
 
 pub mod flows;

@@ -5,9 +5,8 @@
 //! `@odata.type`. Also: every permission the handlers require is in the catalog.
 
 mod checker;
-#[path = "../sim_graph/support.rs"]
-mod support;
 
+use super::support;
 use checker::{Report, Schema};
 use reclaim::sim::graph::sample::{self, ADMIN, CFO, HELPDESK_USER, RULE_MOVE, SALES};
 use reclaim::sim::{self, Profile, SimConfig};
@@ -15,8 +14,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use support::Api;
 
-const SCHEMA: &str = include_str!("../data/graph-schema.json");
-const PERMISSIONS: &str = include_str!("../data/graph-permissions.json");
+const SCHEMA: &str = include_str!("../../data/graph-schema.json");
+const PERMISSIONS: &str = include_str!("../../data/graph-permissions.json");
 const MG: &str = "microsoft.graph.";
 const PASSWORD: &str = "28c10230-6103-485e-b985-444c60001490";
 

@@ -1,13 +1,11 @@
 //! The simulator core under load rules, over real HTTP: each throttling scope, `$batch`
-//! semantics and the hostile profile's faults (`reclaim sim` as a process: sim_graph/cli_sim.rs).
+//! semantics and the hostile profile's faults (`reclaim sim` as a process: cli_sim.rs).
 //! Endpoint handlers are not needed: throttling happens before routing, so the assertions hold
 //! whatever the endpoint answers.
 
-mod sim_support;
-
+use super::http_support::*;
 use reclaim::sim::{FaultRates, Knobs, Limits, RateLimit, SimHandle};
 use serde_json::{json, Value};
-use sim_support::*;
 use std::time::Duration;
 
 fn limits() -> Limits {

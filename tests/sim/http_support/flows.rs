@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 use sha1::Digest as _;
 use std::time::Duration;
 
-pub const CERT_PEM: &str = include_str!("../data/sim_assertion_cert.pem");
-pub const KEY_PEM: &str = include_str!("../data/sim_assertion_key.pem");
-pub const OTHER_KEY_PEM: &str = include_str!("../data/sim_other_key.pem");
+pub const CERT_PEM: &str = include_str!("../../data/sim_assertion_cert.pem");
+pub const KEY_PEM: &str = include_str!("../../data/sim_assertion_key.pem");
+pub const OTHER_KEY_PEM: &str = include_str!("../../data/sim_other_key.pem");
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 pub fn cert_der() -> Vec<u8> {
     pem::parse(CERT_PEM)
