@@ -1,4 +1,4 @@
-//! Crash safety and cross-process locking, with real processes: this test binary re-executes
+//! Crash safety and cross-process locking, with real processes: the test binary re-executes
 //! itself (`child_writer`, driven by environment variables) as the writer that gets killed.
 //!
 //! - kill -9 at seeded random points of a long write sequence, 25 trials on one journal: no
@@ -9,12 +9,12 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use reclaim::audit::key::{self, AuditKey};
+use reclaim::audit::key::AuditKey;
 use reclaim::audit::{
     chain, step_states, Journal, OpenOptions, Record, RecordKind, RecordRef, RequestSummary,
     StepIntent, StepOutcome, StepResult, StepState, VerifyOptions,
 };
-use reclaim::secrets::{MemoryStore, SecretStore};
+use reclaim::secrets::MemoryStore;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
@@ -29,10 +29,7 @@ const TRIALS: u64 = 25;
 const STEPS_PER_CHILD: usize = 400;
 
 fn store() -> Arc<MemoryStore> {
-    let s = MemoryStore::default();
-    s.set(&key::key_name(TENANT), &AuditKey::from_bytes(KEY).to_hex())
-        .unwrap();
-    Arc::new(s)
+    super::support::keyed_store(TENANT, KEY)
 }
 
 fn env(name: &str) -> Option<String> {
@@ -105,7 +102,12 @@ fn child_writer() {
 
 fn spawn_child(mode: &str, dir: &Path, writer: &str) -> Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "crash::child_writer",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("RECLAIM_AUDIT_CHILD", mode)
         .env("RECLAIM_AUDIT_DIR", dir)
         .env("RECLAIM_AUDIT_WRITER", writer)

@@ -5,9 +5,7 @@
 //! RECLAIM_SKIP_RSYSLOG=1 to skip the rsyslog tests where it cannot be.
 
 use reclaim::audit::forward::{self, JsonLinesSink, SyslogTarget, TlsOptions};
-use reclaim::audit::key::{self, AuditKey};
 use reclaim::audit::{Journal, Record, RequestSummary, StepIntent, StepOutcome, StepResult};
-use reclaim::secrets::{MemoryStore, SecretStore};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -19,14 +17,8 @@ const TLS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/audit-tls
 
 /// A journal with `steps` intent/outcome pairs, with tenant text that needs escaping.
 fn journal(dir: &Path, steps: usize) -> Vec<Record> {
-    let store = MemoryStore::default();
-    store
-        .set(
-            &key::key_name(TENANT),
-            &AuditKey::from_bytes([1; 32]).to_hex(),
-        )
-        .unwrap();
-    let j = Journal::open(dir, TENANT, "admin@contoso.com", Arc::new(store)).unwrap();
+    let store = super::support::keyed_store(TENANT, [1; 32]);
+    let j = Journal::open(dir, TENANT, "admin@contoso.com", store).unwrap();
     for i in 0..steps {
         let r = j
             .intent(StepIntent {
@@ -235,6 +227,7 @@ async fn rsyslog_receives_every_record_over_tls_from_the_cli() {
     let rs = Rsyslog::start(&bin, true);
     let out = Command::new(env!("CARGO_BIN_EXE_reclaim"))
         .env("RECLAIM_KEYRING", "memory")
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .arg("--audit-dir")
         .arg(tmp.path())
         .args(["--tenant", TENANT, "audit", "forward", "--syslog"])
