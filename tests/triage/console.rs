@@ -3,7 +3,7 @@
 //! compared with insta snapshots (timestamps and GUIDs masked); hostile tenant text from the
 //! scenario never reaches a cell as a control character.
 
-use chrono::{TimeZone, Utc};
+use super::support::*;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
@@ -11,8 +11,7 @@ use reclaim::graph::throttle::Limits;
 use reclaim::graph::ClientOptions;
 use reclaim::sanitize::is_dangerous;
 use reclaim::sim::model::Time;
-use reclaim::sim::scenario;
-use reclaim::sim::{Profile, SimConfig, SimHandle};
+use reclaim::sim::SimHandle;
 use reclaim::triage::gather::GatherOptions;
 use reclaim::triage::source::{throttle_progress, TriageSource};
 use reclaim::triage::{Pack, Verdict};
@@ -29,7 +28,7 @@ use tokio::sync::mpsc;
 const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
 
 fn now() -> Time {
-    Utc.with_ymd_and_hms(2024, 3, 1, 12, 0, 0).unwrap()
+    campaign_now()
 }
 
 /// A console over `TriageSource`, driven synchronously on one runtime that also serves the
@@ -47,17 +46,7 @@ impl Console {
             .enable_all()
             .build()
             .unwrap();
-        let scenario = scenario::generate("campaign-2024", users, seed, now()).unwrap();
-        let cfg = SimConfig {
-            users,
-            seed,
-            profile: Profile::Fast,
-            now: Some(now()),
-            ..SimConfig::default()
-        };
-        let sim = rt
-            .block_on(reclaim::sim::start_with(cfg, scenario))
-            .unwrap();
+        let sim = rt.block_on(campaign(users, seed, now(), &Default::default()));
         let (progress, slot) = throttle_progress();
         let client = reclaim::cli::connect::sim_app_client(
             &sim,
@@ -178,7 +167,13 @@ impl Console {
                     cell.symbol()
                 );
             }
-            insta::assert_snapshot!(format!("{name}_{w}x{h}"), masked(&buf));
+            // The snapshots stay in tests/snapshots under their first name, beside the TUI's.
+            insta::with_settings!({
+                snapshot_path => "../snapshots",
+                prepend_module_to_snapshot => false,
+            }, {
+                insta::assert_snapshot!(format!("triage_console__{name}_{w}x{h}"), masked(&buf));
+            });
         }
     }
 

@@ -1,11 +1,11 @@
 //! The binary's `triage --json|--csv` and `investigate` against the simulated campaign over
 //! real HTTP: the contract's shape, inert text, exit codes, and no mutating request.
 
+use super::support::*;
 use chrono::Utc;
 use reclaim::sanitize::is_dangerous;
 use reclaim::sim::model::Time;
-use reclaim::sim::scenario;
-use reclaim::sim::{Profile, SimConfig, SimHandle};
+use reclaim::sim::SimHandle;
 use std::process::Output;
 
 /// The binary judges against the wall clock, so the tenant is generated for now.
@@ -14,15 +14,7 @@ fn now() -> Time {
 }
 
 async fn sim(users: usize, seed: u64) -> SimHandle {
-    let scenario = scenario::generate("campaign-2024", users, seed, now()).unwrap();
-    let cfg = SimConfig {
-        users,
-        seed,
-        profile: Profile::Fast,
-        now: Some(now()),
-        ..SimConfig::default()
-    };
-    reclaim::sim::start_with(cfg, scenario).await.unwrap()
+    campaign(users, seed, now(), &Default::default()).await
 }
 
 /// Runs the binary against the simulator with the read-only app.
@@ -49,6 +41,7 @@ async fn reclaim(sim: &SimHandle, config_home: &std::path::Path, args: &[&str]) 
             .env("RECLAIM_KEYRING", "memory")
             .env("RECLAIM_CLIENT_SECRET", secret)
             .env("XDG_CONFIG_HOME", &home)
+            .env("XDG_STATE_HOME", home.join("state"))
             .env("HOME", &home)
             .env_remove("RECLAIM_ACCESS_TOKEN")
             .output()

@@ -5,32 +5,24 @@
 //!
 //! The 10,000-user measurement is in `benches/triage.rs` (too slow for a debug test build).
 
-use chrono::{TimeZone, Utc};
+use super::support::*;
 use reclaim::graph::throttle::Limits;
 use reclaim::graph::{ClientOptions, GraphClient};
 use reclaim::sim::model::Time;
-use reclaim::sim::scenario::{self, ScenarioKnobs};
+use reclaim::sim::scenario::ScenarioKnobs;
 use reclaim::sim::truth::Persona;
-use reclaim::sim::{Profile, SimConfig, SimHandle};
+use reclaim::sim::SimHandle;
 use reclaim::triage::gather::{gather, GatherEvent, GatherOptions, Gathered};
 use reclaim::triage::{Pack, Verdict};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 fn now() -> Time {
-    Utc.with_ymd_and_hms(2024, 3, 1, 12, 0, 0).unwrap()
+    campaign_now()
 }
 
 async fn sim(users: usize, seed: u64, knobs: &ScenarioKnobs) -> SimHandle {
-    let scenario = scenario::generate_with("campaign-2024", users, seed, now(), knobs).unwrap();
-    let cfg = SimConfig {
-        users,
-        seed,
-        profile: Profile::Fast,
-        now: Some(now()),
-        ..SimConfig::default()
-    };
-    reclaim::sim::start_with(cfg, scenario).await.unwrap()
+    campaign(users, seed, now(), knobs).await
 }
 
 fn client(sim: &SimHandle, read_only: bool) -> GraphClient {
@@ -299,7 +291,7 @@ async fn alternate_mix_and_seed_at_2000_users() {
     run(2000, 77, &ScenarioKnobs::alternate()).await;
 }
 
-/// 10,000 users take long in a debug build: `cargo test --test triage_accuracy -- --ignored`
+/// 10,000 users take long in a debug build: `cargo test --test triage accuracy -- --ignored`
 /// (the benchmark measures them in release).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore]
