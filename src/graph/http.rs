@@ -150,6 +150,25 @@ enum Attempt {
     Fail(GraphError),
 }
 
+/// A request whose answer never arrived: sent again when `may_retry` (a read, or nothing
+/// reached Graph); otherwise its outcome is unknown, and a write is never repeated blindly.
+fn lost(req: &GraphRequest, ids: &RequestIds, detail: String, may_retry: bool) -> Attempt {
+    if may_retry {
+        Attempt::Again {
+            reason: detail,
+            wait: None,
+            throttled: false,
+        }
+    } else {
+        Attempt::Fail(GraphError::OutcomeUnknown {
+            method: req.method.to_string(),
+            path: req.describe(),
+            detail,
+            ids: ids.clone(),
+        })
+    }
+}
+
 impl HttpCore {
     fn url(&self, target: &Target) -> Result<String, GraphError> {
         match target {
@@ -285,19 +304,7 @@ impl HttpCore {
             Err(e) => {
                 let detail = super::auth::oauth::without_url(&e);
                 // Not even connected: nothing reached Graph, any request may be retried.
-                if req.is_idempotent() || e.is_connect() {
-                    return Attempt::Again {
-                        reason: detail,
-                        wait: None,
-                        throttled: false,
-                    };
-                }
-                return Attempt::Fail(GraphError::OutcomeUnknown {
-                    method: req.method.to_string(),
-                    path: req.describe(),
-                    detail,
-                    ids: ids.clone(),
-                });
+                return lost(req, ids, detail, req.is_idempotent() || e.is_connect());
             }
         };
         let status = resp.status().as_u16();
@@ -329,19 +336,7 @@ impl HttpCore {
                     "HTTP {status}, but the response body was lost: {}",
                     super::auth::oauth::without_url(&e)
                 );
-                if req.is_idempotent() {
-                    return Attempt::Again {
-                        reason: detail,
-                        wait: None,
-                        throttled: false,
-                    };
-                }
-                return Attempt::Fail(GraphError::OutcomeUnknown {
-                    method: req.method.to_string(),
-                    path: req.describe(),
-                    detail,
-                    ids: ids.clone(),
-                });
+                return lost(req, ids, detail, req.is_idempotent());
             }
         };
         if (200..300).contains(&status) {

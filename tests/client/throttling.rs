@@ -77,52 +77,69 @@ async fn workload(c: &GraphClient, s: &SimHandle, ids: &[String]) -> (usize, usi
     (total_reads, ok, unknown)
 }
 
-#[tokio::test]
-async fn realistic_profile_stays_within_the_limits_without_429s() {
-    // Realistic latency and every limit, with the windows shortened on both sides so the
-    // test is quick; the client keeps its usual margins over them.
-    let limits = SimLimits {
+/// The simulator's limits with the windows shortened on both sides so a test is quick.
+fn short_windows() -> SimLimits {
+    SimLimits {
         identity_protection: RateLimit::new(1, Duration::from_millis(250)),
         reports: RateLimit::new(5, Duration::from_secs(2)),
         ..SimLimits::default()
-    };
-    let knobs = Knobs {
-        limits: Some(limits),
-        ..Knobs::for_profile(Profile::Realistic)
-    };
+    }
+}
+
+/// The fixture tenant plus 20 clerks under `profile` and `knobs`, the CFO with a mailbox and
+/// four users risky at `level`; with every user's id.
+async fn busy_tenant(profile: Profile, knobs: Knobs, level: &str) -> (SimHandle, Vec<String>) {
     let s = sim_with_users(
         SimConfig {
             knobs: Some(knobs),
-            ..SimConfig::with_profile(Profile::Realistic)
+            ..SimConfig::with_profile(profile)
         },
         20,
     )
     .await;
     add_mailbox(&s, &user_id(&s, "cfo"));
-    // Margins over the shortened windows larger than the latency jitter (40-150 ms), as the
-    // default margins are over the real ones.
-    let client_limits = Limits {
+    let ids: Vec<String> = s.with_tenant(|t| t.users.iter().map(|u| u.id.clone()).collect());
+    for id in ids.iter().take(4) {
+        add_risky_user(&s, id, level);
+    }
+    (s, ids)
+}
+
+/// The `full` app pacing identity protection (1 request) and reports (5 requests) over these
+/// windows, in milliseconds.
+fn paced_client(s: &SimHandle, identity_protection_ms: u64, reports_ms: u64) -> GraphClient {
+    let limits = Limits {
         identity_protection: Window {
             limit: 1,
-            period: Duration::from_millis(450),
+            period: Duration::from_millis(identity_protection_ms),
         },
         reports: Window {
             limit: 5,
-            period: Duration::from_millis(2300),
+            period: Duration::from_millis(reports_ms),
         },
         ..Limits::default()
     };
-    let c = app(
-        &s,
+    app(
+        s,
         ClientOptions {
-            limits: client_limits,
+            limits,
             ..Default::default()
         },
-    );
-    let ids: Vec<String> = s.with_tenant(|t| t.users.iter().map(|u| u.id.clone()).collect());
-    for id in ids.iter().take(4) {
-        add_risky_user(&s, id, "medium");
-    }
+    )
+}
+
+#[tokio::test]
+async fn realistic_profile_stays_within_the_limits_without_429s() {
+    // Realistic latency and every limit, with the windows shortened on both sides so the
+    // test is quick; the client keeps its usual margins over them.
+    let knobs = Knobs {
+        limits: Some(short_windows()),
+        ..Knobs::for_profile(Profile::Realistic)
+    };
+    let (s, ids) = busy_tenant(Profile::Realistic, knobs, "medium").await;
+    // Margins over the shortened windows larger than the latency jitter (40-150 ms), as the
+    // default margins are over the real ones.
+    let c = paced_client(&s, 450, 2300);
     s.clear_request_log();
     let (reads, ok, unknown) = workload(&c, &s, &ids).await;
     assert_eq!((ok, unknown), (10, 0));
@@ -158,13 +175,8 @@ async fn realistic_identity_protection_limit_with_the_documented_numbers() {
 
 #[tokio::test]
 async fn hostile_profile_every_request_is_served_and_no_write_is_repeated() {
-    let limits = SimLimits {
-        identity_protection: RateLimit::new(1, Duration::from_millis(250)),
-        reports: RateLimit::new(5, Duration::from_secs(2)),
-        ..SimLimits::default()
-    };
     let mut knobs = Knobs {
-        limits: Some(limits),
+        limits: Some(short_windows()),
         ..Knobs::for_profile(Profile::Hostile)
     };
     // Faults more often than the profile's default, so a short run meets each kind.
@@ -173,37 +185,8 @@ async fn hostile_profile_every_request_is_served_and_no_write_is_repeated() {
     knobs.faults.gateway_timeout = 0.05;
     knobs.faults.connection_reset = 0.05;
     knobs.faults.slow_body_duration = Duration::from_millis(300);
-    let s = sim_with_users(
-        SimConfig {
-            knobs: Some(knobs),
-            ..SimConfig::with_profile(Profile::Hostile)
-        },
-        20,
-    )
-    .await;
-    add_mailbox(&s, &user_id(&s, "cfo"));
-    let client_limits = Limits {
-        identity_protection: Window {
-            limit: 1,
-            period: Duration::from_millis(300),
-        },
-        reports: Window {
-            limit: 5,
-            period: Duration::from_millis(2200),
-        },
-        ..Limits::default()
-    };
-    let c = app(
-        &s,
-        ClientOptions {
-            limits: client_limits,
-            ..Default::default()
-        },
-    );
-    let ids: Vec<String> = s.with_tenant(|t| t.users.iter().map(|u| u.id.clone()).collect());
-    for id in ids.iter().take(4) {
-        add_risky_user(&s, id, "high");
-    }
+    let (s, ids) = busy_tenant(Profile::Hostile, knobs, "high").await;
+    let c = paced_client(&s, 300, 2200);
     s.clear_request_log();
     let (reads, ok, unknown) = workload(&c, &s, &ids).await;
     assert_eq!(ok + unknown, 10);
