@@ -124,6 +124,22 @@ struct Ack {
     step: String,
 }
 
+/// A child's `ACK <kind> <seq> <hash> <step>` line.
+fn ack(line: &str) -> Option<Ack> {
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    let ["ACK", kind, seq, hash, step] = parts[..] else {
+        return None;
+    };
+    Some(Ack {
+        kind: kind.to_string(),
+        reference: RecordRef {
+            seq: seq.parse().unwrap(),
+            hash: hash.to_string(),
+        },
+        step: step.to_string(),
+    })
+}
+
 fn strict() -> VerifyOptions {
     VerifyOptions {
         key: Some(AuditKey::from_bytes(KEY)),
@@ -158,34 +174,14 @@ fn kill_dash_nine_at_random_points_loses_and_duplicates_nothing() {
         let mut acked = Vec::new();
         while acked.len() < kill_after {
             let Some(Ok(line)) = lines.next() else { break };
-            let parts: Vec<&str> = line.split_whitespace().collect();
-            if let ["ACK", kind, seq, hash, step] = parts[..] {
-                acked.push(Ack {
-                    kind: kind.to_string(),
-                    reference: RecordRef {
-                        seq: seq.parse().unwrap(),
-                        hash: hash.to_string(),
-                    },
-                    step: step.to_string(),
-                });
-            }
+            acked.extend(ack(&line));
         }
         std::thread::sleep(Duration::from_micros(extra_delay_us));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         // Acks the child printed before it died but we had not read yet count too.
         for line in lines.map_while(Result::ok) {
-            let parts: Vec<&str> = line.split_whitespace().collect();
-            if let ["ACK", kind, seq, hash, step] = parts[..] {
-                acked.push(Ack {
-                    kind: kind.to_string(),
-                    reference: RecordRef {
-                        seq: seq.parse().unwrap(),
-                        hash: hash.to_string(),
-                    },
-                    step: step.to_string(),
-                });
-            }
+            acked.extend(ack(&line));
         }
 
         let bytes = std::fs::read(&path).unwrap();

@@ -21,31 +21,12 @@ async fn manual() -> Api {
     Api::start_with(cfg, sample::sample_tenant(0, 0)).await
 }
 
-async fn form(api: &Api, endpoint: &str, fields: &[(&str, &str)]) -> (u16, Value) {
-    let url = format!(
-        "{}/{}/oauth2/v2.0/{endpoint}",
-        api.sim.login_url, api.sim.tenant_id
-    );
-    let resp = api
-        .http
-        .post(url)
-        .form(fields)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 /// A pending device code: (device_code, user_code).
 async fn device_code(api: &Api) -> (String, String) {
     let client = api.sim.apps.full.client_id.clone();
-    let (s, code) = form(
-        api,
-        "devicecode",
-        &[("client_id", &client), ("scope", SCOPE)],
-    )
-    .await;
+    let (s, code) = api
+        .form("devicecode", &[("client_id", &client), ("scope", SCOPE)])
+        .await;
     assert_eq!(s, 200, "{code}");
     let text = |k: &str| code[k].as_str().unwrap_or_default().to_string();
     (text("device_code"), text("user_code"))
@@ -53,8 +34,7 @@ async fn device_code(api: &Api) -> (String, String) {
 
 async fn poll(api: &Api, device_code: &str) -> (u16, Value) {
     let client = api.sim.apps.full.client_id.clone();
-    form(
-        api,
+    api.form(
         "token",
         &[
             ("grant_type", DEVICE_GRANT),
@@ -85,17 +65,17 @@ async fn sign_in(api: &Api, user: &str, password_based: bool) -> (String, String
 /// Redeems a refresh token: status and AADSTS code (0 on success).
 async fn refresh(api: &Api, rt: &str) -> (u16, u64) {
     let client = api.sim.apps.full.client_id.clone();
-    let (s, body) = form(
-        api,
-        "token",
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", &client),
-            ("refresh_token", rt),
-            ("scope", SCOPE),
-        ],
-    )
-    .await;
+    let (s, body) = api
+        .form(
+            "token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", &client),
+                ("refresh_token", rt),
+                ("scope", SCOPE),
+            ],
+        )
+        .await;
     (s, body["error_codes"][0].as_u64().unwrap_or(0))
 }
 

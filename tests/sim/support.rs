@@ -54,6 +54,24 @@ impl Api {
         }
     }
 
+    /// Posts a form to the identity platform's `/oauth2/v2.0/{endpoint}` (`token`,
+    /// `devicecode`): status and JSON body.
+    pub async fn form(&self, endpoint: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+        let url = format!(
+            "{}/{}/oauth2/v2.0/{endpoint}",
+            self.sim.login_url, self.sim.tenant_id
+        );
+        let resp = self
+            .http
+            .post(url)
+            .form(fields)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn call(
         &self,
         token: &str,

@@ -6,7 +6,7 @@ use reclaim::sim::graph::sample::{self, ADMIN, CFO, GUEST, HELPDESK_USER, SALES}
 use reclaim::sim::model::AppRegistration;
 use reclaim::sim::{DeviceCodeApproval, Profile, SimConfig};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const ALT_MOBILE: &str = "b6332ec1-7057-4abe-9331-3d72feddfe41";
 
@@ -157,22 +157,6 @@ async fn revoke_sessions_patch_user_and_role_rules() {
     assert!(mutating >= 12);
 }
 
-async fn form(api: &Api, path: &str, fields: &[(&str, &str)]) -> (u16, Value) {
-    let url = format!(
-        "{}/{}/oauth2/v2.0/{path}",
-        api.sim.login_url, api.sim.tenant_id
-    );
-    let resp = api
-        .http
-        .post(url)
-        .form(fields)
-        .send()
-        .await
-        .expect("token request");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 /// revokeSignInSessions through Graph makes the identity platform refuse the user's older
 /// refresh tokens (AADSTS50173), end to end.
 #[tokio::test]
@@ -184,28 +168,25 @@ async fn revoked_sessions_refuse_older_refresh_tokens() {
     let api = Api::start_with(cfg, sample::sample_tenant(0, 0)).await;
     let client = api.sim.apps.full.client_id.clone();
     let scope = "https://graph.microsoft.com/User.Read offline_access";
-    let (s, code) = form(
-        &api,
-        "devicecode",
-        &[("client_id", &client), ("scope", scope)],
-    )
-    .await;
+    let (s, code) = api
+        .form("devicecode", &[("client_id", &client), ("scope", scope)])
+        .await;
     assert_eq!(s, 200, "{code}");
     assert!(api
         .sim
         .approve_device_code(code["user_code"].as_str().unwrap(), CFO));
     let device_code = code["device_code"].as_str().unwrap().to_string();
     let grant = "urn:ietf:params:oauth:grant-type:device_code";
-    let (s, tokens) = form(
-        &api,
-        "token",
-        &[
-            ("grant_type", grant),
-            ("client_id", &client),
-            ("device_code", &device_code),
-        ],
-    )
-    .await;
+    let (s, tokens) = api
+        .form(
+            "token",
+            &[
+                ("grant_type", grant),
+                ("client_id", &client),
+                ("device_code", &device_code),
+            ],
+        )
+        .await;
     assert_eq!(s, 200, "{tokens}");
     let rt = tokens["refresh_token"].as_str().unwrap().to_string();
     let refresh = [
@@ -215,7 +196,7 @@ async fn revoked_sessions_refuse_older_refresh_tokens() {
         ("scope", scope),
     ];
     assert_eq!(
-        form(&api, "token", &refresh).await.0,
+        api.form("token", &refresh).await.0,
         200,
         "valid before the revoke"
     );
@@ -228,7 +209,7 @@ async fn revoked_sessions_refuse_older_refresh_tokens() {
         200,
     )
     .await;
-    let (s, err) = form(&api, "token", &refresh).await;
+    let (s, err) = api.form("token", &refresh).await;
     assert_eq!(
         (s, err["error"].as_str()),
         (400, Some("invalid_grant")),
