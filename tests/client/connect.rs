@@ -316,21 +316,37 @@ fn reclaim_bin(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
 
 #[test]
 fn the_binary_whoami_login_and_config_errors() {
-    // --demo: the built-in tenant, full app; JSON on stdout.
-    let out = reclaim_bin(&["--demo", "whoami", "--json"], &[]);
+    // --demo: the built-in tenant, full app; JSON on stdout, the log in the state dir.
+    let state = tempfile::tempdir().unwrap();
+    let state_home = state.path().to_str().unwrap();
+    let out = reclaim_bin(
+        &["--demo", "whoami", "--json"],
+        &[("XDG_STATE_HOME", state_home)],
+    );
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let log_path = state.path().join("reclaim/reclaim.log");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("command started command=\"whoami\"") && log.contains("exit=0"),
+        "{log}"
+    );
+    assert!(!log.contains("eyJ"), "no token in the log");
     assert_eq!(report["principalType"], "application");
     let caps = report["capabilities"].as_array().unwrap();
     assert!(caps
         .iter()
         .any(|c| c["name"] == "revoke-sessions" && c["status"] == "ready"));
-    // --read-only: the read-only app, write capabilities not offered.
-    let out = reclaim_bin(&["--demo", "--read-only", "whoami"], &[]);
+    // --read-only: the read-only app, write capabilities not offered. RECLAIM_LOG=off: silent.
+    let out = reclaim_bin(
+        &["--demo", "--read-only", "whoami"],
+        &[("XDG_STATE_HOME", state_home), ("RECLAIM_LOG", "off")],
+    );
+    assert_eq!(std::fs::read_to_string(&log_path).unwrap(), log);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(
