@@ -3,6 +3,8 @@
 //! once and stored nowhere, `undo`, and kill -9 at random points of `apply` followed by a
 //! re-run that ends in the same state with no step done twice (request log and journal).
 
+mod common;
+
 use reclaim::audit::{read_records, step_states, StepState};
 use reclaim::cli::connect::sim_app_client;
 use reclaim::contain::planner::{make_plan, PlanMeta};
@@ -51,35 +53,16 @@ impl Env {
         } else {
             &self.sim.apps.full
         };
-        let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_reclaim"));
-        c.args([
-            "--graph-url",
-            &self.sim.graph_url,
-            "--login-url",
-            &self.sim.login_url,
-        ])
-        .args([
-            "--tenant",
-            &self.sim.tenant_id,
-            "--auth",
-            "client-secret",
-            "--client-id",
-            &app.client_id,
-        ])
-        .arg("--audit-dir")
-        .arg(self.audit())
-        .args(args)
-        .env("RECLAIM_CLIENT_SECRET", &app.client_secret)
-        .env("RECLAIM_KEYRING", "memory")
-        .env("RECLAIM_SECRET_OUTPUT", "stderr")
-        .env("HOME", self.dir.path())
-        .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-        .env("XDG_STATE_HOME", self.dir.path().join("state"))
-        .env("XDG_DATA_HOME", self.dir.path().join("data"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        let mut c =
+            tokio::process::Command::from(common::reclaim_as(&self.sim, app, self.dir.path()));
+        c.arg("--audit-dir")
+            .arg(self.audit())
+            .args(args)
+            .env("RECLAIM_SECRET_OUTPUT", "stderr")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
         c
     }
 

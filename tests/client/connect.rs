@@ -374,22 +374,13 @@ fn the_binary_whoami_login_and_config_errors() {
     // login with a client secret against a standalone simulator, then logout.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let s = rt.block_on(sim(fast()));
-    let base = [
-        "--tenant",
-        &s.tenant_id,
-        "--login-url",
-        &s.login_url,
-        "--graph-url",
-        &s.graph_url,
-        "--auth",
-        "client-secret",
-        "--client-id",
-        &s.apps.read_only.client_id,
-    ];
-    let out = reclaim_bin(
-        &[&base[..], &["login"]].concat(),
-        &[("RECLAIM_CLIENT_SECRET", &s.apps.read_only.client_secret)],
-    );
+    let home = tempfile::tempdir().unwrap();
+    let reclaim = |command: &str| {
+        let mut c = crate::common::reclaim_as(&s, &s.apps.read_only, home.path());
+        c.arg(command);
+        c
+    };
+    let out = reclaim("login").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
@@ -397,17 +388,17 @@ fn the_binary_whoami_login_and_config_errors() {
         "{err}"
     );
     assert!(!err.contains(&s.apps.read_only.client_secret));
-    let out = reclaim_bin(
-        &[&base[..], &["whoami"]].concat(),
-        &[("RECLAIM_CLIENT_SECRET", &s.apps.read_only.client_secret)],
-    );
+    let out = reclaim("whoami").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("MISSING") && text.contains("User.RevokeSessions.All"),
         "{text}"
     );
-    assert!(reclaim_bin(&[&base[..], &["logout"]].concat(), &[])
-        .status
+    // logout needs no secret.
+    assert!(reclaim("logout")
+        .env_remove("RECLAIM_CLIENT_SECRET")
+        .status()
+        .unwrap()
         .success());
     drop(s);
 }

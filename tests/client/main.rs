@@ -3,6 +3,8 @@
 //! (`endpoints`), paging and `$batch` (`paging_batch`), throttling without repeated writes
 //! (`throttling`), and the models against the real schema (`models`).
 
+#[path = "../common/mod.rs"]
+mod common;
 mod support;
 mod test_keyring;
 

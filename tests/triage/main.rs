@@ -2,6 +2,8 @@
 //! the ground truth (`accuracy`), the binary's `triage` and `investigate` output (`output`),
 //! and the console over the real triage source (`console`).
 
+#[path = "../common/mod.rs"]
+mod common;
 mod support;
 
 mod accuracy;

@@ -18,37 +18,12 @@ async fn sim(users: usize, seed: u64) -> SimHandle {
 }
 
 /// Runs the binary against the simulator with the read-only app.
-async fn reclaim(sim: &SimHandle, config_home: &std::path::Path, args: &[&str]) -> Output {
-    let app = &sim.apps.read_only;
-    let mut full: Vec<String> = vec![
-        "--graph-url".into(),
-        sim.graph_url.clone(),
-        "--login-url".into(),
-        sim.login_url.clone(),
-        "--tenant".into(),
-        sim.tenant_id.clone(),
-        "--auth".into(),
-        "client-secret".into(),
-        "--client-id".into(),
-        app.client_id.clone(),
-    ];
-    full.extend(args.iter().map(|s| s.to_string()));
-    let secret = app.client_secret.clone();
-    let home = config_home.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-            .args(&full)
-            .env("RECLAIM_KEYRING", "memory")
-            .env("RECLAIM_CLIENT_SECRET", secret)
-            .env("XDG_CONFIG_HOME", &home)
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("HOME", &home)
-            .env_remove("RECLAIM_ACCESS_TOKEN")
-            .output()
-            .expect("the binary runs")
-    })
-    .await
-    .unwrap()
+async fn reclaim(sim: &SimHandle, home: &std::path::Path, args: &[&str]) -> Output {
+    let mut command = crate::common::reclaim_as(sim, &sim.apps.read_only, home);
+    command.args(args);
+    tokio::task::spawn_blocking(move || command.output().expect("the binary runs"))
+        .await
+        .unwrap()
 }
 
 fn inert(bytes: &[u8]) -> bool {
@@ -162,7 +137,7 @@ async fn triage_and_investigate_from_the_binary() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nobody@example.com"));
     let out = reclaim(&sim, home.path(), &["triage", "--since", "soon"]).await;
     assert_eq!(out.status.code(), Some(2));
-    let packs = home.path().join("reclaim").join("packs");
+    let packs = home.path().join("config/reclaim/packs");
     std::fs::create_dir_all(&packs).unwrap();
     std::fs::write(
         packs.join("local.toml"),
