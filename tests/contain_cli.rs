@@ -336,6 +336,12 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
         log.contains("command failed") && log.contains("exit=2"),
         "{log}"
     );
+    assert!(
+        log.lines().any(|l| l.contains("step finished")
+            && l.contains(&format!("step={}", revoke.id))
+            && l.contains("status=\"done\"")),
+        "each applied step is logged: {log}"
+    );
     let client_secret = &e.sim.apps.full.client_secret;
     for (what, secret) in [
         ("client secret", client_secret.as_str()),
