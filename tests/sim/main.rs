@@ -3,7 +3,8 @@
 //! endpoints: reads with paging, query options and every error rule, mutations with their state
 //! changes, rule violations and the directory audit records a real tenant would hold, `/me`,
 //! what Graph writes do at the token endpoint, faults; `reclaim sim` as a process (`cli_sim`);
-//! every served property and permission against the real schema (`schema`).
+//! every served property and permission against the real schema (`schema`); the generated
+//! `campaign-2024` tenant (`scenario`).
 
 /// Raw HTTP helpers: tokens from the identity platform, requests, JWT claims.
 mod http_support;
@@ -12,6 +13,7 @@ mod support;
 
 mod bearer;
 mod identity;
+mod scenario;
 mod schema;
 mod traffic;
 

@@ -9,7 +9,6 @@ use reclaim::sim::Scenario;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-#[path = "scenario_checks/mod.rs"]
 mod checks;
 use checks::traces;
 

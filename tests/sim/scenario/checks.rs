@@ -1,4 +1,4 @@
-//! Checks of one compromised account against the tenant, shared by tests/scenario.rs.
+//! Checks of one compromised account against the tenant, shared by the scenario tests.
 
 use reclaim::sim::model::{AuthMethod, MethodKind, Tenant};
 use reclaim::sim::scenario::{self, CAMPAIGN_UAS};
