@@ -235,6 +235,10 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     let (code, out, err) = e.run(false, &["apply", pf, "--yes"]).await;
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("1 of 1 accounts contained"), "{out}");
+    assert!(
+        !format!("{out}{err}").contains("graph response"),
+        "the request log goes to the file, not stdout or stderr"
+    );
     assert_eq!(e.mutating(), planned(&plan));
     // The generated password was shown once, on stderr, and is nowhere else.
     let line = err
