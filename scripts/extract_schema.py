@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Extract the part of Microsoft Graph's schema the simulator serves, for tests/sim_schema.rs.
+"""Extract the part of Microsoft Graph's schema the simulator serves, for tests/sim/schema/.
 
 Reads the v1.0 CSDL and the beta type lists beside REFERENCE.md (../shared/graph by default)
 and writes:

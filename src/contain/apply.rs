@@ -75,6 +75,13 @@ pub async fn apply(
     sink: &dyn SecretSink,
 ) -> Result<ApplyReport, crate::audit::AuditError> {
     let states = journal.step_states(Some(&plan.id))?;
+    tracing::info!(
+        plan = %plan.id,
+        playbook = %crate::sanitize::inert(&plan.playbook.name),
+        accounts = plan.accounts.len(),
+        steps = plan.step_count(),
+        "applying a plan"
+    );
     journal.note_with(Note {
         kind: "apply-started".into(),
         incident: plan.incident.clone(),
@@ -214,6 +221,7 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
             step: step.id.clone(),
         });
         let (status, missing) = run_step(cx, acct, step).await;
+        log_step(acct, step, &status);
         report.missing_permission |= missing;
         cx.emit(ApplyEvent::StepFinished {
             step: step.id.clone(),
@@ -251,6 +259,20 @@ fn explain(e: &GraphError) -> String {
         format!("{text}. Delete the alternate mobile phone first")
     } else {
         text
+    }
+}
+
+/// One log line a step: which, on whom, and how it ended (the journal has the detail).
+fn log_step(acct: &AccountPlan, step: &Step, status: &StepStatus) {
+    let (user, action) = (acct.user_id.as_str(), step.action.name());
+    match status {
+        StepStatus::Failed { error } | StepStatus::Unknown { error } => tracing::warn!(
+            step = %step.id, action, user, status = status.label(),
+            error = %crate::sanitize::inert(error), "step finished"
+        ),
+        _ => {
+            tracing::info!(step = %step.id, action, user, status = status.label(), "step finished")
+        }
     }
 }
 

@@ -34,6 +34,7 @@ pub mod read;
 pub mod report;
 pub mod resume;
 pub mod reveal;
+mod sealed;
 pub mod snapshot;
 pub mod state;
 pub mod undo;
