@@ -547,7 +547,10 @@ fn main() {
     // Last: it adds rows to the table the measurements above used.
     let per_filter = arriving.len() / 2;
     let rejudge = if quick { 50 } else { 500 };
-    for (k, pattern) in ["cfo|president|treasurer", "!clear"].into_iter().enumerate() {
+    for (k, pattern) in ["cfo|president|treasurer", "!clear"]
+        .into_iter()
+        .enumerate()
+    {
         let stream = &arriving[k * per_filter..(k + 1) * per_filter];
         let rejudged = &accounts[k * rejudge..(k + 1) * rejudge];
         let (fresh, updates) = arrival_times(&mut colour_app, pattern, stream, rejudged);
