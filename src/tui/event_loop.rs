@@ -13,7 +13,7 @@ use super::present::Presenter;
 use super::reducer::{self, Effect};
 use super::settings::{self, Settings};
 use super::source::{DataSource, TenantDirectory};
-use super::terminal::TerminalGuard;
+use super::terminal::{self, TerminalGuard};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::tty::IsTty;
 use std::io::{BufWriter, Write};
@@ -140,6 +140,7 @@ pub fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             KeyCode::Char('u') if ctrl => Some(Action::InputClear),
             KeyCode::Char('c') if ctrl => Some(Action::Back),
             KeyCode::Char('l') if ctrl => Some(Action::Redraw),
+            KeyCode::Char('z') if ctrl => Some(Action::Suspend),
             KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
                 Some(Action::InputChar(c))
             }
@@ -192,6 +193,9 @@ async fn drive(
     mut source: Arc<dyn DataSource>,
     options: &ConsoleOptions,
 ) -> Result<(), ConsoleError> {
+    // Start crossterm's event reader (and its SIGWINCH hook) before reading the size, so a
+    // resize from then on is seen even if the input thread has not run yet.
+    let _ = event::poll(Duration::ZERO);
     let (width, height) = TerminalGuard::size()?;
     let out = BufWriter::with_capacity(1 << 16, std::io::stdout());
     let (tx, mut actions) = mpsc::unbounded_channel::<Action>();
@@ -201,6 +205,7 @@ async fn drive(
     let mut run = Runner {
         jobs: Jobs::new(tx),
         presenter: Presenter::new(out, width, height, app.settings.scroll_regions),
+        resumed: None,
     };
     let mut shutdown = Shutdown::new()?;
 
@@ -240,6 +245,11 @@ async fn drive(
             }
             if outcome.is_err() || app.quit {
                 break outcome;
+            }
+            // Back from Ctrl-Z: the terminal may have been resized while the shell had it.
+            if let Some((width, height)) = run.resumed.take() {
+                queue.push(Action::Resize { width, height });
+                continue;
             }
             if let Ok(ev) = inputs.try_recv() {
                 input_seen = true;
@@ -312,6 +322,8 @@ fn event_action(app: &App, ev: Event) -> Option<Action> {
 struct Runner<W: Write> {
     jobs: Jobs,
     presenter: Presenter<W>,
+    /// The terminal's size when the console came back from Ctrl-Z.
+    resumed: Option<(u16, u16)>,
 }
 
 impl<W: Write> Runner<W> {
@@ -333,6 +345,14 @@ impl<W: Write> Runner<W> {
                 Effect::ClearScreen => {
                     let area = self.presenter.area();
                     self.presenter.clear(area.width, area.height)?;
+                }
+                Effect::Suspend => {
+                    self.presenter.writer().flush()?;
+                    terminal::suspend()?;
+                    // The screen is blank: the next frame is drawn whole.
+                    let area = self.presenter.area();
+                    self.presenter.clear(area.width, area.height)?;
+                    self.resumed = Some(TerminalGuard::size()?);
                 }
                 Effect::ThrottleTimer { seq, wait } => self.jobs.timer(seq, wait),
                 Effect::Filter {
