@@ -252,26 +252,32 @@ impl AccountList {
             }
         }
         changed.sort_unstable_by(|&x, &y| self.compare(x, y));
-        self.order = self.merged(&self.order, &changed);
+        let mut order = std::mem::take(&mut self.order);
+        self.merge_into(&mut order, &changed);
+        self.order = order;
         changed.retain(|&i| self.passes(i));
-        self.shown = self.merged(&self.shown, &changed);
+        let mut shown = std::mem::take(&mut self.shown);
+        self.merge_into(&mut shown, &changed);
+        self.shown = shown;
         self.generation += 1;
         self.place_cursor(keep);
     }
 
-    /// `sorted` and `add` (both in table order) as one list in table order: each added row's
-    /// place is found by binary search and the rows between are copied in bulk.
-    fn merged(&self, sorted: &[u32], add: &[u32]) -> Vec<u32> {
-        let mut out = Vec::with_capacity(sorted.len() + add.len());
-        let mut rest = sorted;
-        for &y in add {
-            let at = rest.partition_point(|&x| self.compare(x, y) == Ordering::Less);
-            out.extend_from_slice(&rest[..at]);
-            out.push(y);
-            rest = &rest[at..];
+    /// Fits `add` (in table order) into `sorted` (in table order), in place: each added row's
+    /// place is found by binary search and the rows after it move up in one copy, from the
+    /// back, so a small batch costs a few binary searches and one pass of moves.
+    fn merge_into(&self, sorted: &mut Vec<u32>, add: &[u32]) {
+        let mut rest = sorted.len();
+        sorted.resize(rest + add.len(), 0);
+        let mut end = sorted.len();
+        for &y in add.iter().rev() {
+            let at = sorted[..rest].partition_point(|&x| self.compare(x, y) == Ordering::Less);
+            let moved = rest - at;
+            sorted.copy_within(at..rest, end - moved);
+            end -= moved + 1;
+            sorted[end] = y;
+            rest = at;
         }
-        out.extend_from_slice(rest);
-        out
     }
 
     /// Whether the filter (if any) shows this row; `hits` must cover it.
