@@ -394,7 +394,7 @@ fn arrival_times(
     pattern: &str,
     arriving: &[AccountAssessment],
     rejudged: &[AccountAssessment],
-) -> (Stats, Stats) {
+) -> ([Stats; 2], [Stats; 2]) {
     reduce(
         app,
         Action::Resize {
@@ -409,6 +409,7 @@ fn arrival_times(
     let job = app.jobs.accounts;
     let mut p = Presenter::new(Vec::new(), 200, 50, true);
     p.draw(app).expect("draw");
+    let mut reducer = Vec::new();
     let mut timed = |batch: Vec<AccountAssessment>| {
         let t = Instant::now();
         reduce(
@@ -418,12 +419,13 @@ fn arrival_times(
                 accounts: batch,
             },
         );
+        reducer.push(t.elapsed());
         p.draw(app).expect("draw");
         let took = t.elapsed();
         p.writer().clear();
         took
     };
-    let fresh = arriving
+    let fresh: Vec<Duration> = arriving
         .chunks(ARRIVAL_BATCH)
         .map(|c| timed(c.to_vec()))
         .collect();
@@ -436,7 +438,12 @@ fn arrival_times(
         })
         .collect();
     reduce(app, Action::Back);
-    (stats(fresh), stats(updates))
+    let fresh_reducer = reducer[..fresh.len()].to_vec();
+    let updates_reducer = reducer[fresh.len()..].to_vec();
+    (
+        [stats(fresh), stats(fresh_reducer)],
+        [stats(updates), stats(updates_reducer)],
+    )
 }
 
 fn main() {
@@ -553,11 +560,14 @@ fn main() {
     {
         let stream = &arriving[k * per_filter..(k + 1) * per_filter];
         let rejudged = &accounts[k * rejudge..(k + 1) * rejudge];
-        let (fresh, updates) = arrival_times(&mut colour_app, pattern, stream, rejudged);
+        let ([fresh, fresh_reducer], [updates, updates_reducer]) =
+            arrival_times(&mut colour_app, pattern, stream, rejudged);
         report_time(
             &format!("filtered-row arrival, {ARRIVAL_BATCH} new rows /{pattern}"),
             &fresh,
         );
+        report_time("    of which the reducer", &fresh_reducer);
         report_time(&format!("  one re-judged row /{pattern}"), &updates);
+        report_time("    of which the reducer", &updates_reducer);
     }
 }

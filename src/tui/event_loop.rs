@@ -154,13 +154,33 @@ pub fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
 }
 
 /// Reads terminal events on a thread (crossterm's reader blocks) and forwards them.
+///
+/// crossterm 0.28 can lose a resize: when a key and SIGWINCH are ready in the same poll it
+/// returns the key, and the signal's (edge-triggered) readiness is not reported again. The
+/// size is set before the signal is sent, so after each key the size is checked here too.
 fn spawn_input(tx: UnboundedSender<Event>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
+        let mut size = TerminalGuard::size().ok();
         while !stop.load(Ordering::Relaxed) {
             match event::poll(Duration::from_millis(50)) {
                 Ok(true) => match event::read() {
                     Ok(ev) => {
-                        if tx.send(ev).is_err() {
+                        let resized = match ev {
+                            Event::Resize(w, h) => {
+                                size = Some((w, h));
+                                None
+                            }
+                            Event::Key(_) => TerminalGuard::size()
+                                .ok()
+                                .filter(|now| Some(*now) != size)
+                                .inspect(|now| size = Some(*now)),
+                            _ => None,
+                        };
+                        let resize = resized.map(|(w, h)| Event::Resize(w, h));
+                        if std::iter::once(ev)
+                            .chain(resize)
+                            .any(|e| tx.send(e).is_err())
+                        {
                             return;
                         }
                     }
