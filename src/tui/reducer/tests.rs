@@ -524,3 +524,4 @@ fn detail_rows_scroll_within_their_tab() {
 }
 
 mod background_filter;
+mod suspend;
