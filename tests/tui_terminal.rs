@@ -369,6 +369,10 @@ fn colour_resize_redraw_and_read_only() {
     t.wait_for("the narrow layout", |s| {
         !s.contains("UPN") && s.contains("SCORE")
     });
+    // Without job control (this pane's script has none) the kernel drops the stop signal:
+    // ctrl-z must not leave the console stopped with no shell to continue it.
+    t.keys(&["C-z"]);
+    t.wait_for("the console back at once", |s| s.contains("SCORE"));
     t.text(":q");
     t.keys(&["Enter"]);
     t.assert_restored(0);
