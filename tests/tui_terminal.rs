@@ -42,6 +42,46 @@ impl Tmux {
         args: &[&str],
         files: &[(&str, &str)],
     ) -> Tmux {
+        Tmux::launch(name, width, height, env, args, files, |console| {
+            format!(
+                "S1=$(stty -g); echo BEFORE-CONSOLE; read _; {console}; CODE=$?; \
+                 [ \"$S1\" = \"$(stty -g)\" ] && echo TTY-RESTORED; echo EXIT=$CODE; sleep 600"
+            )
+        })
+    }
+
+    /// Starts the console under a pane script that does job control (`set -m`), as an
+    /// interactive shell does: Ctrl-Z stops the console and gives the pane back to the script,
+    /// which prints whether the tty settings came back and a `PROMPT$`, waits for Enter, then
+    /// runs `fg`; after the console exits it prints the same as [`Tmux::start`].
+    fn start_job_control(name: &str, width: u16, height: u16) -> Tmux {
+        Tmux::launch(
+            name,
+            width,
+            height,
+            &[("NO_COLOR", "1")],
+            &[],
+            &[],
+            |console| {
+                format!(
+                    "set -m; S1=$(stty -g); echo BEFORE-CONSOLE; read _; {console}; \
+                 echo STOPPED=$?; [ \"$S1\" = \"$(stty -g)\" ] && echo TTY-RESTORED-WHILE-STOPPED; \
+                 printf 'PROMPT$ '; read _; fg; CODE=$?; \
+                 [ \"$S1\" = \"$(stty -g)\" ] && echo TTY-RESTORED; echo EXIT=$CODE; sleep 600"
+                )
+            },
+        )
+    }
+
+    fn launch(
+        name: &str,
+        width: u16,
+        height: u16,
+        env: &[(&str, &str)],
+        args: &[&str],
+        files: &[(&str, &str)],
+        script: impl FnOnce(&str) -> String,
+    ) -> Tmux {
         let dir = tempfile::tempdir().expect("tempdir");
         let socket = format!("reclaim-e2e-{name}-{}", std::process::id());
         let mut t = Tmux {
@@ -67,10 +107,7 @@ impl Tmux {
             env!("CARGO_BIN_EXE_reclaim"),
             args.join(" ")
         );
-        let script = format!(
-            "S1=$(stty -g); echo BEFORE-CONSOLE; read _; {console}; CODE=$?; \
-             [ \"$S1\" = \"$(stty -g)\" ] && echo TTY-RESTORED; echo EXIT=$CODE; sleep 600"
-        );
+        let script = script(&console);
         t.tmux(&[
             "-f",
             "/dev/null",
@@ -335,6 +372,10 @@ fn colour_resize_redraw_and_read_only() {
     t.wait_for("the narrow layout", |s| {
         !s.contains("UPN") && s.contains("SCORE")
     });
+    // Without job control (this pane's script has none) the kernel drops the stop signal:
+    // ctrl-z must not leave the console stopped with no shell to continue it.
+    t.keys(&["C-z"]);
+    t.wait_for("the console back at once", |s| s.contains("SCORE"));
     t.text(":q");
     t.keys(&["Enter"]);
     t.assert_restored(0);
@@ -487,6 +528,81 @@ fn a_hangup_restores_the_terminal() {
         .expect("kill");
     assert!(kill.success());
     t.assert_restored(0);
+}
+
+/// The one-letter process state (`R`, `S`, `T` for stopped...) from /proc.
+fn process_state(pid: &str) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .next()?
+        .chars()
+        .next()
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_console_back() {
+    if !have_tmux() {
+        panic!("tmux is required (installed by .ci/run)");
+    }
+    let t = Tmux::start_job_control("suspend", 100, 30);
+    t.wait_for("the accounts table", |s| {
+        s.contains("Dana Whitfield") && s.contains("30/30 accounts")
+    });
+    // Leave a filter open: it must survive the round trip.
+    t.text("/");
+    t.text("finance");
+    t.wait_for("the filter", |s| !s.contains("Priya Raman"));
+
+    t.keys(&["C-z"]);
+    let s = t.wait_for("the shell's prompt", |s| s.contains("PROMPT$"));
+    assert!(s.contains("STOPPED="), "{s}");
+    assert!(
+        s.contains("TTY-RESTORED-WHILE-STOPPED"),
+        "raw mode left on while stopped:\n{s}"
+    );
+    assert!(s.contains("BEFORE-CONSOLE"), "main screen not back:\n{s}");
+    assert!(!s.contains("Dana Whitfield"), "{s}");
+    assert_eq!(
+        t.format("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
+    assert_eq!(t.format("#{cursor_flag}"), "1", "cursor left hidden");
+    let shell = t.format("#{pane_pid}");
+    let pid = child_of(&shell).expect("the console process under the pane's shell");
+    assert_eq!(process_state(&pid), Some('T'), "the console is not stopped");
+
+    // `fg`: the console takes the terminal back and draws everything again.
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the console again", |s| {
+        s.contains("Dana Whitfield") && s.contains("/finance")
+    });
+    assert!(
+        !s.contains("PROMPT$"),
+        "not redrawn on a clean screen:\n{s}"
+    );
+    assert_eq!(t.format("#{alternate_on}"), "1");
+    assert_ne!(process_state(&pid), Some('T'));
+    // It still answers keys: the filter line is live, then help, then quit.
+    t.keys(&["C-u"]);
+    t.wait_for("the cleared filter", |s| s.contains("Priya Raman"));
+    // Each Esc is seen before the next key, or the two read as Alt-key.
+    t.keys(&["Escape"]);
+    t.wait_for("the filter line closed", |s| !s.contains("<enter> apply"));
+    t.text("?");
+    let s = t.wait_for("the help overlay", |s| s.contains("keys (esc closes)"));
+    assert!(s.contains("ctrl-z") && s.contains("suspend"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("keys (esc closes)"));
+    t.text("q");
+    t.assert_restored(0);
+
+    let raw = t.raw();
+    let entered = raw.windows(8).filter(|w| w == b"\x1b[?1049h").count();
+    let left = raw.windows(8).filter(|w| w == b"\x1b[?1049l").count();
+    assert_eq!((entered, left), (2, 2), "alternate screen entered/left");
 }
 
 #[test]

@@ -140,6 +140,8 @@ pub enum Action {
     // Terminal.
     Copy,
     Redraw,
+    /// Ctrl-Z: give the terminal back to the shell until `fg`.
+    Suspend,
     Resize {
         width: u16,
         height: u16,

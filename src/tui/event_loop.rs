@@ -13,7 +13,7 @@ use super::present::Presenter;
 use super::reducer::{self, Effect};
 use super::settings::{self, Settings};
 use super::source::{DataSource, TenantDirectory};
-use super::terminal::TerminalGuard;
+use super::terminal::{self, TerminalGuard};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::tty::IsTty;
 use std::io::{BufWriter, Write};
@@ -145,6 +145,7 @@ pub fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             KeyCode::Char('u') if ctrl => Some(Action::InputClear),
             KeyCode::Char('c') if ctrl => Some(Action::Back),
             KeyCode::Char('l') if ctrl => Some(Action::Redraw),
+            KeyCode::Char('z') if ctrl => Some(Action::Suspend),
             KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
                 Some(Action::InputChar(c))
             }
@@ -161,13 +162,33 @@ pub fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
 }
 
 /// Reads terminal events on a thread (crossterm's reader blocks) and forwards them.
+///
+/// crossterm 0.28 can lose a resize: when a key and SIGWINCH are ready in the same poll it
+/// returns the key, and the signal's (edge-triggered) readiness is not reported again. The
+/// size is set before the signal is sent, so after each key the size is checked here too.
 fn spawn_input(tx: UnboundedSender<Event>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
+        let mut size = TerminalGuard::size().ok();
         while !stop.load(Ordering::Relaxed) {
             match event::poll(Duration::from_millis(50)) {
                 Ok(true) => match event::read() {
                     Ok(ev) => {
-                        if tx.send(ev).is_err() {
+                        let resized = match ev {
+                            Event::Resize(w, h) => {
+                                size = Some((w, h));
+                                None
+                            }
+                            Event::Key(_) => TerminalGuard::size()
+                                .ok()
+                                .filter(|now| Some(*now) != size)
+                                .inspect(|now| size = Some(*now)),
+                            _ => None,
+                        };
+                        let resize = resized.map(|(w, h)| Event::Resize(w, h));
+                        if std::iter::once(ev)
+                            .chain(resize)
+                            .any(|e| tx.send(e).is_err())
+                        {
                             return;
                         }
                     }
@@ -200,6 +221,9 @@ async fn drive(
     mut source: Arc<dyn DataSource>,
     options: &ConsoleOptions,
 ) -> Result<(), ConsoleError> {
+    // Start crossterm's event reader (and its SIGWINCH hook) before reading the size, so a
+    // resize from then on is seen even if the input thread has not run yet.
+    let _ = event::poll(Duration::ZERO);
     let (width, height) = TerminalGuard::size()?;
     let out = BufWriter::with_capacity(1 << 16, std::io::stdout());
     let (tx, mut actions) = mpsc::unbounded_channel::<Action>();
@@ -209,6 +233,7 @@ async fn drive(
     let mut run = Runner {
         jobs: Jobs::new(tx),
         presenter: Presenter::new(out, width, height, app.settings.scroll_regions),
+        resumed: None,
     };
     let mut shutdown = Shutdown::new()?;
 
@@ -248,6 +273,11 @@ async fn drive(
             }
             if outcome.is_err() || app.quit {
                 break outcome;
+            }
+            // Back from Ctrl-Z: the terminal may have been resized while the shell had it.
+            if let Some((width, height)) = run.resumed.take() {
+                queue.push(Action::Resize { width, height });
+                continue;
             }
             if let Ok(ev) = inputs.try_recv() {
                 input_seen = true;
@@ -320,6 +350,8 @@ fn event_action(app: &App, ev: Event) -> Option<Action> {
 struct Runner<W: Write> {
     jobs: Jobs,
     presenter: Presenter<W>,
+    /// The terminal's size when the console came back from Ctrl-Z.
+    resumed: Option<(u16, u16)>,
 }
 
 impl<W: Write> Runner<W> {
@@ -341,6 +373,14 @@ impl<W: Write> Runner<W> {
                 Effect::ClearScreen => {
                     let area = self.presenter.area();
                     self.presenter.clear(area.width, area.height)?;
+                }
+                Effect::Suspend => {
+                    self.presenter.writer().flush()?;
+                    terminal::suspend()?;
+                    // The screen is blank: the next frame is drawn whole.
+                    let area = self.presenter.area();
+                    self.presenter.clear(area.width, area.height)?;
+                    self.resumed = Some(TerminalGuard::size()?);
                 }
                 Effect::ThrottleTimer { seq, wait } => self.jobs.timer(seq, wait),
                 Effect::Filter {

@@ -60,12 +60,22 @@ impl Filter {
     }
 }
 
-/// Every account's searchable text, lower-cased, one line per account in load order.
+/// A line whose account was re-judged since: its text lives on a later line.
+const REPLACED: u32 = u32::MAX;
+
+/// Every account's searchable text, lower-cased, one line per account. Lines are appended as
+/// accounts arrive; a re-judged account gets a new line and its old one is skipped, so no
+/// change ever rewrites the whole text (until a third of it is stale: then it is compacted).
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     text: String,
-    /// Byte offset where each account's line starts.
+    /// Byte offset where each line starts.
     starts: Vec<usize>,
+    /// The row each line holds, or [`REPLACED`].
+    line_row: Vec<u32>,
+    /// Each row's current line.
+    row_line: Vec<u32>,
+    replaced: usize,
 }
 
 fn push_line(text: &mut String, a: &AccountAssessment) {
@@ -100,22 +110,76 @@ fn push_line(text: &mut String, a: &AccountAssessment) {
 impl SearchIndex {
     /// Adds the next account (its row index is the number pushed before it).
     pub fn push(&mut self, a: &AccountAssessment) {
-        self.starts.push(self.text.len());
-        push_line(&mut self.text, a);
+        let row = self.row_line.len() as u32;
+        self.row_line.push(self.starts.len() as u32);
+        self.push_line(row, a);
     }
 
-    /// Rebuilds from scratch (after accounts were updated in place).
-    pub fn rebuild<'a>(&mut self, rows: impl Iterator<Item = &'a AccountAssessment>) {
-        self.text.clear();
-        self.starts.clear();
-        for a in rows {
-            self.push(a);
+    /// Replaces a row's text after its account was re-judged.
+    pub fn replace(&mut self, row: usize, a: &AccountAssessment) {
+        let old = self.row_line[row] as usize;
+        self.line_row[old] = REPLACED;
+        self.replaced += 1;
+        self.row_line[row] = self.starts.len() as u32;
+        self.push_line(row as u32, a);
+        if self.replaced * 3 > self.starts.len() {
+            self.compact();
         }
     }
 
-    fn line(&self, row: usize) -> &str {
-        let end = self.starts.get(row + 1).copied().unwrap_or(self.text.len());
-        &self.text[self.starts[row]..end]
+    fn push_line(&mut self, row: u32, a: &AccountAssessment) {
+        self.starts.push(self.text.len());
+        self.line_row.push(row);
+        push_line(&mut self.text, a);
+    }
+
+    /// Drops replaced lines: afterwards line `i` is row `i` again.
+    fn compact(&mut self) {
+        let mut text = String::with_capacity(self.text.len());
+        let mut starts = Vec::with_capacity(self.row_line.len());
+        for &line in &self.row_line {
+            starts.push(text.len());
+            text.push_str(self.line(line as usize));
+        }
+        self.text = text;
+        self.starts = starts;
+        self.row_line = (0..self.row_line.len() as u32).collect();
+        self.line_row = self.row_line.clone();
+        self.replaced = 0;
+    }
+
+    /// How many accounts (rows) the index holds.
+    pub fn rows(&self) -> usize {
+        self.row_line.len()
+    }
+
+    /// Whether the filter's pattern matches one row (before inversion): the same answer a
+    /// search of the whole index gives for it, at the cost of one line.
+    pub fn row_matches(&self, filter: &Filter, row: usize) -> bool {
+        let line = self.line(self.row_line[row] as usize);
+        let line = line.trim_end_matches('\n');
+        match &filter.needle {
+            Some(needle) => memchr::memmem::find(line.as_bytes(), needle.as_bytes()).is_some(),
+            None => filter.regex.is_match(line),
+        }
+    }
+
+    /// Per-line answers as per-row answers.
+    fn by_row(&self, lines: Vec<bool>) -> Vec<bool> {
+        if self.replaced == 0 {
+            // Nothing replaced since the last compaction: line `i` is row `i`.
+            return lines;
+        }
+        self.row_line.iter().map(|&l| lines[l as usize]).collect()
+    }
+
+    fn line(&self, line: usize) -> &str {
+        let end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        &self.text[self.starts[line]..end]
     }
 
     /// Which rows the filter's pattern matches (before inversion), by row index. `previous`
@@ -142,25 +206,27 @@ impl SearchIndex {
                 .needle
                 .as_ref()
                 .is_some_and(|o| needle.contains(o.as_str()));
-            if narrows && hits.len() == self.starts.len() {
+            if narrows && hits.len() == self.rows() {
                 let finder = memchr::memmem::Finder::new(needle.as_bytes());
                 let mut out = Vec::with_capacity(hits.len());
                 for (row, &hit) in hits.iter().enumerate() {
                     if stop(row) {
                         return None;
                     }
-                    out.push(hit && finder.find(self.line(row).as_bytes()).is_some());
+                    let line = self.line(self.row_line[row] as usize);
+                    out.push(hit && finder.find(line.as_bytes()).is_some());
                 }
                 return Some(out);
             }
         }
-        match &filter.needle {
+        let lines = match &filter.needle {
             Some(needle) => self.scan_literal(needle, stop),
             None => self.scan_regex(&filter.regex, stop),
-        }
+        }?;
+        Some(self.by_row(lines))
     }
 
-    /// Plain text: one substring search over the whole index, skipping to the next line after
+    /// Plain text: one substring search over the whole index (per line), skipping to the next line after
     /// each hit. The needle holds no line break, so a hit never spans two lines.
     fn scan_literal(&self, needle: &str, stop: impl Fn(usize) -> bool) -> Option<Vec<bool>> {
         let mut hit = vec![false; self.starts.len()];
@@ -181,7 +247,7 @@ impl SearchIndex {
         Some(hit)
     }
 
-    /// A regex: one leftmost search over the whole text. A match that stays inside a line
+    /// A regex: one leftmost search over the whole text (per line). A match that stays inside a line
     /// marks that line; one that runs into the next line (possible with `[^x]` or `\s`) is
     /// re-checked on its first line alone. Either way the search resumes at the next line, so
     /// every line is decided by a match that starts in it or by its own check.
@@ -321,14 +387,38 @@ mod tests {
         );
     }
 
+    /// Re-judged accounts (replaced lines, then a compaction) are searched like a fresh
+    /// index of the same accounts, by the whole-index search, narrowing and one row at a time.
     #[test]
-    fn rebuild_matches_fresh_index() {
-        let rows = vec![account("Alice", "CFO"), account("Bob", "Clerk")];
+    fn replaced_rows_search_like_a_fresh_index() {
+        let mut rows: Vec<_> = ["Alice", "Bob", "Carol", "Dan"]
+            .iter()
+            .map(|n| account(n, "Clerk"))
+            .collect();
         let mut idx = index(&rows);
-        let mut changed = rows.clone();
-        changed[0].job_title = Some("Clerk".into());
-        idx.rebuild(changed.iter());
-        let f = Filter::parse("clerk").unwrap();
-        assert_eq!(idx.matches(&f, None), [true, true]);
+        let titles = ["CFO", "Clerks", "President", "clerk", "Treasurer", "CFO"];
+        for (step, title) in titles.iter().enumerate() {
+            let row = (step * 3) % rows.len();
+            rows[row].job_title = Some(title.to_string());
+            idx.replace(row, &rows[row]);
+            let fresh = index(&rows);
+            for pattern in ["clerk", "cfo", "^d", "r$", "pres|treas", "clerks"] {
+                let f = Filter::parse(pattern).unwrap();
+                let expected = fresh.matches(&f, None);
+                assert_eq!(idx.matches(&f, None), expected, "{pattern} at step {step}");
+                let one: Vec<bool> = (0..rows.len()).map(|r| idx.row_matches(&f, r)).collect();
+                assert_eq!(one, expected, "{pattern} row by row at step {step}");
+            }
+            let clerk = Filter::parse("clerk").unwrap();
+            let clerks = Filter::parse("clerks").unwrap();
+            let hits = idx.matches(&clerk, None);
+            assert_eq!(
+                idx.matches(&clerks, Some((&clerk, &hits))),
+                fresh.matches(&clerks, None)
+            );
+        }
+        // Six replacements of four rows compacted the index at least once.
+        assert!(idx.starts.len() < rows.len() + titles.len());
+        assert_eq!(idx.rows(), rows.len());
     }
 }

@@ -100,6 +100,7 @@ fn defaults() -> Vec<Default_> {
         bind!(Global, "audit", ["a"], Action::OpenJournal, "audit timeline (the journal)", None),
         bind!(Global, "copy", ["y"], Action::Copy, "copy the value under the cursor (OSC 52)", Some("copy")),
         bind!(Global, "redraw", ["ctrl-l"], Action::Redraw, "redraw the screen", None),
+        bind!(Global, "suspend", ["ctrl-z"], Action::Suspend, "suspend to the shell (fg resumes)", None),
         bind!(Global, "quit", ["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
         bind!(List, "down", ["j", "down"], Action::Down, "move down", None),
         bind!(List, "up", ["k", "up"], Action::Up, "move up", None),

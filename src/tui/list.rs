@@ -12,6 +12,14 @@ use std::sync::Arc;
 /// See [`AccountList::background_filter_rows`].
 pub const BACKGROUND_FILTER_ROWS: usize = 20_000;
 
+/// A batch that re-judges more than this share of the table (1/n) is re-sorted and searched
+/// as a whole: cheaper than fitting that many rows in one by one.
+const WHOLE_TABLE_SHARE: usize = 4;
+
+/// A background answer is completed on the UI thread for at most this many rows that changed
+/// while it was computed; beyond that the search runs again in the background.
+const PATCH_ROWS: usize = 4096;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
     Score,
@@ -107,8 +115,11 @@ pub struct AccountList {
     pub sort: SortKey,
     pub reversed: bool,
     pub filter: Option<Filter>,
-    /// The current filter's answer per row (before inversion), reused to narrow the next one.
+    /// The current filter's answer per row (before inversion), reused to narrow the next one
+    /// and kept up to date as rows arrive.
     hits: Option<Vec<bool>>,
+    /// What changed since a background filter job took its copy of the index.
+    job_snapshot: Option<JobSnapshot>,
     pub cursor: usize,
     pub offset: usize,
     /// Marked account ids (multi-select).
@@ -118,6 +129,14 @@ pub struct AccountList {
     pub background_filter_rows: usize,
     /// Changes whenever `shown` is rebuilt, so the presenter knows rows did not just scroll.
     pub generation: u64,
+}
+
+/// The rows a background filter job's index copy held, and the rows re-judged since (`None`
+/// when too many to patch).
+#[derive(Debug, Clone)]
+struct JobSnapshot {
+    rows: usize,
+    rejudged: Option<Vec<u32>>,
 }
 
 impl AccountList {
@@ -133,6 +152,7 @@ impl AccountList {
             reversed: false,
             filter: None,
             hits: None,
+            job_snapshot: None,
             cursor: 0,
             offset: 0,
             marks: BTreeSet::new(),
@@ -166,21 +186,22 @@ impl AccountList {
         self.marks.contains(id)
     }
 
-    /// Adds or updates accounts (a later batch may re-judge one already shown). New rows are
-    /// merged into the sorted order; only updates force a full re-sort.
+    /// Adds or updates accounts (a later batch may re-judge one already shown). Only the
+    /// batch's rows are sorted, checked against the filter and fitted into the table by binary
+    /// search, so a batch costs about a copy of the row order, however large the table. The
+    /// cursor stays on its account; marks are kept by account id.
     pub fn upsert(&mut self, batch: Vec<AccountAssessment>) {
-        let keep = self.current().map(|a| a.id.clone());
-        // The filter's cached answer no longer covers every row.
-        self.hits = None;
-        let mut fresh = Vec::with_capacity(batch.len());
-        let mut updated = false;
+        let keep = self.cursor_row();
+        let before = self.rows.len();
+        let mut changed = Vec::with_capacity(batch.len());
         for a in batch {
             let keys = Keys::of(&a);
             match self.by_id.get(&a.id) {
                 Some(&i) => {
+                    Arc::make_mut(&mut self.index).replace(i as usize, &a);
                     self.keys[i as usize] = keys;
                     self.rows[i as usize] = a;
-                    updated = true;
+                    changed.push(i);
                 }
                 None => {
                     let i = self.rows.len() as u32;
@@ -188,33 +209,85 @@ impl AccountList {
                     Arc::make_mut(&mut self.index).push(&a);
                     self.rows.push(a);
                     self.keys.push(keys);
-                    fresh.push(i);
+                    changed.push(i);
                 }
             }
         }
-        if updated {
-            Arc::make_mut(&mut self.index).rebuild(self.rows.iter());
-            self.order.extend(fresh);
+        // An account may come twice in one batch; new rows are already in index order.
+        changed.sort_unstable();
+        changed.dedup();
+        let rejudged = changed.partition_point(|&i| (i as usize) < before);
+        if let Some(snap) = &mut self.job_snapshot {
+            let old = changed.iter().filter(|&&i| (i as usize) < snap.rows);
+            match &mut snap.rejudged {
+                Some(list) if list.len() + rejudged <= PATCH_ROWS => list.extend(old),
+                _ => snap.rejudged = None,
+            }
+        }
+        let hits_current = match (&self.filter, &self.hits) {
+            (None, _) => true,
+            (Some(_), Some(h)) => h.len() == before,
+            (Some(_), None) => false,
+        };
+        // Much of the table re-judged (triage's final ranking), or no answer to extend: sort
+        // and search everything.
+        if rejudged * WHOLE_TABLE_SHARE > before || !hits_current {
+            self.order.extend_from_slice(&changed[rejudged..]);
             self.sort_order();
-        } else {
-            fresh.sort_unstable_by(|&x, &y| self.compare(x, y));
-            let old = std::mem::take(&mut self.order);
-            let mut merged = Vec::with_capacity(old.len() + fresh.len());
-            let (mut a, mut b) = (old.into_iter().peekable(), fresh.into_iter().peekable());
-            while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
-                if self.compare(x, y) == Ordering::Greater {
-                    merged.push(y);
-                    b.next();
-                } else {
-                    merged.push(x);
-                    a.next();
-                }
-            }
-            merged.extend(a);
-            merged.extend(b);
-            self.order = merged;
+            self.hits = None;
+            self.refilter(keep);
+            return;
         }
-        self.refilter(keep.as_deref());
+        if rejudged > 0 {
+            // Their sort keys changed: take them out and fit them in again below.
+            let mut out = vec![false; self.rows.len()];
+            for &i in &changed[..rejudged] {
+                out[i as usize] = true;
+            }
+            self.order.retain(|&i| !out[i as usize]);
+            self.shown.retain(|&i| !out[i as usize]);
+        }
+        if let (Some(f), Some(hits)) = (&self.filter, &mut self.hits) {
+            hits.resize(self.rows.len(), false);
+            for &i in &changed {
+                hits[i as usize] = self.index.row_matches(f, i as usize);
+            }
+        }
+        changed.sort_unstable_by(|&x, &y| self.compare(x, y));
+        let mut order = std::mem::take(&mut self.order);
+        self.merge_into(&mut order, &changed);
+        self.order = order;
+        changed.retain(|&i| self.passes(i));
+        let mut shown = std::mem::take(&mut self.shown);
+        self.merge_into(&mut shown, &changed);
+        self.shown = shown;
+        self.generation += 1;
+        self.place_cursor(keep);
+    }
+
+    /// Fits `add` (in table order) into `sorted` (in table order), in place: each added row's
+    /// place is found by binary search and the rows after it move up in one copy, from the
+    /// back, so a small batch costs a few binary searches and one pass of moves.
+    fn merge_into(&self, sorted: &mut Vec<u32>, add: &[u32]) {
+        let mut rest = sorted.len();
+        sorted.resize(rest + add.len(), 0);
+        let mut end = sorted.len();
+        for &y in add.iter().rev() {
+            let at = sorted[..rest].partition_point(|&x| self.compare(x, y) == Ordering::Less);
+            let moved = rest - at;
+            sorted.copy_within(at..rest, end - moved);
+            end -= moved + 1;
+            sorted[end] = y;
+            rest = at;
+        }
+    }
+
+    /// Whether the filter (if any) shows this row; `hits` must cover it.
+    fn passes(&self, row: u32) -> bool {
+        match (&self.filter, &self.hits) {
+            (Some(f), Some(h)) => h[row as usize] != f.inverse,
+            _ => true,
+        }
     }
 
     pub fn clear(&mut self) {
@@ -239,9 +312,13 @@ impl AccountList {
     }
 
     fn resort(&mut self) {
-        let keep = self.current().map(|a| a.id.clone());
+        let keep = self.cursor_row();
         self.sort_order();
-        self.refilter(keep.as_deref());
+        self.refilter(keep);
+    }
+
+    fn cursor_row(&self) -> Option<u32> {
+        self.shown.get(self.cursor).copied()
     }
 
     fn sort_order(&mut self) {
@@ -279,36 +356,58 @@ impl AccountList {
     /// Applies a new filter (or none), keeping the cursor on the same account when it is
     /// still shown.
     pub fn set_filter(&mut self, filter: Option<Filter>) {
-        let keep = self.current().map(|a| a.id.clone());
+        let keep = self.cursor_row();
+        self.job_snapshot = None;
         let previous = self.filter.take().zip(self.hits.take());
         self.hits = filter.as_ref().map(|f| {
             self.index
                 .matches(f, previous.as_ref().map(|(pf, h)| (pf, h.as_slice())))
         });
         self.filter = filter;
-        self.refilter(keep.as_deref());
+        self.refilter(keep);
     }
 
-    /// What a background filter job needs: the index and the current answer to narrow.
-    pub fn filter_input(&self) -> (Arc<SearchIndex>, Option<(Filter, Vec<bool>)>) {
+    /// What a background filter job needs: the index and the current answer to narrow. From
+    /// here on the list notes which rows change, so the job's answer can be completed.
+    pub fn filter_input(&mut self) -> (Arc<SearchIndex>, Option<(Filter, Vec<bool>)>) {
+        self.job_snapshot = Some(JobSnapshot {
+            rows: self.rows.len(),
+            rejudged: Some(Vec::new()),
+        });
         let previous = self.filter.clone().zip(self.hits.clone());
         (self.index.clone(), previous)
     }
 
-    /// Applies a background job's answer, computed for `rows` rows. False when rows were
-    /// added since (the answer is incomplete; the caller filters again).
-    pub fn apply_filter(&mut self, filter: Filter, hits: Vec<bool>) -> bool {
-        if hits.len() != self.rows.len() {
-            return false;
+    /// Applies the latest background job's answer. Rows that arrived or were re-judged while
+    /// it ran are checked here, a few at most; false when too much changed (the caller
+    /// filters again).
+    pub fn apply_filter(&mut self, filter: Filter, mut hits: Vec<bool>) -> bool {
+        match self.job_snapshot.take() {
+            Some(JobSnapshot {
+                rows,
+                rejudged: Some(rejudged),
+            }) if rows == hits.len() && self.rows.len() - rows + rejudged.len() <= PATCH_ROWS => {
+                hits.resize(self.rows.len(), false);
+                for row in rejudged
+                    .into_iter()
+                    .chain(rows as u32..self.rows.len() as u32)
+                {
+                    hits[row as usize] = self.index.row_matches(&filter, row as usize);
+                }
+            }
+            // An answer not asked for through `filter_input`: usable only as it is.
+            None if hits.len() == self.rows.len() => {}
+            _ => return false,
         }
-        let keep = self.current().map(|a| a.id.clone());
+        let keep = self.cursor_row();
         self.filter = Some(filter);
         self.hits = Some(hits);
-        self.refilter(keep.as_deref());
+        self.refilter(keep);
         true
     }
 
-    fn refilter(&mut self, keep: Option<&str>) {
+    /// Rebuilds `shown` from the whole order (after a new filter or sort).
+    fn refilter(&mut self, keep: Option<u32>) {
         self.shown = match &self.filter {
             None => self.order.clone(),
             Some(f) => {
@@ -329,11 +428,21 @@ impl AccountList {
             }
         };
         self.generation += 1;
-        let keep_pos = keep.and_then(|id| {
-            let row = *self.by_id.get(id)?;
-            self.shown.iter().position(|&i| i == row)
-        });
-        self.cursor = keep_pos.unwrap_or(0);
+        self.place_cursor(keep);
+        // A new filter or sort that hides the cursor's account starts from the top.
+        if keep.is_some_and(|row| self.cursor_row() != Some(row)) {
+            self.cursor = 0;
+        }
+    }
+
+    /// Puts the cursor back on `keep`'s row (found by binary search: `shown` is in table
+    /// order). If that row is no longer shown, the cursor stays where the row would be.
+    fn place_cursor(&mut self, keep: Option<u32>) {
+        if let Some(row) = keep {
+            self.cursor = match self.shown.binary_search_by(|&x| self.compare(x, row)) {
+                Ok(pos) | Err(pos) => pos,
+            };
+        }
         if self.cursor >= self.shown.len() {
             self.cursor = self.shown.len().saturating_sub(1);
         }
@@ -388,117 +497,7 @@ impl AccountList {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::triage::Verdict;
+mod arrival_tests;
 
-    pub(crate) fn account(id: &str, name: &str, score: u8, verdict: Verdict) -> AccountAssessment {
-        AccountAssessment {
-            id: id.into(),
-            user_principal_name: format!("{id}@contoso.com"),
-            display_name: name.into(),
-            job_title: None,
-            department: None,
-            roles: vec![],
-            risk_level: "none".into(),
-            risk_state: "none".into(),
-            score,
-            verdict,
-            indicators: vec![],
-            account_enabled: Some(true),
-            user_type: Some("Member".into()),
-            high_value: false,
-            findings: Default::default(),
-            complete: true,
-        }
-    }
-
-    fn list() -> AccountList {
-        let mut l = AccountList::new(SortKey::Score);
-        l.upsert(vec![
-            account("a", "Alice", 40, Verdict::Suspicious),
-            account("b", "bob", 90, Verdict::Compromised),
-            account("c", "Carol", 5, Verdict::Clear),
-        ]);
-        l
-    }
-
-    fn names(l: &AccountList) -> Vec<String> {
-        (0..l.shown_len())
-            .map(|i| l.shown_at(i).unwrap().display_name.clone())
-            .collect()
-    }
-
-    #[test]
-    fn sorts_by_score_then_by_name_case_insensitively() {
-        let mut l = list();
-        assert_eq!(names(&l), ["bob", "Alice", "Carol"]);
-        l.set_sort(SortKey::Name, false);
-        assert_eq!(names(&l), ["Alice", "bob", "Carol"]);
-        l.set_sort(SortKey::Name, true);
-        assert_eq!(names(&l), ["Carol", "bob", "Alice"]);
-    }
-
-    #[test]
-    fn filter_regex_inverse_and_literal_fallback() {
-        let mut l = list();
-        l.set_filter(Filter::parse("^(alice|carol)"));
-        assert_eq!(names(&l), ["Alice", "Carol"]);
-        l.set_filter(Filter::parse("!compromised"));
-        assert_eq!(names(&l), ["Alice", "Carol"]);
-        let f = Filter::parse("bob(").unwrap();
-        assert!(f.literal);
-        l.set_filter(Some(f));
-        assert!(names(&l).is_empty());
-        l.set_filter(Filter::parse(""));
-        assert_eq!(l.shown_len(), 3);
-        assert!(Filter::parse("!").is_none());
-    }
-
-    #[test]
-    fn cursor_follows_its_account_through_sorts_and_batches() {
-        let mut l = list();
-        l.move_by(1);
-        assert_eq!(l.current().unwrap().id, "a");
-        l.set_sort(SortKey::Name, false);
-        assert_eq!(l.current().unwrap().id, "a");
-        l.upsert(vec![account("d", "Dave", 99, Verdict::Compromised)]);
-        assert_eq!(l.current().unwrap().id, "a");
-        // A re-judged account is updated in place, not duplicated.
-        l.upsert(vec![account("a", "Alice", 95, Verdict::Compromised)]);
-        assert_eq!(l.total(), 4);
-        assert_eq!(l.get("a").unwrap().score, 95);
-    }
-
-    #[test]
-    fn scrolls_the_fewest_rows() {
-        let mut l = AccountList::new(SortKey::Score);
-        l.upsert(
-            (0..100)
-                .map(|i| account(&format!("u{i}"), "x", i as u8, Verdict::Clear))
-                .collect(),
-        );
-        l.move_to(12);
-        l.scroll_into_view(10);
-        assert_eq!(l.offset, 3);
-        l.move_by(-5);
-        l.scroll_into_view(10);
-        assert_eq!(l.offset, 3);
-        l.move_to(0);
-        l.scroll_into_view(10);
-        assert_eq!(l.offset, 0);
-        assert!(!l.move_by(-1));
-    }
-
-    #[test]
-    fn marks() {
-        let mut l = list();
-        l.toggle_mark();
-        assert!(l.is_marked("b"));
-        l.toggle_mark();
-        assert!(!l.is_marked("b"));
-        l.set_filter(Filter::parse("!clear"));
-        l.mark_all_shown();
-        assert_eq!(l.marks.iter().cloned().collect::<Vec<_>>(), ["a", "b"]);
-    }
-}
+#[cfg(test)]
+mod tests;

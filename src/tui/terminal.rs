@@ -1,7 +1,9 @@
 //! Taking over the terminal and, whatever happens, giving it back: raw mode, the alternate
 //! screen and a hidden cursor on the way in; on the way out (normal exit, error, panic or
 //! drop) the scroll region is reset, the cursor shown, the main screen and cooked mode back.
-//! The mouse is never captured, so the terminal's own selection keeps working.
+//! The mouse is never captured and bracketed paste never enabled, so the terminal's own
+//! selection and paste keep working and there is nothing more to undo. Ctrl-Z hands the
+//! terminal back the same way while the shell has the job stopped ([`suspend`]).
 
 use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::execute;
@@ -48,15 +50,7 @@ impl TerminalGuard {
         if let Ok(mut t) = UI_THREAD.lock() {
             *t = Some(std::thread::current().id());
         }
-        enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
-        let mut out = io::stdout();
-        if let Err(e) = execute!(out, EnterAlternateScreen, Hide)
-            .and_then(|_| out.write_all(b"\x1b[0m\x1b[2J").and_then(|_| out.flush()))
-        {
-            restore();
-            return Err(e);
-        }
+        take_over()?;
         Ok(TerminalGuard { _private: () })
     }
 
@@ -69,6 +63,36 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
     }
+}
+
+/// Raw mode, the alternate screen (cleared), no cursor.
+fn take_over() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    if let Err(e) = execute!(out, EnterAlternateScreen, Hide)
+        .and_then(|_| out.write_all(b"\x1b[0m\x1b[2J").and_then(|_| out.flush()))
+    {
+        restore();
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Ctrl-Z: gives the terminal back as on exit and stops the process the way job control
+/// expects (SIGTSTP to itself: raw mode turned Ctrl-Z into a key, so the terminal did not
+/// send it). Returns once the shell continues the job (`fg` sends SIGCONT), with raw mode and
+/// a blank alternate screen back: the caller must redraw everything. If the terminal is not
+/// ours when continued (`bg`), taking it back stops the job again (SIGTTOU) until `fg`.
+pub fn suspend() -> io::Result<()> {
+    restore();
+    #[cfg(unix)]
+    // SAFETY: raise(3) has no memory-safety preconditions; SIGTSTP's default action stops
+    // the whole process, and nothing in the console handles or blocks it.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    take_over()
 }
 
 /// Puts the terminal back as it was. Safe to call more than once and from a panic.

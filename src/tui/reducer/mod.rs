@@ -68,6 +68,8 @@ pub enum Effect {
     Copy(String),
     /// Ctrl-L: clear the terminal and draw everything again.
     ClearScreen,
+    /// Ctrl-Z: stop the console until the shell continues it, then draw everything again.
+    Suspend,
     /// Run the filter over the index off the UI thread; answer with `FilterDone`.
     Filter {
         job: JobId,
@@ -87,6 +89,7 @@ impl fmt::Debug for Effect {
             Effect::Install(_) => f.write_str("Install(..)"),
             Effect::Copy(t) => write!(f, "Copy({t:?})"),
             Effect::ClearScreen => f.write_str("ClearScreen"),
+            Effect::Suspend => f.write_str("Suspend"),
             Effect::ThrottleTimer { seq, wait } => write!(f, "ThrottleTimer({seq}, {wait:?})"),
             Effect::Filter { job, filter, .. } => write!(f, "Filter({job:?}, {:?})", filter.text),
         }
@@ -144,6 +147,10 @@ pub fn reduce(app: &mut App, action: Action) -> Update {
 }
 
 fn reduce_inner(app: &mut App, action: Action) -> Update {
+    // Ctrl-Z works over the help overlay and input lines too; they are kept as they are.
+    if matches!(action, Action::Suspend) {
+        return Update::with(vec![Effect::Suspend]);
+    }
     // Quitting during an apply asks first, whatever has the focus.
     if matches!(action, Action::Quit) {
         if let Some(update) = contain::quit(app) {

@@ -528,3 +528,4 @@ fn detail_rows_scroll_within_their_tab() {
 
 mod background_filter;
 mod contain;
+mod suspend;

@@ -56,24 +56,56 @@ fn large_tables_filter_in_the_background_and_the_latest_job_wins() {
 }
 
 #[test]
-fn a_background_answer_for_fewer_rows_is_recomputed() {
+fn a_background_answer_is_completed_for_rows_that_arrived_meanwhile() {
     let mut app = loaded(60);
     app.accounts.background_filter_rows = 50;
     reduce(&mut app, Action::StartFilter);
     let typed = reduce(&mut app, Action::InputChar('1'));
     let answer = run_filter(&typed.effects[0]);
-    // More accounts arrive before the answer.
+    // More accounts arrive before the answer: one that matches, one that does not.
     let job = app.jobs.accounts;
     reduce(
         &mut app,
         Action::AccountsBatch {
             job,
-            accounts: vec![account("late", "Late 1", 1, Verdict::Clear)],
+            accounts: vec![
+                account("late", "Late 1", 1, Verdict::Clear),
+                account("other", "Other", 1, Verdict::Clear),
+            ],
+        },
+    );
+    // Checked on arrival instead of searching all rows again.
+    let applied = reduce(&mut app, answer);
+    assert!(applied.effects.is_empty(), "{:?}", applied.effects);
+    assert!(!app.loading.contains(&Pane::Filter));
+    let shown: Vec<_> = (0..app.accounts.shown_len())
+        .map(|i| app.accounts.shown_at(i).unwrap().id.clone())
+        .collect();
+    assert!(shown.contains(&"late".to_string()));
+    assert!(!shown.contains(&"other".to_string()));
+}
+
+#[test]
+fn a_background_answer_for_a_table_that_changed_too_much_is_recomputed() {
+    let mut app = loaded(60);
+    app.accounts.background_filter_rows = 50;
+    reduce(&mut app, Action::StartFilter);
+    let typed = reduce(&mut app, Action::InputChar('1'));
+    let answer = run_filter(&typed.effects[0]);
+    let job = app.jobs.accounts;
+    let many = (0..5000)
+        .map(|i| account(&format!("late{i}"), &format!("Late {i}"), 1, Verdict::Clear))
+        .collect();
+    reduce(
+        &mut app,
+        Action::AccountsBatch {
+            job,
+            accounts: many,
         },
     );
     let again = reduce(&mut app, answer);
     assert!(matches!(again.effects[..], [Effect::Filter { .. }]));
     reduce(&mut app, run_filter(&again.effects[0]));
-    assert!(app.accounts.get("late").is_some());
-    assert!((0..app.accounts.shown_len()).any(|i| app.accounts.shown_at(i).unwrap().id == "late"));
+    assert!(app.accounts.get("late1").is_some());
+    assert!((0..app.accounts.shown_len()).any(|i| app.accounts.shown_at(i).unwrap().id == "late1"));
 }
