@@ -286,9 +286,10 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
     let pinned_width: u16 = pinned.iter().map(label_width).sum();
     let mut max = (area.x + area.width).saturating_sub(pinned_width);
     let mut x = area.x + 1;
+    // A hint too wide for what is left is skipped, not the end: a shorter one after it may fit.
     for pair in rest {
         if x + label_width(&pair) > max {
-            break;
+            continue;
         }
         x = hint(app, buf, x, area.y, max, &pair);
     }
