@@ -2,8 +2,8 @@
 //! rows with the evidence, the confirmation (Cancel focused; several accounts need their
 //! count typed, one account with irreversible steps its UPN), the progress of an apply folded
 //! from its events, and a service that plans, applies and undoes for the event loop.
-//! Rendering is in `console_view`. Everything here is plain state: no terminal, no I/O
-//! except in [`ContainmentService`].
+//! The console draws them (`tui::views::plan`, `tui::views::progress`). Everything here is
+//! plain state: no terminal, no I/O except in [`ContainmentService`].
 
 use super::apply::{apply, ApplyOptions, SecretSink};
 use super::op::Op;

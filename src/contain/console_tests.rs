@@ -1,13 +1,10 @@
 use super::*;
 use crate::contain::action::ActionKind;
-use crate::contain::console_view::{render_plan, render_progress};
 use crate::contain::plan::{
     step_id, AccountPlan, Assessment, PlanPlaybook, PLAN_KIND, PLAN_VERSION,
 };
 use crate::contain::report::{AccountOutcome, AccountReport, StepReport};
 use crate::contain::state::AccountState;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use serde_json::json;
 
 fn plan(accounts: usize) -> Plan {
@@ -87,18 +84,6 @@ fn plan(accounts: usize) -> Plan {
         accounts: out,
         digest: String::new(),
     }
-}
-
-fn screen(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
 }
 
 #[test]
@@ -194,27 +179,4 @@ fn progress_follows_events_and_the_report() {
         .iter()
         .all(|r| matches!(r.state, Some(Some(StepStatus::Done { .. })))));
     assert_eq!(v.summary.as_deref(), Some("1 of 1 accounts contained"));
-}
-
-#[test]
-fn the_plan_and_progress_screens_at_80x24() {
-    let p = plan(2);
-    let rows = plan_rows(&p);
-    let confirm = Confirm::for_plan(&p);
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| render_plan(f, f.area(), &p, &rows, 0, &confirm))
-        .unwrap();
-    insta::assert_snapshot!("plan_80x24", screen(&t));
-    let mut v = ProgressView::new(&p);
-    v.on_event(&ApplyEvent::StepFinished {
-        step: p.accounts[0].steps[0].id.clone(),
-        status: StepStatus::Done {
-            detail: "ok".into(),
-        },
-    });
-    v.on_event(&ApplyEvent::StepStarted {
-        step: p.accounts[0].steps[1].id.clone(),
-    });
-    t.draw(|f| render_progress(f, f.area(), &v, 0)).unwrap();
-    insta::assert_snapshot!("progress_80x24", screen(&t));
 }

@@ -12,7 +12,7 @@
 //! - [`apply`] / [`resume`] / [`reveal`] / [`report`]: carrying a plan out through the
 //!   journal, resuming after a crash, showing generated secrets once, the summary.
 //! - [`dry_run`]: every request a plan would send, sending none that mutates.
-//! - [`console`] / [`console_view`]: the console's plan, confirmation and progress screens
+//! - [`console`]: the state behind the console's plan, confirmation and progress screens
 //!   and the service its event loop calls.
 //! - [`undo`]: reversing an applied step from its recorded pre-state.
 //! - [`snapshot`]: known-good phones, methods and rules recorded before an incident.
@@ -20,7 +20,6 @@
 pub mod action;
 pub mod apply;
 pub mod console;
-pub mod console_view;
 mod default_mfa;
 pub mod dry_run;
 pub mod evidence;
