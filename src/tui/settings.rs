@@ -101,16 +101,6 @@ pub fn config_dir(config_file: Option<&Path>) -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "reclaim").map(|d| d.config_dir().to_path_buf())
 }
 
-/// Where the console's log file goes (`$XDG_STATE_HOME/reclaim` on Linux).
-pub fn state_dir() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "reclaim")?;
-    Some(
-        dirs.state_dir()
-            .unwrap_or_else(|| dirs.data_local_dir())
-            .to_path_buf(),
-    )
-}
-
 /// Reads `NAME` from the config dir: `Ok(None)` when absent, `Err` naming the file otherwise.
 pub fn read_config_file(dir: Option<&Path>, name: &str) -> Result<Option<String>, String> {
     let Some(dir) = dir else { return Ok(None) };
