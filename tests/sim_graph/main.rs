@@ -9,6 +9,7 @@ mod cli_sim;
 mod conventions;
 mod directory;
 mod faults;
+mod golden;
 mod me_paths;
 mod methods_mail_reads;
 mod protection_logs;
