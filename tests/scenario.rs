@@ -81,7 +81,7 @@ fn same_inputs_same_tenant_and_seed_matters() {
     assert_eq!(ta.mailboxes.len(), tb.mailboxes.len());
     for (id, m) in &ta.mailboxes {
         let n = &tb.mailboxes[id];
-        assert_eq!(m.folders, n.folders);
+        assert_eq!(m.folders(), n.folders());
         assert_eq!(m.rules, n.rules);
         assert_eq!(m.settings, n.settings);
     }
@@ -241,8 +241,8 @@ fn malicious_rules_hide_or_forward_mail_outside() {
     let mut forwards = 0;
     for a in s.truth.compromised() {
         let mb = &t.mailboxes[&a.user_id];
-        let hidden: Vec<&str> = mb
-            .folders
+        let folders = mb.folders();
+        let hidden: Vec<&str> = folders
             .iter()
             .filter(|f| {
                 matches!(
@@ -475,7 +475,7 @@ fn tenant_shape_is_what_graph_would_serve() {
         for m in t.mailboxes.values() {
             for w in wkn {
                 assert!(m
-                    .folders
+                    .folders()
                     .iter()
                     .any(|f| f.well_known_name.as_deref() == Some(w)));
             }

@@ -15,6 +15,7 @@ pub mod graph;
 pub mod handle;
 pub mod ids;
 pub mod knobs;
+pub mod mail_folders;
 pub mod middleware;
 pub mod model;
 pub mod odata;

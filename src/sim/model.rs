@@ -517,7 +517,11 @@ pub struct MailFolder {
 
 #[derive(Debug, Clone, Default)]
 pub struct Mailbox {
-    pub folders: Vec<MailFolder>,
+    /// A generated mailbox's root and standard well-known folders, drawn again on demand
+    /// (`None`: every folder is in `extra_folders`).
+    pub standard_folders: Option<super::mail_folders::StandardFolders>,
+    /// Folders stored as records: the ones made beside the standard set (or all of them).
+    pub extra_folders: Vec<MailFolder>,
     /// Inbox rules Graph can see (some may be read-only shells).
     pub rules: Vec<MessageRule>,
     /// Simulator-internal: MAPI-hidden rules Graph never lists (REFERENCE §5).
@@ -527,6 +531,18 @@ pub struct Mailbox {
     pub settings: Arc<serde_json::Value>,
     /// Simulator-internal: ForwardingSmtpAddress, invisible to Graph (REFERENCE §5).
     pub forwarding_smtp_address: Option<String>,
+}
+
+impl Mailbox {
+    /// Every folder: the standard ones first, then the stored ones.
+    pub fn folders(&self) -> Vec<MailFolder> {
+        let mut all = self
+            .standard_folders
+            .map(|s| s.folders())
+            .unwrap_or_default();
+        all.extend(self.extra_folders.iter().cloned());
+        all
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

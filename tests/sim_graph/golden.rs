@@ -85,7 +85,13 @@ async fn served_tenant_is_byte_identical_for_the_same_seed() {
         }
     }
     // The port changes between runs.
-    let origin = api.sim.graph_url.split('/').take(3).collect::<Vec<_>>().join("/");
+    let origin = api
+        .sim
+        .graph_url
+        .split('/')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("/");
     let out = out.replace(&origin, "GRAPH");
     if let Ok(path) = std::env::var("RECLAIM_GOLDEN_DUMP") {
         std::fs::write(path, &out).expect("dump written");

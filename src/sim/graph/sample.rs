@@ -184,7 +184,8 @@ fn rule(id: &str, name: &str, seq: i32, read_only: bool) -> MessageRule {
 
 fn mailbox(rules: Vec<MessageRule>, hidden: Vec<MessageRule>) -> Mailbox {
     Mailbox {
-        folders: folders(),
+        standard_folders: None,
+        extra_folders: folders(),
         rules,
         hidden_rules: hidden,
         settings: std::sync::Arc::new(json!({

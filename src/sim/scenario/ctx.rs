@@ -52,6 +52,8 @@ pub struct Person {
 pub struct Gen<'k> {
     seed: u64,
     pub rng: ChaCha8Rng,
+    /// What `rng` was seeded with (`seed_from_u64`) for the current phase.
+    pub phase_seed: u64,
     pub now: Time,
     pub knobs: &'k ScenarioKnobs,
     pub tenant: Tenant,
@@ -200,6 +202,7 @@ impl<'k> Gen<'k> {
         Self {
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
+            phase_seed: seed,
             now,
             knobs,
             tenant: Tenant::default(),
@@ -218,7 +221,8 @@ impl<'k> Gen<'k> {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
-        self.rng = ChaCha8Rng::seed_from_u64(self.seed ^ h.rotate_left(17));
+        self.phase_seed = self.seed ^ h.rotate_left(17);
+        self.rng = ChaCha8Rng::seed_from_u64(self.phase_seed);
     }
 
     pub fn guid(&mut self) -> String {
