@@ -212,7 +212,7 @@ fn attacker_changes_match_the_truth_and_the_audit_log() {
             let start = a.compromise_started.expect("compromise start");
             assert!(!a.attacker_ips.is_empty());
             // The first malicious sign-in is in the log from an attacker address.
-            assert!(t.sign_ins.iter().any(|x| *x.user_id == *a.user_id
+            assert!(t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
                 && x.created_date_time == start
                 && a.attacker_ips.iter().any(|i| *i == *x.ip_address)));
             let methods = &t.methods[&a.user_id];
@@ -287,7 +287,7 @@ fn look_alikes_stay_clean() {
         assert!(a.malicious_rule_ids.is_empty() && a.malicious_grant_ids.is_empty());
         assert!(a.attacker_ips.is_empty() && a.compromise_started.is_none());
         // No look-alike signs in with the campaign's Linux user agent from Russia or Nigeria.
-        assert!(!t.sign_ins.iter().any(|x| *x.user_id == *a.user_id
+        assert!(!t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
             && x.user_agent.contains("X11; Linux")
             && matches!(x.location.country_or_region.as_deref(), Some("RU" | "NG"))));
         let u = &t.users[idx[a.user_id.as_str()]];
@@ -311,11 +311,8 @@ fn look_alikes_stay_clean() {
             }
             Persona::Traveller => {
                 let home = u.usage_location.as_deref();
-                assert!(t
-                    .sign_ins
-                    .iter()
-                    .any(|x| *x.user_id == *a.user_id
-                        && x.location.country_or_region.as_deref() != home));
+                assert!(t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
+                    && x.location.country_or_region.as_deref() != home));
             }
             Persona::NewPhoneLegit => {
                 // The new method came from the person's own network, with no risk before it.
@@ -336,7 +333,7 @@ fn look_alikes_stay_clean() {
                 assert!(t
                     .sign_ins
                     .iter()
-                    .filter(|x| *x.user_id == *a.user_id)
+                    .filter(|x| *x.user.user_id == *a.user_id)
                     .any(|x| *x.ip_address == *ip));
                 assert!(risky.is_none());
                 assert!(change.activity_date_time > now() - chrono::Duration::days(11));
@@ -484,7 +481,7 @@ fn tenant_shape_is_what_graph_would_serve() {
         // Every user's sign-ins: members sign in a few times over the window.
         let mut per_user: BTreeMap<&str, usize> = BTreeMap::new();
         for x in &t.sign_ins {
-            *per_user.entry(&*x.user_id).or_default() += 1;
+            *per_user.entry(&*x.user.user_id).or_default() += 1;
         }
         assert!(t
             .users

@@ -236,46 +236,75 @@ pub struct NetworkLocationDetail {
     pub network_names: Vec<String>,
 }
 
-/// A sign-in event. Fields after `location` are beta-only: the v1.0 endpoint must omit them.
+/// A sign-in event. Beta-only properties (`userType`, `autonomousSystemNumber`,
+/// `networkLocationDetails`, `signInEventTypes`, `sessionId`, `authenticationRequirement`):
+/// the v1.0 endpoint must omit them.
 ///
-/// The log is the tenant's largest collection (several per user), so strings that repeat across
-/// records (user, app, client, network) are `Arc<str>` and whole objects (status, device,
-/// location) `Arc`s shared between them, and the
-/// per-record unique ids are `Box<str>`; both serialize exactly as `String` does.
+/// The log is the tenant's largest collection (several per user), so what repeats across
+/// records is shared, not copied: the signed-in user's properties, the app's and the policy
+/// outcome's are one `Arc`ed group each (flattened: served as the same top-level properties),
+/// other repeated strings `Arc<str>` and whole objects (status, device, location) `Arc`s; the
+/// per-record unique ids are `Box<str>`. All of them serialize exactly as `String` does.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SignIn {
     pub id: Box<str>,
     pub created_date_time: Time,
-    pub user_id: Arc<str>,
-    pub user_principal_name: Arc<str>,
-    pub user_display_name: Arc<str>,
-    pub app_id: Arc<str>,
-    pub app_display_name: Arc<str>,
-    pub client_app_used: Arc<str>,
+    #[serde(flatten)]
+    pub user: Arc<SignInUser>,
+    #[serde(flatten)]
+    pub app: Arc<SignInApp>,
     pub ip_address: Arc<str>,
     pub is_interactive: bool,
     pub user_agent: Arc<str>,
     pub correlation_id: Box<str>,
-    pub resource_display_name: Arc<str>,
-    pub resource_id: Arc<str>,
-    pub conditional_access_status: Arc<str>,
     pub risk_level_during_sign_in: RiskLevel,
     pub risk_level_aggregated: RiskLevel,
     pub risk_state: RiskState,
-    pub risk_detail: Arc<str>,
     #[serde(rename = "riskEventTypes_v2")]
     pub risk_event_types_v2: Vec<String>,
+    #[serde(flatten)]
+    pub policy: Arc<SignInPolicy>,
     pub status: Arc<SignInStatus>,
     pub device_detail: Arc<DeviceDetail>,
     pub location: Arc<SignInLocation>,
     // --- beta only ---
     pub autonomous_system_number: Option<i32>,
+    pub session_id: Option<Box<str>>,
+}
+
+/// Who signed in: the same for every sign-in of a user.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInUser {
+    pub user_id: Arc<str>,
+    pub user_principal_name: Arc<str>,
+    pub user_display_name: Arc<str>,
+    /// Beta only: `member` or `guest`.
+    pub user_type: Arc<str>,
+}
+
+/// What was signed in to, and with which client: the same for every sign-in to an app.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInApp {
+    pub app_id: Arc<str>,
+    pub app_display_name: Arc<str>,
+    pub client_app_used: Arc<str>,
+    pub resource_display_name: Arc<str>,
+    pub resource_id: Arc<str>,
+}
+
+/// How the tenant's policies met a sign-in: a handful of combinations across the log.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInPolicy {
+    pub conditional_access_status: Arc<str>,
+    pub risk_detail: Arc<str>,
+    // --- beta only ---
     pub network_location_details: Arc<[NetworkLocationDetail]>,
     /// `interactiveUser`, `nonInteractiveUser`, `servicePrincipal`, `managedIdentity`.
     pub sign_in_event_types: Arc<[String]>,
-    pub session_id: Option<Box<str>>,
-    pub user_type: Arc<str>,
     pub authentication_requirement: Arc<str>,
 }
 

@@ -3,7 +3,8 @@
 
 use super::knobs::ScenarioKnobs;
 use crate::sim::model::{
-    DeviceDetail, GeoCoordinates, NetworkLocationDetail, SignInLocation, SignInStatus, Tenant, Time,
+    DeviceDetail, GeoCoordinates, NetworkLocationDetail, SignInApp, SignInLocation, SignInPolicy,
+    SignInStatus, SignInUser, Tenant, Time, User,
 };
 use crate::sim::truth::{AccountTruth, GroundTruth, Persona};
 use base64::Engine as _;
@@ -79,7 +80,22 @@ pub struct Strings {
     user: Option<usize>,
     recent: Vec<Arc<str>>,
     devices: Vec<Arc<DeviceDetail>>,
+    /// Index-aligned with `Tenant::users`, filled as users first sign in.
+    sign_in_users: Vec<Option<Arc<SignInUser>>>,
+    apps: HashMap<AppKey, Arc<SignInApp>>,
+    policies: HashMap<PolicyKey, Arc<SignInPolicy>>,
 }
+
+/// App id, name, client, resource name and id.
+type AppKey = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+/// Conditional Access status, named network, authentication requirement.
+type PolicyKey = (&'static str, Option<&'static str>, &'static str);
 
 /// City, state, country and the coordinates' bits.
 type LocationKey = (&'static str, &'static str, &'static str, u64, u64);
@@ -187,6 +203,58 @@ impl Strings {
                 })
                 .clone(),
         }
+    }
+
+    /// The signed-in user's properties, one group per user for all of their sign-ins.
+    pub fn sign_in_user(&mut self, user: usize, u: &User, user_type: &str) -> Arc<SignInUser> {
+        if self.sign_in_users.len() <= user {
+            self.sign_in_users.resize(user + 1, None);
+        }
+        if let Some(a) = &self.sign_in_users[user] {
+            return a.clone();
+        }
+        let a = Arc::new(SignInUser {
+            user_id: u.id.as_str().into(),
+            user_principal_name: u.user_principal_name.as_str().into(),
+            user_display_name: u.display_name.as_str().into(),
+            user_type: self.fixed(user_type),
+        });
+        self.sign_in_users[user] = Some(a.clone());
+        a
+    }
+
+    /// An app's properties, one group per catalog app.
+    pub fn sign_in_app(&mut self, key: AppKey) -> Arc<SignInApp> {
+        if let Some(a) = self.apps.get(&key) {
+            return a.clone();
+        }
+        let (id, name, client, resource, resource_id) = key;
+        let a = Arc::new(SignInApp {
+            app_id: self.fixed(id),
+            app_display_name: self.fixed(name),
+            client_app_used: self.fixed(client),
+            resource_display_name: self.fixed(resource),
+            resource_id: self.fixed(resource_id),
+        });
+        self.apps.insert(key, a.clone());
+        a
+    }
+
+    /// The policy outcome of an interactive sign-in, one group per combination.
+    pub fn sign_in_policy(&mut self, key: PolicyKey) -> Arc<SignInPolicy> {
+        if let Some(a) = self.policies.get(&key) {
+            return a.clone();
+        }
+        let (ca, named, requirement) = key;
+        let a = Arc::new(SignInPolicy {
+            conditional_access_status: self.fixed(ca),
+            risk_detail: self.fixed("none"),
+            network_location_details: self.networks(named),
+            sign_in_event_types: self.interactive(),
+            authentication_requirement: self.fixed(requirement),
+        });
+        self.policies.insert(key, a.clone());
+        a
     }
 
     /// `signInEventTypes` of an interactive sign-in.
