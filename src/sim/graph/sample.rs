@@ -108,14 +108,20 @@ fn cfo_methods(now: Time) -> Vec<AuthMethod> {
             kind: Some(MethodKind::Fido2),
             created_date_time: Some(now - Duration::days(200)),
             display_name: Some("YubiKey 5 NFC".into()),
-            aaguid: Some("cb69481e-8ff7-4039-93ec-0a2729a154a8".into()),
-            model: Some("YubiKey 5 Series".into()),
+            rare: Some(Box::new(RareMethodProps {
+                aaguid: Some("cb69481e-8ff7-4039-93ec-0a2729a154a8".into()),
+                model: Some("YubiKey 5 Series".into()),
+                ..RareMethodProps::default()
+            })),
             ..AuthMethod::default()
         },
         AuthMethod {
             id: "00000000-0000-4000-8000-00000000e3a1".into(),
             kind: Some(MethodKind::Email),
-            email_address: Some("casey.personal@example.com".into()),
+            rare: Some(Box::new(RareMethodProps {
+                email_address: Some("casey.personal@example.com".into()),
+                ..RareMethodProps::default()
+            })),
             ..AuthMethod::default()
         },
         AuthMethod {

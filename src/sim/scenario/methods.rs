@@ -8,8 +8,8 @@ use super::ctx::{Gen, Level};
 use super::org::IT;
 use super::signins::{usual_client, usual_origin, Place};
 use crate::sim::model::{
-    AuthMethod, MethodKind, Time, PASSWORD_METHOD_ID, PHONE_ID_ALTERNATE_MOBILE, PHONE_ID_MOBILE,
-    PHONE_ID_OFFICE,
+    AuthMethod, MethodKind, RareMethodProps, Time, PASSWORD_METHOD_ID, PHONE_ID_ALTERNATE_MOBILE,
+    PHONE_ID_MOBILE, PHONE_ID_OFFICE,
 };
 use crate::sim::truth::KnownPhone;
 use chrono::Duration;
@@ -62,8 +62,11 @@ fn fido2(g: &mut Gen, created: Time) -> AuthMethod {
         kind: Some(MethodKind::Fido2),
         created_date_time: Some(created),
         display_name: Some("YubiKey 5 NFC".to_string()),
-        aaguid: Some("cb69481e-8ff7-4039-93ec-0a2729a154a8".to_string()),
-        model: Some("YubiKey 5 NFC".to_string()),
+        rare: Some(Box::new(RareMethodProps {
+            aaguid: Some("cb69481e-8ff7-4039-93ec-0a2729a154a8".to_string()),
+            model: Some("YubiKey 5 NFC".to_string()),
+            ..RareMethodProps::default()
+        })),
         ..AuthMethod::default()
     }
 }
