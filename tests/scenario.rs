@@ -214,7 +214,7 @@ fn attacker_changes_match_the_truth_and_the_audit_log() {
             // The first malicious sign-in is in the log from an attacker address.
             assert!(t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
                 && x.created_date_time == start
-                && a.attacker_ips.iter().any(|i| *i == *x.ip_address)));
+                && a.attacker_ips.iter().any(|i| *i == *x.origin.ip_address)));
             let methods = &t.methods[&a.user_id];
             for id in &a.attacker_method_ids {
                 let m = methods
@@ -288,8 +288,11 @@ fn look_alikes_stay_clean() {
         assert!(a.attacker_ips.is_empty() && a.compromise_started.is_none());
         // No look-alike signs in with the campaign's Linux user agent from Russia or Nigeria.
         assert!(!t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
-            && x.user_agent.contains("X11; Linux")
-            && matches!(x.location.country_or_region.as_deref(), Some("RU" | "NG"))));
+            && x.client.user_agent.contains("X11; Linux")
+            && matches!(
+                x.origin.location.country_or_region.as_deref(),
+                Some("RU" | "NG")
+            )));
         let u = &t.users[idx[a.user_id.as_str()]];
         let risky = t.risky_users.get(&a.user_id);
         let persona = a.personas[0];
@@ -312,7 +315,7 @@ fn look_alikes_stay_clean() {
             Persona::Traveller => {
                 let home = u.usage_location.as_deref();
                 assert!(t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
-                    && x.location.country_or_region.as_deref() != home));
+                    && x.origin.location.country_or_region.as_deref() != home));
             }
             Persona::NewPhoneLegit => {
                 // The new method came from the person's own network, with no risk before it.
@@ -334,7 +337,7 @@ fn look_alikes_stay_clean() {
                     .sign_ins
                     .iter()
                     .filter(|x| *x.user.user_id == *a.user_id)
-                    .any(|x| *x.ip_address == *ip));
+                    .any(|x| *x.origin.ip_address == *ip));
                 assert!(risky.is_none());
                 assert!(change.activity_date_time > now() - chrono::Duration::days(11));
             }
@@ -370,7 +373,7 @@ fn hostile_strings_reach_rule_names_device_names_and_user_agents() {
             .values()
             .flatten()
             .any(|m| m.display_name.as_deref().is_some_and(is_hostile));
-        let agents = t.sign_ins.iter().any(|x| is_hostile(&x.user_agent));
+        let agents = t.sign_ins.iter().any(|x| is_hostile(&x.client.user_agent));
         assert!(rules && devices && agents, "{rules} {devices} {agents}");
         // And they sit on attacker objects only.
         for m in t.mailboxes.values() {

@@ -163,12 +163,12 @@ async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs) {
                     eprintln!(
                         "SIM SI {} {} {:?} {:?} {} {} {:?}",
                         s.created_date_time,
-                        s.ip_address,
-                        s.location.country_or_region,
-                        s.autonomous_system_number,
+                        s.origin.ip_address,
+                        s.origin.location.country_or_region,
+                        s.origin.autonomous_system_number,
                         s.app.app_display_name,
                         s.status.error_code,
-                        s.user_agent
+                        s.client.user_agent
                     );
                 }
                 for a in tenant.directory_audits.iter().filter(|a| {

@@ -254,23 +254,48 @@ pub struct SignIn {
     pub user: Arc<SignInUser>,
     #[serde(flatten)]
     pub app: Arc<SignInApp>,
-    pub ip_address: Arc<str>,
+    #[serde(flatten)]
+    pub origin: Arc<SignInOrigin>,
+    #[serde(flatten)]
+    pub client: Arc<SignInClient>,
     pub is_interactive: bool,
-    pub user_agent: Arc<str>,
     pub correlation_id: Box<str>,
+    #[serde(flatten)]
+    pub risk: Arc<SignInIdentityRisk>,
+    #[serde(flatten)]
+    pub policy: Arc<SignInPolicy>,
+    pub status: Arc<SignInStatus>,
+    // --- beta only ---
+    pub session_id: Option<Box<str>>,
+}
+
+/// Where a sign-in came from: the same for a user's sign-ins from one address.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInOrigin {
+    pub ip_address: Arc<str>,
+    pub location: Arc<SignInLocation>,
+    /// Beta only.
+    pub autonomous_system_number: Option<i32>,
+}
+
+/// The client that signed in: the same for a user's sign-ins from one device and browser.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInClient {
+    pub user_agent: Arc<str>,
+    pub device_detail: Arc<DeviceDetail>,
+}
+
+/// Identity Protection's view of a sign-in: no risk for almost all of them (one shared group).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInIdentityRisk {
     pub risk_level_during_sign_in: RiskLevel,
     pub risk_level_aggregated: RiskLevel,
     pub risk_state: RiskState,
     #[serde(rename = "riskEventTypes_v2")]
     pub risk_event_types_v2: Vec<String>,
-    #[serde(flatten)]
-    pub policy: Arc<SignInPolicy>,
-    pub status: Arc<SignInStatus>,
-    pub device_detail: Arc<DeviceDetail>,
-    pub location: Arc<SignInLocation>,
-    // --- beta only ---
-    pub autonomous_system_number: Option<i32>,
-    pub session_id: Option<Box<str>>,
 }
 
 /// Who signed in: the same for every sign-in of a user.

@@ -14,8 +14,11 @@ pub fn traces(t: &Tenant, a: &AccountTruth) -> BTreeSet<&'static str> {
     if t.sign_ins.iter().any(|s| {
         *s.user.user_id == *a.user_id
             && &*s.app.app_id == OFFICE_HOME
-            && campaign_ua(&s.user_agent)
-            && matches!(s.location.country_or_region.as_deref(), Some("RU" | "NG"))
+            && campaign_ua(&s.client.user_agent)
+            && matches!(
+                s.origin.location.country_or_region.as_deref(),
+                Some("RU" | "NG")
+            )
     }) {
         out.insert("campaign-sign-in");
     }

@@ -149,11 +149,11 @@ impl Entity for SignIn {
             "appId" => Value::Str(&self.app.app_id),
             "appDisplayName" => Value::Str(&self.app.app_display_name),
             "clientAppUsed" => Value::Str(&self.app.client_app_used),
-            "ipAddress" => Value::Str(&self.ip_address),
+            "ipAddress" => Value::Str(&self.origin.ip_address),
             "correlationId" => Value::Str(&self.correlation_id),
             "isInteractive" => Value::Bool(self.is_interactive),
             "status" => Value::Obj(&*self.status),
-            "location" => Value::Obj(&*self.location),
+            "location" => Value::Obj(&*self.origin.location),
             "signInEventTypes" => Value::strs(&self.policy.sign_in_event_types),
             _ => Value::Null,
         }

@@ -27,30 +27,53 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
             resource_display_name: "Office 365 Exchange Online".into(),
             resource_id: "00000002-0000-0ff1-ce00-000000000000".into(),
         }),
-        ip_address: if attacker {
-            "185.220.101.4".into()
-        } else {
-            format!("203.0.113.{}", i % 250).into()
-        },
+        origin: Arc::new(SignInOrigin {
+            ip_address: if attacker {
+                "185.220.101.4".into()
+            } else {
+                format!("203.0.113.{}", i % 250).into()
+            },
+            location: Arc::new(SignInLocation {
+                city: Some(if attacker { "Moscow" } else { "Seattle" }.into()),
+                state: None,
+                country_or_region: Some(if attacker { "RU" } else { "US" }.into()),
+                geo_coordinates: Some(GeoCoordinates {
+                    latitude: 47.6,
+                    longitude: -122.3,
+                    altitude: None,
+                }),
+            }),
+            autonomous_system_number: Some(if attacker { 60729 } else { 8075 }),
+        }),
+        client: Arc::new(SignInClient {
+            user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64)".into(),
+            device_detail: Arc::new(DeviceDetail {
+                device_id: "".into(),
+                operating_system: Some("Windows 10".into()),
+                browser: Some("Edge 120.0.0".into()),
+                ..Default::default()
+            }),
+        }),
         is_interactive: interactive,
-        user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64)".into(),
         correlation_id: format!("corr-{i}").into(),
-        risk_level_during_sign_in: if attacker {
-            RiskLevel::High
-        } else {
-            RiskLevel::None
-        },
-        risk_level_aggregated: RiskLevel::None,
-        risk_state: if attacker {
-            RiskState::AtRisk
-        } else {
-            RiskState::None
-        },
-        risk_event_types_v2: if attacker {
-            vec!["unfamiliarFeatures".into()]
-        } else {
-            Vec::new()
-        },
+        risk: Arc::new(SignInIdentityRisk {
+            risk_level_during_sign_in: if attacker {
+                RiskLevel::High
+            } else {
+                RiskLevel::None
+            },
+            risk_level_aggregated: RiskLevel::None,
+            risk_state: if attacker {
+                RiskState::AtRisk
+            } else {
+                RiskState::None
+            },
+            risk_event_types_v2: if attacker {
+                vec!["unfamiliarFeatures".into()]
+            } else {
+                Vec::new()
+            },
+        }),
         policy: Arc::new(SignInPolicy {
             conditional_access_status: "notApplied".into(),
             risk_detail: "none".into(),
@@ -73,23 +96,6 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
             failure_reason: (i.is_multiple_of(11)).then(|| "Invalid username or password.".into()),
             additional_details: None,
         }),
-        device_detail: Arc::new(DeviceDetail {
-            device_id: "".into(),
-            operating_system: Some("Windows 10".into()),
-            browser: Some("Edge 120.0.0".into()),
-            ..Default::default()
-        }),
-        location: Arc::new(SignInLocation {
-            city: Some(if attacker { "Moscow" } else { "Seattle" }.into()),
-            state: None,
-            country_or_region: Some(if attacker { "RU" } else { "US" }.into()),
-            geo_coordinates: Some(GeoCoordinates {
-                latitude: 47.6,
-                longitude: -122.3,
-                altitude: None,
-            }),
-        }),
-        autonomous_system_number: Some(if attacker { 60729 } else { 8075 }),
         session_id: Some(format!("sess-{}", i % 40).into()),
     }
 }

@@ -3,8 +3,9 @@
 
 use super::knobs::ScenarioKnobs;
 use crate::sim::model::{
-    DeviceDetail, GeoCoordinates, NetworkLocationDetail, SignInApp, SignInLocation, SignInPolicy,
-    SignInStatus, SignInUser, Tenant, Time, User,
+    DeviceDetail, GeoCoordinates, NetworkLocationDetail, RiskLevel, RiskState, SignInApp,
+    SignInClient, SignInIdentityRisk, SignInLocation, SignInOrigin, SignInPolicy, SignInStatus,
+    SignInUser, Tenant, Time, User,
 };
 use crate::sim::truth::{AccountTruth, GroundTruth, Persona};
 use base64::Engine as _;
@@ -80,6 +81,9 @@ pub struct Strings {
     user: Option<usize>,
     recent: Vec<Arc<str>>,
     devices: Vec<Arc<DeviceDetail>>,
+    origins: Vec<Arc<SignInOrigin>>,
+    clients: Vec<Arc<SignInClient>>,
+    no_risk: Option<Arc<SignInIdentityRisk>>,
     /// Index-aligned with `Tenant::users`, filled as users first sign in.
     sign_in_users: Vec<Option<Arc<SignInUser>>>,
     apps: HashMap<AppKey, Arc<SignInApp>>,
@@ -124,10 +128,13 @@ impl Strings {
     }
 
     fn switch_to(&mut self, user: usize) {
-        if self.user != Some(user) || self.recent.len() + self.devices.len() >= 32 {
+        let held = self.recent.len() + self.devices.len() + self.origins.len() + self.clients.len();
+        if self.user != Some(user) || held >= 48 {
             self.user = Some(user);
             self.recent.clear();
             self.devices.clear();
+            self.origins.clear();
+            self.clients.clear();
         }
     }
 
@@ -140,6 +147,40 @@ impl Strings {
         let a = Arc::new(d);
         self.devices.push(a.clone());
         a
+    }
+
+    /// Where one user's sign-in came from, shared by that user's sign-ins from there.
+    pub fn origin(&mut self, user: usize, o: SignInOrigin) -> Arc<SignInOrigin> {
+        self.switch_to(user);
+        if let Some(a) = self.origins.iter().find(|a| ***a == o) {
+            return a.clone();
+        }
+        let a = Arc::new(o);
+        self.origins.push(a.clone());
+        a
+    }
+
+    /// One user's client (user agent and device), shared by that user's sign-ins with it.
+    pub fn client(&mut self, user: usize, c: SignInClient) -> Arc<SignInClient> {
+        self.switch_to(user);
+        if let Some(a) = self.clients.iter().find(|a| ***a == c) {
+            return a.clone();
+        }
+        let a = Arc::new(c);
+        self.clients.push(a.clone());
+        a
+    }
+
+    /// Identity Protection's view: one shared group for the sign-ins without risk.
+    pub fn identity_risk(&mut self, r: SignInIdentityRisk) -> Arc<SignInIdentityRisk> {
+        let none = r.risk_level_during_sign_in == RiskLevel::None
+            && r.risk_level_aggregated == RiskLevel::None
+            && r.risk_state == RiskState::None
+            && r.risk_event_types_v2.is_empty();
+        if !none {
+            return Arc::new(r);
+        }
+        self.no_risk.get_or_insert_with(|| Arc::new(r)).clone()
     }
 
     /// A sign-in's status: one per error code (the failure reason follows from the code).

@@ -6,7 +6,10 @@ use super::catalog::{
 };
 use super::ctx::{deleted_days_ago, ip_string, uuid_string, Gen};
 use super::networks::{home_nets, Net, OFFICES};
-use crate::sim::model::{DeviceDetail, RiskLevel, RiskState, SignIn, Time};
+use crate::sim::model::{
+    DeviceDetail, RiskLevel, RiskState, SignIn, SignInClient, SignInIdentityRisk, SignInOrigin,
+    Time,
+};
 use crate::sim::truth::Persona;
 use chrono::{Duration, Timelike};
 use std::borrow::Cow;
@@ -136,14 +139,32 @@ pub fn push(
         created_date_time: at,
         user: who,
         app: st.sign_in_app((app.id, app.name, app.client, app.resource, app.resource_id)),
-        ip_address: ip,
+        origin: st.origin(
+            user,
+            SignInOrigin {
+                ip_address: ip,
+                location,
+                autonomous_system_number: Some(from.net.asn),
+            },
+        ),
+        client: {
+            let user_agent = st.fixed(&client.ua);
+            st.client(
+                user,
+                SignInClient {
+                    user_agent,
+                    device_detail,
+                },
+            )
+        },
         is_interactive: true,
-        user_agent: st.fixed(&client.ua),
         correlation_id,
-        risk_level_during_sign_in: risk.level,
-        risk_level_aggregated: risk.level,
-        risk_state: risk.state,
-        risk_event_types_v2: risk.events,
+        risk: st.identity_risk(SignInIdentityRisk {
+            risk_level_during_sign_in: risk.level,
+            risk_level_aggregated: risk.level,
+            risk_state: risk.state,
+            risk_event_types_v2: risk.events,
+        }),
         policy: st.sign_in_policy((
             if managed { "success" } else { "notApplied" },
             from.named_network,
@@ -154,9 +175,6 @@ pub fn push(
             },
         )),
         status,
-        device_detail,
-        location,
-        autonomous_system_number: Some(from.net.asn),
         session_id: Some(session_id),
     };
     g.tenant.sign_ins.push(s);
