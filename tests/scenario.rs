@@ -93,7 +93,7 @@ fn same_inputs_same_tenant_and_seed_matters() {
     // A different trace mix keeps the org chart: only what the attacker did changes.
     let d = scenario::generate_with("campaign-2024", 600, 99, now(), &ScenarioKnobs::alternate())
         .unwrap();
-    let org = |t: &Tenant| -> Vec<(String, Option<String>, Option<String>)> {
+    let org = |t: &Tenant| -> Vec<(String, Option<std::sync::Arc<str>>, Option<String>)> {
         t.users
             .iter()
             .map(|u| {
@@ -302,7 +302,7 @@ fn look_alikes_stay_clean() {
                 assert!(risky.unwrap().is_deleted);
             }
             Persona::Guest => {
-                assert_eq!(u.user_type, "Guest");
+                assert_eq!(&*u.user_type, "Guest");
                 assert!(u.user_principal_name.contains("#EXT#"));
                 assert!(risky.is_some());
             }
@@ -407,7 +407,7 @@ fn tenant_shape_is_what_graph_would_serve() {
         assert!(t.apps.is_empty(), "the server core registers apps");
         let idx = user_index(t);
         for u in &t.users {
-            if u.user_type == "Member" {
+            if &*u.user_type == "Member" {
                 assert!(u.user_principal_name.ends_with(&format!("@{}", t.domain)));
                 assert!(
                     u.job_title.is_some() && u.department.is_some() && u.usage_location.is_some()
@@ -420,7 +420,7 @@ fn tenant_shape_is_what_graph_would_serve() {
                 }
             }
             let methods = &t.methods[&u.id];
-            if u.user_type == "Member" {
+            if &*u.user_type == "Member" {
                 assert!(methods.iter().any(|m| m.kind == Some(MethodKind::Password)));
             }
             for m in methods.iter().filter(|m| m.kind == Some(MethodKind::Phone)) {
@@ -430,7 +430,7 @@ fn tenant_shape_is_what_graph_would_serve() {
         assert_eq!(
             t.users
                 .iter()
-                .filter(|u| u.manager_id.is_none() && u.user_type == "Member")
+                .filter(|u| u.manager_id.is_none() && &*u.user_type == "Member")
                 .count(),
             1
         );

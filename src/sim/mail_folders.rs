@@ -3,7 +3,7 @@
 //!
 //! A generated mailbox's root and seven standard folders get random Outlook ids from the
 //! scenario's `mailboxes` stream. Storing them costs ~900 bytes a mailbox (90 MB at 100,000
-//! users); storing the stream's seed and position (32 bytes) and drawing the same ids again on
+//! users); storing the stream's seed and position (16 bytes) and drawing the same ids again on
 //! demand gives the same folders, byte for byte.
 
 use super::model::MailFolder;
@@ -37,13 +37,14 @@ pub fn folder_id(rng: &mut ChaCha8Rng) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StandardFolders {
     pub seed: u64,
-    pub position: u128,
+    pub position: u64,
 }
 
 impl StandardFolders {
     /// Draws the root and standard folder ids from `rng` (advancing it) and remembers where.
     pub fn draw(seed: u64, rng: &mut ChaCha8Rng) -> Self {
-        let position = rng.get_word_pos();
+        // A phase draws far fewer than 2^64 words: the position fits.
+        let position = rng.get_word_pos() as u64;
         for _ in 0..=STANDARD.len() {
             folder_id(rng);
         }
@@ -53,7 +54,7 @@ impl StandardFolders {
     /// The standard folders, as they were when drawn.
     pub fn folders(&self) -> Vec<MailFolder> {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        rng.set_word_pos(self.position);
+        rng.set_word_pos(u128::from(self.position));
         let root: Arc<str> = folder_id(&mut rng).into();
         STANDARD
             .iter()
@@ -84,7 +85,7 @@ mod tests {
         let mut again = ChaCha8Rng::seed_from_u64(9);
         let _: u64 = again.gen();
         let s = StandardFolders::draw(9, &mut again);
-        assert_eq!(s.position, at);
+        assert_eq!(u128::from(s.position), at);
         assert_eq!(
             again.gen::<u64>(),
             after,

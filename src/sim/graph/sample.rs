@@ -36,7 +36,7 @@ fn filler_id(i: usize) -> String {
 
 fn person(id: &str, alias: &str, name: &str, title: &str, dept: &str, created: Time) -> User {
     let mut u = user(id, &format!("{alias}@{DOMAIN}"), name, Some(title));
-    u.department = Some(dept.to_string());
+    u.department = Some(dept.into());
     u.created_date_time = created;
     u.sign_in_sessions_valid_from_date_time = created;
     u.password = "Sample!Passw0rd".into();

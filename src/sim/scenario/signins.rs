@@ -97,7 +97,7 @@ pub fn push(
     mfa: bool,
 ) -> usize {
     let u = &g.tenant.users[user];
-    let user_type = if u.user_type == "Guest" {
+    let user_type = if &*u.user_type == "Guest" {
         "guest"
     } else {
         "member"
