@@ -22,6 +22,7 @@ pub mod odata;
 pub mod organization;
 pub mod scenario;
 pub mod server;
+pub mod short_text;
 pub mod state;
 pub mod throttle;
 pub mod truth;

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use super::short_text::ShortText;
+
 pub type Time = DateTime<Utc>;
 
 /// Everything the simulated tenant holds.
@@ -244,11 +246,12 @@ pub struct NetworkLocationDetail {
 /// records is shared, not copied: the signed-in user's properties, the app's and the policy
 /// outcome's are one `Arc`ed group each (flattened: served as the same top-level properties),
 /// other repeated strings `Arc<str>` and whole objects (status, device, location) `Arc`s; the
-/// per-record unique ids are `Box<str>`. All of them serialize exactly as `String` does.
+/// per-record unique ids are inline [`ShortText`]. All of them serialize exactly as `String`
+/// does.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SignIn {
-    pub id: Box<str>,
+    pub id: ShortText,
     pub created_date_time: Time,
     #[serde(flatten)]
     pub user: Arc<SignInUser>,
@@ -259,14 +262,14 @@ pub struct SignIn {
     #[serde(flatten)]
     pub client: Arc<SignInClient>,
     pub is_interactive: bool,
-    pub correlation_id: Box<str>,
+    pub correlation_id: ShortText,
     #[serde(flatten)]
     pub risk: Arc<SignInIdentityRisk>,
     #[serde(flatten)]
     pub policy: Arc<SignInPolicy>,
     pub status: Arc<SignInStatus>,
     // --- beta only ---
-    pub session_id: Option<Box<str>>,
+    pub session_id: Option<ShortText>,
 }
 
 /// Where a sign-in came from: the same for a user's sign-ins from one address.

@@ -7,8 +7,8 @@ use super::catalog::{
 use super::ctx::{deleted_days_ago, ip_string, uuid_string, Gen};
 use super::networks::{home_nets, Net, OFFICES};
 use crate::sim::model::{
-    DeviceDetail, RiskLevel, RiskState, SignIn, SignInClient, SignInIdentityRisk, SignInOrigin,
-    Time,
+    DeviceDetail, RiskLevel, RiskState, ShortText, SignIn, SignInClient, SignInIdentityRisk,
+    SignInOrigin, Time,
 };
 use crate::sim::truth::Persona;
 use chrono::{Duration, Timelike};
@@ -110,9 +110,9 @@ pub fn push(
         _ => Some("Other."),
     };
     let managed = client.trust == Some("Azure AD joined");
-    let id: Box<str> = g.guid().into();
-    let correlation_id: Box<str> = g.guid().into();
-    let session_id: Box<str> = g.guid().into();
+    let id = ShortText::from(g.guid());
+    let correlation_id = ShortText::from(g.guid());
+    let session_id = ShortText::from(g.guid());
     let u = &g.tenant.users[user];
     let st = &mut g.strings;
     let who = st.sign_in_user(user, u, user_type);
