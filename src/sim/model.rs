@@ -464,15 +464,16 @@ pub struct AuthMethod {
     pub last_used_date_time: Option<Time>,
     /// Authenticator / FIDO2 / WHfB device name.
     pub display_name: Option<String>,
-    /// Authenticator.
-    pub device_tag: Option<String>,
-    pub phone_app_version: Option<String>,
-    pub client_app_name: Option<String>,
+    /// Authenticator. This and the phone's type and SMS state come from small vocabularies:
+    /// shared, not copied into every method.
+    pub device_tag: Option<Arc<str>>,
+    pub phone_app_version: Option<Arc<str>>,
+    pub client_app_name: Option<Arc<str>>,
     /// Phone: `+{cc} {number}[x{ext}]`.
     pub phone_number: Option<String>,
     /// Phone: `mobile`, `alternateMobile`, `office`.
-    pub phone_type: Option<String>,
-    pub sms_sign_in_state: Option<String>,
+    pub phone_type: Option<Arc<str>>,
+    pub sms_sign_in_state: Option<Arc<str>>,
     /// FIDO2, email and TAP properties (`None` for the other kinds).
     pub rare: Option<Box<RareMethodProps>>,
     /// Simulator-internal: the IP the registration came from (real Graph keeps it only in audits).

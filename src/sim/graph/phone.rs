@@ -159,7 +159,7 @@ pub async fn create(
         kind: Some(MethodKind::Phone),
         created_date_time: Some(now()),
         phone_number: Some(number),
-        phone_type: Some(ptype.clone()),
+        phone_type: Some(ptype.as_str().into()),
         sms_sign_in_state: Some("notEnabled".into()),
         is_default: !before.iter().any(|m| m.is_default),
         ..AuthMethod::default()
@@ -194,7 +194,11 @@ pub async fn update(
         .iter()
         .position(|m| is_phone(m) && m.id.eq_ignore_ascii_case(&pid))
         .ok_or_else(|| GraphError::not_found(&pid))?;
-    let current_type = before[idx].phone_type.clone().unwrap_or_default();
+    let current_type = before[idx]
+        .phone_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_string();
     if body.contains_key("phoneType") && phone_type(body.get("phoneType"))? != current_type {
         return Err(GraphError::method_rule(
             "The phoneType of an existing phone method cannot be changed. Add a method of the new type, then delete this one.",
@@ -235,7 +239,11 @@ pub async fn delete(
     if before[idx].is_default {
         return Err(default_method_error(&before[idx].id));
     }
-    let ptype = before[idx].phone_type.clone().unwrap_or_default();
+    let ptype = before[idx]
+        .phone_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_string();
     if ptype == "mobile" && has_type(&before, "alternateMobile") {
         return Err(GraphError::method_rule(
             "Cannot delete the mobile phone method without first deleting alternate mobile number.",
