@@ -243,8 +243,9 @@ pub fn mfa_snapshot(methods: &[AuthMethod]) -> MfaSnapshot {
                 Some(MethodKind::MicrosoftAuthenticator) => (
                     json!(m.display_name),
                     m.device_tag
-                        .clone()
-                        .unwrap_or_else(|| "SoftwareTokenActivated".into()),
+                        .as_deref()
+                        .unwrap_or("SoftwareTokenActivated")
+                        .to_string(),
                     json!(m.phone_app_version),
                 ),
                 Some(MethodKind::SoftwareOath) => (

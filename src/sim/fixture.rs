@@ -45,7 +45,7 @@ pub fn user(id: &str, upn: &str, display_name: &str, job_title: Option<&str>) ->
         given_name: display_name.split(' ').next().map(str::to_string),
         surname: display_name.split(' ').nth(1).map(str::to_string),
         mail: Some(upn.to_string()),
-        job_title: job_title.map(str::to_string),
+        job_title: job_title.map(Into::into),
         department: None,
         company_name: None,
         office_location: None,

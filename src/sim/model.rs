@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use super::short_text::ShortText;
+
 pub type Time = DateTime<Utc>;
 
 /// Everything the simulated tenant holds.
@@ -64,17 +66,17 @@ pub struct User {
     pub given_name: Option<String>,
     pub surname: Option<String>,
     pub mail: Option<String>,
-    pub job_title: Option<String>,
-    pub department: Option<String>,
-    pub company_name: Option<String>,
-    pub office_location: Option<String>,
+    pub job_title: Option<Arc<str>>,
+    pub department: Option<Arc<str>>,
+    pub company_name: Option<Arc<str>>,
+    pub office_location: Option<Arc<str>>,
     pub business_phones: Vec<String>,
     pub mobile_phone: Option<String>,
-    pub preferred_language: Option<String>,
-    pub usage_location: Option<String>,
+    pub preferred_language: Option<Arc<str>>,
+    pub usage_location: Option<Arc<str>>,
     pub account_enabled: bool,
     /// `Member` or `Guest`.
-    pub user_type: String,
+    pub user_type: Arc<str>,
     pub created_date_time: Time,
     pub sign_in_sessions_valid_from_date_time: Time,
     pub last_password_change_date_time: Option<Time>,
@@ -248,46 +250,101 @@ pub struct NetworkLocationDetail {
     pub network_names: Vec<String>,
 }
 
-/// A sign-in event. Fields after `location` are beta-only: the v1.0 endpoint must omit them.
+/// A sign-in event. Beta-only properties (`userType`, `autonomousSystemNumber`,
+/// `networkLocationDetails`, `signInEventTypes`, `sessionId`, `authenticationRequirement`):
+/// the v1.0 endpoint must omit them.
 ///
-/// The log is the tenant's largest collection (several per user), so strings that repeat across
-/// records (user, app, client, network) are `Arc<str>` and whole objects (status, device,
-/// location) `Arc`s shared between them, and the
-/// per-record unique ids are `Box<str>`; both serialize exactly as `String` does.
+/// The log is the tenant's largest collection (several per user), so what repeats across
+/// records is shared, not copied: the signed-in user's properties, the app's and the policy
+/// outcome's are one `Arc`ed group each (flattened: served as the same top-level properties),
+/// other repeated strings `Arc<str>` and whole objects (status, device, location) `Arc`s; the
+/// per-record unique ids are inline [`ShortText`]. All of them serialize exactly as `String`
+/// does.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SignIn {
-    pub id: Box<str>,
+    pub id: ShortText,
     pub created_date_time: Time,
-    pub user_id: Arc<str>,
-    pub user_principal_name: Arc<str>,
-    pub user_display_name: Arc<str>,
-    pub app_id: Arc<str>,
-    pub app_display_name: Arc<str>,
-    pub client_app_used: Arc<str>,
-    pub ip_address: Arc<str>,
+    #[serde(flatten)]
+    pub user: Arc<SignInUser>,
+    #[serde(flatten)]
+    pub app: Arc<SignInApp>,
+    #[serde(flatten)]
+    pub origin: Arc<SignInOrigin>,
+    #[serde(flatten)]
+    pub client: Arc<SignInClient>,
     pub is_interactive: bool,
+    pub correlation_id: ShortText,
+    #[serde(flatten)]
+    pub risk: Arc<SignInIdentityRisk>,
+    #[serde(flatten)]
+    pub policy: Arc<SignInPolicy>,
+    pub status: Arc<SignInStatus>,
+    // --- beta only ---
+    pub session_id: Option<ShortText>,
+}
+
+/// Where a sign-in came from: the same for a user's sign-ins from one address.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInOrigin {
+    pub ip_address: Arc<str>,
+    pub location: Arc<SignInLocation>,
+    /// Beta only.
+    pub autonomous_system_number: Option<i32>,
+}
+
+/// The client that signed in: the same for a user's sign-ins from one device and browser.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInClient {
     pub user_agent: Arc<str>,
-    pub correlation_id: Box<str>,
-    pub resource_display_name: Arc<str>,
-    pub resource_id: Arc<str>,
-    pub conditional_access_status: Arc<str>,
+    pub device_detail: Arc<DeviceDetail>,
+}
+
+/// Identity Protection's view of a sign-in: no risk for almost all of them (one shared group).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInIdentityRisk {
     pub risk_level_during_sign_in: RiskLevel,
     pub risk_level_aggregated: RiskLevel,
     pub risk_state: RiskState,
-    pub risk_detail: Arc<str>,
     #[serde(rename = "riskEventTypes_v2")]
     pub risk_event_types_v2: Vec<String>,
-    pub status: Arc<SignInStatus>,
-    pub device_detail: Arc<DeviceDetail>,
-    pub location: Arc<SignInLocation>,
+}
+
+/// Who signed in: the same for every sign-in of a user.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInUser {
+    pub user_id: Arc<str>,
+    pub user_principal_name: Arc<str>,
+    pub user_display_name: Arc<str>,
+    /// Beta only: `member` or `guest`.
+    pub user_type: Arc<str>,
+}
+
+/// What was signed in to, and with which client: the same for every sign-in to an app.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInApp {
+    pub app_id: Arc<str>,
+    pub app_display_name: Arc<str>,
+    pub client_app_used: Arc<str>,
+    pub resource_display_name: Arc<str>,
+    pub resource_id: Arc<str>,
+}
+
+/// How the tenant's policies met a sign-in: a handful of combinations across the log.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInPolicy {
+    pub conditional_access_status: Arc<str>,
+    pub risk_detail: Arc<str>,
     // --- beta only ---
-    pub autonomous_system_number: Option<i32>,
     pub network_location_details: Arc<[NetworkLocationDetail]>,
     /// `interactiveUser`, `nonInteractiveUser`, `servicePrincipal`, `managedIdentity`.
     pub sign_in_event_types: Arc<[String]>,
-    pub session_id: Option<Box<str>>,
-    pub user_type: Arc<str>,
     pub authentication_requirement: Arc<str>,
 }
 
@@ -405,25 +462,39 @@ pub const PHONE_ID_OFFICE: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 /// The password method's fixed id.
 pub const PASSWORD_METHOD_ID: &str = "28c10230-6103-485e-b985-444c60001490";
 
-/// One registered authentication method. A flat struct with a kind: the serving code picks the
-/// properties that kind has in the schema.
+/// One registered authentication method: a kind, what every kind has, and each kind's own
+/// properties; the serving code picks the ones that kind has in the schema. Properties of the
+/// rare kinds (FIDO2, email, TAP) sit behind one box so the common methods (password, phone,
+/// Authenticator: ~230,000 at 100,000 users) do not carry their empty slots.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthMethod {
     pub id: String,
     pub kind: Option<MethodKind>,
+    /// Simulator-internal: this method is the user's default MFA method (v1.0 cannot read it).
+    pub is_default: bool,
     pub created_date_time: Option<Time>,
     pub last_used_date_time: Option<Time>,
     /// Authenticator / FIDO2 / WHfB device name.
     pub display_name: Option<String>,
-    /// Authenticator.
-    pub device_tag: Option<String>,
-    pub phone_app_version: Option<String>,
-    pub client_app_name: Option<String>,
+    /// Authenticator. This and the phone's type and SMS state come from small vocabularies:
+    /// shared, not copied into every method.
+    pub device_tag: Option<Arc<str>>,
+    pub phone_app_version: Option<Arc<str>>,
+    pub client_app_name: Option<Arc<str>>,
     /// Phone: `+{cc} {number}[x{ext}]`.
     pub phone_number: Option<String>,
     /// Phone: `mobile`, `alternateMobile`, `office`.
-    pub phone_type: Option<String>,
-    pub sms_sign_in_state: Option<String>,
+    pub phone_type: Option<Arc<str>>,
+    pub sms_sign_in_state: Option<Arc<str>>,
+    /// FIDO2, email and TAP properties (`None` for the other kinds).
+    pub rare: Option<Box<RareMethodProps>>,
+    /// Simulator-internal: the IP the registration came from (real Graph keeps it only in audits).
+    pub registered_from_ip: Option<String>,
+}
+
+/// The properties only FIDO2 keys, email methods and Temporary Access Passes have.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RareMethodProps {
     /// Email method.
     pub email_address: Option<String>,
     /// FIDO2.
@@ -435,10 +506,22 @@ pub struct AuthMethod {
     pub is_usable_once: Option<bool>,
     /// Simulator-internal: the TAP's text, shown once at creation and never served again.
     pub tap_secret: Option<String>,
-    /// Simulator-internal: this method is the user's default MFA method (v1.0 cannot read it).
-    pub is_default: bool,
-    /// Simulator-internal: the IP the registration came from (real Graph keeps it only in audits).
-    pub registered_from_ip: Option<String>,
+}
+
+impl AuthMethod {
+    /// The rare kinds' properties, or empty ones.
+    pub fn rare(&self) -> &RareMethodProps {
+        static NONE: RareMethodProps = RareMethodProps {
+            email_address: None,
+            aaguid: None,
+            model: None,
+            start_date_time: None,
+            lifetime_in_minutes: None,
+            is_usable_once: None,
+            tap_secret: None,
+        };
+        self.rare.as_deref().unwrap_or(&NONE)
+    }
 }
 
 /// A recipient as messageRuleActions carry it.
@@ -529,7 +612,11 @@ pub struct MailFolder {
 
 #[derive(Debug, Clone, Default)]
 pub struct Mailbox {
-    pub folders: Vec<MailFolder>,
+    /// A generated mailbox's root and standard well-known folders, drawn again on demand
+    /// (`None`: every folder is in `extra_folders`).
+    pub standard_folders: Option<super::mail_folders::StandardFolders>,
+    /// Folders stored as records: the ones made beside the standard set (or all of them).
+    pub extra_folders: Vec<MailFolder>,
     /// Inbox rules Graph can see (some may be read-only shells).
     pub rules: Vec<MessageRule>,
     /// Simulator-internal: MAPI-hidden rules Graph never lists (REFERENCE §5).
@@ -539,6 +626,18 @@ pub struct Mailbox {
     pub settings: Arc<serde_json::Value>,
     /// Simulator-internal: ForwardingSmtpAddress, invisible to Graph (REFERENCE §5).
     pub forwarding_smtp_address: Option<String>,
+}
+
+impl Mailbox {
+    /// Every folder: the standard ones first, then the stored ones.
+    pub fn folders(&self) -> Vec<MailFolder> {
+        let mut all = self
+            .standard_folders
+            .map(|s| s.folders())
+            .unwrap_or_default();
+        all.extend(self.extra_folders.iter().cloned());
+        all
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

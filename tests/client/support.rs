@@ -109,7 +109,7 @@ pub fn add_mailbox(s: &SimHandle, user: &str) {
         t.mailboxes.insert(
             user.to_string(),
             Mailbox {
-                folders: vec![folder("inbox-id", "Inbox", "inbox"), folder("rss-id", "RSS Feeds", "rssfeeds")],
+                extra_folders: vec![folder("inbox-id", "Inbox", "inbox"), folder("rss-id", "RSS Feeds", "rssfeeds")],
                 settings: json!({"timeZone": "UTC", "automaticRepliesSetting": {"status": "disabled", "externalAudience": "none"}}).into(),
                 ..Default::default()
             },

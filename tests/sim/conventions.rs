@@ -50,13 +50,13 @@ fn inflate(api: &Api) {
             }
         }
         if let Some(mbx) = t.mailboxes.get_mut(CFO) {
-            let inbox = mbx.folders[0].clone();
+            let inbox = mbx.extra_folders[0].clone();
             for i in 0..12 {
                 let mut f = inbox.clone();
                 f.id = format!("AAMkFill{i}");
                 f.display_name = format!("Project {i}").into();
                 f.well_known_name = None;
-                mbx.folders.push(f);
+                mbx.extra_folders.push(f);
             }
         }
     });

@@ -4,7 +4,7 @@
 
 use super::support::{find, Api};
 use reclaim::sim::graph::sample::{ADMIN, AUTHENTICATOR_ID, CFO, SALES};
-use reclaim::sim::model::{AuthMethod, MethodKind, PHONE_ID_MOBILE};
+use reclaim::sim::model::{AuthMethod, MethodKind, RareMethodProps, PHONE_ID_MOBILE};
 use reqwest::Method;
 use serde_json::json;
 
@@ -24,7 +24,10 @@ fn email(id: &str) -> AuthMethod {
     AuthMethod {
         id: id.into(),
         kind: Some(MethodKind::Email),
-        email_address: Some("owner@example.com".into()),
+        rare: Some(Box::new(RareMethodProps {
+            email_address: Some("owner@example.com".into()),
+            ..RareMethodProps::default()
+        })),
         ..AuthMethod::default()
     }
 }

@@ -299,7 +299,7 @@ async fn sign_in_activity_filters_alone_and_manager_expands() {
                 let last = |interactive: bool| {
                     t.sign_ins
                         .iter()
-                        .filter(|s| *s.user_id == *u.id && s.is_interactive == interactive)
+                        .filter(|s| *s.user.user_id == *u.id && s.is_interactive == interactive)
                         .map(|s| s.created_date_time)
                         .max()
                 };

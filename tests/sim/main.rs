@@ -22,6 +22,7 @@ mod conventions;
 mod default_method;
 mod directory;
 mod faults;
+mod golden;
 mod me_paths;
 mod methods_mail_reads;
 mod protection_logs;

@@ -151,16 +151,16 @@ async fn run(users: usize, seed: u64, knobs: &ScenarioKnobs) {
             if !got.facts.contains_key(id) {
                 let state = sim.state();
                 let tenant = state.tenant.read().unwrap();
-                for s in tenant.sign_ins.iter().filter(|s| *s.user_id == **id) {
+                for s in tenant.sign_ins.iter().filter(|s| *s.user.user_id == **id) {
                     eprintln!(
                         "SIM SI {} {} {:?} {:?} {} {} {:?}",
                         s.created_date_time,
-                        s.ip_address,
-                        s.location.country_or_region,
-                        s.autonomous_system_number,
-                        s.app_display_name,
+                        s.origin.ip_address,
+                        s.origin.location.country_or_region,
+                        s.origin.autonomous_system_number,
+                        s.app.app_display_name,
                         s.status.error_code,
-                        s.user_agent
+                        s.client.user_agent
                     );
                 }
                 for a in tenant.directory_audits.iter().filter(|a| {

@@ -129,7 +129,7 @@ pub fn demo_admin(tenant: &Tenant) -> Option<String> {
         .map(|a| a.principal_id.as_str())
         .collect();
     let usable =
-        |u: &&crate::sim::model::User| u.account_enabled && !u.deleted && u.user_type == "Member";
+        |u: &&crate::sim::model::User| u.account_enabled && !u.deleted && &*u.user_type == "Member";
     tenant
         .users
         .iter()

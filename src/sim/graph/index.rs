@@ -95,7 +95,7 @@ pub fn sign_ins(state: &Shared, tenant: &Tenant) -> Arc<SignInIndex> {
     let mut by_user: HashMap<String, Vec<u32>> = HashMap::new();
     for (pos, s) in tenant.sign_ins.iter().enumerate() {
         by_user
-            .entry(s.user_id.to_string())
+            .entry(s.user.user_id.to_string())
             .or_default()
             .push(pos as u32);
     }

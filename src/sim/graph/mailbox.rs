@@ -66,8 +66,12 @@ pub fn mailbox_of<'t>(
 }
 
 /// A folder by id or well-known name (`inbox`, `deleteditems`, ...).
-pub fn folder<'m>(mbx: &'m Mailbox, key: &str) -> Option<&'m MailFolder> {
-    mbx.folders.iter().find(|f| {
+pub fn folder(mbx: &Mailbox, key: &str) -> Option<MailFolder> {
+    find_folder(&mbx.folders(), key).cloned()
+}
+
+fn find_folder<'f>(all: &'f [MailFolder], key: &str) -> Option<&'f MailFolder> {
+    all.iter().find(|f| {
         f.id == key
             || f.well_known_name
                 .as_deref()
@@ -75,9 +79,8 @@ pub fn folder<'m>(mbx: &'m Mailbox, key: &str) -> Option<&'m MailFolder> {
     })
 }
 
-fn folder_json(mbx: &Mailbox, f: &MailFolder, beta: bool) -> Value {
-    let children = mbx
-        .folders
+fn folder_json(all: &[MailFolder], f: &MailFolder, beta: bool) -> Value {
+    let children = all
         .iter()
         .filter(|c| c.parent_folder_id.as_deref() == Some(f.id.as_str()))
         .count();
@@ -96,23 +99,23 @@ fn folder_json(mbx: &Mailbox, f: &MailFolder, beta: bool) -> Value {
     v
 }
 
-fn is_top_level(mbx: &Mailbox, f: &MailFolder) -> bool {
+fn is_top_level(all: &[MailFolder], f: &MailFolder) -> bool {
     match &f.parent_folder_id {
         None => true,
-        Some(p) => !mbx.folders.iter().any(|x| *x.id == **p),
+        Some(p) => !all.iter().any(|x| *x.id == **p),
     }
 }
 
 fn list_folders(
     ctx: &Ctx,
     user_id: &str,
-    mbx: &Mailbox,
+    all: &[MailFolder],
     pick: impl Fn(&MailFolder) -> bool,
     fragment: &str,
 ) -> Result<Response, GraphError> {
     let q = ctx.query(&FOLDER_LIST_CAPS)?;
     let page = collect_page(
-        &mbx.folders,
+        all,
         Candidates::All,
         q.token.as_ref(),
         |f| f.id.as_str(),
@@ -122,7 +125,7 @@ fn list_folders(
     let items = page
         .items
         .iter()
-        .map(|f| project(folder_json(mbx, f, ctx.beta()), q.select.as_deref(), &[]))
+        .map(|f| project(folder_json(all, f, ctx.beta()), q.select.as_deref(), &[]))
         .collect();
     let fragment = format!("users('{user_id}')/{fragment}");
     Ok(ctx.collection(
@@ -142,7 +145,8 @@ pub async fn folders(
     caller.require_on(&id, perms::MAIL_FOLDERS_READ)?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
-    list_folders(&ctx, &uid, mbx, |f| is_top_level(mbx, f), "mailFolders")
+    let all = mbx.folders();
+    list_folders(&ctx, &uid, &all, |f| is_top_level(&all, f), "mailFolders")
 }
 
 pub async fn child_folders(
@@ -154,12 +158,16 @@ pub async fn child_folders(
     caller.require_on(&id, perms::MAIL_FOLDERS_READ)?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
-    let parent = folder(mbx, &fid).ok_or_else(item_not_found)?.id.clone();
+    let all = mbx.folders();
+    let parent = find_folder(&all, &fid)
+        .ok_or_else(item_not_found)?
+        .id
+        .clone();
     let fragment = format!("mailFolders('{fid}')/childFolders");
     list_folders(
         &ctx,
         &uid,
-        mbx,
+        &all,
         |f| f.parent_folder_id.as_deref() == Some(parent.as_str()),
         &fragment,
     )
@@ -178,7 +186,8 @@ pub async fn get_folder(
     })?;
     let tenant = read(&state);
     let (uid, mbx) = mailbox_of(&state, &tenant, &id)?;
-    let f = folder(mbx, &fid).ok_or_else(item_not_found)?;
-    let obj = project(folder_json(mbx, f, ctx.beta()), q.select.as_deref(), &[]);
+    let all = mbx.folders();
+    let f = find_folder(&all, &fid).ok_or_else(item_not_found)?;
+    let obj = project(folder_json(&all, f, ctx.beta()), q.select.as_deref(), &[]);
     Ok(ctx.entity(&format!("users('{uid}')/mailFolders/$entity"), obj))
 }

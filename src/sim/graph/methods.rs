@@ -106,11 +106,12 @@ fn time(t: &Option<crate::sim::model::Time>) -> Value {
 
 /// TAP usability now: (isUsable, methodUsabilityReason).
 pub fn tap_usability(m: &AuthMethod) -> (bool, &'static str) {
-    let start = m
+    let rare = m.rare();
+    let start = rare
         .start_date_time
         .or(m.created_date_time)
         .unwrap_or_else(now);
-    let end = start + chrono::Duration::minutes(i64::from(m.lifetime_in_minutes.unwrap_or(60)));
+    let end = start + chrono::Duration::minutes(i64::from(rare.lifetime_in_minutes.unwrap_or(60)));
     let t = now();
     if t < start {
         (false, "NotYetValid")
@@ -133,6 +134,7 @@ pub fn method_json(m: &AuthMethod, beta: bool, masked: bool, typed: bool) -> Val
     if beta {
         o.insert("lastUsedDateTime".into(), time(&m.last_used_date_time));
     }
+    let rare = m.rare();
     let mut put = |k: &str, v: Value| {
         o.insert(k.into(), v);
     };
@@ -171,23 +173,23 @@ pub fn method_json(m: &AuthMethod, beta: bool, masked: bool, typed: bool) -> Val
         MethodKind::SoftwareOath => put("secretKey", Value::Null),
         MethodKind::Fido2 => {
             put("displayName", json!(m.display_name));
-            put("aaGuid", json!(m.aaguid));
-            put("model", json!(m.model));
+            put("aaGuid", json!(rare.aaguid));
+            put("model", json!(rare.model));
             put("attestationCertificates", json!([]));
             put("attestationLevel", json!("attested"));
         }
-        MethodKind::Email => put("emailAddress", json!(m.email_address)),
+        MethodKind::Email => put("emailAddress", json!(rare.email_address)),
         MethodKind::TemporaryAccessPass => {
             put("temporaryAccessPass", Value::Null);
             put(
                 "startDateTime",
-                time(&m.start_date_time.or(m.created_date_time)),
+                time(&rare.start_date_time.or(m.created_date_time)),
             );
             put(
                 "lifetimeInMinutes",
-                json!(m.lifetime_in_minutes.unwrap_or(60)),
+                json!(rare.lifetime_in_minutes.unwrap_or(60)),
             );
-            put("isUsableOnce", json!(m.is_usable_once.unwrap_or(false)));
+            put("isUsableOnce", json!(rare.is_usable_once.unwrap_or(false)));
             if !beta {
                 let (usable, reason) = tap_usability(m);
                 put("isUsable", json!(usable));

@@ -158,7 +158,7 @@ pub async fn create(
         kind: Some(MethodKind::Phone),
         created_date_time: Some(now()),
         phone_number: Some(number),
-        phone_type: Some(ptype.clone()),
+        phone_type: Some(ptype.as_str().into()),
         sms_sign_in_state: Some("notEnabled".into()),
         is_default: !before.iter().any(|m| m.is_default),
         ..AuthMethod::default()
@@ -193,7 +193,11 @@ pub async fn update(
         .iter()
         .position(|m| is_phone(m) && m.id.eq_ignore_ascii_case(&pid))
         .ok_or_else(|| GraphError::not_found(&pid))?;
-    let current_type = before[idx].phone_type.clone().unwrap_or_default();
+    let current_type = before[idx]
+        .phone_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_string();
     if body.contains_key("phoneType") && phone_type(body.get("phoneType"))? != current_type {
         return Err(GraphError::method_rule(
             "The phoneType of an existing phone method cannot be changed. Add a method of the new type, then delete this one.",
@@ -232,7 +236,11 @@ pub async fn delete(
         .position(|m| is_phone(m) && m.id.eq_ignore_ascii_case(&pid))
         .ok_or_else(|| GraphError::not_found(&pid))?;
     super::sign_in_prefs::check_delete(&tenant, &user.id, &before, idx)?;
-    let ptype = before[idx].phone_type.clone().unwrap_or_default();
+    let ptype = before[idx]
+        .phone_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_string();
     if ptype == "mobile" && has_type(&before, "alternateMobile") {
         return Err(GraphError::method_rule(
             "Cannot delete the mobile phone method without first deleting alternate mobile number.",

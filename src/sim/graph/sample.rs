@@ -36,7 +36,7 @@ fn filler_id(i: usize) -> String {
 
 fn person(id: &str, alias: &str, name: &str, title: &str, dept: &str, created: Time) -> User {
     let mut u = user(id, &format!("{alias}@{DOMAIN}"), name, Some(title));
-    u.department = Some(dept.to_string());
+    u.department = Some(dept.into());
     u.created_date_time = created;
     u.sign_in_sessions_valid_from_date_time = created;
     u.password = "Sample!Passw0rd".into();
@@ -108,14 +108,20 @@ fn cfo_methods(now: Time) -> Vec<AuthMethod> {
             kind: Some(MethodKind::Fido2),
             created_date_time: Some(now - Duration::days(200)),
             display_name: Some("YubiKey 5 NFC".into()),
-            aaguid: Some("cb69481e-8ff7-4039-93ec-0a2729a154a8".into()),
-            model: Some("YubiKey 5 Series".into()),
+            rare: Some(Box::new(RareMethodProps {
+                aaguid: Some("cb69481e-8ff7-4039-93ec-0a2729a154a8".into()),
+                model: Some("YubiKey 5 Series".into()),
+                ..RareMethodProps::default()
+            })),
             ..AuthMethod::default()
         },
         AuthMethod {
             id: "00000000-0000-4000-8000-00000000e3a1".into(),
             kind: Some(MethodKind::Email),
-            email_address: Some("casey.personal@example.com".into()),
+            rare: Some(Box::new(RareMethodProps {
+                email_address: Some("casey.personal@example.com".into()),
+                ..RareMethodProps::default()
+            })),
             ..AuthMethod::default()
         },
         AuthMethod {
@@ -184,7 +190,8 @@ fn rule(id: &str, name: &str, seq: i32, read_only: bool) -> MessageRule {
 
 fn mailbox(rules: Vec<MessageRule>, hidden: Vec<MessageRule>) -> Mailbox {
     Mailbox {
-        folders: folders(),
+        standard_folders: None,
+        extra_folders: folders(),
         rules,
         hidden_rules: hidden,
         settings: std::sync::Arc::new(json!({

@@ -2,6 +2,7 @@
 
 use super::sample::CFO;
 use crate::sim::model::*;
+use std::sync::Arc;
 
 pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
     let attacker = u.id == CFO && i.is_multiple_of(7);
@@ -9,81 +10,93 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
     SignIn {
         id: format!("si-{i:06}").into(),
         created_date_time: at,
-        user_id: u.id.as_str().into(),
-        user_principal_name: u.user_principal_name.as_str().into(),
-        user_display_name: u.display_name.as_str().into(),
-        app_id: "4765445b-32c6-49b0-83e6-1d93765276ca".into(),
-        app_display_name: if attacker {
-            "OfficeHome".into()
-        } else {
-            "Microsoft Teams".into()
-        },
-        client_app_used: "Browser".into(),
-        ip_address: if attacker {
-            "185.220.101.4".into()
-        } else {
-            format!("203.0.113.{}", i % 250).into()
-        },
+        user: Arc::new(SignInUser {
+            user_id: u.id.as_str().into(),
+            user_principal_name: u.user_principal_name.as_str().into(),
+            user_display_name: u.display_name.as_str().into(),
+            user_type: "member".into(),
+        }),
+        app: Arc::new(SignInApp {
+            app_id: "4765445b-32c6-49b0-83e6-1d93765276ca".into(),
+            app_display_name: if attacker {
+                "OfficeHome".into()
+            } else {
+                "Microsoft Teams".into()
+            },
+            client_app_used: "Browser".into(),
+            resource_display_name: "Office 365 Exchange Online".into(),
+            resource_id: "00000002-0000-0ff1-ce00-000000000000".into(),
+        }),
+        origin: Arc::new(SignInOrigin {
+            ip_address: if attacker {
+                "185.220.101.4".into()
+            } else {
+                format!("203.0.113.{}", i % 250).into()
+            },
+            location: Arc::new(SignInLocation {
+                city: Some(if attacker { "Moscow" } else { "Seattle" }.into()),
+                state: None,
+                country_or_region: Some(if attacker { "RU" } else { "US" }.into()),
+                geo_coordinates: Some(GeoCoordinates {
+                    latitude: 47.6,
+                    longitude: -122.3,
+                    altitude: None,
+                }),
+            }),
+            autonomous_system_number: Some(if attacker { 60729 } else { 8075 }),
+        }),
+        client: Arc::new(SignInClient {
+            user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64)".into(),
+            device_detail: Arc::new(DeviceDetail {
+                device_id: "".into(),
+                operating_system: Some("Windows 10".into()),
+                browser: Some("Edge 120.0.0".into()),
+                ..Default::default()
+            }),
+        }),
         is_interactive: interactive,
-        user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64)".into(),
         correlation_id: format!("corr-{i}").into(),
-        resource_display_name: "Office 365 Exchange Online".into(),
-        resource_id: "00000002-0000-0ff1-ce00-000000000000".into(),
-        conditional_access_status: "notApplied".into(),
-        risk_level_during_sign_in: if attacker {
-            RiskLevel::High
-        } else {
-            RiskLevel::None
-        },
-        risk_level_aggregated: RiskLevel::None,
-        risk_state: if attacker {
-            RiskState::AtRisk
-        } else {
-            RiskState::None
-        },
-        risk_detail: "none".into(),
-        risk_event_types_v2: if attacker {
-            vec!["unfamiliarFeatures".into()]
-        } else {
-            Vec::new()
-        },
-        status: std::sync::Arc::new(SignInStatus {
+        risk: Arc::new(SignInIdentityRisk {
+            risk_level_during_sign_in: if attacker {
+                RiskLevel::High
+            } else {
+                RiskLevel::None
+            },
+            risk_level_aggregated: RiskLevel::None,
+            risk_state: if attacker {
+                RiskState::AtRisk
+            } else {
+                RiskState::None
+            },
+            risk_event_types_v2: if attacker {
+                vec!["unfamiliarFeatures".into()]
+            } else {
+                Vec::new()
+            },
+        }),
+        policy: Arc::new(SignInPolicy {
+            conditional_access_status: "notApplied".into(),
+            risk_detail: "none".into(),
+            network_location_details: vec![NetworkLocationDetail {
+                network_type: "namedNetwork".into(),
+                network_names: vec!["HQ".into()],
+            }]
+            .into(),
+            sign_in_event_types: vec![if interactive {
+                "interactiveUser"
+            } else {
+                "nonInteractiveUser"
+            }
+            .into()]
+            .into(),
+            authentication_requirement: "singleFactorAuthentication".into(),
+        }),
+        status: Arc::new(SignInStatus {
             error_code: if i.is_multiple_of(11) { 50126 } else { 0 },
             failure_reason: (i.is_multiple_of(11)).then(|| "Invalid username or password.".into()),
             additional_details: None,
         }),
-        device_detail: std::sync::Arc::new(DeviceDetail {
-            device_id: "".into(),
-            operating_system: Some("Windows 10".into()),
-            browser: Some("Edge 120.0.0".into()),
-            ..Default::default()
-        }),
-        location: std::sync::Arc::new(SignInLocation {
-            city: Some(if attacker { "Moscow" } else { "Seattle" }.into()),
-            state: None,
-            country_or_region: Some(if attacker { "RU" } else { "US" }.into()),
-            geo_coordinates: Some(GeoCoordinates {
-                latitude: 47.6,
-                longitude: -122.3,
-                altitude: None,
-            }),
-        }),
-        autonomous_system_number: Some(if attacker { 60729 } else { 8075 }),
-        network_location_details: vec![NetworkLocationDetail {
-            network_type: "namedNetwork".into(),
-            network_names: vec!["HQ".into()],
-        }]
-        .into(),
-        sign_in_event_types: vec![if interactive {
-            "interactiveUser"
-        } else {
-            "nonInteractiveUser"
-        }
-        .into()]
-        .into(),
         session_id: Some(format!("sess-{}", i % 40).into()),
-        user_type: "member".into(),
-        authentication_requirement: "singleFactorAuthentication".into(),
     }
 }
 
@@ -99,12 +112,12 @@ pub fn detection(i: usize, u: &User, at: Time) -> RiskDetection {
         }
         .into(),
         risk_state: RiskState::AtRisk,
+        risk_detail: "none".into(),
         risk_level: if i.is_multiple_of(3) {
             RiskLevel::High
         } else {
             RiskLevel::Medium
         },
-        risk_detail: "none".into(),
         activity: "signin".into(),
         detection_timing_type: "realtime".into(),
         source: "IdentityProtection".into(),

@@ -10,7 +10,7 @@ use super::users::find_user_pos;
 use crate::sim::audit_log::prop;
 use crate::sim::caller::Caller;
 use crate::sim::error::GraphError;
-use crate::sim::model::{AuthMethod, MethodKind, Time};
+use crate::sim::model::{AuthMethod, MethodKind, RareMethodProps, Time};
 use crate::sim::state::Shared;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -110,10 +110,13 @@ pub async fn create(
         id: uuid::Uuid::new_v4().to_string(),
         kind: Some(MethodKind::TemporaryAccessPass),
         created_date_time: Some(created),
-        start_date_time: Some(start),
-        lifetime_in_minutes: Some(req.lifetime),
-        is_usable_once: Some(req.usable_once),
-        tap_secret: Some(pass.clone()),
+        rare: Some(Box::new(RareMethodProps {
+            start_date_time: Some(start),
+            lifetime_in_minutes: Some(req.lifetime),
+            is_usable_once: Some(req.usable_once),
+            tap_secret: Some(pass.clone()),
+            ..RareMethodProps::default()
+        })),
         ..AuthMethod::default()
     };
     // One usable pass per user: the new one replaces any other.

@@ -148,12 +148,12 @@ fn apply(user: &mut User, key: &str, v: &Value) -> Result<(), GraphError> {
         }
         "givenName" => user.given_name = opt_string(key, v)?,
         "surname" => user.surname = opt_string(key, v)?,
-        "jobTitle" => user.job_title = opt_string(key, v)?,
-        "department" => user.department = opt_string(key, v)?,
-        "companyName" => user.company_name = opt_string(key, v)?,
-        "officeLocation" => user.office_location = opt_string(key, v)?,
-        "usageLocation" => user.usage_location = opt_string(key, v)?,
-        "preferredLanguage" => user.preferred_language = opt_string(key, v)?,
+        "jobTitle" => user.job_title = opt_string(key, v)?.map(Into::into),
+        "department" => user.department = opt_string(key, v)?.map(Into::into),
+        "companyName" => user.company_name = opt_string(key, v)?.map(Into::into),
+        "officeLocation" => user.office_location = opt_string(key, v)?.map(Into::into),
+        "usageLocation" => user.usage_location = opt_string(key, v)?.map(Into::into),
+        "preferredLanguage" => user.preferred_language = opt_string(key, v)?.map(Into::into),
         _ => {}
     }
     Ok(())

@@ -368,7 +368,7 @@ mod tests {
         AuthMethod {
             id: phone.map_or("a1", |_| PHONE_ID_MOBILE).to_string(),
             kind: Some(kind),
-            phone_type: phone.map(|p| p.0.to_string()),
+            phone_type: phone.map(|p| p.0.into()),
             phone_number: phone.map(|p| p.1.to_string()),
             display_name: Some("Pixel 7".into()),
             is_default: default,

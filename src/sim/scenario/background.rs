@@ -43,7 +43,7 @@ pub fn run(g: &mut Gen) {
                 ),
             ];
             audits::admin_user_change(g, a, user, at, "Update user", props);
-            g.tenant.users[user].job_title = Some(new);
+            g.tenant.users[user].job_title = Some(new.into());
         }
     }
 }

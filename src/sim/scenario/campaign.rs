@@ -335,6 +335,7 @@ fn identity_protection(
 ) {
     let [s0, s1] = entry;
     let hosting = g.tenant.sign_ins[s0]
+        .origin
         .autonomous_system_number
         .is_some_and(|asn| {
             CAMPAIGN_NETS

@@ -3,7 +3,9 @@
 
 use super::knobs::ScenarioKnobs;
 use crate::sim::model::{
-    DeviceDetail, GeoCoordinates, NetworkLocationDetail, SignInLocation, SignInStatus, Tenant, Time,
+    DeviceDetail, GeoCoordinates, NetworkLocationDetail, RiskLevel, RiskState, SignInApp,
+    SignInClient, SignInIdentityRisk, SignInLocation, SignInOrigin, SignInPolicy, SignInStatus,
+    SignInUser, Tenant, Time, User,
 };
 use crate::sim::truth::{AccountTruth, GroundTruth, Persona};
 use base64::Engine as _;
@@ -52,6 +54,8 @@ pub struct Person {
 pub struct Gen<'k> {
     seed: u64,
     pub rng: ChaCha8Rng,
+    /// What `rng` was seeded with (`seed_from_u64`) for the current phase.
+    pub phase_seed: u64,
     pub now: Time,
     pub knobs: &'k ScenarioKnobs,
     pub tenant: Tenant,
@@ -77,7 +81,25 @@ pub struct Strings {
     user: Option<usize>,
     recent: Vec<Arc<str>>,
     devices: Vec<Arc<DeviceDetail>>,
+    origins: Vec<Arc<SignInOrigin>>,
+    clients: Vec<Arc<SignInClient>>,
+    no_risk: Option<Arc<SignInIdentityRisk>>,
+    /// Index-aligned with `Tenant::users`, filled as users first sign in.
+    sign_in_users: Vec<Option<Arc<SignInUser>>>,
+    apps: HashMap<AppKey, Arc<SignInApp>>,
+    policies: HashMap<PolicyKey, Arc<SignInPolicy>>,
 }
+
+/// App id, name, client, resource name and id.
+type AppKey = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+/// Conditional Access status, named network, authentication requirement.
+type PolicyKey = (&'static str, Option<&'static str>, &'static str);
 
 /// City, state, country and the coordinates' bits.
 type LocationKey = (&'static str, &'static str, &'static str, u64, u64);
@@ -106,10 +128,13 @@ impl Strings {
     }
 
     fn switch_to(&mut self, user: usize) {
-        if self.user != Some(user) || self.recent.len() + self.devices.len() >= 32 {
+        let held = self.recent.len() + self.devices.len() + self.origins.len() + self.clients.len();
+        if self.user != Some(user) || held >= 48 {
             self.user = Some(user);
             self.recent.clear();
             self.devices.clear();
+            self.origins.clear();
+            self.clients.clear();
         }
     }
 
@@ -122,6 +147,40 @@ impl Strings {
         let a = Arc::new(d);
         self.devices.push(a.clone());
         a
+    }
+
+    /// Where one user's sign-in came from, shared by that user's sign-ins from there.
+    pub fn origin(&mut self, user: usize, o: SignInOrigin) -> Arc<SignInOrigin> {
+        self.switch_to(user);
+        if let Some(a) = self.origins.iter().find(|a| ***a == o) {
+            return a.clone();
+        }
+        let a = Arc::new(o);
+        self.origins.push(a.clone());
+        a
+    }
+
+    /// One user's client (user agent and device), shared by that user's sign-ins with it.
+    pub fn client(&mut self, user: usize, c: SignInClient) -> Arc<SignInClient> {
+        self.switch_to(user);
+        if let Some(a) = self.clients.iter().find(|a| ***a == c) {
+            return a.clone();
+        }
+        let a = Arc::new(c);
+        self.clients.push(a.clone());
+        a
+    }
+
+    /// Identity Protection's view: one shared group for the sign-ins without risk.
+    pub fn identity_risk(&mut self, r: SignInIdentityRisk) -> Arc<SignInIdentityRisk> {
+        let none = r.risk_level_during_sign_in == RiskLevel::None
+            && r.risk_level_aggregated == RiskLevel::None
+            && r.risk_state == RiskState::None
+            && r.risk_event_types_v2.is_empty();
+        if !none {
+            return Arc::new(r);
+        }
+        self.no_risk.get_or_insert_with(|| Arc::new(r)).clone()
     }
 
     /// A sign-in's status: one per error code (the failure reason follows from the code).
@@ -187,6 +246,58 @@ impl Strings {
         }
     }
 
+    /// The signed-in user's properties, one group per user for all of their sign-ins.
+    pub fn sign_in_user(&mut self, user: usize, u: &User, user_type: &str) -> Arc<SignInUser> {
+        if self.sign_in_users.len() <= user {
+            self.sign_in_users.resize(user + 1, None);
+        }
+        if let Some(a) = &self.sign_in_users[user] {
+            return a.clone();
+        }
+        let a = Arc::new(SignInUser {
+            user_id: u.id.as_str().into(),
+            user_principal_name: u.user_principal_name.as_str().into(),
+            user_display_name: u.display_name.as_str().into(),
+            user_type: self.fixed(user_type),
+        });
+        self.sign_in_users[user] = Some(a.clone());
+        a
+    }
+
+    /// An app's properties, one group per catalog app.
+    pub fn sign_in_app(&mut self, key: AppKey) -> Arc<SignInApp> {
+        if let Some(a) = self.apps.get(&key) {
+            return a.clone();
+        }
+        let (id, name, client, resource, resource_id) = key;
+        let a = Arc::new(SignInApp {
+            app_id: self.fixed(id),
+            app_display_name: self.fixed(name),
+            client_app_used: self.fixed(client),
+            resource_display_name: self.fixed(resource),
+            resource_id: self.fixed(resource_id),
+        });
+        self.apps.insert(key, a.clone());
+        a
+    }
+
+    /// The policy outcome of an interactive sign-in, one group per combination.
+    pub fn sign_in_policy(&mut self, key: PolicyKey) -> Arc<SignInPolicy> {
+        if let Some(a) = self.policies.get(&key) {
+            return a.clone();
+        }
+        let (ca, named, requirement) = key;
+        let a = Arc::new(SignInPolicy {
+            conditional_access_status: self.fixed(ca),
+            risk_detail: self.fixed("none"),
+            network_location_details: self.networks(named),
+            sign_in_event_types: self.interactive(),
+            authentication_requirement: self.fixed(requirement),
+        });
+        self.policies.insert(key, a.clone());
+        a
+    }
+
     /// `signInEventTypes` of an interactive sign-in.
     pub fn interactive(&mut self) -> Arc<[String]> {
         self.interactive
@@ -200,6 +311,7 @@ impl<'k> Gen<'k> {
         Self {
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
+            phase_seed: seed,
             now,
             knobs,
             tenant: Tenant::default(),
@@ -218,7 +330,8 @@ impl<'k> Gen<'k> {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
-        self.rng = ChaCha8Rng::seed_from_u64(self.seed ^ h.rotate_left(17));
+        self.phase_seed = self.seed ^ h.rotate_left(17);
+        self.rng = ChaCha8Rng::seed_from_u64(self.phase_seed);
     }
 
     pub fn guid(&mut self) -> String {

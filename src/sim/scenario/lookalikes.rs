@@ -86,7 +86,7 @@ fn risky_sign_in(
         true,
     );
     risk::score_sign_in(g, s, level, events);
-    g.tenant.sign_ins[s].risk_state = state;
+    std::sync::Arc::make_mut(&mut g.tenant.sign_ins[s].risk).risk_state = state;
     for e in events {
         risk::detection(g, user, e, level, state, Some(s), at);
     }

@@ -4,35 +4,18 @@
 
 use super::ctx::Gen;
 use super::networks::OFFICES;
+use crate::sim::mail_folders::{self, StandardFolders};
 use crate::sim::model::{
     EmailAddress, MailFolder, Mailbox, MessageRule, MessageRuleActions, MessageRulePredicates,
     Recipient,
 };
 use crate::sim::truth::Persona;
-use base64::Engine as _;
-use rand::Rng;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// (displayName, well-known name), in the order Outlook lists them.
-const FOLDERS: [(&str, &str); 7] = [
-    ("Archive", "archive"),
-    ("Conversation History", "conversationhistory"),
-    ("Deleted Items", "deleteditems"),
-    ("Inbox", "inbox"),
-    ("Junk Email", "junkemail"),
-    ("RSS Feeds", "rssfeeds"),
-    ("Sent Items", "sentitems"),
-];
-
-/// Outlook REST ids: `AAMk` + base64url of the store and entry ids.
 fn folder_id(g: &mut Gen) -> String {
-    let b: [u8; 30] = g.rng.gen();
-    let mut s = String::with_capacity(44);
-    s.push_str("AAMk");
-    base64::engine::general_purpose::URL_SAFE.encode_string(b, &mut s);
-    s
+    mail_folders::folder_id(&mut g.rng)
 }
 
 fn settings(office: usize, away: bool) -> serde_json::Value {
@@ -92,13 +75,14 @@ pub fn rule(
 
 /// An honest rule. `kind` picks the template; some look like the attacker's on purpose.
 fn benign_rule(g: &mut Gen, user: usize, mb: &mut Mailbox, kind: u8, sequence: i32) -> MessageRule {
-    let inbox: Arc<str> = mb.folders[3].id.as_str().into();
-    let archive = mb.folders[0].id.clone();
-    let deleted = mb.folders[2].id.clone();
+    let standard = mb.folders();
+    let inbox: Arc<str> = standard[3].id.as_str().into();
+    let archive = standard[0].id.clone();
+    let deleted = standard[2].id.clone();
     let id = g.rule_id();
     let mut custom = |g: &mut Gen, name: &str| {
         let fid = folder_id(g);
-        mb.folders.push(MailFolder {
+        mb.extra_folders.push(MailFolder {
             id: fid.clone(),
             display_name: name.into(),
             parent_folder_id: Some(inbox.clone()),
@@ -209,10 +193,6 @@ pub fn everyone(g: &mut Gen) {
     g.tenant.mailboxes.reserve(n);
     // One settings object per (office, away) shared by every mailbox that has it.
     let mut standard: HashMap<(usize, bool), Arc<serde_json::Value>> = HashMap::new();
-    let names: Vec<(Arc<str>, Arc<str>)> = FOLDERS
-        .iter()
-        .map(|&(name, wkn)| (name.into(), wkn.into()))
-        .collect();
     for user in 0..n {
         let p = &g.people[user];
         let persona = p.persona;
@@ -220,19 +200,13 @@ pub fn everyone(g: &mut Gen) {
             continue;
         }
         let office = g.people[user].office as usize;
-        let root: Arc<str> = folder_id(g).into();
-        let mut folders = Vec::with_capacity(FOLDERS.len());
-        for (name, wkn) in &names {
-            folders.push(MailFolder {
-                id: folder_id(g),
-                display_name: name.clone(),
-                parent_folder_id: Some(root.clone()),
-                well_known_name: Some(wkn.clone()),
-            });
-        }
+        // The standard folders' ids are drawn here as before but kept as where they were
+        // drawn (mail_folders): the same ids, without storing them.
+        let standard_folders = Some(StandardFolders::draw(g.phase_seed, &mut g.rng));
         let away = persona == Some(Persona::Traveller) && g.chance(0.5);
         let mut mb = Mailbox {
-            folders,
+            standard_folders,
+            extra_folders: Vec::new(),
             rules: Vec::new(),
             hidden_rules: Vec::new(),
             settings: standard
@@ -260,7 +234,7 @@ pub fn everyone(g: &mut Gen) {
             let ids: Vec<String> = mb.rules.iter().map(|r| r.id.clone()).collect();
             g.truth_for(user).owner_rule_ids.extend(ids);
         }
-        mb.folders.shrink_to_fit();
+        mb.extra_folders.shrink_to_fit();
         let id = g.tenant.users[user].id.clone();
         g.tenant.mailboxes.insert(id, mb);
     }
@@ -269,10 +243,10 @@ pub fn everyone(g: &mut Gen) {
 /// The id of a well-known folder in a user's mailbox.
 pub fn well_known(g: &Gen, user: usize, name: &str) -> Option<String> {
     let mb = g.tenant.mailboxes.get(&g.tenant.users[user].id)?;
-    mb.folders
-        .iter()
+    mb.folders()
+        .into_iter()
         .find(|f| f.well_known_name.as_deref() == Some(name))
-        .map(|f| f.id.clone())
+        .map(|f| f.id)
 }
 
 /// Put a rule first (attackers want theirs to run before the owner's).

@@ -8,13 +8,31 @@ use super::ctx::{Gen, Level};
 use super::org::IT;
 use super::signins::{usual_client, usual_origin, Place};
 use crate::sim::model::{
-    AuthMethod, MethodKind, Time, PASSWORD_METHOD_ID, PHONE_ID_ALTERNATE_MOBILE, PHONE_ID_MOBILE,
-    PHONE_ID_OFFICE,
+    AuthMethod, MethodKind, RareMethodProps, Time, PASSWORD_METHOD_ID, PHONE_ID_ALTERNATE_MOBILE,
+    PHONE_ID_MOBILE, PHONE_ID_OFFICE,
 };
 use crate::sim::truth::KnownPhone;
 use chrono::Duration;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock};
 
 const AUTHENTICATOR_VERSIONS: [&str; 4] = ["6.8.7", "6.8.4", "6.2403.1772", "6.2402.0907"];
+
+/// One copy of each vocabulary word (device tag, app version, phone type, SMS state) for every
+/// method that carries it. Only sharing: the text is what was asked for.
+fn shared(word: &str) -> Arc<str> {
+    static WORDS: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
+    let mut words = WORDS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(w) = words.get(word) {
+        return w.clone();
+    }
+    let w: Arc<str> = word.into();
+    words.insert(w.clone());
+    w
+}
 
 pub fn password(created: Time) -> AuthMethod {
     AuthMethod {
@@ -31,9 +49,9 @@ pub fn authenticator(id: String, created: Time, device: String, version: &str) -
         kind: Some(MethodKind::MicrosoftAuthenticator),
         created_date_time: Some(created),
         display_name: Some(device),
-        device_tag: Some("SoftwareTokenActivated".to_string()),
-        phone_app_version: Some(version.to_string()),
-        client_app_name: Some("microsoftAuthenticator".to_string()),
+        device_tag: Some(shared("SoftwareTokenActivated")),
+        phone_app_version: Some(shared(version)),
+        client_app_name: Some(shared("microsoftAuthenticator")),
         ..AuthMethod::default()
     }
 }
@@ -50,8 +68,8 @@ pub fn phone(phone_type: &str, number: String, created: Time) -> AuthMethod {
         kind: Some(MethodKind::Phone),
         created_date_time: Some(created),
         phone_number: Some(number),
-        phone_type: Some(phone_type.to_string()),
-        sms_sign_in_state: Some("notAllowedByPolicy".to_string()),
+        phone_type: Some(shared(phone_type)),
+        sms_sign_in_state: Some(shared("notAllowedByPolicy")),
         ..AuthMethod::default()
     }
 }
@@ -62,8 +80,11 @@ fn fido2(g: &mut Gen, created: Time) -> AuthMethod {
         kind: Some(MethodKind::Fido2),
         created_date_time: Some(created),
         display_name: Some("YubiKey 5 NFC".to_string()),
-        aaguid: Some("cb69481e-8ff7-4039-93ec-0a2729a154a8".to_string()),
-        model: Some("YubiKey 5 NFC".to_string()),
+        rare: Some(Box::new(RareMethodProps {
+            aaguid: Some("cb69481e-8ff7-4039-93ec-0a2729a154a8".to_string()),
+            model: Some("YubiKey 5 NFC".to_string()),
+            ..RareMethodProps::default()
+        })),
         ..AuthMethod::default()
     }
 }
@@ -158,7 +179,7 @@ fn remember_owner_methods(g: &mut Gen, user: usize, list: &[AuthMethod]) {
         t.owner_method_ids.push(m.id.clone());
         if let (Some(ty), Some(num)) = (&m.phone_type, &m.phone_number) {
             t.known_good_phones.push(KnownPhone {
-                phone_type: ty.clone(),
+                phone_type: ty.to_string(),
                 number: num.clone(),
             });
         }

@@ -41,10 +41,10 @@ pub fn detection(
             (
                 Some(s.id.to_string()),
                 Some(s.correlation_id.to_string()),
-                Some(s.ip_address.to_string()),
-                Some((*s.location).clone()),
+                Some(s.origin.ip_address.to_string()),
+                Some((*s.origin.location).clone()),
                 s.created_date_time,
-                Some(s.user_agent.clone()),
+                Some(s.client.user_agent.clone()),
             )
         }
         None => (None, None, None, None, at, None),
@@ -96,11 +96,12 @@ pub fn detection(
 
 /// Mark a sign-in as Identity Protection scored it.
 pub fn score_sign_in(g: &mut Gen, sign_in: usize, level: RiskLevel, events: &[&str]) {
-    let s = &mut g.tenant.sign_ins[sign_in];
-    s.risk_level_during_sign_in = level;
-    s.risk_level_aggregated = level;
-    s.risk_state = RiskState::AtRisk;
-    s.risk_event_types_v2 = events.iter().map(|e| e.to_string()).collect();
+    // The shared no-risk group is copied, not changed.
+    let r = std::sync::Arc::make_mut(&mut g.tenant.sign_ins[sign_in].risk);
+    r.risk_level_during_sign_in = level;
+    r.risk_level_aggregated = level;
+    r.risk_state = RiskState::AtRisk;
+    r.risk_event_types_v2 = events.iter().map(|e| e.to_string()).collect();
 }
 
 /// The riskyUser as it stands now, plus one history entry per step (oldest first).

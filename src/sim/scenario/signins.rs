@@ -6,7 +6,10 @@ use super::catalog::{
 };
 use super::ctx::{deleted_days_ago, ip_string, uuid_string, Gen};
 use super::networks::{home_nets, Net, OFFICES};
-use crate::sim::model::{DeviceDetail, RiskLevel, RiskState, SignIn, Time};
+use crate::sim::model::{
+    DeviceDetail, RiskLevel, RiskState, ShortText, SignIn, SignInClient, SignInIdentityRisk,
+    SignInOrigin, Time,
+};
 use crate::sim::truth::Persona;
 use chrono::{Duration, Timelike};
 use std::borrow::Cow;
@@ -94,7 +97,7 @@ pub fn push(
     mfa: bool,
 ) -> usize {
     let u = &g.tenant.users[user];
-    let user_type = if u.user_type == "Guest" {
+    let user_type = if &*u.user_type == "Guest" {
         "guest"
     } else {
         "member"
@@ -107,14 +110,12 @@ pub fn push(
         _ => Some("Other."),
     };
     let managed = client.trust == Some("Azure AD joined");
-    let id: Box<str> = g.guid().into();
-    let correlation_id: Box<str> = g.guid().into();
-    let session_id: Box<str> = g.guid().into();
+    let id = ShortText::from(g.guid());
+    let correlation_id = ShortText::from(g.guid());
+    let session_id = ShortText::from(g.guid());
     let u = &g.tenant.users[user];
     let st = &mut g.strings;
-    let user_id = st.of_user(user, &u.id);
-    let upn = st.of_user(user, &u.user_principal_name);
-    let name = st.of_user(user, &u.display_name);
+    let who = st.sign_in_user(user, u, user_type);
     let ip = st.of_user(user, &ip_string(from.ip));
     let device_id = match client.device_id {
         Some(d) => st.of_user(user, &uuid_string(d)),
@@ -136,37 +137,45 @@ pub fn push(
     let s = SignIn {
         id,
         created_date_time: at,
-        user_id,
-        user_principal_name: upn,
-        user_display_name: name,
-        app_id: st.fixed(app.id),
-        app_display_name: st.fixed(app.name),
-        client_app_used: st.fixed(app.client),
-        ip_address: ip,
+        user: who,
+        app: st.sign_in_app((app.id, app.name, app.client, app.resource, app.resource_id)),
+        origin: st.origin(
+            user,
+            SignInOrigin {
+                ip_address: ip,
+                location,
+                autonomous_system_number: Some(from.net.asn),
+            },
+        ),
+        client: {
+            let user_agent = st.fixed(&client.ua);
+            st.client(
+                user,
+                SignInClient {
+                    user_agent,
+                    device_detail,
+                },
+            )
+        },
         is_interactive: true,
-        user_agent: st.fixed(&client.ua),
         correlation_id,
-        resource_display_name: st.fixed(app.resource),
-        resource_id: st.fixed(app.resource_id),
-        conditional_access_status: st.fixed(if managed { "success" } else { "notApplied" }),
-        risk_level_during_sign_in: risk.level,
-        risk_level_aggregated: risk.level,
-        risk_state: risk.state,
-        risk_detail: st.fixed("none"),
-        risk_event_types_v2: risk.events,
-        status,
-        device_detail,
-        location,
-        autonomous_system_number: Some(from.net.asn),
-        network_location_details: st.networks(from.named_network),
-        sign_in_event_types: st.interactive(),
-        session_id: Some(session_id),
-        user_type: st.fixed(user_type),
-        authentication_requirement: st.fixed(if mfa {
-            "multiFactorAuthentication"
-        } else {
-            "singleFactorAuthentication"
+        risk: st.identity_risk(SignInIdentityRisk {
+            risk_level_during_sign_in: risk.level,
+            risk_level_aggregated: risk.level,
+            risk_state: risk.state,
+            risk_event_types_v2: risk.events,
         }),
+        policy: st.sign_in_policy((
+            if managed { "success" } else { "notApplied" },
+            from.named_network,
+            if mfa {
+                "multiFactorAuthentication"
+            } else {
+                "singleFactorAuthentication"
+            },
+        )),
+        status,
+        session_id: Some(session_id),
     };
     g.tenant.sign_ins.push(s);
     g.tenant.sign_ins.len() - 1

@@ -12,10 +12,13 @@ pub fn traces(t: &Tenant, a: &AccountTruth) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     let campaign_ua = |ua: &str| CAMPAIGN_UAS.iter().any(|(d, _)| ua.starts_with(d.ua));
     if t.sign_ins.iter().any(|s| {
-        *s.user_id == *a.user_id
-            && &*s.app_id == OFFICE_HOME
-            && campaign_ua(&s.user_agent)
-            && matches!(s.location.country_or_region.as_deref(), Some("RU" | "NG"))
+        *s.user.user_id == *a.user_id
+            && &*s.app.app_id == OFFICE_HOME
+            && campaign_ua(&s.client.user_agent)
+            && matches!(
+                s.origin.location.country_or_region.as_deref(),
+                Some("RU" | "NG")
+            )
     }) {
         out.insert("campaign-sign-in");
     }

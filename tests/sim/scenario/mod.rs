@@ -81,7 +81,7 @@ fn same_inputs_same_tenant_and_seed_matters() {
     assert_eq!(ta.mailboxes.len(), tb.mailboxes.len());
     for (id, m) in &ta.mailboxes {
         let n = &tb.mailboxes[id];
-        assert_eq!(m.folders, n.folders);
+        assert_eq!(m.folders(), n.folders());
         assert_eq!(m.rules, n.rules);
         assert_eq!(m.settings, n.settings);
     }
@@ -93,7 +93,7 @@ fn same_inputs_same_tenant_and_seed_matters() {
     // A different trace mix keeps the org chart: only what the attacker did changes.
     let d = scenario::generate_with("campaign-2024", 600, 99, now(), &ScenarioKnobs::alternate())
         .unwrap();
-    let org = |t: &Tenant| -> Vec<(String, Option<String>, Option<String>)> {
+    let org = |t: &Tenant| -> Vec<(String, Option<std::sync::Arc<str>>, Option<String>)> {
         t.users
             .iter()
             .map(|u| {
@@ -212,9 +212,9 @@ fn attacker_changes_match_the_truth_and_the_audit_log() {
             let start = a.compromise_started.expect("compromise start");
             assert!(!a.attacker_ips.is_empty());
             // The first malicious sign-in is in the log from an attacker address.
-            assert!(t.sign_ins.iter().any(|x| *x.user_id == *a.user_id
+            assert!(t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
                 && x.created_date_time == start
-                && a.attacker_ips.iter().any(|i| *i == *x.ip_address)));
+                && a.attacker_ips.iter().any(|i| *i == *x.origin.ip_address)));
             let methods = &t.methods[&a.user_id];
             for id in &a.attacker_method_ids {
                 let m = methods
@@ -241,8 +241,8 @@ fn malicious_rules_hide_or_forward_mail_outside() {
     let mut forwards = 0;
     for a in s.truth.compromised() {
         let mb = &t.mailboxes[&a.user_id];
-        let hidden: Vec<&str> = mb
-            .folders
+        let folders = mb.folders();
+        let hidden: Vec<&str> = folders
             .iter()
             .filter(|f| {
                 matches!(
@@ -287,9 +287,12 @@ fn look_alikes_stay_clean() {
         assert!(a.malicious_rule_ids.is_empty() && a.malicious_grant_ids.is_empty());
         assert!(a.attacker_ips.is_empty() && a.compromise_started.is_none());
         // No look-alike signs in with the campaign's Linux user agent from Russia or Nigeria.
-        assert!(!t.sign_ins.iter().any(|x| *x.user_id == *a.user_id
-            && x.user_agent.contains("X11; Linux")
-            && matches!(x.location.country_or_region.as_deref(), Some("RU" | "NG"))));
+        assert!(!t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
+            && x.client.user_agent.contains("X11; Linux")
+            && matches!(
+                x.origin.location.country_or_region.as_deref(),
+                Some("RU" | "NG")
+            )));
         let u = &t.users[idx[a.user_id.as_str()]];
         let risky = t.risky_users.get(&a.user_id);
         let persona = a.personas[0];
@@ -299,7 +302,7 @@ fn look_alikes_stay_clean() {
                 assert!(risky.unwrap().is_deleted);
             }
             Persona::Guest => {
-                assert_eq!(u.user_type, "Guest");
+                assert_eq!(&*u.user_type, "Guest");
                 assert!(u.user_principal_name.contains("#EXT#"));
                 assert!(risky.is_some());
             }
@@ -311,11 +314,8 @@ fn look_alikes_stay_clean() {
             }
             Persona::Traveller => {
                 let home = u.usage_location.as_deref();
-                assert!(t
-                    .sign_ins
-                    .iter()
-                    .any(|x| *x.user_id == *a.user_id
-                        && x.location.country_or_region.as_deref() != home));
+                assert!(t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
+                    && x.origin.location.country_or_region.as_deref() != home));
             }
             Persona::NewPhoneLegit => {
                 // The new method came from the person's own network, with no risk before it.
@@ -336,8 +336,8 @@ fn look_alikes_stay_clean() {
                 assert!(t
                     .sign_ins
                     .iter()
-                    .filter(|x| *x.user_id == *a.user_id)
-                    .any(|x| *x.ip_address == *ip));
+                    .filter(|x| *x.user.user_id == *a.user_id)
+                    .any(|x| *x.origin.ip_address == *ip));
                 assert!(risky.is_none());
                 assert!(change.activity_date_time > now() - chrono::Duration::days(11));
             }
@@ -373,7 +373,7 @@ fn hostile_strings_reach_rule_names_device_names_and_user_agents() {
             .values()
             .flatten()
             .any(|m| m.display_name.as_deref().is_some_and(is_hostile));
-        let agents = t.sign_ins.iter().any(|x| is_hostile(&x.user_agent));
+        let agents = t.sign_ins.iter().any(|x| is_hostile(&x.client.user_agent));
         assert!(rules && devices && agents, "{rules} {devices} {agents}");
         // And they sit on attacker objects only.
         for m in t.mailboxes.values() {

@@ -328,7 +328,7 @@ async fn generated_tenant_serves_schema_valid_objects() {
                 .into_iter()
                 .flatten()
             {
-                assert!(mbx.folders.iter().any(|x| &x.id == f), "{r:?}");
+                assert!(mbx.folders().iter().any(|x| &x.id == f), "{r:?}");
             }
         }
     }
