@@ -24,6 +24,7 @@
 pub mod archive;
 pub mod chain;
 pub mod export;
+pub mod follow;
 pub mod forward;
 pub mod journal;
 pub mod key;
@@ -33,6 +34,7 @@ pub mod redact;
 pub mod timeline;
 
 pub use archive::archive;
+pub use follow::{Followed, Follower};
 pub use chain::{BadRecord, ExpectedHead, VerifyOptions, VerifyReport};
 pub use journal::{journal_path, Journal, Note, OpenOptions};
 pub use record::{
