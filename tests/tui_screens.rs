@@ -181,6 +181,53 @@ fn audit_timeline() {
     h.snap("journal");
 }
 
+/// Rows a watching job delivers while the view is open: another writer's session, an undo
+/// in the first incident (hostile text in it), and a tampered tail.
+fn live_rows() -> Vec<reclaim::tui::JournalRow> {
+    use reclaim::tui::JournalRow;
+    vec![
+        JournalRow {
+            time: "2024-03-05 07:50Z".into(),
+            operator: "script@contoso.com".into(),
+            outcome: "open".into(),
+            detail: "journal opened".into(),
+            ..JournalRow::default()
+        },
+        JournalRow {
+            time: "2024-03-05 07:51Z".into(),
+            operator: "script@contoso.com".into(),
+            account: "dana.whitfield@contoso.com\u{1b}]0;pwned\u{7}".into(),
+            action: "undo:restore-phone".into(),
+            outcome: "verified".into(),
+            step_id: "st-0003.undo".into(),
+            incident: "INC-2024-031".into(),
+            verification: "mobile +1 5550199 (read back)".into(),
+            detail: "undo:restore-phone on dana.whitfield@contoso.com succeeded".into(),
+            ..JournalRow::default()
+        },
+        JournalRow::warning(
+            "the journal fails verification at line 9, seq 9: `prev` does not match the previous \
+             record's hash: the chain is broken (a record was removed, inserted or reordered)",
+        ),
+    ]
+}
+
+#[test]
+fn audit_timeline_live() {
+    let mut h = Harness::new(false, true);
+    h.act(Action::OpenJournal);
+    let job = h.app.jobs.journal;
+    h.act(Action::JournalAppended {
+        job,
+        rows: live_rows(),
+    });
+    assert_eq!(h.app.breadcrumbs(), ["accounts", "audit (live)"]);
+    h.snap("journal_live");
+    let text = text_of(&h.buffer(200, 50));
+    assert!(text.contains("── incident INC-2024-031"), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
+}
+
 #[test]
 fn read_only_header_and_hints() {
     let mut h = Harness::new(true, false);
@@ -217,6 +264,14 @@ fn hostile_screens(colour: bool) -> Vec<(String, Harness)> {
     let mut h = Harness::new(false, colour);
     h.act(Action::OpenJournal);
     out.push(("journal".into(), h));
+    let mut h = Harness::new(false, colour);
+    h.act(Action::OpenJournal);
+    let job = h.app.jobs.journal;
+    h.act(Action::JournalAppended {
+        job,
+        rows: live_rows(),
+    });
+    out.push(("live journal".into(), h));
     let h = Harness::new(false, colour);
     out.push(("accounts".into(), h));
     out

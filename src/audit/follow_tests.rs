@@ -121,7 +121,10 @@ fn a_tampered_appended_record_is_reported_once_and_nothing_after_it() {
         other => panic!("{other:?}"),
     }
     writeln!(file, "{forged}").unwrap();
-    assert!(f.poll().unwrap().is_empty(), "a broken journal is not read on");
+    assert!(
+        f.poll().unwrap().is_empty(),
+        "a broken journal is not read on"
+    );
 }
 
 #[test]

@@ -34,8 +34,8 @@ pub mod redact;
 pub mod timeline;
 
 pub use archive::archive;
-pub use follow::{Followed, Follower};
 pub use chain::{BadRecord, ExpectedHead, VerifyOptions, VerifyReport};
+pub use follow::{Followed, Follower};
 pub use journal::{journal_path, Journal, Note, OpenOptions};
 pub use record::{
     Record, RecordKind, RecordRef, RequestSummary, StepIntent, StepOutcome, StepResult,

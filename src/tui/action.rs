@@ -156,6 +156,11 @@ pub enum Action {
         job: JobId,
         result: Result<Vec<JournalRow>, String>,
     },
+    /// Rows for the audit view from a watching job: the journal so far, then appends.
+    JournalAppended {
+        job: JobId,
+        rows: Vec<JournalRow>,
+    },
     TenantOpened {
         job: JobId,
         result: Result<OpenedTenant, String>,
@@ -185,6 +190,7 @@ impl Action {
                 | Action::AccountsDone { .. }
                 | Action::DetailLoaded { .. }
                 | Action::JournalLoaded { .. }
+                | Action::JournalAppended { .. }
                 | Action::TenantOpened { .. }
                 | Action::FilterDone { .. }
                 | Action::Throttled { .. }

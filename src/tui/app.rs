@@ -4,8 +4,9 @@ use super::action::{DetailTab, JobId, Pane};
 use super::keymap::{Context, Keymap};
 use super::list::AccountList;
 use super::settings::Settings;
-use super::source::{AccountDetail, JournalRow, LoadProgress, TenantInfo};
+use super::source::{AccountDetail, LoadProgress, TenantInfo};
 use super::theme::Theme;
+use super::timeline::Timeline;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -60,9 +61,24 @@ impl DetailState {
 
 #[derive(Debug, Clone)]
 pub struct JournalState {
-    pub data: Loadable<Vec<JournalRow>>,
+    pub data: Loadable<Timeline>,
+    /// The selected row (an index into the timeline's rows).
     pub cursor: usize,
+    /// The first line shown (an index into the timeline's lines).
     pub offset: usize,
+    /// A job is following the journal: new records appear as they are written.
+    pub live: bool,
+}
+
+impl JournalState {
+    pub fn loading() -> JournalState {
+        JournalState {
+            data: Loadable::Loading,
+            cursor: 0,
+            offset: 0,
+            live: false,
+        }
+    }
 }
 
 /// The screens above the accounts table, innermost last. Containment (issue 6) adds its plan
@@ -161,6 +177,9 @@ pub struct App {
     pub height: u16,
     pub accounts: AccountList,
     pub screens: Vec<Screen>,
+    /// The audit view while it is closed, still followed in the background so reopening
+    /// it is instant and keeps the operator's place.
+    pub journal_stash: Option<JournalState>,
     /// The help overlay's scroll offset when open.
     pub help: Option<usize>,
     pub input: Option<InputLine>,
@@ -204,6 +223,7 @@ impl App {
             width: 80,
             height: 24,
             screens: Vec::new(),
+            journal_stash: None,
             help: None,
             input: None,
             status: Status::default(),
@@ -259,6 +279,7 @@ impl App {
                     crumbs.push(name);
                     crumbs.push(d.tab.title().to_string());
                 }
+                Screen::Journal(j) if j.live => crumbs.push("audit (live)".to_string()),
                 Screen::Journal(_) => crumbs.push("audit".to_string()),
             }
         }

@@ -61,9 +61,14 @@ impl Jobs {
                             result: result.map(Box::new).map_err(|e| e.message),
                         }
                     }
+                    // Rows stream through the feed; the end (or why it stopped) comes last.
                     Request::Journal => Action::JournalLoaded {
                         job,
-                        result: source.load_journal(feed).await.map_err(|e| e.message),
+                        result: source
+                            .watch_journal(feed)
+                            .await
+                            .map(|()| Vec::new())
+                            .map_err(|e| e.message),
                     },
                     Request::Tenant(name) => {
                         let result = match &tenants {
@@ -233,10 +238,16 @@ mod tests {
         let source: Arc<dyn DataSource> = Arc::new(Buggy);
         jobs.spawn(&source, &None, JobId(1), Request::Journal);
         jobs.spawn(&source, &None, JobId(2), Request::Journal);
+        // The default watch reads once: its rows, then the end of the job.
         let first = rx.recv().await;
         assert!(
-            matches!(first, Some(Action::JournalLoaded { job: JobId(2), .. })),
+            matches!(first, Some(Action::JournalAppended { job: JobId(2), .. })),
             "{first:?}"
+        );
+        let end = rx.recv().await;
+        assert!(
+            matches!(end, Some(Action::JournalLoaded { job: JobId(2), .. })),
+            "{end:?}"
         );
         tokio::task::yield_now().await;
         assert!(rx.try_recv().is_err(), "the aborted job still reported");

@@ -12,6 +12,7 @@ pub mod event_loop;
 pub mod filter;
 pub mod fixture;
 mod jobs;
+pub mod journal_watch;
 pub mod keymap;
 pub mod keys;
 pub mod layout;
@@ -23,6 +24,7 @@ pub mod settings;
 pub mod source;
 pub mod terminal;
 pub mod theme;
+pub mod timeline;
 pub mod views;
 
 pub use action::{Action, DetailTab, JobId, Pane};

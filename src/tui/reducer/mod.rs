@@ -12,6 +12,7 @@ use super::theme::Theme;
 
 mod copy;
 mod input;
+pub mod journal;
 mod nav;
 mod results;
 
@@ -155,17 +156,7 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
             update
         }
         Action::NextTab | Action::PrevTab | Action::GoTab(_) => switch_tab(app, action),
-        Action::OpenJournal => {
-            if matches!(app.screen(), Some(Screen::Journal(_))) {
-                return Update::default();
-            }
-            app.screens.push(Screen::Journal(JournalState {
-                data: Loadable::Loading,
-                cursor: 0,
-                offset: 0,
-            }));
-            Update::with(load(app, Request::Journal))
-        }
+        Action::OpenJournal => journal::open_journal(app),
         Action::OpenPlan | Action::Playbook(_) => {
             // Containment (issue 6) plugs its plan screen in here.
             app.notify(
