@@ -19,8 +19,8 @@ use reclaim::triage::{Pack, Verdict};
 use reclaim::tui::action::{Action, DetailTab};
 use reclaim::tui::app::App;
 use reclaim::tui::event_loop::{new_app, ConsoleOptions};
-use reclaim::tui::reducer::{self, Effect, Request};
-use reclaim::tui::source::{DataSource, Feed, TenantInfo};
+use reclaim::tui::reducer::{self, Effect};
+use reclaim::tui::source::{DataSource, TenantInfo};
 use reclaim::tui::views;
 use regex::Regex;
 use std::sync::Arc;
@@ -121,33 +121,13 @@ impl Console {
                 continue;
             };
             let (tx, mut rx) = mpsc::unbounded_channel();
-            let feed = Feed::new(tx.clone(), job);
-            let source = self.source.clone();
-            let done = self.rt.block_on(async move {
-                match request {
-                    Request::Accounts => Action::AccountsDone {
-                        job,
-                        result: source.load_accounts(feed).await.map_err(|e| e.message),
-                    },
-                    Request::Detail(id) => Action::DetailLoaded {
-                        job,
-                        result: source
-                            .load_detail(&id, feed)
-                            .await
-                            .map(Box::new)
-                            .map_err(|e| e.message),
-                        account_id: id,
-                    },
-                    Request::Journal => Action::JournalLoaded {
-                        job,
-                        result: source.load_journal(feed).await.map_err(|e| e.message),
-                    },
-                    Request::Tenant(_) => Action::Resize {
-                        width: 80,
-                        height: 24,
-                    },
-                }
-            });
+            let done = self.rt.block_on(reclaim::tui::perform(
+                self.source.clone(),
+                None,
+                job,
+                request,
+                tx.clone(),
+            ));
             let _ = tx.send(done);
             drop(tx);
             while let Ok(a) = rx.try_recv() {

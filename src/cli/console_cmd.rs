@@ -52,7 +52,7 @@ async fn open_source(global: &GlobalOpts) -> Result<Sources, CliError> {
         return Ok((Arc::new(source), Some(dir)));
     }
     let source = super::triage_cmd::console_source(global).await?;
-    Ok((Arc::new(source), None))
+    Ok((source, None))
 }
 
 pub async fn run(global: &GlobalOpts) -> CliResult {

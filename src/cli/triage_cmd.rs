@@ -84,10 +84,8 @@ fn progress_printer() -> Option<tokio::sync::mpsc::UnboundedSender<GatherEvent>>
 
 /// The console's data source: the tenant the global options name (or the `--demo` tenant),
 /// signed in before the screen takes over the terminal (a device code prompt goes to
-/// stderr first).
-pub async fn console_source(
-    g: &GlobalOpts,
-) -> Result<crate::triage::source::TriageSource, CliError> {
+/// stderr first). Containment journals to the audit dir `plan`/`apply` use.
+pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn crate::tui::DataSource>, CliError> {
     use crate::triage::source::{throttle_progress, TriageSource};
     let pack = load_pack()?;
     let (progress, slot) = throttle_progress();
@@ -123,17 +121,40 @@ pub async fn console_source(
         } else {
             g.profile.clone().unwrap_or_else(|| tenant.clone())
         },
-        domain: tenant,
+        domain: tenant.clone(),
         operator,
     };
-    Ok(TriageSource::new(
+    let audit_dir = g.audit_dir.clone().or_else(crate::audit::default_audit_dir);
+    let service = audit_dir.map(|audit_dir| crate::contain::console::ContainmentService {
+        client: client.clone(),
+        audit_dir,
+        store: super::connect::default_store(),
+        tenant: claims
+            .as_ref()
+            .and_then(|c| c.tid.clone())
+            .unwrap_or_else(|| tenant.clone()),
+        operator: claims.as_ref().map(|c| c.principal()).unwrap_or_default(),
+        delegated: claims.as_ref().is_some_and(|c| c.is_delegated()),
+    });
+    let source = TriageSource::new(
         client,
         pack,
         GatherOptions::default(),
         info,
         g.audit_dir.clone(),
         slot,
-    ))
+    );
+    Ok(match service {
+        Some(service) => Arc::new(crate::tui::WithContainment {
+            inner: source,
+            containment: Arc::new(crate::tui::ServiceContainment {
+                service,
+                playbook_dir: crate::contain::playbook::user_dir(g.config.as_deref()),
+            }),
+        }),
+        // No state directory for the journal: the console reads but cannot contain.
+        None => Arc::new(source),
+    })
 }
 
 pub async fn triage(g: &GlobalOpts, args: TriageArgs) -> CliResult {

@@ -91,8 +91,10 @@ pub async fn apply(
         sink,
         states: &states,
     };
-    let accounts: Vec<AccountReport> = futures::stream::iter(plan.accounts.iter())
-        .map(|a| apply_account(&cx, a))
+    // Indices, not references, into the stream: a closure over borrowed items makes the
+    // future fail `Send` for the console's spawned tasks (rustc #102211).
+    let accounts: Vec<AccountReport> = futures::stream::iter(0..plan.accounts.len())
+        .map(|i| apply_account(&cx, &plan.accounts[i]))
         .buffered(opts.concurrency.max(1))
         .collect()
         .await;

@@ -261,10 +261,15 @@ pub async fn make_plan(
         }
     })?;
     let pack = std::sync::Arc::new(crate::triage::Pack::embedded());
-    let found: Vec<_> = futures::stream::iter(states.iter())
-        .map(|s| {
+    // Owned items in the streams: closures over borrowed items make the future fail `Send`
+    // for the console's spawned tasks (rustc #102211).
+    let ids: Vec<String> = states
+        .iter()
+        .map(|s| s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default())
+        .collect();
+    let found: Vec<_> = futures::stream::iter(ids)
+        .map(|id| {
             let pack = pack.clone();
-            let id = s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
             async move {
                 crate::triage::gather::investigate(client, pack, Default::default(), &id).await
             }
@@ -326,11 +331,12 @@ pub async fn read_accounts(
     users: &[String],
     concurrency: usize,
 ) -> Result<Vec<AccountState>, (String, GraphError)> {
-    let results: Vec<(usize, AccountRead)> = futures::stream::iter(users.iter().enumerate())
-        .map(|(i, u)| async move { (i, read_one(client, u).await) })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
+    let results: Vec<(usize, AccountRead)> =
+        futures::stream::iter(users.iter().cloned().enumerate())
+            .map(|(i, u)| async move { (i, read_one(client, &u).await) })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
     let mut ordered: Vec<Option<AccountState>> = vec![None; users.len()];
     for (i, r) in results {
         ordered[i] = Some(r?);

@@ -4,6 +4,10 @@
 use super::filter::Filter;
 use super::list::SortKey;
 use super::source::{AccountDetail, DataSource, JournalRow, LoadProgress, TenantInfo};
+use crate::contain::plan::Plan;
+use crate::contain::report::{ApplyEvent, ApplyReport};
+use crate::contain::undo::Undone;
+use crate::graph::auth::Secret;
 use crate::triage::AccountAssessment;
 use std::fmt;
 use std::sync::Arc;
@@ -23,6 +27,12 @@ pub enum Pane {
     Tenant,
     /// The `/` filter over a large table.
     Filter,
+    /// Planning containment (read-only work; a newer plan replaces it).
+    Plan,
+    /// Applying a plan. Never aborted by the console while it runs.
+    Apply,
+    /// Undoing one applied step.
+    Undo,
 }
 
 /// The detail view's tabs, in display order.
@@ -177,6 +187,35 @@ pub enum Action {
     ThrottleOver {
         seq: u64,
     },
+    /// A containment plan, or why there is none.
+    PlanReady {
+        job: JobId,
+        result: Result<Box<Plan>, String>,
+    },
+    /// One step of a running apply started or finished.
+    ApplyProgress {
+        job: JobId,
+        event: ApplyEvent,
+    },
+    /// A generated password or Temporary Access Pass, for the operator's screen only.
+    SecretShown {
+        job: JobId,
+        account: String,
+        step: String,
+        what: String,
+        secret: Secret,
+    },
+    /// The apply ended: its report, or why it could not run.
+    ApplyDone {
+        job: JobId,
+        result: Result<Box<ApplyReport>, String>,
+    },
+    /// An undo ended.
+    UndoDone {
+        job: JobId,
+        step: String,
+        result: Result<Box<Undone>, String>,
+    },
 }
 
 impl Action {
@@ -195,6 +234,11 @@ impl Action {
                 | Action::FilterDone { .. }
                 | Action::Throttled { .. }
                 | Action::ThrottleOver { .. }
+                | Action::PlanReady { .. }
+                | Action::ApplyProgress { .. }
+                | Action::SecretShown { .. }
+                | Action::ApplyDone { .. }
+                | Action::UndoDone { .. }
         )
     }
 }

@@ -135,6 +135,9 @@ pub struct Jobs {
     pub journal: JobId,
     pub tenant: JobId,
     pub filter: JobId,
+    pub plan: JobId,
+    pub apply: JobId,
+    pub undo: JobId,
 }
 
 impl Jobs {
@@ -147,6 +150,9 @@ impl Jobs {
             Pane::Journal => self.journal = id,
             Pane::Tenant => self.tenant = id,
             Pane::Filter => self.filter = id,
+            Pane::Plan => self.plan = id,
+            Pane::Apply => self.apply = id,
+            Pane::Undo => self.undo = id,
         }
         id
     }

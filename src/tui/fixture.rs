@@ -50,6 +50,9 @@ pub struct FixtureTenant {
     /// Report one throttle wait of this many seconds while loading.
     #[serde(default)]
     pub throttle_seconds: u64,
+    /// How the fixture's containment behaves (see [`super::fixture_contain`]).
+    #[serde(default)]
+    pub containment: Option<super::fixture_contain::FixtureContainmentSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -136,6 +139,12 @@ impl DataSource for FixtureSource {
                 None => Ok(()),
             }
         })
+    }
+
+    fn containment(&self) -> Option<Arc<dyn super::containment::Containment>> {
+        Some(Arc::new(super::fixture_contain::FixtureContainment {
+            data: self.data.clone(),
+        }))
     }
 }
 

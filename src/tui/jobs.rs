@@ -3,6 +3,7 @@
 //! loading forever.
 
 use super::action::{Action, JobId, OpenedTenant, Pane};
+use super::containment::ApplyFeed;
 use super::filter::{Filter, SearchIndex};
 use super::reducer::Request;
 use super::source::{DataSource, Feed, TenantDirectory};
@@ -41,51 +42,12 @@ impl Jobs {
         request: Request,
     ) {
         let tx = self.tx.clone();
-        let feed = Feed::new(tx.clone(), job);
         let source = source.clone();
         let tenants = tenants.clone();
         let pane = request.pane();
         let failed = failure(job, &request);
         let handle = tokio::spawn(async move {
-            let work = async move {
-                match request {
-                    Request::Accounts => Action::AccountsDone {
-                        job,
-                        result: source.load_accounts(feed).await.map_err(|e| e.message),
-                    },
-                    Request::Detail(id) => {
-                        let result = source.load_detail(&id, feed).await;
-                        Action::DetailLoaded {
-                            job,
-                            account_id: id,
-                            result: result.map(Box::new).map_err(|e| e.message),
-                        }
-                    }
-                    // Rows stream through the feed; the end (or why it stopped) comes last.
-                    Request::Journal => Action::JournalLoaded {
-                        job,
-                        result: source
-                            .watch_journal(feed)
-                            .await
-                            .map(|()| Vec::new())
-                            .map_err(|e| e.message),
-                    },
-                    Request::Tenant(name) => {
-                        let result = match &tenants {
-                            None => Err("no tenant profiles are configured".to_string()),
-                            Some(dir) => {
-                                dir.open(&name).await.map_err(|e| e.message).map(|source| {
-                                    OpenedTenant {
-                                        info: source.tenant(),
-                                        source,
-                                    }
-                                })
-                            }
-                        };
-                        Action::TenantOpened { job, result }
-                    }
-                }
-            };
+            let work = perform(source, tenants, job, request, tx.clone());
             // A bug in a data source must not leave a pane loading forever.
             let action = AssertUnwindSafe(work)
                 .catch_unwind()
@@ -150,6 +112,90 @@ impl Jobs {
     }
 }
 
+/// Carries out one request and returns the action that reports its result; along the way
+/// it sends progress (and, for an apply, step events and secrets) to `tx`. What the event
+/// loop's tasks run, and what tests drive synchronously.
+pub async fn perform(
+    source: Arc<dyn DataSource>,
+    tenants: Option<Arc<dyn TenantDirectory>>,
+    job: JobId,
+    request: Request,
+    tx: UnboundedSender<Action>,
+) -> Action {
+    let feed = Feed::new(tx.clone(), job);
+    match request {
+        Request::Accounts => Action::AccountsDone {
+            job,
+            result: source.load_accounts(feed).await.map_err(|e| e.message),
+        },
+        Request::Detail(id) => {
+            let result = source.load_detail(&id, feed).await;
+            Action::DetailLoaded {
+                job,
+                account_id: id,
+                result: result.map(Box::new).map_err(|e| e.message),
+            }
+        }
+        // Rows stream through the feed (live, until the job is cancelled); the end, or why
+        // the journal could not be read on, comes last.
+        Request::Journal => Action::JournalLoaded {
+            job,
+            result: source
+                .watch_journal(feed)
+                .await
+                .map(|()| Vec::new())
+                .map_err(|e| e.message),
+        },
+        Request::Tenant(name) => {
+            let result = match &tenants {
+                None => Err("no tenant profiles are configured".to_string()),
+                Some(dir) => {
+                    dir.open(&name)
+                        .await
+                        .map_err(|e| e.message)
+                        .map(|source| OpenedTenant {
+                            info: source.tenant(),
+                            source,
+                        })
+                }
+            };
+            Action::TenantOpened { job, result }
+        }
+        Request::Plan {
+            account_ids,
+            playbook,
+        } => Action::PlanReady {
+            job,
+            result: match source.containment() {
+                None => Err(NO_CONTAINMENT.to_string()),
+                Some(c) => c
+                    .plan(&account_ids, &playbook)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.message),
+            },
+        },
+        Request::Apply(plan) => Action::ApplyDone {
+            job,
+            result: match source.containment() {
+                None => Err(NO_CONTAINMENT.to_string()),
+                Some(c) => c
+                    .apply(&plan, ApplyFeed::new(tx, job))
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.message),
+            },
+        },
+        Request::Undo(step) => {
+            let result = match source.containment() {
+                None => Err(NO_CONTAINMENT.to_string()),
+                Some(c) => c.undo(&step).await.map(Box::new).map_err(|e| e.message),
+            };
+            Action::UndoDone { job, step, result }
+        }
+    }
+}
+
 /// What a job reports if it panics.
 fn failure(job: JobId, request: &Request) -> Action {
     let e = "internal error in the data source (see the log)".to_string();
@@ -171,8 +217,23 @@ fn failure(job: JobId, request: &Request) -> Action {
             job,
             result: Err(e),
         },
+        Request::Plan { .. } => Action::PlanReady {
+            job,
+            result: Err(e),
+        },
+        Request::Apply(_) => Action::ApplyDone {
+            job,
+            result: Err(e),
+        },
+        Request::Undo(step) => Action::UndoDone {
+            job,
+            step: step.clone(),
+            result: Err(e),
+        },
     }
 }
+
+const NO_CONTAINMENT: &str = "containment is not available for this tenant";
 
 #[cfg(test)]
 mod tests {

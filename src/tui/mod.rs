@@ -8,9 +8,11 @@
 pub mod action;
 pub mod app;
 pub mod commands;
+pub mod containment;
 pub mod event_loop;
 pub mod filter;
 pub mod fixture;
+pub mod fixture_contain;
 mod jobs;
 pub mod journal_watch;
 pub mod keymap;
@@ -28,8 +30,10 @@ pub mod timeline;
 pub mod views;
 
 pub use action::{Action, DetailTab, JobId, Pane};
+pub use containment::{ApplyFeed, Containment, ServiceContainment, WithContainment};
 pub use event_loop::{run_console, ConsoleError, ConsoleOptions};
 pub use fixture::{FixtureDirectory, FixtureSource};
+pub use jobs::perform;
 pub use source::{
     AccountDetail, AuditEventRow, DataSource, Feed, GrantRow, JournalRow, LoadProgress, MethodRow,
     RuleRow, Section, SignInRow, SourceError, TenantDirectory, TenantInfo,

@@ -313,6 +313,11 @@ pub trait DataSource: Send + Sync {
             Ok(())
         })
     }
+
+    /// Planning, applying and undoing containment in this tenant, if this source can.
+    fn containment(&self) -> Option<Arc<dyn super::containment::Containment>> {
+        None
+    }
 }
 
 /// Tenant profiles the console can switch between (`:tenant NAME`).

@@ -9,8 +9,8 @@ use ratatui::Terminal;
 use reclaim::tui::action::Action;
 use reclaim::tui::app::App;
 use reclaim::tui::event_loop::{new_app, ConsoleOptions};
-use reclaim::tui::reducer::{self, Effect, Request};
-use reclaim::tui::source::{DataSource, Feed, TenantDirectory};
+use reclaim::tui::reducer::{self, Effect};
+use reclaim::tui::source::{DataSource, TenantDirectory};
 use reclaim::tui::{views, FixtureDirectory};
 use regex::Regex;
 use std::sync::Arc;
@@ -99,40 +99,13 @@ impl Harness {
                 continue;
             };
             let (tx, mut rx) = mpsc::unbounded_channel();
-            let feed = Feed::new(tx.clone(), job);
-            let source = self.source.clone();
-            let dir = self.dir.clone();
-            let done = self.rt.block_on(async move {
-                match request {
-                    Request::Accounts => Action::AccountsDone {
-                        job,
-                        result: source.load_accounts(feed).await.map_err(|e| e.message),
-                    },
-                    Request::Detail(id) => {
-                        let r = source.load_detail(&id, feed).await;
-                        Action::DetailLoaded {
-                            job,
-                            account_id: id,
-                            result: r.map(Box::new).map_err(|e| e.message),
-                        }
-                    }
-                    Request::Journal => Action::JournalLoaded {
-                        job,
-                        result: source.load_journal(feed).await.map_err(|e| e.message),
-                    },
-                    Request::Tenant(name) => Action::TenantOpened {
-                        job,
-                        result: dir
-                            .open(&name)
-                            .await
-                            .map(|s| reclaim::tui::action::OpenedTenant {
-                                info: s.tenant(),
-                                source: s,
-                            })
-                            .map_err(|e| e.message),
-                    },
-                }
-            });
+            let done = self.rt.block_on(reclaim::tui::perform(
+                self.source.clone(),
+                Some(self.dir.clone()),
+                job,
+                request,
+                tx.clone(),
+            ));
             let _ = tx.send(done);
             drop(tx);
             while let Ok(a) = rx.try_recv() {

@@ -25,12 +25,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// What a background job should fetch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     Accounts,
     Detail(String),
     Journal,
     Tenant(String),
+    /// Plan `playbook` for these accounts (sends no mutating request).
+    Plan {
+        account_ids: Vec<String>,
+        playbook: String,
+    },
+    /// Apply this plan (the confirmation was given).
+    Apply(Box<crate::contain::Plan>),
+    /// Undo one applied step, by its journal step id.
+    Undo(String),
 }
 
 impl Request {
@@ -40,6 +49,9 @@ impl Request {
             Request::Detail(_) => Pane::Detail,
             Request::Journal => Pane::Journal,
             Request::Tenant(_) => Pane::Tenant,
+            Request::Plan { .. } => Pane::Plan,
+            Request::Apply(_) => Pane::Apply,
+            Request::Undo(_) => Pane::Undo,
         }
     }
 }

@@ -134,6 +134,9 @@ fn background_work(app: &App) -> String {
             Pane::Journal => "journal",
             Pane::Tenant => "tenant",
             Pane::Filter => "filter",
+            Pane::Plan => "planning",
+            Pane::Apply => "applying",
+            Pane::Undo => "undo",
         })
         .collect();
     if names.is_empty() {
