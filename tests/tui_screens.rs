@@ -229,6 +229,27 @@ fn audit_timeline_live() {
 }
 
 #[test]
+fn undo_confirmation() {
+    let mut h = Harness::new(false, true);
+    h.act(Action::OpenJournal);
+    // From the newest row (st-0004) up to st-0002, a verified MFA removal.
+    h.keys([Action::Up, Action::Up]);
+    h.act(Action::UndoStep);
+    h.snap("undo_confirm");
+    h.act(Action::ConfirmSwitch);
+    let text = text_of(&h.buffer(200, 50));
+    assert!(text.contains("[ Undo this step ]"), "{text}");
+    h.act(Action::Back);
+    // st-0001 revoked sessions: nothing to restore, and it says why.
+    h.act(Action::Up);
+    h.act(Action::UndoStep);
+    h.snap("undo_blocked");
+    let text = text_of(&h.buffer(80, 24));
+    assert!(text.contains("cannot be undone"), "{text}");
+    assert!(!text.contains("[ Undo this step ]"));
+}
+
+#[test]
 fn read_only_header_and_hints() {
     let mut h = Harness::new(true, false);
     h.snap("accounts_read_only");

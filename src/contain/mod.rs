@@ -35,6 +35,7 @@ pub mod reveal;
 pub mod snapshot;
 pub mod state;
 pub mod undo;
+pub mod undo_preview;
 pub mod verify;
 
 pub use action::{ActionInfo, ActionKind, Reversibility};

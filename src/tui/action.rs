@@ -110,6 +110,12 @@ pub enum Action {
     /// Containment for the marked accounts (or the one under the cursor). Never produced in
     /// read-only mode: the key and the command are absent there.
     OpenPlan,
+    /// Audit view: ask to undo the step under the cursor (absent in read-only mode).
+    UndoStep,
+    /// A confirmation dialog: move the focus between its buttons.
+    ConfirmSwitch,
+    /// A confirmation dialog: press the focused button.
+    ConfirmSubmit,
 
     // The accounts table.
     ToggleMark,
@@ -210,6 +216,11 @@ pub enum Action {
         job: JobId,
         result: Result<Box<ApplyReport>, String>,
     },
+    /// What undoing a step would restore (for the confirmation), or why it is unknown.
+    UndoPreviewReady {
+        job: JobId,
+        result: Result<Box<crate::contain::undo_preview::UndoPreview>, String>,
+    },
     /// An undo ended.
     UndoDone {
         job: JobId,
@@ -239,6 +250,7 @@ impl Action {
                 | Action::SecretShown { .. }
                 | Action::ApplyDone { .. }
                 | Action::UndoDone { .. }
+                | Action::UndoPreviewReady { .. }
         )
     }
 }

@@ -7,6 +7,7 @@ use super::settings::Settings;
 use super::source::{AccountDetail, LoadProgress, TenantInfo};
 use super::theme::Theme;
 use super::timeline::Timeline;
+use super::undo_confirm::UndoConfirm;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -68,6 +69,8 @@ pub struct JournalState {
     pub offset: usize,
     /// A job is following the journal: new records appear as they are written.
     pub live: bool,
+    /// The undo confirmation, while it is open.
+    pub confirm: Option<UndoConfirm>,
 }
 
 impl JournalState {
@@ -77,6 +80,7 @@ impl JournalState {
             cursor: 0,
             offset: 0,
             live: false,
+            confirm: None,
         }
     }
 }
@@ -256,7 +260,8 @@ impl App {
         match self.screen() {
             None => &[Context::Accounts, Context::List, Context::Global],
             Some(Screen::Detail(_)) => &[Context::Detail, Context::List, Context::Global],
-            Some(Screen::Journal(_)) => &[Context::List, Context::Global],
+            Some(Screen::Journal(j)) if j.confirm.is_some() => &[Context::Confirm, Context::Global],
+            Some(Screen::Journal(_)) => &[Context::Audit, Context::List, Context::Global],
         }
     }
 

@@ -193,6 +193,17 @@ pub async fn perform(
             };
             Action::UndoDone { job, step, result }
         }
+        Request::UndoPreview(step) => Action::UndoPreviewReady {
+            job,
+            result: match source.containment() {
+                None => Err(NO_CONTAINMENT.to_string()),
+                Some(c) => c
+                    .undo_preview(&step)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.message),
+            },
+        },
     }
 }
 
@@ -228,6 +239,10 @@ fn failure(job: JobId, request: &Request) -> Action {
         Request::Undo(step) => Action::UndoDone {
             job,
             step: step.clone(),
+            result: Err(e),
+        },
+        Request::UndoPreview(_) => Action::UndoPreviewReady {
+            job,
             result: Err(e),
         },
     }

@@ -23,14 +23,20 @@ pub enum Context {
     List,
     Accounts,
     Detail,
+    /// The audit view (the journal timeline).
+    Audit,
+    /// A confirmation dialog (undo from the audit view).
+    Confirm,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
         Context::List,
         Context::Accounts,
         Context::Detail,
+        Context::Audit,
+        Context::Confirm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,6 +45,8 @@ impl Context {
             Context::List => "list",
             Context::Accounts => "accounts",
             Context::Detail => "detail",
+            Context::Audit => "audit",
+            Context::Confirm => "confirm",
         }
     }
 
@@ -48,6 +56,8 @@ impl Context {
             Context::List => "Lists and tables",
             Context::Accounts => "Accounts",
             Context::Detail => "Account detail",
+            Context::Audit => "Audit timeline",
+            Context::Confirm => "Confirmation",
         }
     }
 }
@@ -117,6 +127,9 @@ fn defaults() -> Vec<Default_> {
         bind!(Detail, "audit-events", ["5"], Action::GoTab(DetailTab::AuditEvents), "directory audit events", None),
         bind!(Detail, "grants", ["6"], Action::GoTab(DetailTab::Grants), "OAuth grants", None),
         bind!(Detail, "plan", ["p"], Action::OpenPlan, "plan containment for this account", Some("plan"), true),
+        bind!(Audit, "undo", ["u"], Action::UndoStep, "undo the step under the cursor (asks first)", Some("undo"), true),
+        bind!(Confirm, "switch", ["tab", "shift-tab", "left", "right", "h", "l"], Action::ConfirmSwitch, "move between Cancel and the action", Some("switch")),
+        bind!(Confirm, "choose", ["enter"], Action::ConfirmSubmit, "press the focused button (Cancel first)", Some("choose")),
     ]
 }
 

@@ -27,6 +27,7 @@ pub mod source;
 pub mod terminal;
 pub mod theme;
 pub mod timeline;
+pub mod undo_confirm;
 pub mod views;
 
 pub use action::{Action, DetailTab, JobId, Pane};

@@ -15,6 +15,7 @@ mod input;
 pub mod journal;
 mod nav;
 mod results;
+mod undo;
 
 use copy::copy;
 use input::{help_key, input_key};
@@ -40,6 +41,8 @@ pub enum Request {
     Apply(Box<crate::contain::Plan>),
     /// Undo one applied step, by its journal step id.
     Undo(String),
+    /// What undoing this step would restore (reads the journal, sends nothing).
+    UndoPreview(String),
 }
 
 impl Request {
@@ -51,7 +54,7 @@ impl Request {
             Request::Tenant(_) => Pane::Tenant,
             Request::Plan { .. } => Pane::Plan,
             Request::Apply(_) => Pane::Apply,
-            Request::Undo(_) => Pane::Undo,
+            Request::Undo(_) | Request::UndoPreview(_) => Pane::Undo,
         }
     }
 }
@@ -157,6 +160,7 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         Action::Top => move_by(app, isize::MIN / 2),
         Action::Bottom => move_by(app, isize::MAX / 2),
         Action::Open => open(app),
+        Action::Back if undo::confirm_open(app) => undo::cancel(app),
         Action::Back => back(app),
         Action::Home => {
             let mut update = Update::default();
@@ -169,6 +173,9 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         }
         Action::NextTab | Action::PrevTab | Action::GoTab(_) => switch_tab(app, action),
         Action::OpenJournal => journal::open_journal(app),
+        Action::UndoStep => undo::ask(app),
+        Action::ConfirmSwitch => undo::switch(app),
+        Action::ConfirmSubmit => undo::submit(app),
         Action::OpenPlan | Action::Playbook(_) => {
             // Containment (issue 6) plugs its plan screen in here.
             app.notify(

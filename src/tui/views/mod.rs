@@ -8,6 +8,7 @@ mod help;
 mod journal;
 pub mod table;
 mod tabs;
+mod undo_confirm;
 
 use super::app::{App, Screen};
 use super::layout;
@@ -78,6 +79,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
         }
         Some(Screen::Journal(j)) => {
             journal::render(app, j, areas.body, buf);
+            if let Some(c) = &j.confirm {
+                undo_confirm::render(app, c, areas.body, buf);
+            }
             RenderInfo::default()
         }
     };
