@@ -608,6 +608,7 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
     let c = client(&s, false);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
+    let (key, _) = reclaim::audit::key::load_or_create(store.as_ref(), &s.tenant_id).unwrap();
     let (_, slot) = reclaim::triage::source::throttle_progress();
     let triage = reclaim::triage::source::TriageSource::new(
         c.clone(),
@@ -616,7 +617,9 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
         reclaim::tui::TenantInfo::default(),
         Some(dir.path().to_path_buf()),
         slot,
-    );
+    )
+    // The live view checks each record's MAC with the tenant's audit key too.
+    .with_journal(s.tenant_id.clone(), Some(key));
     let containment = ServiceContainment {
         service: ContainmentService {
             client: c.clone(),
