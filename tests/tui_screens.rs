@@ -293,6 +293,11 @@ fn hostile_screens(colour: bool) -> Vec<(String, Harness)> {
         rows: live_rows(),
     });
     out.push(("live journal".into(), h));
+    // The undo confirmation of eve.mallory's rule step (hostile rule text in the journal).
+    let mut h = Harness::new(false, colour);
+    h.act(Action::OpenJournal);
+    h.act(Action::UndoStep);
+    out.push(("undo confirmation".into(), h));
     let h = Harness::new(false, colour);
     out.push(("accounts".into(), h));
     out

@@ -203,3 +203,30 @@ impl TenantDirectory for FixtureDirectory {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::{Action, JobId};
+
+    #[tokio::test]
+    async fn the_fixture_journal_arrives_then_its_live_rows_one_by_one() {
+        let row = |step: &str| JournalRow {
+            step_id: step.into(),
+            ..JournalRow::default()
+        };
+        let source = FixtureSource::new(FixtureTenant {
+            journal: vec![row("a"), row("b")],
+            live_journal: vec![row("c"), row("d")],
+            ..FixtureTenant::default()
+        });
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        source.watch_journal(Feed::new(tx, JobId(3))).await.unwrap();
+        let mut batches = Vec::new();
+        while let Ok(Action::JournalAppended { job, rows }) = rx.try_recv() {
+            assert_eq!(job, JobId(3));
+            batches.push(rows.iter().map(|r| r.step_id.clone()).collect::<Vec<_>>());
+        }
+        assert_eq!(batches, [vec!["a", "b"], vec!["c"], vec!["d"]]);
+    }
+}
