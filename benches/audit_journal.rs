@@ -102,6 +102,7 @@ fn follow(dir: &std::path::Path, store: &Arc<MemoryStore>, opts: &VerifyOptions)
     let first = f.poll().expect("poll").len();
     const ROUNDS: usize = 50;
     let j = Journal::open(dir, TENANT, "bench@contoso.com", store.clone()).expect("reopen");
+    f.poll().expect("poll"); // the reopened journal's `open` record
     let (mut poll_s, mut full_s, mut idle_s) = (0.0, 0.0, 0.0);
     for _ in 0..ROUNDS {
         j.note("finding", "INC", json!({"x": 1})).expect("append");
