@@ -2,7 +2,7 @@
 """Extract the Graph types the client models (src/graph/models) from the real schema.
 
 Reads ../shared/graph/v1.0-Prod.csdl and beta-{entity,complex,enum}-types.json and writes
-tests/data/client-schema.json, which tests/client_models.rs checks every model field against
+tests/data/client-schema.json, which tests/client/models.rs checks every model field against
 (and tests/data/client-permissions.json, the permission names and schemes of permissions.json)
 (the tests must pass without ../shared, so the extract is committed).
 
@@ -34,7 +34,7 @@ V1_TYPES = [
 ]
 # Beta types the client reads (sign-in fields only beta serves), plus the beta view of the
 # v1.0 types above (to check beta-only fields by name).
-BETA_ONLY_TYPES = ["networkLocationDetail", "authenticationDetail"]
+BETA_ONLY_TYPES = ["networkLocationDetail", "authenticationDetail", "signInPreferences"]
 
 
 def strip(t):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Extract the part of Microsoft Graph's schema the simulator serves, for tests/sim_schema.rs.
+"""Extract the part of Microsoft Graph's schema the simulator serves, for tests/sim/schema/.
 
 Reads the v1.0 CSDL and the beta type lists beside REFERENCE.md (../shared/graph by default)
 and writes:
@@ -58,6 +58,9 @@ BETA_TYPES = {
         "microsoft.graph.microsoftAuthenticatorAuthenticationMethodClientAppName",
     "mailFolder.wellKnownName": "Edm.String",
     "servicePrincipal.publisherName": "Edm.String",
+    "signInPreferences.isSystemPreferredAuthenticationMethodEnabled": "Edm.Boolean",
+    "signInPreferences.userPreferredMethodForSecondaryAuthentication":
+        "microsoft.graph.userDefaultAuthenticationMethodType",
 }
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 
@@ -148,7 +151,7 @@ def main():
     beta = {"types": {}, "enums": {}}
     wanted = set(keep_types) | {"%s.%s" % (NS, r) for r in ROOTS}
     # Beta-only complex types the simulator serves.
-    wanted |= {"%s.networkLocationDetail" % NS}
+    wanted |= {"%s.networkLocationDetail" % NS, "%s.signInPreferences" % NS}
     extra_enums = set()
     for qn in sorted(wanted):
         ns, _, short = qn.rpartition(".")

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the fixed test key pair and self-signed certificate tests/sim_core.rs signs client
+# Regenerates the fixed test key pair and self-signed certificate tests/sim/identity.rs signs client
 # assertions with. They are test fixtures, not secrets: nothing trusts them but the simulator
 # instance a test registers them on.
 set -eu

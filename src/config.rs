@@ -86,6 +86,17 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "reclaim").map(|d| d.config_dir().join("config.toml"))
 }
 
+/// Where reclaim keeps its state (audit journals, snapshots, the log file): the platform state
+/// dir (`$XDG_STATE_HOME/reclaim`, usually `~/.local/state/reclaim`), or the local data dir on
+/// platforms without one.
+pub fn state_dir() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "reclaim")?;
+    Some(
+        dirs.state_dir()
+            .map_or_else(|| dirs.data_local_dir().to_path_buf(), Path::to_path_buf),
+    )
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }

@@ -3,18 +3,19 @@
 //! once and stored nowhere, `undo`, and kill -9 at random points of `apply` followed by a
 //! re-run that ends in the same state with no step done twice (request log and journal).
 
+mod common;
+
 use reclaim::audit::{read_records, step_states, StepState};
+use reclaim::cli::connect::sim_app_client;
 use reclaim::contain::planner::{make_plan, PlanMeta};
 use reclaim::contain::{playbook, ActionKind, Op, Plan};
-use reclaim::graph::auth::{Authenticator, Credential, Secret};
-use reclaim::graph::cloud::{Endpoints, NationalCloud};
 use reclaim::graph::throttle::{Limits, Window};
-use reclaim::graph::{ClientOptions, GraphClient};
+use reclaim::graph::ClientOptions;
 use reclaim::sim::scenario::{self, ScenarioKnobs};
 use reclaim::sim::{Profile, SimConfig, SimHandle};
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 struct Env {
@@ -52,35 +53,16 @@ impl Env {
         } else {
             &self.sim.apps.full
         };
-        let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_reclaim"));
-        c.args([
-            "--graph-url",
-            &self.sim.graph_url,
-            "--login-url",
-            &self.sim.login_url,
-        ])
-        .args([
-            "--tenant",
-            &self.sim.tenant_id,
-            "--auth",
-            "client-secret",
-            "--client-id",
-            &app.client_id,
-        ])
-        .arg("--audit-dir")
-        .arg(self.audit())
-        .args(args)
-        .env("RECLAIM_CLIENT_SECRET", &app.client_secret)
-        .env("RECLAIM_KEYRING", "memory")
-        .env("RECLAIM_SECRET_OUTPUT", "stderr")
-        .env("HOME", self.dir.path())
-        .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-        .env("XDG_STATE_HOME", self.dir.path().join("state"))
-        .env("XDG_DATA_HOME", self.dir.path().join("data"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        let mut c =
+            tokio::process::Command::from(common::reclaim_as(&self.sim, app, self.dir.path()));
+        c.arg("--audit-dir")
+            .arg(self.audit())
+            .args(args)
+            .env("RECLAIM_SECRET_OUTPUT", "stderr")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
         c
     }
 
@@ -108,23 +90,6 @@ impl Env {
     /// A plan made through the library with an unpaced client (the fast simulator does not
     /// throttle), written where the binary will read it.
     async fn plan(&self, users: &[String], file: &Path) -> Plan {
-        let e = Endpoints::resolve(
-            NationalCloud::Global,
-            Some(&self.sim.login_url),
-            Some(&self.sim.graph_url),
-        )
-        .unwrap();
-        let cred = Credential::ClientSecret {
-            client_id: self.sim.apps.full.client_id.clone(),
-            secret: Secret::new(self.sim.apps.full.client_secret.clone()),
-        };
-        let auth = Authenticator::new(
-            reqwest::Client::new(),
-            e,
-            self.sim.tenant_id.clone(),
-            cred,
-            None,
-        );
         let w = Window {
             limit: 100_000,
             period: Duration::from_millis(100),
@@ -137,14 +102,15 @@ impl Env {
             mailbox_requests: w,
             ..Limits::default()
         };
-        let c = GraphClient::with_http(
-            reqwest::Client::new(),
-            Arc::new(auth),
+        let c = sim_app_client(
+            &self.sim,
+            &self.sim.apps.full,
             ClientOptions {
                 limits,
                 ..ClientOptions::default()
             },
-        );
+        )
+        .unwrap();
         let meta = PlanMeta {
             tenant: self.sim.tenant_id.clone(),
             operator: "responder@test".into(),
@@ -190,6 +156,12 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     let (id, upn) = busiest(&e.sim);
     let plan_file = e.dir.path().join("plan.json");
     let pf = plan_file.to_str().unwrap();
+
+    // A log file left world-readable by something else is tightened by the next run.
+    let log_path = e.dir.path().join("state/reclaim/reclaim.log");
+    std::fs::create_dir_all(log_path.parent().unwrap()).unwrap();
+    std::fs::write(&log_path, "").unwrap();
+    std::fs::set_permissions(&log_path, std::fs::Permissions::from_mode(0o644)).unwrap();
 
     // A baseline taken now, after the compromise began, is recorded but not trusted.
     let (code, _, err) = e.run(false, &["snapshot", "--user", &upn]).await;
@@ -263,6 +235,10 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     let (code, out, err) = e.run(false, &["apply", pf, "--yes"]).await;
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("1 of 1 accounts contained"), "{out}");
+    assert!(
+        !format!("{out}{err}").contains("graph response"),
+        "the request log goes to the file, not stdout or stderr"
+    );
     assert_eq!(e.mutating(), planned(&plan));
     // The generated password was shown once, on stderr, and is nowhere else.
     let line = err
@@ -319,6 +295,77 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     let (code, _, err) = e.run(false, &["undo", &rule_step.id, "--yes"]).await;
     assert_eq!(code, 1);
     assert!(err.contains("already undone"), "{err}");
+
+    // A Temporary Access Pass is shown once too.
+    let tap_plan = e.dir.path().join("tap.json");
+    let tp = tap_plan.to_str().unwrap();
+    let (code, _, err) = e
+        .run(
+            false,
+            &["plan", "--user", &upn, "--action", "issue-tap", "-o", tp],
+        )
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = e.run(false, &["apply", tp, "--yes"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let tap = shown_secrets(&err)
+        .into_iter()
+        .find(|s| *s != password)
+        .expect("TAP shown");
+
+    // Every run logged to the state dir's file (owner-only): what ran, against which tenant,
+    // each Graph and token request with its status and request id; never a secret or a token.
+    let mode = std::fs::metadata(&log_path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    for command in ["snapshot", "plan", "apply", "undo"] {
+        assert!(
+            log.contains(&format!("command=\"{command}\"")),
+            "{command}: {log}"
+        );
+    }
+    assert!(log.contains(&e.sim.tenant_id), "the tenant: {log}");
+    assert!(log.contains("token endpoint response"), "{log}");
+    let revoke_line = log
+        .lines()
+        .find(|l| l.contains("graph response") && l.contains("/revokeSignInSessions"))
+        .unwrap_or_else(|| panic!("the revoke request is logged: {log}"));
+    assert!(
+        revoke_line.contains("method=POST")
+            && revoke_line.contains("status=")
+            && !revoke_line.contains("request_id=-"),
+        "{revoke_line}"
+    );
+    assert!(
+        log.contains("command failed") && log.contains("exit=2"),
+        "{log}"
+    );
+    assert!(
+        log.lines().any(|l| l.contains("step finished")
+            && l.contains(&format!("step={}", revoke.id))
+            && l.contains("status=\"done\"")),
+        "each applied step is logged: {log}"
+    );
+    let client_secret = &e.sim.apps.full.client_secret;
+    for (what, secret) in [
+        ("client secret", client_secret.as_str()),
+        ("password", password.as_str()),
+        ("TAP", tap.as_str()),
+        ("a JWT", "eyJ"),
+    ] {
+        assert!(!log.contains(secret), "{what} reached the log file");
+    }
+    assert!(!out.contains(&tap), "stdout keeps no copy of the TAP");
+}
+
+/// The secrets `apply` showed on stderr (`*** account [step] what: SECRET`).
+fn shown_secrets(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("*** ") && !l.starts_with("*** shown once"))
+        .filter_map(|l| l.rsplit(": ").next())
+        .map(|s| s.trim().to_string())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

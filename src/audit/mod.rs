@@ -90,9 +90,5 @@ impl AuditError {
 /// Where journals live when `--audit-dir` is not given: the platform state dir (e.g.
 /// `~/.local/state/reclaim/audit`), or the local data dir where there is no state dir.
 pub fn default_audit_dir() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "reclaim")?;
-    let base = dirs
-        .state_dir()
-        .map_or_else(|| dirs.data_local_dir().to_path_buf(), Path::to_path_buf);
-    Some(base.join("audit"))
+    Some(crate::config::state_dir()?.join("audit"))
 }

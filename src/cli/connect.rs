@@ -241,6 +241,15 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
         )
     });
     let credential = credential(&settings, cache.as_ref(), opts.prompt.clone())?;
+    tracing::info!(
+        tenant = %crate::sanitize::inert(&settings.tenant),
+        profile = %crate::sanitize::inert(settings.profile.as_deref().unwrap_or("-")),
+        auth = auth_name(settings.auth),
+        client_id = %crate::sanitize::inert(settings.client_id.as_deref().unwrap_or("-")),
+        graph = %crate::sanitize::inert(&settings.endpoints.graph_url),
+        read_only = settings.read_only,
+        "connecting"
+    );
     let http = crate::graph::http::build_http_client()?;
     let auth = Authenticator::new(
         http.clone(),
@@ -296,6 +305,7 @@ async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClien
     } else {
         sim.apps.full.clone()
     };
+    tracing::info!(tenant = %sim.tenant_id, graph = %sim.graph_url, read_only = g.read_only, "connecting to the demo tenant");
     let mut client_opts = opts.client;
     client_opts.read_only |= g.read_only;
     Ok(sim_app_client(&sim, &app, client_opts)?.keep_alive(Arc::new(sim)))

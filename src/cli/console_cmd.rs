@@ -16,24 +16,6 @@ use std::sync::Arc;
 /// Test support: a JSON fixture to use instead of a tenant.
 pub const FIXTURE_ENV: &str = "RECLAIM_FIXTURE";
 
-/// Logs go to a file in the state dir (stdout is the screen). Best effort: a console without
-/// a log is better than no console.
-fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = settings::state_dir()?;
-    std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::never(&dir, "console.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RECLAIM_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(false)
-        .try_init()
-        .ok()?;
-    Some(guard)
-}
-
 /// Where the console's data comes from, and the profiles `:tenant` can switch to.
 type Sources = (Arc<dyn DataSource>, Option<Arc<dyn TenantDirectory>>);
 
@@ -60,7 +42,6 @@ pub async fn run(global: &GlobalOpts) -> CliResult {
     if !stdout.is_tty() || !std::io::stdin().is_tty() {
         return Err(CliError::usage(ConsoleError::NotATerminal.to_string()));
     }
-    let _log = init_logging();
     let (source, tenants) = open_source(global).await?;
     let options = ConsoleOptions {
         read_only: global.read_only,

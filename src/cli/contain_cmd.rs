@@ -98,6 +98,7 @@ pub async fn plan(g: &GlobalOpts, args: PlanArgs) -> CliResult {
         .and_then(|p| match Snapshot::load(&p) {
             Ok(s) => Some(s),
             Err(e) => {
+                tracing::warn!("the baseline snapshot is not used: {e}");
                 eprintln!("reclaim: warning: the baseline snapshot is not used: {e}");
                 None
             }
@@ -282,6 +283,7 @@ pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
     )
     .map_err(|e| CliError::failure(e.to_string()))?;
     for w in journal.warnings() {
+        tracing::warn!("audit journal: {w}");
         eprintln!("reclaim: warning: {w}");
     }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();

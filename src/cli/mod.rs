@@ -10,6 +10,7 @@ pub mod connect;
 mod console_cmd;
 pub mod contain_cmd;
 mod docs_cmd;
+pub mod logging;
 mod sim_cmd;
 pub(crate) mod triage_cmd;
 
@@ -90,13 +91,40 @@ pub fn main() -> ExitCode {
             return Exit::Failure.into();
         }
     };
+    let command = cli.command.as_ref().map_or("console", Command::name);
+    // Completions and the man page only print text: nothing worth a log line.
+    if !matches!(command, "completions" | "man") {
+        logging::init();
+        log_start(command, &cli.global);
+    }
     match runtime.block_on(run(cli)) {
-        Ok(code) => code.into(),
+        Ok(code) => {
+            tracing::info!(command, exit = code as u8, "command finished");
+            code.into()
+        }
         Err(e) => {
-            eprintln!("reclaim: {}", crate::sanitize::inert(&e.message));
+            let message = crate::sanitize::inert(&e.message);
+            tracing::warn!(command, exit = e.exit as u8, error = %message, "command failed");
+            eprintln!("reclaim: {message}");
             e.exit.into()
         }
     }
+}
+
+/// The first line of a run in the log: what was asked, of which tenant (the tenant a profile
+/// names is logged when `connect` resolves it).
+fn log_start(command: &str, g: &GlobalOpts) {
+    let inert = |o: &Option<String>| o.as_deref().map(|s| crate::sanitize::inert(s).into_owned());
+    tracing::info!(
+        command,
+        version = env!("CARGO_PKG_VERSION"),
+        tenant = inert(&g.tenant).as_deref().unwrap_or("-"),
+        profile = inert(&g.profile).as_deref().unwrap_or("-"),
+        demo = g.demo,
+        read_only = g.read_only,
+        pid = std::process::id(),
+        "command started"
+    );
 }
 
 /// Dispatches a parsed command line. Commands whose issue has not landed yet say so.

@@ -57,6 +57,7 @@ fn warn_stderr(warnings: &[String], missing: &[String]) {
         eprintln!("reclaim: warning: {}", inert(w));
     }
     if !missing.is_empty() {
+        tracing::warn!(missing = %inert(&missing.join(", ")), "triage ran without permissions");
         eprintln!(
             "reclaim: missing permission(s): {} (see `reclaim whoami`)",
             inert(&missing.join(", "))

@@ -75,6 +75,13 @@ pub async fn apply(
     sink: &dyn SecretSink,
 ) -> Result<ApplyReport, crate::audit::AuditError> {
     let states = journal.step_states(Some(&plan.id))?;
+    tracing::info!(
+        plan = %plan.id,
+        playbook = %crate::sanitize::inert(&plan.playbook.name),
+        accounts = plan.accounts.len(),
+        steps = plan.step_count(),
+        "applying a plan"
+    );
     journal.note_with(Note {
         kind: "apply-started".into(),
         incident: plan.incident.clone(),
@@ -216,6 +223,7 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
             step: step.id.clone(),
         });
         let (status, missing) = run_step(cx, acct, step).await;
+        log_step(acct, step, &status);
         report.missing_permission |= missing;
         cx.emit(ApplyEvent::StepFinished {
             step: step.id.clone(),
@@ -248,11 +256,25 @@ fn explain(e: &GraphError) -> String {
     if text.contains("default authentication method")
         || text.contains("Cannot delete default method")
     {
-        format!("{text}. The method is the account's default MFA method, which v1.0 Graph cannot change: make one of the owner's methods the default (Entra admin center > user > Authentication methods) and run apply again")
+        format!("{text}. The method is the account's default MFA method and this plan could not move the default (beta signInPreferences was not readable): make one of the owner's methods the default (Entra admin center > user > Authentication methods, or re-plan with UserAuthenticationMethod.ReadWrite.All and beta access) and run apply again; never delete an owner's method to get around it")
     } else if text.contains("alternate mobile") {
         format!("{text}. Delete the alternate mobile phone first")
     } else {
         text
+    }
+}
+
+/// One log line a step: which, on whom, and how it ended (the journal has the detail).
+fn log_step(acct: &AccountPlan, step: &Step, status: &StepStatus) {
+    let (user, action) = (acct.user_id.as_str(), step.action.name());
+    match status {
+        StepStatus::Failed { error } | StepStatus::Unknown { error } => tracing::warn!(
+            step = %step.id, action, user, status = status.label(),
+            error = %crate::sanitize::inert(error), "step finished"
+        ),
+        _ => {
+            tracing::info!(step = %step.id, action, user, status = status.label(), "step finished")
+        }
     }
 }
 
@@ -288,7 +310,10 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
     if let (Some(slot), Some(s), Some(b)) = (step.request.secret, &secret, body.as_mut()) {
         slot.fill(b, s);
     }
-    let capability = step.action.info().capability;
+    let capability = step
+        .op
+        .capability()
+        .unwrap_or(step.action.info().capability);
     let sent = match to_graph_request(&step.request, body, capability, &acct.user_id) {
         Ok(req) => cx.client.send(&req).await,
         Err(e) => Err(e),

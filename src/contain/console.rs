@@ -103,6 +103,13 @@ pub fn before_after(step: &Step) -> (String, String) {
             format!("pass for {lifetime_in_minutes} min, shown once"),
         ),
         Op::DeleteGrant { .. } => (format!("grant{}", short(b.get("scope"))), "deleted".into()),
+        Op::SetDefaultMfa { preferred } => (
+            format!(
+                "default MFA {}",
+                short(b.get("userPreferredMethodForSecondaryAuthentication"))
+            ),
+            format!("default MFA {preferred}"),
+        ),
     }
 }
 

@@ -2,17 +2,17 @@
 //!
 //! Only what the evidence ties to the attacker is removed by `remove-attacker-mfa`; a phone
 //! holding the attacker's number is left to `restore-phone` when the playbook has it, so the
-//! owner's number goes back instead of the phone simply vanishing.
+//! owner's number goes back instead of the phone simply vanishing. Every deletion respects the
+//! default MFA method ([`super::default_mfa`]).
 
 use super::action::ActionKind;
+use super::default_mfa;
 use super::evidence::KnownGood;
 use super::expand::{deletion_order, describe_method, method_before, phone_id, Ctx};
 use super::op::Op;
 use super::state::MethodState;
 use crate::graph::models::MethodKind;
 use crate::sanitize::inert;
-
-const DEFAULT_WARNING: &str = "v1.0 Graph can neither read nor change an account's default MFA method and refuses to delete it while other methods remain: reclaim deletes the likely default last; if a deletion is refused for that reason, make one of the owner's methods the default (Entra admin center > user > Authentication methods) and run apply again";
 
 fn is_phone(m: &MethodState) -> bool {
     m.kind == Some(MethodKind::Phone)
@@ -25,6 +25,8 @@ fn push_deletions(
 ) {
     let mut ms: Vec<MethodState> = targets.iter().map(|(m, _)| m.clone()).collect();
     deletion_order(&mut ms);
+    default_mfa::default_last(cx, &mut ms);
+    default_mfa::before_deleting(cx, action, &ms);
     for m in ms {
         let Some(pos) = targets.iter().position(|(t, _)| t.id == m.id) else {
             continue;
@@ -125,15 +127,6 @@ pub(super) fn remove_attacker_mfa(cx: &mut Ctx<'_>) {
             cx.skip(a, "no attacker method remains to delete");
         }
         return;
-    }
-    let remaining = methods
-        .iter()
-        .filter(|m| {
-            m.kind != Some(MethodKind::Password) && !targets.iter().any(|(t, _)| t.id == m.id)
-        })
-        .count();
-    if remaining > 0 {
-        cx.warn(DEFAULT_WARNING);
     }
     push_deletions(cx, a, targets);
 }

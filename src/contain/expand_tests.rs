@@ -80,6 +80,7 @@ fn account() -> AccountState {
             risk_state: "atRisk".into(),
             risk_detail: "none".into(),
         }),
+        preferences: None,
     }
 }
 

@@ -6,7 +6,8 @@
 //! - [`op`]: concrete operations and the exact Graph request each sends.
 //! - [`state`] / [`read`]: an account's containment-relevant state, read with GETs only.
 //! - [`verify`]: what each op leaves behind and the read-back that checks it.
-//! - [`evidence`] / [`expand`]: what triage ties to the attacker, turned into ops per account.
+//! - [`evidence`] / [`expand`]: what triage ties to the attacker, turned into ops per account
+//!   (the default MFA method's rule in `default_mfa`).
 //! - [`plan`] / [`planner`]: the plan file (versioned JSON with a digest) and how it is made.
 //! - [`apply`] / [`resume`] / [`reveal`] / [`report`]: carrying a plan out through the
 //!   journal, resuming after a crash, showing generated secrets once, the summary.
@@ -20,6 +21,7 @@ pub mod action;
 pub mod apply;
 pub mod console;
 pub mod console_view;
+mod default_mfa;
 pub mod dry_run;
 pub mod evidence;
 pub mod expand;
@@ -32,6 +34,7 @@ pub mod read;
 pub mod report;
 pub mod resume;
 pub mod reveal;
+mod sealed;
 pub mod snapshot;
 pub mod state;
 pub mod undo;

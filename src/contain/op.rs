@@ -159,6 +159,10 @@ pub enum Op {
     /// `DELETE /oauth2PermissionGrants/{grantId}`.
     #[serde(rename_all = "camelCase")]
     DeleteGrant { grant_id: String },
+    /// Beta `PATCH /users/{id}/authentication/signInPreferences`
+    /// `{"userPreferredMethodForSecondaryAuthentication": ..}`: moves the default MFA method.
+    #[serde(rename_all = "camelCase")]
+    SetDefaultMfa { preferred: String },
 }
 
 /// Graph's fixed phone method id of a phone type.
@@ -288,7 +292,29 @@ impl Op {
                 format!("/v1.0/oauth2PermissionGrants/{}", seg(grant_id)),
                 None,
             ),
+            Op::SetDefaultMfa { preferred } => {
+                if !super::default_mfa::PREFERENCES.contains(&preferred.as_str()) {
+                    return Err(format!(
+                        "`{preferred}` is not a default MFA method Graph accepts"
+                    ));
+                }
+                PlannedRequest::new(
+                    Patch,
+                    format!("/beta/users/{u}/authentication/signInPreferences"),
+                    Some(json!({ "userPreferredMethodForSecondaryAuthentication": preferred })),
+                )
+            }
         })
+    }
+
+    /// The capability the op's request needs when it is not its action's own (changing the
+    /// default MFA method needs UserAuthenticationMethod.ReadWrite.All, which the per-kind
+    /// method permissions that suffice for deleting do not give).
+    pub fn capability(&self) -> Option<&'static str> {
+        match self {
+            Op::SetDefaultMfa { .. } => Some("set-default-mfa"),
+            _ => None,
+        }
     }
 
     /// Whether sending this twice could do something once is not meant to (creates a new

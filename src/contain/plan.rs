@@ -13,7 +13,6 @@ use super::state::AccountState;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -148,21 +147,15 @@ pub fn op_belongs_to(action: ActionKind, op: &Op) -> bool {
         (ConfirmCompromised, Op::ConfirmCompromised) => true,
         (IssueTap, Op::IssueTap { .. }) => true,
         (RevokeOauthGrants, Op::DeleteGrant { .. }) => true,
+        // Moving the default MFA method off a method about to be deleted.
+        (RemoveAttackerMfa | ResetMfa | RestorePhone, Op::SetDefaultMfa { .. }) => true,
         _ => false,
     }
 }
 
 fn digest_of(plan: &Plan) -> Result<String, PlanError> {
-    let mut v = serde_json::to_value(plan)
-        .map_err(|e| PlanError::Malformed(format!("does not serialize: {e}")))?;
-    if let Value::Object(m) = &mut v {
-        m.remove("digest");
-    }
-    let canonical = crate::audit::chain::canonical(&v);
-    Ok(format!(
-        "sha256:{}",
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    ))
+    super::sealed::digest(plan)
+        .map_err(|e| PlanError::Malformed(format!("does not serialize: {e}")))
 }
 
 impl Plan {
@@ -229,23 +222,10 @@ impl Plan {
 
     /// Writes the plan (mode 0600: it names people, phones and rules), replacing atomically.
     pub fn save(&self, path: &Path) -> Result<(), PlanError> {
-        use std::io::Write as _;
-        use std::os::unix::fs::OpenOptionsExt;
-        let io = |source| PlanError::Io {
+        super::sealed::write_private(path, &self.to_json()?).map_err(|source| PlanError::Io {
             path: path.display().to_string(),
             source,
-        };
-        let tmp = path.with_extension("tmp-reclaim");
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(io)?;
-        f.write_all(self.to_json()?.as_bytes()).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
+        })
     }
 
     /// Structural checks beyond serde: unique ids, ids derived from the plan id, every

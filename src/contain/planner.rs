@@ -350,7 +350,13 @@ async fn read_one(client: &GraphClient, u: &str) -> Result<AccountState, (String
         .await
         .map_err(|e| (u.to_string(), e))?;
     let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-    let rest = [Part::Methods, Part::Rules, Part::Grants, Part::Risk];
+    let rest = [
+        Part::Methods,
+        Part::Rules,
+        Part::Grants,
+        Part::Risk,
+        Part::Preferences,
+    ];
     let mut s = read_state(client, &id, &rest)
         .await
         .map_err(|e| (u.to_string(), e))?;

@@ -3,7 +3,8 @@
 
 use super::op::{HttpMethod, PlannedRequest};
 use super::state::{
-    AccountState, GrantState, MethodState, Part, RiskState, RuleState, RulesState, UserState,
+    AccountState, GrantState, MethodState, Part, PreferenceState, RiskState, RuleState, RulesState,
+    UserState,
 };
 use crate::graph::cloud::ApiVersion;
 use crate::graph::http::GraphRequest;
@@ -122,6 +123,15 @@ pub async fn read_part(
             Err(e) if e.is_not_found() => state.risk = Some(RiskState::not_listed()),
             Err(e) => return Err(e),
         },
+        // Beta only: a cloud without it or a token without the permission leaves the default
+        // unknown, and containment falls back to deleting the likely default last.
+        Part::Preferences => {
+            let req = get(&path, "read-sign-in-preferences", user)?;
+            state.preferences = Some(match get_one(client, req).await {
+                Ok(v) => PreferenceState::from_graph(&v),
+                Err(e) => PreferenceState::unreadable(e.to_string()),
+            });
+        }
     }
     Ok(())
 }
@@ -144,6 +154,7 @@ pub async fn read_state(
         out.rules = out.rules.or(s.rules);
         out.grants = out.grants.or(s.grants);
         out.risk = out.risk.or(s.risk);
+        out.preferences = out.preferences.or(s.preferences);
     }
     Ok(out)
 }
@@ -234,6 +245,9 @@ pub fn parts_of(state: &AccountState) -> Vec<Part> {
     }
     if state.risk.is_some() {
         v.push(Part::Risk);
+    }
+    if state.preferences.is_some() {
+        v.push(Part::Preferences);
     }
     v
 }

@@ -65,17 +65,27 @@ pub fn resolve(
 
 /// The parts apply reads before starting an account: what drift is judged on, plus the risk
 /// only when a confirm-compromised step's outcome must be checked (Identity Protection allows
-/// one request per second for the whole tenant).
+/// one request per second for the whole tenant), and the sign-in preferences only when a
+/// default-method step's outcome must be.
 pub fn start_parts(
     acct: &AccountPlan,
     states: &BTreeMap<String, StepState>,
 ) -> Vec<super::state::Part> {
-    let unknown_confirm = acct.steps.iter().any(|s| {
-        matches!(s.op, Op::ConfirmCompromised)
-            && matches!(states.get(&s.id), Some(StepState::Unknown(_)))
-    });
+    use super::state::Part;
+    let unknown = |is: fn(&Op) -> bool| {
+        acct.steps
+            .iter()
+            .any(|s| is(&s.op) && matches!(states.get(&s.id), Some(StepState::Unknown(_))))
+    };
+    let unknown_confirm = unknown(|op| matches!(op, Op::ConfirmCompromised));
+    // The default MFA method is not part of the drift fingerprint: read only to settle a step.
+    let unknown_default = unknown(|op| matches!(op, Op::SetDefaultMfa { .. }));
     super::read::parts_of(&acct.before)
         .into_iter()
-        .filter(|p| *p != super::state::Part::Risk || unknown_confirm)
+        .filter(|p| match p {
+            Part::Risk => unknown_confirm,
+            Part::Preferences => unknown_default,
+            _ => true,
+        })
         .collect()
 }

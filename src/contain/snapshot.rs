@@ -12,7 +12,6 @@ use crate::graph::{GraphClient, GraphError};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 pub const SNAPSHOT_KIND: &str = "reclaim-snapshot";
@@ -66,12 +65,8 @@ pub enum SnapshotError {
 }
 
 fn digest_of(s: &Snapshot) -> String {
-    let mut v = serde_json::to_value(s).unwrap_or_default();
-    if let serde_json::Value::Object(m) = &mut v {
-        m.remove("digest");
-    }
-    let c = crate::audit::chain::canonical(&v);
-    format!("sha256:{}", hex::encode(Sha256::digest(c.as_bytes())))
+    // A snapshot is plain data: serializing it cannot fail.
+    super::sealed::digest(s).unwrap_or_default()
 }
 
 impl Snapshot {
@@ -117,8 +112,6 @@ impl Snapshot {
 
     /// Writes the snapshot (mode 0600), replacing atomically, creating the directory.
     pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
-        use std::io::Write as _;
-        use std::os::unix::fs::OpenOptionsExt;
         let io = |source| SnapshotError::Io {
             path: path.display().to_string(),
             source,
@@ -126,29 +119,16 @@ impl Snapshot {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let tmp = path.with_extension("tmp-reclaim");
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(io)?;
         let mut text = serde_json::to_string_pretty(self)
             .map_err(|e| SnapshotError::Invalid(path.display().to_string(), e.to_string()))?;
         text.push('\n');
-        f.write_all(text.as_bytes()).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
+        super::sealed::write_private(path, &text).map_err(io)
     }
 }
 
 /// Where `reclaim snapshot` keeps a tenant's snapshot when no `-o` is given.
 pub fn default_path(tenant: &str) -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "reclaim")?;
-    let base = dirs
-        .state_dir()
-        .map_or_else(|| dirs.data_local_dir().to_path_buf(), Path::to_path_buf);
+    let base = crate::config::state_dir()?;
     let safe: String = tenant
         .chars()
         .map(|c| {

@@ -20,15 +20,18 @@ pub enum Part {
     Rules,
     Grants,
     Risk,
+    /// Beta `signInPreferences`: the default MFA method (v1.0 cannot read it).
+    Preferences,
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [
+    pub const ALL: [Part; 6] = [
         Part::User,
         Part::Methods,
         Part::Rules,
         Part::Grants,
         Part::Risk,
+        Part::Preferences,
     ];
 
     /// The GET that reads this part of `user_id` (relative to the Graph root).
@@ -40,6 +43,7 @@ impl Part {
             Part::Rules => format!("/v1.0/users/{u}/mailFolders/inbox/messageRules"),
             Part::Grants => format!("/v1.0/users/{u}/oauth2PermissionGrants"),
             Part::Risk => format!("/v1.0/identityProtection/riskyUsers/{u}"),
+            Part::Preferences => format!("/beta/users/{u}/authentication/signInPreferences"),
         }
     }
 }
@@ -124,6 +128,47 @@ pub struct RiskState {
     pub risk_detail: String,
 }
 
+/// The default MFA method as beta `signInPreferences` reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct PreferenceState {
+    /// `userPreferredMethodForSecondaryAuthentication` (`push`, `sms`, ...); `None`: no default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_preferred: Option<bool>,
+    /// Why it could not be read (no beta, 403): the default is then unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+}
+
+impl PreferenceState {
+    pub fn from_graph(v: &Value) -> PreferenceState {
+        PreferenceState {
+            preferred: v
+                .get("userPreferredMethodForSecondaryAuthentication")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            system_preferred: v
+                .get("isSystemPreferredAuthenticationMethodEnabled")
+                .and_then(Value::as_bool),
+            unreadable: None,
+        }
+    }
+    pub fn unreadable(why: impl Into<String>) -> PreferenceState {
+        PreferenceState {
+            unreadable: Some(why.into()),
+            ..PreferenceState::default()
+        }
+    }
+    /// The default MFA method's preference, when it is known.
+    pub fn known(&self) -> Option<Option<&str>> {
+        self.unreadable
+            .is_none()
+            .then_some(self.preferred.as_deref())
+    }
+}
+
 /// What is known about one account; parts not read are `None`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -138,6 +183,9 @@ pub struct AccountState {
     pub grants: Option<Vec<GrantState>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk: Option<RiskState>,
+    /// Not part of the drift fingerprint: deleting the last method clears it by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferences: Option<PreferenceState>,
 }
 
 fn text(v: &Value, key: &str) -> String {

@@ -78,6 +78,10 @@ pub fn reverse(
             }),
             None => not("the journal does not name the pass that was created"),
         },
+        Op::SetDefaultMfa { .. } => match s("userPreferredMethodForSecondaryAuthentication") {
+            Some(preferred) => Ok(Op::SetDefaultMfa { preferred }),
+            None => not("the account had no default MFA method before the step"),
+        },
         Op::CreateRule { .. } => {
             not("it is itself an undo; delete the recreated rule in Outlook or re-apply the plan")
         }
@@ -255,12 +259,8 @@ pub async fn undo(
         before: serde_json::json!({ "userId": a.user_id, "op": op, "undoes": step, "state": a.before }),
         request: req.summary(),
     })?;
-    let greq = super::read::to_graph_request(
-        &req,
-        req.body.clone(),
-        a.action.info().capability,
-        &a.user_id,
-    )?;
+    let capability = op.capability().unwrap_or(a.action.info().capability);
+    let greq = super::read::to_graph_request(&req, req.body.clone(), capability, &a.user_id)?;
     let resp = match client.send(&greq).await {
         Ok(r) => r,
         Err(e) => {

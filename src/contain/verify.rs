@@ -52,6 +52,7 @@ impl Op {
             }
             Op::ConfirmCompromised => &[Part::Risk],
             Op::DeleteGrant { .. } => &[Part::Grants],
+            Op::SetDefaultMfa { .. } => &[Part::Preferences],
         }
     }
 
@@ -187,6 +188,22 @@ impl Op {
                 }
                 Some(_) => Check::yes(format!("grant {grant_id} is gone")),
             },
+            Op::SetDefaultMfa { preferred } => match now.preferences.as_ref() {
+                None => unread("the sign-in preferences"),
+                Some(p) => match p.known() {
+                    None => Check::no(format!(
+                        "the sign-in preferences could not be read: {}",
+                        p.unreadable.as_deref().unwrap_or_default()
+                    )),
+                    Some(Some(now)) if now == preferred => Check::yes(format!(
+                        "userPreferredMethodForSecondaryAuthentication {now}"
+                    )),
+                    Some(now) => Check::no(format!(
+                        "userPreferredMethodForSecondaryAuthentication reads {}",
+                        now.unwrap_or("nothing")
+                    )),
+                },
+            },
         }
     }
 
@@ -238,6 +255,11 @@ impl Op {
                     gs.retain(|g| &g.id != grant_id);
                 }
             }
+            Op::SetDefaultMfa { preferred } => {
+                if let Some(p) = state.preferences.as_mut() {
+                    p.preferred = Some(preferred.clone());
+                }
+            }
             // Not part of the drift fingerprint (times, risk, new objects with unknown ids).
             Op::RevokeSessions
             | Op::ResetPassword { .. }
@@ -284,6 +306,9 @@ impl Op {
                 "lifetimeInMinutes": lifetime_in_minutes, "isUsableOnce": is_usable_once
             }),
             Op::DeleteGrant { grant_id } => json!({ "grant": grant_id, "present": false }),
+            Op::SetDefaultMfa { preferred } => {
+                json!({ "userPreferredMethodForSecondaryAuthentication": preferred })
+            }
         }
     }
 }

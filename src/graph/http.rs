@@ -150,6 +150,25 @@ enum Attempt {
     Fail(GraphError),
 }
 
+/// A request whose answer never arrived: sent again when `may_retry` (a read, or nothing
+/// reached Graph); otherwise its outcome is unknown, and a write is never repeated blindly.
+fn lost(req: &GraphRequest, ids: &RequestIds, detail: String, may_retry: bool) -> Attempt {
+    if may_retry {
+        Attempt::Again {
+            reason: detail,
+            wait: None,
+            throttled: false,
+        }
+    } else {
+        Attempt::Fail(GraphError::OutcomeUnknown {
+            method: req.method.to_string(),
+            path: req.describe(),
+            detail,
+            ids: ids.clone(),
+        })
+    }
+}
+
 impl HttpCore {
     fn url(&self, target: &Target) -> Result<String, GraphError> {
         match target {
@@ -237,7 +256,7 @@ impl HttpCore {
                         // The whole scope is over budget, not just this request.
                         self.scheduler.back_off(&req.scope, wait);
                     }
-                    tracing::info!(capability = req.capability, %reason, wait_ms = wait.as_millis() as u64, attempt = attempts, client_request_id = %ids.client_request_id, "retrying Graph request");
+                    tracing::info!(method = %req.method, path = %crate::sanitize::inert(&req.describe()), capability = req.capability, %reason, wait_ms = wait.as_millis() as u64, attempt = attempts, client_request_id = %ids.client_request_id, "retrying Graph request");
                     self.progress.emit(ProgressEvent::Retry {
                         capability: req.capability,
                         reason,
@@ -285,19 +304,7 @@ impl HttpCore {
             Err(e) => {
                 let detail = super::auth::oauth::without_url(&e);
                 // Not even connected: nothing reached Graph, any request may be retried.
-                if req.is_idempotent() || e.is_connect() {
-                    return Attempt::Again {
-                        reason: detail,
-                        wait: None,
-                        throttled: false,
-                    };
-                }
-                return Attempt::Fail(GraphError::OutcomeUnknown {
-                    method: req.method.to_string(),
-                    path: req.describe(),
-                    detail,
-                    ids: ids.clone(),
-                });
+                return lost(req, ids, detail, req.is_idempotent() || e.is_connect());
             }
         };
         let status = resp.status().as_u16();
@@ -319,7 +326,9 @@ impl HttpCore {
             status,
             attempt,
         });
-        tracing::debug!(method = %req.method, path = %req.describe(), status, request_id = ids.request_id.as_deref().unwrap_or("-"), client_request_id = %ids.client_request_id, "graph response");
+        // Info: the request trail is what a post-incident review reads first. Path and ids
+        // only; bodies may hold generated passwords and TAPs.
+        tracing::info!(method = %req.method, path = %crate::sanitize::inert(&req.describe()), status, request_id = %crate::sanitize::inert(ids.request_id.as_deref().unwrap_or("-")), client_request_id = %ids.client_request_id, attempt, "graph response");
         let body = match body {
             Ok(b) => b.to_vec(),
             Err(e) => {
@@ -327,19 +336,7 @@ impl HttpCore {
                     "HTTP {status}, but the response body was lost: {}",
                     super::auth::oauth::without_url(&e)
                 );
-                if req.is_idempotent() {
-                    return Attempt::Again {
-                        reason: detail,
-                        wait: None,
-                        throttled: false,
-                    };
-                }
-                return Attempt::Fail(GraphError::OutcomeUnknown {
-                    method: req.method.to_string(),
-                    path: req.describe(),
-                    detail,
-                    ids: ids.clone(),
-                });
+                return lost(req, ids, detail, req.is_idempotent());
             }
         };
         if (200..300).contains(&status) {

@@ -41,6 +41,18 @@ pub struct Tenant {
     pub grants: Vec<OAuth2PermissionGrant>,
     /// App registrations the simulator accepts at its token endpoint.
     pub apps: Vec<AppRegistration>,
+    /// Beta `signInPreferences`, keyed by user id; a user without an entry has the defaults.
+    pub sign_in_preferences: HashMap<String, SignInPreferences>,
+}
+
+/// A user's beta `signInPreferences` beyond which method is the default (that is
+/// [`AuthMethod::is_default`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SignInPreferences {
+    pub is_system_preferred_authentication_method_enabled: bool,
+    /// The `userPreferredMethodForSecondaryAuthentication` last set, when it still names the
+    /// default method (tells `sms` from `voiceMobile`, `push` from `oath`).
+    pub preferred: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

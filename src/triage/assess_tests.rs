@@ -296,6 +296,37 @@ fn forwarding_rule_to_outside_is_found() {
     assert!(a.verdict >= Verdict::Suspicious);
 }
 
+/// The seed-15 rule: payment and security mail moved to Archive, later rules stopped, and a
+/// name that is an escape sequence around ";" (not punctuation-only once its payload counts).
+/// Judged on what it does, whatever it is called; a look-alike without the stop stays clear.
+#[test]
+fn hiding_rule_is_judged_on_its_actions_not_its_name() {
+    for name in ["\u{1b}]0;pwned\u{7};", "Tidy up", ";"] {
+        let mut f = facts("hs", "Controller", "Finance");
+        owner_history(&mut f);
+        let mut r = rule("r1", name);
+        r.conditions.keywords = vec!["statement".into(), "overdue".into(), "security".into()];
+        r.actions.move_to = Some(folder("Archive", Some("archive")));
+        r.actions.stop_processing = true;
+        f.rules.push(r);
+        let a = judge(&f);
+        assert_eq!(
+            a.findings.malicious_rules.len(),
+            1,
+            "{name:?}: {:#?}",
+            a.indicators
+        );
+        assert!(a.findings.malicious_rules[0].reasons[0].contains("stops other rules"));
+    }
+    let mut f = facts("hs", "Controller", "Finance");
+    owner_history(&mut f);
+    let mut r = rule("r1", "Statements");
+    r.conditions.keywords = vec!["statement".into()];
+    r.actions.move_to = Some(folder("Archive", Some("archive")));
+    f.rules.push(r);
+    assert!(judge(&f).findings.malicious_rules.is_empty());
+}
+
 #[test]
 fn dismissed_and_remediated_risk_with_old_traces_is_not_compromised() {
     for state in ["dismissed", "remediated", "confirmedSafe"] {

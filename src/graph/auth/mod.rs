@@ -189,7 +189,7 @@ impl Authenticator {
                 return Ok(t.clone());
             }
         }
-        let fresh = self.acquire(false).await?;
+        let fresh = self.acquire_logged(false).await?;
         *current = Some(fresh.clone());
         Ok(fresh)
     }
@@ -203,7 +203,7 @@ impl Authenticator {
     /// refresh token; other methods get and check a token.
     pub async fn sign_in(&self) -> Result<AccessToken, AuthError> {
         let mut current = self.current.lock().await;
-        let fresh = self.acquire(true).await?;
+        let fresh = self.acquire_logged(true).await?;
         *current = Some(fresh.clone());
         Ok(fresh)
     }
@@ -222,6 +222,37 @@ impl Authenticator {
             *self.lifetime_hint.lock().unwrap_or_else(|p| p.into_inner()) = l;
         }
         AccessToken::from_response(t, now)
+    }
+
+    /// [`Self::acquire`], with one log line saying who signed in and for how long (never the
+    /// token), or why not.
+    async fn acquire_logged(&self, interactive: bool) -> Result<AccessToken, AuthError> {
+        let method = self.credential.name();
+        match self.acquire(interactive).await {
+            Ok(t) => {
+                let claims = t.claims.as_ref();
+                let principal = claims
+                    .and_then(|c| c.upn.as_deref().or(c.appid.as_deref()).or(c.azp.as_deref()))
+                    .unwrap_or("-");
+                let valid_s = t
+                    .expires_at
+                    .duration_since(SystemTime::now())
+                    .map_or(0, |d| d.as_secs());
+                tracing::info!(
+                    method,
+                    tenant = claims.and_then(|c| c.tid.as_deref()).unwrap_or(&self.tenant),
+                    principal = %crate::sanitize::inert(principal),
+                    delegated = claims.is_some_and(|c| c.is_delegated()),
+                    valid_s,
+                    "access token acquired"
+                );
+                Ok(t)
+            }
+            Err(e) => {
+                tracing::warn!(method, tenant = %self.tenant, error = %crate::sanitize::inert(&e.to_string()), "sign-in failed");
+                Err(e)
+            }
+        }
     }
 
     async fn acquire(&self, interactive: bool) -> Result<AccessToken, AuthError> {

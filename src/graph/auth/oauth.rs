@@ -125,10 +125,29 @@ pub async fn post_form(
 ) -> Result<(u16, Vec<u8>), AuthError> {
     let mut delays = crate::graph::throttle::backoff();
     let mut last = String::new();
-    for _ in 0..4 {
+    // What the log may say about this request: the path and the grant, never the form.
+    let path = url::Url::parse(url).map_or_else(|_| "-".to_string(), |u| u.path().to_string());
+    let grant = form
+        .iter()
+        .find(|(k, _)| *k == "grant_type")
+        .map_or("-", |(_, v)| *v);
+    for attempt in 1..=4u32 {
         match http.post(url).form(form).send().await {
             Ok(resp) => {
                 let status = resp.status().as_u16();
+                let request_id = ["x-ms-request-id", "request-id"]
+                    .iter()
+                    .find_map(|h| resp.headers().get(*h)?.to_str().ok())
+                    .map(|v| crate::sanitize::inert(v).into_owned());
+                tracing::info!(
+                    method = "POST",
+                    path,
+                    grant,
+                    status,
+                    request_id = request_id.as_deref().unwrap_or("-"),
+                    attempt,
+                    "token endpoint response"
+                );
                 match resp.bytes().await {
                     Ok(b) if status != 429 && status < 500 => return Ok((status, b.to_vec())),
                     Ok(_) => last = format!("HTTP {status}"),
@@ -137,7 +156,9 @@ pub async fn post_form(
             }
             Err(e) => last = without_url(&e),
         }
-        tokio::time::sleep(delays.next().unwrap_or_default()).await;
+        let wait = delays.next().unwrap_or_default();
+        tracing::info!(path, grant, reason = %last, wait_ms = wait.as_millis() as u64, attempt, "retrying token request");
+        tokio::time::sleep(wait).await;
     }
     Err(AuthError::Transport(last))
 }

@@ -7,8 +7,8 @@ use crate::graph::cloud::ApiVersion;
 use crate::graph::error::GraphError;
 use crate::graph::http::GraphRequest;
 use crate::graph::models::{
-    AuthenticationMethod, LongRunningOperation, MethodKind, PhoneMethod, PhoneType,
-    TemporaryAccessPassMethod, PASSWORD_METHOD_ID,
+    AuthenticationMethod, DefaultMfaMethod, LongRunningOperation, MethodKind, PhoneMethod,
+    PhoneType, SignInPreferences, TemporaryAccessPassMethod, PASSWORD_METHOD_ID,
 };
 use crate::graph::paging::Pager;
 use crate::graph::throttle::ThrottleScope;
@@ -134,6 +134,45 @@ impl GraphClient {
         method_id: &str,
     ) -> Result<Response<()>, GraphError> {
         self.delete_method(user, MethodKind::Phone, method_id).await
+    }
+
+    /// Beta `GET …/authentication/signInPreferences`: the default MFA method, which v1.0
+    /// cannot read (REFERENCE §5). A tenant or token without beta access answers 400/403.
+    pub async fn get_sign_in_preferences(
+        &self,
+        user: &str,
+    ) -> Result<Response<SignInPreferences>, GraphError> {
+        let path = auth_path(user, "signInPreferences");
+        let scope = ThrottleScope::directory(&path, false);
+        let req = GraphRequest::new(
+            Method::GET,
+            ApiVersion::Beta,
+            path,
+            "read-sign-in-preferences",
+            scope,
+        );
+        self.get_json(req).await
+    }
+
+    /// Beta `PATCH …/authentication/signInPreferences`
+    /// `{"userPreferredMethodForSecondaryAuthentication": ..}` → 204: moves the default MFA
+    /// method to a kind the user has registered (else 400).
+    pub async fn set_preferred_mfa_method(
+        &self,
+        user: &str,
+        method: &DefaultMfaMethod,
+    ) -> Result<Response<()>, GraphError> {
+        let path = auth_path(user, "signInPreferences");
+        let scope = ThrottleScope::directory(&path, true);
+        let req = GraphRequest::new(
+            Method::PATCH,
+            ApiVersion::Beta,
+            path,
+            "set-default-mfa",
+            scope,
+        )
+        .with_body(json!({ "userPreferredMethodForSecondaryAuthentication": method.as_str() }));
+        self.no_content(req).await
     }
 
     /// `POST …/temporaryAccessPassMethods` → 201; the pass comes back once.

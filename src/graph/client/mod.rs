@@ -113,6 +113,7 @@ impl GraphClient {
         let progress = options.progress.clone();
         let hook_progress = progress.clone();
         scheduler.set_wait_hook(Arc::new(move |scope, wait| {
+            tracing::info!(scope = %scope.label(), wait_ms = wait.as_millis() as u64, "waiting to stay within Graph's limits");
             hook_progress.emit(ProgressEvent::ThrottleWait {
                 scope: scope.label(),
                 wait,

@@ -374,3 +374,24 @@ impl Serialize for AuthenticationMethod {
         v.serialize(s)
     }
 }
+
+graph_enum! {
+    /// `microsoft.graph.userDefaultAuthenticationMethodType`: the second factor a user is asked
+    /// for by default (beta `signInPreferences`).
+    pub enum DefaultMfaMethod = "userDefaultAuthenticationMethodType" {
+        Push = "push", Oath = "oath", VoiceMobile = "voiceMobile",
+        VoiceAlternateMobile = "voiceAlternateMobile", VoiceOffice = "voiceOffice", Sms = "sms",
+    }
+}
+
+graph_model! {
+    /// Beta `GET /users/{id}/authentication/signInPreferences`: the user's default MFA method
+    /// (v1.0 cannot read it, REFERENCE §5). Fields some documentation pages add
+    /// (`systemPreferredAuthenticationMethod`) are not in the schema and are ignored if served.
+    pub struct SignInPreferences = "signInPreferences" {
+        pub is_system_preferred_authentication_method_enabled: Option<bool> =
+            "isSystemPreferredAuthenticationMethodEnabled" [beta],
+        pub user_preferred_method_for_secondary_authentication: Option<DefaultMfaMethod> =
+            "userPreferredMethodForSecondaryAuthentication" [beta],
+    }
+}

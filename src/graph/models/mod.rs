@@ -2,7 +2,7 @@
 //!
 //! Every model is declared through [`graph_model!`], which generates the struct (Graph's JSON
 //! names, every field defaulted and `null`-tolerant, unknown fields ignored) and its field
-//! list, so tests/client_models.rs can check each field against the real schema
+//! list, so tests/client/models.rs can check each field against the real schema
 //! (tests/data/client-schema.json). Enums are declared through [`graph_enum!`]: unknown
 //! members, `unknownFutureValue` included, never break parsing.
 
@@ -266,6 +266,7 @@ pub fn schema_registry() -> Vec<(&'static str, Vec<FieldSpec>)> {
         e::<EmailMethod>(),
         e::<WindowsHelloMethod>(),
         e::<PlatformCredentialMethod>(),
+        e::<SignInPreferences>(),
         e::<LongRunningOperation>(),
         e::<MessageRule>(),
         e::<MessageRulePredicates>(),

@@ -322,7 +322,8 @@ pub async fn get_kind(
     serve_one(&kind_view(&spec, &keep), &state, &caller, &ctx, &id, &mid)
 }
 
-/// The message Graph gives when the default MFA method is deleted (REFERENCE §3.5).
+/// The message Graph gives when the default MFA method is deleted while other methods remain
+/// (REFERENCE §3.5; the rule is [`super::sign_in_prefs::check_delete`]).
 pub fn default_method_error(id: &str) -> GraphError {
     GraphError::method_rule(format!(
         "The requested authentication method id of [{id}] matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed"
@@ -399,11 +400,8 @@ pub async fn delete_kind(
     else {
         return Err(GraphError::not_found(&mid));
     };
-    if before[idx].is_default {
-        return Err(default_method_error(&before[idx].id));
-    }
     let mut after = before.clone();
-    after.remove(idx);
+    super::sign_in_prefs::remove_method(&tenant, &user.id, &mut after, idx)?;
     let reason = format!(
         "{} deleted {} method for user",
         actor(&caller, &user.id),

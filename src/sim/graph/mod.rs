@@ -23,6 +23,7 @@ pub mod sample;
 pub mod sample_logs;
 pub mod side;
 pub mod sign_in_activity;
+pub mod sign_in_prefs;
 pub mod signins;
 pub mod tap;
 pub mod user_props;
@@ -104,6 +105,10 @@ pub fn routes() -> Router<Shared> {
         .route(
             &format!("{AUTH}/phoneMethods/{{pid}}"),
             get(phone::get).patch(phone::update).delete(phone::delete),
+        )
+        .route(
+            &format!("{AUTH}/signInPreferences"),
+            get(sign_in_prefs::get).patch(sign_in_prefs::update),
         )
         .route(RULES, get(rules::list).post(rules::create))
         .route(

@@ -1,6 +1,6 @@
 //! The permissions each operation accepts: the least privileged one per the permission
 //! catalog (REFERENCE §3, permissions.json), then the higher ones that include it.
-//! tests/sim_schema.rs checks every name against the catalog extract.
+//! tests/sim/schema/ checks every name against the catalog extract.
 
 pub const RISKY_USERS_READ: &[&str] = &[
     "IdentityRiskyUser.Read.All",

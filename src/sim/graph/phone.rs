@@ -1,13 +1,12 @@
 //! `/users/{id}/authentication/phoneMethods` with every phone rule (REFERENCE §3.5): the
 //! `+{cc} {number}[x{ext}]` format, one method per type with a fixed id per type,
-//! alternateMobile only beside a mobile, an immutable type, the default method and the mobile
-//! under an alternateMobile not deletable; masked numbers for Authentication Administrators.
+//! alternateMobile only beside a mobile, an immutable type, the default method (while others
+//! remain, [`super::sign_in_prefs`]) and the mobile under an alternateMobile not deletable; masked numbers for Authentication Administrators.
 
 use super::access::{self, masks_phone_numbers, Sensitive};
 use super::ctx::{body_object, no_content, now, write, Ctx};
 use super::methods::{
-    am_event, commit_change, context_for, default_method_error, method_json, serve_list, serve_one,
-    MethodView,
+    am_event, commit_change, context_for, method_json, serve_list, serve_one, MethodView,
 };
 use super::perms;
 use super::users::find_user_pos;
@@ -232,9 +231,7 @@ pub async fn delete(
         .iter()
         .position(|m| is_phone(m) && m.id.eq_ignore_ascii_case(&pid))
         .ok_or_else(|| GraphError::not_found(&pid))?;
-    if before[idx].is_default {
-        return Err(default_method_error(&before[idx].id));
-    }
+    super::sign_in_prefs::check_delete(&tenant, &user.id, &before, idx)?;
     let ptype = before[idx].phone_type.clone().unwrap_or_default();
     if ptype == "mobile" && has_type(&before, "alternateMobile") {
         return Err(GraphError::method_rule(
@@ -242,7 +239,7 @@ pub async fn delete(
         ));
     }
     let mut after = before.clone();
-    after.remove(idx);
+    super::sign_in_prefs::remove_method(&tenant, &user.id, &mut after, idx)?;
     let reason = format!(
         "{} deleted {ptype} phone method for user",
         super::methods::actor(&caller, &user.id)

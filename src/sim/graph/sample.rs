@@ -487,6 +487,7 @@ pub fn sample_tenant(fillers: usize, sign_ins: usize) -> Scenario {
             grant(GRANT_ALL, TEAMS_SP, "AllPrincipals", None, "User.Read"),
         ],
         apps: Vec::new(),
+        sign_in_preferences: Default::default(),
     };
     Scenario {
         tenant,

@@ -4,6 +4,8 @@
 //! StrongAuthenticationPhoneAppDetail, StrongAuthenticationUserDetails), old and new.
 
 use super::ctx::Gen;
+/// The same modified-property record the simulator writes when Graph changes something.
+pub use crate::sim::audit_log::prop;
 use crate::sim::model::{
     AuditActivityInitiator, AuthMethod, DirectoryAudit, KeyValue, MethodKind, ModifiedProperty,
     TargetResource, Time, UserIdentity,
@@ -34,14 +36,6 @@ pub fn user_target(g: &Gen, user: usize, props: Vec<ModifiedProperty>) -> Target
         kind: Some("User".to_string()),
         user_principal_name: Some(u.user_principal_name.clone()),
         modified_properties: props,
-    }
-}
-
-pub fn prop(name: &str, old: Option<String>, new: Option<String>) -> ModifiedProperty {
-    ModifiedProperty {
-        display_name: name.to_string(),
-        old_value: old,
-        new_value: new,
     }
 }
 

@@ -29,6 +29,8 @@ struct Plan {
     hostile_rule: bool,
     hostile_device: bool,
     hostile_ua: bool,
+    /// The attacker's Authenticator is made the default MFA method whatever the draw.
+    default_app: bool,
 }
 
 impl Plan {
@@ -123,8 +125,26 @@ pub fn run(g: &mut Gen) {
     let infra = pool(g, &CAMPAIGN_NETS, (victims.len() / 2).max(3));
     let proxies = pool(g, &PROXY_NETS, (victims.len() / 3).max(2));
     let admin = roles::first_holder(g, roles::SECURITY_ADMIN);
+    // The case containment must handle with care: the owner relies on a phone (no
+    // Authenticator of their own) and the attacker's app took over as the default MFA method.
+    // One such victim whenever the mix allows it and a victim fits.
+    let kn = g.knobs.clone();
+    let default_app_victim = (kn.attacker_authenticator > 0.0 && kn.attacker_method_default > 0.0)
+        .then(|| {
+            victims.iter().position(|&u| {
+                let ms = methods::of(g, u);
+                !ms.iter()
+                    .any(|m| m.kind == Some(MethodKind::MicrosoftAuthenticator))
+                    && ms.iter().any(|m| m.kind == Some(MethodKind::Phone))
+            })
+        })
+        .flatten();
     for (k, &user) in victims.iter().enumerate() {
-        let p = plan(g, k, user);
+        let mut p = plan(g, k, user);
+        if default_app_victim == Some(k) {
+            p.authenticator = true;
+            p.default_app = true;
+        }
         attack(g, user, &p, &infra, &proxies, admin);
     }
 }
@@ -246,7 +266,7 @@ fn attack(
         }
         if p.authenticator {
             let t = after(g, tp, 120, 480);
-            let make_default = g.chance(g.knobs.attacker_method_default);
+            let make_default = g.chance(g.knobs.attacker_method_default) || p.default_app;
             persistence::register_authenticator(g, user, t, &by, p.hostile_device, make_default);
         }
     }

@@ -6,13 +6,11 @@ use super::org::IT;
 use crate::sim::model::{RoleAssignment, RoleDefinition};
 use base64::Engine as _;
 
-pub const GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
-pub const PRIVILEGED_AUTH_ADMIN: &str = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
-pub const PRIVILEGED_ROLE_ADMIN: &str = "e8611ab8-c189-46e8-94e1-60213ab1f814";
-pub const SECURITY_ADMIN: &str = "194ae4cb-b126-40b2-bd5b-6091b380977d";
-pub const USER_ADMIN: &str = "fe930be7-5e62-47db-91af-98c3a49a38b1";
-pub const AUTH_ADMIN: &str = "c4e39bd9-1100-46d3-8c65-fb160da0071f";
-pub const HELPDESK_ADMIN: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+// The role templates the Graph role rules know, named once (sim::graph::access).
+pub use crate::sim::graph::access::{
+    AUTH_ADMIN, GLOBAL_ADMIN, HELPDESK_ADMIN, PRIVILEGED_AUTH_ADMIN, PRIVILEGED_ROLE_ADMIN,
+    SECURITY_ADMIN, USER_ADMIN,
+};
 pub const EXCHANGE_ADMIN: &str = "29232cdf-9323-42fd-ade2-1d097af3e4de";
 pub const GLOBAL_READER: &str = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
 pub const SECURITY_READER: &str = "5d6b6bb7-de71-4623-b4af-96380a352509";

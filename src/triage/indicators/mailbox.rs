@@ -58,7 +58,10 @@ pub fn read_rule<'a>(ctx: &Ctx<'a>, r: &Rule) -> RuleReading<'a> {
         hide += w / 6;
         rd.hide_why.push("marks it read".into());
     }
+    // Stopping later rules keeps the owner's own rules (and alerts) from ever seeing the
+    // hidden mail: part of hiding it, whatever the rule is called.
     if a.stop_processing && hide > 0 {
+        hide += w / 6;
         rd.hide_why.push("stops other rules".into());
     }
     rd.hide = hide.min(w);
