@@ -4,7 +4,10 @@
 
 mod tui_support;
 
+use reclaim::contain::console::ConfirmKey;
+use reclaim::contain::report::ApplyEvent;
 use reclaim::tui::action::{Action, DetailTab};
+use reclaim::tui::fixture_contain::FIXTURE_PASSWORD;
 use reclaim::tui::present::Presenter;
 use reclaim::tui::reducer::{self, Effect};
 use reclaim::tui::source::{DataSource, Feed};
@@ -154,9 +157,10 @@ fn help_overlay() {
     h.snap("help_read_only");
     let text = text_of(&h.buffer(200, 50));
     assert!(
-        !text.contains("plan containment"),
+        !text.contains("apply the plan") && !text.contains("Apply confirmation"),
         "read-only help lists a mutating key"
     );
+    assert!(text.contains("plan containment"), "planning is a preview");
 }
 
 #[test]
@@ -236,7 +240,7 @@ fn undo_confirmation() {
     h.keys([Action::Up, Action::Up]);
     h.act(Action::UndoStep);
     h.snap("undo_confirm");
-    h.act(Action::ConfirmSwitch);
+    h.act(Action::Confirm(ConfirmKey::Switch));
     let text = text_of(&h.buffer(200, 50));
     assert!(text.contains("[ Undo this step ]"), "{text}");
     h.act(Action::Back);
@@ -255,7 +259,8 @@ fn read_only_header_and_hints() {
     h.snap("accounts_read_only");
     let text = text_of(&h.buffer(200, 50));
     assert!(text.lines().next().unwrap().contains("READ-ONLY"));
-    assert!(!text.contains("<p> plan"));
+    // Planning is a preview that sends nothing: it stays; applying is what goes.
+    assert!(text.contains("<p> plan"));
 }
 
 #[test]
@@ -300,7 +305,92 @@ fn hostile_screens(colour: bool) -> Vec<(String, Harness)> {
     out.push(("undo confirmation".into(), h));
     let h = Harness::new(false, colour);
     out.push(("accounts".into(), h));
+    // The plan shows the attacker's rule name and user agent as evidence.
+    let mut h = Harness::new(false, colour);
+    open(&mut h, "mallory");
+    h.act(Action::OpenPlan);
+    out.push(("plan".into(), h));
+    let mut h = Harness::new(false, colour);
+    open(&mut h, "mallory");
+    h.keys([Action::OpenPlan, Action::ConfirmPlan]);
+    out.push(("confirm".into(), h));
+    let mut h = Harness::new(false, colour);
+    open(&mut h, "mallory");
+    h.keys([Action::OpenPlan, Action::ConfirmPlan]);
+    h.keys([Action::Confirm(ConfirmKey::Switch)]);
+    for c in "eve.mallory@contoso.com".chars() {
+        h.act(Action::Confirm(ConfirmKey::Char(c)));
+    }
+    h.act(Action::Confirm(ConfirmKey::Enter));
+    out.push(("progress".into(), h));
     out
+}
+
+/// Two marked accounts planned, confirmed (the count typed) and applied through the
+/// fixture's containment: every stage at both sizes.
+#[test]
+fn containment_plan_confirm_progress() {
+    let mut h = Harness::new(false, true);
+    h.keys([Action::ToggleMark, Action::ToggleMark, Action::OpenPlan]);
+    h.snap("plan_two_accounts");
+    h.keys([Action::ConfirmPlan]);
+    h.snap("confirm_count_cancel_focused");
+    h.keys([
+        Action::Confirm(ConfirmKey::Switch),
+        Action::Confirm(ConfirmKey::Char('2')),
+    ]);
+    h.snap("confirm_count_typed");
+    // The apply is started but not yet run: every step pending, then one running.
+    let update = reducer::reduce(&mut h.app, Action::Confirm(ConfirmKey::Enter));
+    h.snap("progress_pending");
+    let job = h.app.jobs.apply;
+    let first = h.app.apply.as_ref().unwrap().view.rows[0].id.clone();
+    h.act(Action::ApplyProgress {
+        job,
+        event: ApplyEvent::StepStarted { step: first },
+    });
+    h.snap("progress_running");
+    h.run(update.effects);
+    h.snap("progress_done_with_secret");
+    let text = text_of(&h.buffer(200, 50));
+    assert!(text.contains(FIXTURE_PASSWORD), "the secret is on screen");
+    assert!(text.contains("2 of 2 accounts contained"), "{text}");
+    // Back to the plan (applied), then the accounts: the secret is gone from the state.
+    h.act(Action::Back);
+    assert!(!text_of(&h.buffer(200, 50)).contains(FIXTURE_PASSWORD));
+    h.snap("plan_after_apply");
+}
+
+#[test]
+fn containment_scrolls_a_long_plan() {
+    let mut h = Harness::new(false, true);
+    h.keys([Action::MarkAllShown, Action::OpenPlan]);
+    h.keys([Action::PageDown, Action::Down]);
+    h.snap("plan_scrolled");
+}
+
+#[test]
+fn containment_read_only_is_a_preview() {
+    let mut h = Harness::new(true, false);
+    h.keys([Action::OpenPlan]);
+    h.snap("plan_read_only");
+    let text = text_of(&h.buffer(200, 50));
+    assert!(text.lines().next().unwrap().contains("READ-ONLY"));
+    assert!(!text.contains("<enter> apply"), "{text}");
+    // Enter has no binding on the plan screen in read-only mode, and ConfirmPlan is refused.
+    h.act(Action::ConfirmPlan);
+    assert!(h.app.apply.is_none());
+    assert!(!text_of(&h.buffer(80, 24)).contains("Apply this plan?"));
+}
+
+#[test]
+fn containment_one_account_needs_its_upn() {
+    let mut h = Harness::new(false, true);
+    open(&mut h, "mallory");
+    h.keys([Action::OpenPlan]);
+    h.snap("plan_hostile_account");
+    h.keys([Action::ConfirmPlan]);
+    h.snap("confirm_upn");
 }
 
 #[test]
@@ -425,5 +515,28 @@ fn presenter_output_reproduces_every_frame() {
                 );
             }
         }
+    }
+}
+
+/// The containment screens draw at any size from the smallest the console accepts, without
+/// panicking or spilling outside the frame.
+#[test]
+fn containment_screens_at_small_sizes() {
+    let mut h = Harness::new(false, true);
+    h.keys([Action::MarkAllShown, Action::OpenPlan, Action::ConfirmPlan]);
+    let sizes = [(40, 8), (41, 9), (50, 12), (60, 10)];
+    for (w, hh) in sizes {
+        let text = text_of(&h.buffer(w, hh));
+        assert_eq!(text.lines().count(), hh as usize);
+    }
+    h.keys([Action::Confirm(ConfirmKey::Switch)]);
+    for c in "30".chars() {
+        h.act(Action::Confirm(ConfirmKey::Char(c)));
+    }
+    h.act(Action::Confirm(ConfirmKey::Enter));
+    assert!(h.app.apply.as_ref().is_some_and(|a| a.report.is_some()));
+    for (w, hh) in sizes {
+        let text = text_of(&h.buffer(w, hh));
+        assert_eq!(text.lines().count(), hh as usize);
     }
 }

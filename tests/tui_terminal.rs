@@ -309,12 +309,15 @@ fn colour_resize_redraw_and_read_only() {
     let t = Tmux::start("colour", 80, 24, &[], &["--color", "always", "--read-only"]);
     let s = t.wait_for("the accounts table", |s| s.contains("Dana Whitfield"));
     assert!(s.lines().next().unwrap_or("").contains("READ-ONLY"), "{s}");
-    assert!(
-        !s.contains("<p> plan"),
-        "read-only still offers planning:\n{s}"
-    );
-    // The mutating key is absent: nothing happens, no notice appears.
+    // Planning is a preview (it sends nothing); applying is absent: enter does nothing.
     t.text("p");
+    t.wait_for("the read-only plan", |s| {
+        s.contains("READ-ONLY: a preview") && s.contains("plan (contain-ato)")
+    });
+    t.keys(&["Enter"]);
+    t.keys(&["Escape"]);
+    let s = t.wait_for("the table again", |s| s.contains("SCORE"));
+    assert!(!s.contains("Apply this plan?"), "{s}");
 
     t.tmux(&["resize-window", "-t", "t", "-x", "200", "-y", "50"]);
     let s = t.wait_for("the wide layout", |s| {
@@ -341,6 +344,72 @@ fn colour_resize_redraw_and_read_only() {
         !colour_sequences(&raw).is_empty(),
         "--color always drew no colour"
     );
+}
+
+/// Mark an account, `p`, see the plan, confirm (Cancel focused; the UPN typed), watch the
+/// apply finish with the password shown once, leave, quit: the terminal is restored and the
+/// password is in no log.
+#[test]
+fn contain_an_account_from_the_console() {
+    if !have_tmux() {
+        panic!("tmux is required (installed by .ci/run)");
+    }
+    let t = Tmux::start("contain", 100, 30, &[("NO_COLOR", "1")], &[]);
+    t.wait_for("the accounts table", |s| s.contains("Dana Whitfield"));
+    t.keys(&["Space"]);
+    t.wait_for("the mark", |s| s.contains("1 marked"));
+    t.text("p");
+    t.wait_for("the plan", |s| {
+        s.contains("accounts > plan (contain-ato)")
+            && s.contains("dana.whitfield@contoso.com")
+            && s.contains("revoke-sessions")
+    });
+    // Enter opens the confirmation with Cancel focused: Enter again cancels.
+    t.keys(&["Enter"]);
+    t.wait_for("the confirmation", |s| s.contains("Apply this plan?"));
+    t.keys(&["Enter"]);
+    t.wait_for("the cancel", |s| s.contains("cancelled: nothing was sent"));
+    t.keys(&["Enter"]);
+    t.wait_for("the confirmation", |s| s.contains("Apply (type first)"));
+    t.keys(&["Tab"]);
+    // `q` typed into the UPN field is text, not quit.
+    t.text("q");
+    t.wait_for("the typed q", |s| s.contains("> q_"));
+    t.keys(&["BSpace"]);
+    t.text("dana.whitfield@contoso.com");
+    t.wait_for("the typed UPN", |s| s.contains("[ Apply ]"));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the finished apply", |s| {
+        s.contains("1 of 1 accounts contained") && s.contains("Fixture-Only-Pa55word!")
+    });
+    assert!(s.contains("verified") && s.contains("> progress"), "{s}");
+    t.keys(&["Escape"]);
+    let s = t.wait_for("the plan again", |s| s.contains("applied: :progress"));
+    assert!(!s.contains("Fixture-Only-Pa55word!"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the table", |s| s.contains("SCORE"));
+    t.text("q");
+    t.assert_restored(0);
+    // The log never holds the secret.
+    for entry in walk(t.dir.path()) {
+        if entry.extension().is_some_and(|e| e == "log") {
+            let log = std::fs::read_to_string(&entry).unwrap_or_default();
+            assert!(!log.contains("Fixture-Only-Pa55word!"), "{entry:?}");
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use super::filter::Filter;
 use super::list::SortKey;
 use super::source::{AccountDetail, DataSource, JournalRow, LoadProgress, TenantInfo};
+use crate::contain::console::ConfirmKey;
 use crate::contain::plan::Plan;
 use crate::contain::report::{ApplyEvent, ApplyReport};
 use crate::contain::undo::Undone;
@@ -107,15 +108,17 @@ pub enum Action {
     PrevTab,
     GoTab(DetailTab),
     OpenJournal,
-    /// Containment for the marked accounts (or the one under the cursor). Never produced in
-    /// read-only mode: the key and the command are absent there.
+    /// Plan containment for the marked accounts (or the one under the cursor, or the one
+    /// open). Planning sends no mutating request, so it is there in read-only mode too.
     OpenPlan,
     /// Audit view: ask to undo the step under the cursor (absent in read-only mode).
     UndoStep,
-    /// A confirmation dialog: move the focus between its buttons.
-    ConfirmSwitch,
-    /// A confirmation dialog: press the focused button.
-    ConfirmSubmit,
+    /// Open the confirmation for the plan shown. Absent in read-only mode.
+    ConfirmPlan,
+    /// A key while the confirmation dialog has the focus.
+    Confirm(ConfirmKey),
+    /// Back to the latest apply's progress (`:progress`).
+    OpenProgress,
 
     // The accounts table.
     ToggleMark,

@@ -1,6 +1,7 @@
 //! The console's whole state. Only the reducer changes it; views only read it.
 
 use super::action::{DetailTab, JobId, Pane};
+use super::contain_state::{PlanState, ProgressState};
 use super::keymap::{Context, Keymap};
 use super::list::AccountList;
 use super::settings::Settings;
@@ -85,12 +86,16 @@ impl JournalState {
     }
 }
 
-/// The screens above the accounts table, innermost last. Containment (issue 6) adds its plan
-/// and progress screens here: accounts -> detail -> plan -> progress -> audit.
+/// The screens above the accounts table, innermost last:
+/// accounts -> detail -> plan -> progress -> audit.
 #[derive(Debug, Clone)]
 pub enum Screen {
     Detail(DetailState),
     Journal(JournalState),
+    /// A containment plan and its confirmation (super::contain_state).
+    Plan(PlanState),
+    /// The apply in [`App::apply`].
+    Progress,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +203,8 @@ pub struct App {
     pub choices: Choices,
     /// Background work in flight, for the status line.
     pub loading: Vec<Pane>,
+    /// The latest apply (running or finished), shown by the progress screen.
+    pub apply: Option<ProgressState>,
     pub quit: bool,
 }
 
@@ -240,6 +247,7 @@ impl App {
             jobs: Jobs::default(),
             choices,
             loading: Vec::new(),
+            apply: None,
             quit: false,
         }
     }
@@ -260,8 +268,9 @@ impl App {
         match self.screen() {
             None => &[Context::Accounts, Context::List, Context::Global],
             Some(Screen::Detail(_)) => &[Context::Detail, Context::List, Context::Global],
-            Some(Screen::Journal(j)) if j.confirm.is_some() => &[Context::Confirm, Context::Global],
             Some(Screen::Journal(_)) => &[Context::Audit, Context::List, Context::Global],
+            Some(Screen::Plan(_)) => &[Context::Plan, Context::List, Context::Global],
+            Some(Screen::Progress) => &[Context::Progress, Context::List, Context::Global],
         }
     }
 
@@ -292,9 +301,20 @@ impl App {
                 }
                 Screen::Journal(j) if j.live => crumbs.push("audit (live)".to_string()),
                 Screen::Journal(_) => crumbs.push("audit".to_string()),
+                Screen::Plan(p) => crumbs.push(format!("plan ({})", p.playbook)),
+                Screen::Progress => crumbs.push("progress".to_string()),
             }
         }
         crumbs
+    }
+
+    /// A confirmation dialog (over the plan, or the audit view's undo) has the keys.
+    pub fn confirming(&self) -> bool {
+        match self.screen() {
+            Some(Screen::Plan(p)) => p.confirm.is_some(),
+            Some(Screen::Journal(j)) => j.confirm.is_some(),
+            _ => false,
+        }
     }
 
     pub fn set_loading(&mut self, pane: Pane, on: bool) {

@@ -20,7 +20,7 @@ struct Command {
     mutating: bool,
 }
 
-const COMMANDS: [Command; 9] = [
+const COMMANDS: [Command; 10] = [
     Command {
         name: "accounts",
         arg: Arg::None,
@@ -42,8 +42,14 @@ const COMMANDS: [Command; 9] = [
     Command {
         name: "playbook",
         arg: Arg::Playbook,
-        help: "plan a playbook for the marked accounts",
-        mutating: true,
+        help: "plan a playbook (default contain-ato) or actions a,b for the marked accounts",
+        mutating: false,
+    },
+    Command {
+        name: "progress",
+        arg: Arg::None,
+        help: "back to the latest apply's progress",
+        mutating: false,
     },
     Command {
         name: "q",
@@ -101,7 +107,17 @@ fn arg_choices(arg: Arg, choices: &Choices) -> Vec<String> {
         Arg::None => Vec::new(),
         Arg::Tenant => choices.profiles.clone(),
         Arg::Theme => choices.themes.clone(),
-        Arg::Playbook => choices.playbooks.clone(),
+        // Playbooks, then single actions (`:playbook revoke-sessions,disable-signin`).
+        Arg::Playbook => choices
+            .playbooks
+            .iter()
+            .cloned()
+            .chain(
+                crate::contain::ActionKind::ALL
+                    .iter()
+                    .map(|a| a.name().to_string()),
+            )
+            .collect(),
         Arg::Sort => SortKey::ALL.iter().map(|k| k.name().to_string()).collect(),
     }
 }
@@ -131,6 +147,7 @@ pub fn parse(line: &str, read_only: bool) -> Result<Action, String> {
         (Arg::None, "q" | "quit") => Action::Quit,
         (Arg::None, "audit") => Action::OpenJournal,
         (Arg::None, "help") => Action::ToggleHelp,
+        (Arg::None, "progress") => Action::OpenProgress,
         (Arg::None, _) => Action::Home,
         (Arg::Tenant, _) => Action::SwitchTenant(need(arg)?),
         (Arg::Theme, _) => Action::SetTheme(need(arg)?),
@@ -244,12 +261,14 @@ mod tests {
     }
 
     #[test]
-    fn read_only_has_no_playbook_command() {
-        assert!(parse("playbook contain-ato", true)
-            .unwrap_err()
-            .contains("read-only"));
-        assert!(!candidates("p", true, &choices()).contains(&"playbook".to_string()));
-        assert!(!usage(true).iter().any(|(u, _)| u.contains("playbook")));
+    fn read_only_can_still_plan_a_playbook() {
+        // Planning sends no mutating request; applying is what read-only takes away.
+        assert!(matches!(
+            parse("playbook contain-ato", true),
+            Ok(Action::Playbook(_))
+        ));
+        assert!(candidates("p", true, &choices()).contains(&"playbook".to_string()));
+        assert!(matches!(parse("progress", false), Ok(Action::OpenProgress)));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use super::action::{Action, JobId};
 use super::source::{AccountDetail, DataSource, Feed, JournalRow, SourceError, TenantInfo};
+use crate::contain::action::ActionKind;
 use crate::contain::apply::SecretSink;
 use crate::contain::console::ContainmentService;
 use crate::contain::plan::Plan;
@@ -117,10 +118,25 @@ pub struct ServiceContainment {
     pub playbook_dir: Option<PathBuf>,
 }
 
+/// `revoke-sessions,disable-signin`: single actions instead of a playbook, if that is what
+/// `name` lists.
+pub fn parse_actions(name: &str) -> Option<Vec<ActionKind>> {
+    name.split(',')
+        .map(|a| ActionKind::parse(a.trim()).ok())
+        .collect()
+}
+
 impl ServiceContainment {
+    /// A playbook by name, or the single actions `name` lists (comma-separated).
     fn find(&self, name: &str) -> Result<playbook::Playbook, SourceError> {
-        playbook::find(name, self.playbook_dir.as_deref())
-            .map_err(|e| SourceError::new(e.to_string()))
+        match playbook::find(name, self.playbook_dir.as_deref()) {
+            Ok(pb) => Ok(pb),
+            Err(e) => match parse_actions(name) {
+                Some(actions) => playbook::Playbook::from_actions(&actions)
+                    .map_err(|e| SourceError::new(e.to_string())),
+                None => Err(SourceError::new(e.to_string())),
+            },
+        }
     }
 }
 

@@ -114,7 +114,12 @@ pub fn new_app(source: &dyn DataSource, options: &ConsoleOptions) -> App {
         .as_ref()
         .map(|t| t.profiles())
         .unwrap_or_default();
-    app.choices.playbooks = options.playbooks.clone();
+    // The playbooks the tenant's containment knows, else what the caller offers.
+    app.choices.playbooks = source
+        .containment()
+        .map(|c| c.playbooks())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| options.playbooks.clone());
     if let Some(first) = problems.first() {
         let text = match problems.len() {
             1 => first.clone(),
@@ -145,6 +150,9 @@ pub fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             }
             _ => None,
         };
+    }
+    if app.confirming() {
+        return super::keymap::confirm_action(key);
     }
     if app.help.is_some() {
         return app.keymap.resolve(&[Context::List, Context::Global], key);

@@ -134,7 +134,17 @@ impl FixtureContainment {
             let steps = ops
                 .into_iter()
                 .enumerate()
-                .map(|(si, (action, op, before))| step((ai, si), id, action, op, before, &why))
+                .map(|(si, (action, op, before))| {
+                    // The evidence once per account (the first step) and on the rule itself.
+                    let why = match action {
+                        ActionKind::DisableSignin => why.clone(),
+                        ActionKind::RemoveMaliciousRules => {
+                            vec!["the rule hides mail from the owner".to_string()]
+                        }
+                        _ => Vec::new(),
+                    };
+                    step((ai, si), id, action, op, before, &why)
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             accounts.push(AccountPlan {
                 user_id: a.id.clone(),
@@ -183,12 +193,21 @@ impl Containment for FixtureContainment {
         playbook: &'a str,
     ) -> BoxFuture<'a, Result<Plan, SourceError>> {
         Box::pin(async move {
-            if !self.playbooks().iter().any(|p| p == playbook) {
+            let only = super::containment::parse_actions(playbook);
+            if only.is_none() && !self.playbooks().iter().any(|p| p == playbook) {
                 return Err(SourceError::new(format!(
                     "{playbook}: no such playbook; known: contain-ato, lockdown"
                 )));
             }
-            self.build(account_ids, playbook)
+            let mut plan = self.build(account_ids, playbook)?;
+            if let Some(only) = only {
+                // Single actions: the canned steps of those actions only.
+                for a in &mut plan.accounts {
+                    a.steps.retain(|s| only.contains(&s.action));
+                }
+                plan.seal().map_err(|e| SourceError::new(e.to_string()))?;
+            }
+            Ok(plan)
         })
     }
 

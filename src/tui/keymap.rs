@@ -25,18 +25,19 @@ pub enum Context {
     Detail,
     /// The audit view (the journal timeline).
     Audit,
-    /// A confirmation dialog (undo from the audit view).
-    Confirm,
+    Plan,
+    Progress,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::List,
         Context::Accounts,
         Context::Detail,
         Context::Audit,
-        Context::Confirm,
+        Context::Plan,
+        Context::Progress,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,7 +47,8 @@ impl Context {
             Context::Accounts => "accounts",
             Context::Detail => "detail",
             Context::Audit => "audit",
-            Context::Confirm => "confirm",
+            Context::Plan => "plan",
+            Context::Progress => "progress",
         }
     }
 
@@ -57,7 +59,8 @@ impl Context {
             Context::Accounts => "Accounts",
             Context::Detail => "Account detail",
             Context::Audit => "Audit timeline",
-            Context::Confirm => "Confirmation",
+            Context::Plan => "Containment plan",
+            Context::Progress => "Apply progress",
         }
     }
 }
@@ -117,7 +120,7 @@ fn defaults() -> Vec<Default_> {
         bind!(Accounts, "sort", ["s"], Action::SortNext, "sort by the next column", Some("sort")),
         bind!(Accounts, "reverse", ["S"], Action::SortReverse, "reverse the sort order", None),
         bind!(Accounts, "refresh", ["R"], Action::Refresh, "reload the accounts", None),
-        bind!(Accounts, "plan", ["p"], Action::OpenPlan, "plan containment for the marked accounts", Some("plan"), true),
+        bind!(Accounts, "plan", ["p"], Action::OpenPlan, "plan containment for the marked accounts (or this one)", Some("plan")),
         bind!(Detail, "next-tab", ["tab", "right", "l"], Action::NextTab, "next tab", Some("tab")),
         bind!(Detail, "prev-tab", ["shift-tab", "left", "h"], Action::PrevTab, "previous tab", None),
         bind!(Detail, "overview", ["1"], Action::GoTab(DetailTab::Overview), "overview and evidence", None),
@@ -126,10 +129,10 @@ fn defaults() -> Vec<Default_> {
         bind!(Detail, "rules", ["4"], Action::GoTab(DetailTab::Rules), "inbox rules", None),
         bind!(Detail, "audit-events", ["5"], Action::GoTab(DetailTab::AuditEvents), "directory audit events", None),
         bind!(Detail, "grants", ["6"], Action::GoTab(DetailTab::Grants), "OAuth grants", None),
-        bind!(Detail, "plan", ["p"], Action::OpenPlan, "plan containment for this account", Some("plan"), true),
+        bind!(Detail, "plan", ["p"], Action::OpenPlan, "plan containment for this account", Some("plan")),
+        bind!(Plan, "apply", ["enter"], Action::ConfirmPlan, "apply the plan (asks first; Cancel has the focus)", Some("apply"), true),
+        bind!(Progress, "audit", ["a"], Action::OpenJournal, "the audit timeline of what was done", Some("audit")),
         bind!(Audit, "undo", ["u"], Action::UndoStep, "undo the step under the cursor (asks first)", Some("undo"), true),
-        bind!(Confirm, "switch", ["tab", "shift-tab", "left", "right", "h", "l"], Action::ConfirmSwitch, "move between Cancel and the action", Some("switch")),
-        bind!(Confirm, "choose", ["enter"], Action::ConfirmSubmit, "press the focused button (Cancel first)", Some("choose")),
     ]
 }
 
@@ -141,6 +144,44 @@ pub const INPUT_KEYS: [(&str, &str); 5] = [
     ("backspace", "delete a character"),
     ("ctrl-u", "clear the line"),
 ];
+
+/// Keys of the apply confirmation dialog; fixed, listed in the help overlay.
+pub const CONFIRM_KEYS: [(&str, &str); 5] = [
+    (
+        "tab, arrows",
+        "move between Cancel (focused first) and Apply",
+    ),
+    ("enter", "press the focused button"),
+    ("text", "type the account count or the UPN when asked"),
+    ("backspace", "delete a character"),
+    ("esc", "cancel: nothing is sent"),
+];
+
+/// What a key does while the confirmation dialog has the focus: the dialog takes every key,
+/// so a stray `q` or `p` typed into the UPN never reaches the console behind it.
+pub fn confirm_action(key: &KeyEvent) -> Option<Action> {
+    use crate::contain::console::ConfirmKey;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let k = match key.code {
+        KeyCode::Char('l') if ctrl => return Some(Action::Redraw),
+        KeyCode::Char('c') if ctrl => ConfirmKey::Esc,
+        KeyCode::Esc => ConfirmKey::Esc,
+        KeyCode::Enter => ConfirmKey::Enter,
+        KeyCode::Backspace => ConfirmKey::Backspace,
+        KeyCode::Tab
+        | KeyCode::BackTab
+        | KeyCode::Left
+        | KeyCode::Right
+        | KeyCode::Up
+        | KeyCode::Down => ConfirmKey::Switch,
+        KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+            ConfirmKey::Char(c)
+        }
+        _ => return None,
+    };
+    Some(Action::Confirm(k))
+}
 
 #[derive(Debug, Clone)]
 pub struct Binding {
@@ -386,16 +427,22 @@ mod tests {
         assert!(map
             .bindings()
             .iter()
-            .all(|b| !matches!(b.action, Action::OpenPlan)));
-        let ctx = [Context::Accounts, Context::List, Context::Global];
+            .all(|b| !matches!(b.action, Action::ConfirmPlan)));
+        let ctx = [Context::Plan, Context::List, Context::Global];
         assert!(map
-            .resolve(&ctx, &key(KeyCode::Char('p'), KeyModifiers::NONE))
+            .resolve(&ctx, &key(KeyCode::Enter, KeyModifiers::NONE))
             .is_none());
-        assert!(!map.hints(&ctx).iter().any(|(_, l)| *l == "plan"));
+        assert!(!map.hints(&ctx).iter().any(|(_, l)| *l == "apply"));
         assert!(Keymap::defaults(false)
             .hints(&ctx)
             .iter()
-            .any(|(_, l)| *l == "plan"));
+            .any(|(_, l)| *l == "apply"));
+        // Planning itself sends nothing that changes the tenant: it stays.
+        let accounts = [Context::Accounts, Context::List, Context::Global];
+        assert!(matches!(
+            map.resolve(&accounts, &key(KeyCode::Char('p'), KeyModifiers::NONE)),
+            Some(Action::OpenPlan)
+        ));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 pub mod commands;
+pub mod contain_state;
 pub mod containment;
 pub mod event_loop;
 pub mod filter;

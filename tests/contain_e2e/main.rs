@@ -606,7 +606,7 @@ impl LiveConsole {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the_audit_view() {
-    use reclaim::contain::console::{ContainmentService, Focus};
+    use reclaim::contain::console::{ConfirmKey, ContainmentService, Focus};
     use reclaim::tui::{Action, ServiceContainment, WithContainment};
 
     let s = campaign(120, 31, &ScenarioKnobs::default()).await;
@@ -744,8 +744,8 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
         "nothing is sent before the operator confirms"
     );
 
-    console.act(Action::ConfirmSwitch);
-    console.act(Action::ConfirmSubmit);
+    console.act(Action::Confirm(ConfirmKey::Switch));
+    console.act(Action::Confirm(ConfirmKey::Enter));
     let undo_step = format!("{step}.undo");
     console
         .until("the undo's records in the view", |app| {

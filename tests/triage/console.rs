@@ -4,23 +4,28 @@
 //! scenario never reaches a cell as a control character.
 
 use super::support::*;
+use chrono::Utc;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
+use reclaim::contain::console::{ConfirmKey, ContainmentService};
+use reclaim::contain::report::AccountOutcome;
 use reclaim::graph::throttle::Limits;
 use reclaim::graph::ClientOptions;
 use reclaim::sanitize::is_dangerous;
+use reclaim::secrets::MemoryStore;
 use reclaim::sim::model::Time;
 use reclaim::sim::SimHandle;
 use reclaim::triage::gather::GatherOptions;
 use reclaim::triage::source::{throttle_progress, TriageSource};
 use reclaim::triage::{Pack, Verdict};
 use reclaim::tui::action::{Action, DetailTab};
-use reclaim::tui::app::App;
+use reclaim::tui::app::{App, Screen};
 use reclaim::tui::event_loop::{new_app, ConsoleOptions};
-use reclaim::tui::reducer::{self, Effect};
+use reclaim::tui::reducer::{self, Effect, Request};
 use reclaim::tui::source::{DataSource, TenantInfo};
 use reclaim::tui::views;
+use reclaim::tui::{ServiceContainment, WithContainment};
 use regex::Regex;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -40,20 +45,47 @@ struct Console {
     _sim: SimHandle,
 }
 
+/// How a console under test is set up.
+struct Setup {
+    now: Time,
+    read_only: bool,
+    /// Containment journals here; `None`: the console can only read.
+    audit_dir: Option<std::path::PathBuf>,
+}
+
 impl Console {
+    /// The read-only triage console at the scenario's fixed time (what the snapshots show).
     fn start(users: usize, seed: u64) -> Console {
+        Console::start_with(
+            users,
+            seed,
+            Setup {
+                now: now(),
+                read_only: true,
+                audit_dir: None,
+            },
+        )
+    }
+
+    fn start_with(users: usize, seed: u64, setup: Setup) -> Console {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        let sim = rt.block_on(campaign(users, seed, now(), &Default::default()));
+        let sim = rt.block_on(campaign(users, seed, setup.now, &Default::default()));
         let (progress, slot) = throttle_progress();
+        let app = if setup.read_only {
+            &sim.apps.read_only
+        } else {
+            &sim.apps.full
+        };
         let client = reclaim::cli::connect::sim_app_client(
             &sim,
-            &sim.apps.read_only,
+            app,
             ClientOptions {
                 limits: Limits::none(),
                 progress,
+                read_only: setup.read_only,
                 ..ClientOptions::default()
             },
         )
@@ -64,20 +96,40 @@ impl Console {
             operator: "reclaim read-only app".into(),
         };
         let opts = GatherOptions {
-            now: Some(now()),
+            now: Some(setup.now),
             ..GatherOptions::default()
         };
-        let empty_audit_dir = std::env::temp_dir().join("reclaim-triage-console-no-journal");
-        let source: Arc<dyn DataSource> = Arc::new(TriageSource::new(
-            client,
+        let journal_dir = setup
+            .audit_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("reclaim-triage-console-no-journal"));
+        let triage = TriageSource::new(
+            client.clone(),
             Arc::new(Pack::embedded()),
             opts,
             info,
-            Some(empty_audit_dir),
+            Some(journal_dir),
             slot,
-        ));
+        );
+        let source: Arc<dyn DataSource> = match setup.audit_dir {
+            None => Arc::new(triage),
+            Some(audit_dir) => Arc::new(WithContainment {
+                inner: triage,
+                containment: Arc::new(ServiceContainment {
+                    service: ContainmentService {
+                        client,
+                        audit_dir,
+                        store: Arc::new(MemoryStore::default()),
+                        tenant: sim.tenant_id.clone(),
+                        operator: "responder@test".into(),
+                        delegated: false,
+                    },
+                    playbook_dir: None,
+                }),
+            }),
+        };
         let options = ConsoleOptions {
-            read_only: true,
+            read_only: setup.read_only,
             colour: false,
             config_dir: None,
             tenants: None,
@@ -110,13 +162,23 @@ impl Console {
                 continue;
             };
             let (tx, mut rx) = mpsc::unbounded_channel();
-            let done = self.rt.block_on(reclaim::tui::perform(
-                self.source.clone(),
-                None,
-                job,
-                request,
-                tx.clone(),
-            ));
+            let done = if request == Request::Journal {
+                // The journal job follows the file until cancelled; here, one read is enough.
+                let feed = reclaim::tui::Feed::new(tx.clone(), job);
+                let result = self.rt.block_on(self.source.load_journal(feed));
+                Action::JournalLoaded {
+                    job,
+                    result: result.map_err(|e| e.message),
+                }
+            } else {
+                self.rt.block_on(reclaim::tui::perform(
+                    self.source.clone(),
+                    None,
+                    job,
+                    request,
+                    tx.clone(),
+                ))
+            };
             let _ = tx.send(done);
             drop(tx);
             while let Ok(a) = rx.try_recv() {
@@ -265,5 +327,208 @@ fn hostile_tenant_text_never_reaches_a_cell() {
     assert!(
         saw_escaped,
         "the scenario's hostile strings show as visible escapes"
+    );
+}
+
+fn mutating(sim: &SimHandle) -> Vec<String> {
+    sim.request_log()
+        .into_iter()
+        .filter(|e| e.is_mutating())
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect()
+}
+
+fn compromised_ids(c: &Console) -> Vec<String> {
+    let truth = c._sim.ground_truth();
+    let mut ids: Vec<String> = truth.compromised().map(|a| a.user_id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+/// The whole flow through the reducer and the real containment service, over real HTTP to
+/// the simulator: mark two compromised accounts, `p`, confirm (the count typed), apply; the
+/// request log shows the planning sent nothing and the apply sent the mutations, the
+/// simulator's tenant shows them done, the audit view lists them, and the generated password
+/// reached the screen but not the journal.
+#[test]
+fn plan_confirm_apply_from_the_console_contains_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Console::start_with(
+        120,
+        11,
+        Setup {
+            now: Utc::now(),
+            read_only: false,
+            audit_dir: Some(dir.path().to_path_buf()),
+        },
+    );
+    let ids: Vec<String> = compromised_ids(&c).into_iter().take(2).collect();
+    assert_eq!(ids.len(), 2, "the scenario has compromised accounts");
+    for id in &ids {
+        c.app.accounts.marks.insert(id.clone());
+    }
+    c._sim.clear_request_log();
+    let started = Utc::now();
+    c.act(Action::OpenPlan);
+    let plan = match c.app.screens.last() {
+        Some(Screen::Plan(p)) => p.plan().cloned().expect("the plan arrived"),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(plan.accounts.len(), 2);
+    assert!(plan.step_count() >= 4, "{}", plan.step_count());
+    assert!(
+        mutating(&c._sim).is_empty(),
+        "planning sent {:?}",
+        mutating(&c._sim)
+    );
+
+    c.act(Action::ConfirmPlan);
+    c.act(Action::Confirm(ConfirmKey::Enter));
+    assert!(
+        mutating(&c._sim).is_empty(),
+        "Cancel (focused) sent something"
+    );
+    c.act(Action::ConfirmPlan);
+    c.act(Action::Confirm(ConfirmKey::Switch));
+    c.act(Action::Confirm(ConfirmKey::Char('2')));
+    c.act(Action::Confirm(ConfirmKey::Enter));
+
+    let apply = c.app.apply.clone().expect("the apply ran");
+    let report = apply.report.as_ref().expect("the apply finished");
+    let tally = apply.tally();
+    assert_eq!(tally.pending + tally.running, 0, "{tally:?}");
+    assert!(tally.verified > 0, "{tally:?}: {report:?}");
+    let sent = mutating(&c._sim);
+    assert!(
+        sent.iter().any(|r| r.contains("revokeSignInSessions")),
+        "{sent:?}"
+    );
+    // What the report calls contained is contained in the simulator's tenant. (A step the
+    // service refuses, e.g. deleting the default MFA method, stops that account: it shows as
+    // failed with the service's reason, and is not counted.)
+    let truth = c._sim.ground_truth();
+    let completed: Vec<String> = report
+        .accounts
+        .iter()
+        .filter(|a| matches!(a.outcome, AccountOutcome::Completed))
+        .map(|a| a.user_id.clone())
+        .collect();
+    assert!(!completed.is_empty(), "{report:?}");
+    c._sim.with_tenant(|t| {
+        for id in &completed {
+            let u = t.users.iter().find(|u| &u.id == id).unwrap();
+            assert!(
+                u.sign_in_sessions_valid_from_date_time >= started,
+                "{id}: sessions not revoked"
+            );
+            let a = truth.compromised().find(|a| &a.user_id == id).unwrap();
+            let rules = t
+                .mailboxes
+                .get(id)
+                .map(|m| m.rules.clone())
+                .unwrap_or_default();
+            for r in &a.malicious_rule_ids {
+                assert!(!rules.iter().any(|x| &x.id == r), "{id}: rule {r} left");
+            }
+        }
+    });
+    // The progress screen showed every step's status (a refused step as failed, with its
+    // reason); the secret only there.
+    let text = text_of(&c.buffer(200, 50));
+    let contained = format!("{} of 2 accounts contained", completed.len());
+    assert!(text.contains(&contained), "{text}");
+    assert!(text.contains(&format!("{} failed", tally.failed)), "{text}");
+    let secrets: Vec<String> = apply
+        .secrets
+        .iter()
+        .map(|s| s.secret.expose().to_string())
+        .collect();
+    for s in &secrets {
+        assert!(text.contains(s.as_str()), "the secret is on screen");
+    }
+    // `a`: the audit view lists what was done; the journal holds no secret.
+    c.act(Action::OpenJournal);
+    let text = text_of(&c.buffer(200, 50));
+    assert!(text.contains("revoke-sessions"), "{text}");
+    for entry in walk(dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        let content = String::from_utf8_lossy(&bytes);
+        for s in &secrets {
+            assert!(!content.contains(s.as_str()), "a secret in {entry:?}");
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// `--read-only`: the plan is shown (GETs only), the apply is refused by the reducer and,
+/// forced past it, by the service: the simulator saw no mutating request at all.
+#[test]
+fn read_only_console_plans_but_sends_no_mutating_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Console::start_with(
+        120,
+        11,
+        Setup {
+            now: Utc::now(),
+            read_only: true,
+            audit_dir: Some(dir.path().to_path_buf()),
+        },
+    );
+    let id = compromised_ids(&c).remove(0);
+    c.app.accounts.marks.insert(id);
+    c.act(Action::OpenPlan);
+    let plan = match c.app.screens.last() {
+        Some(Screen::Plan(p)) => p.plan().cloned().expect("the plan arrived"),
+        other => panic!("{other:?}"),
+    };
+    assert!(plan.step_count() > 0);
+    c.act(Action::ConfirmPlan);
+    assert!(!c.app.confirming(), "read-only opened the confirmation");
+    // Single actions instead of a playbook, planned by the real planner.
+    c.act(Action::Playbook(
+        "revoke-sessions,confirm-compromised".into(),
+    ));
+    match c.app.screens.last() {
+        Some(Screen::Plan(p)) => {
+            let only = p.plan().expect("the single-action plan arrived");
+            let mut actions: Vec<&str> = only.accounts[0]
+                .steps
+                .iter()
+                .map(|s| s.action.name())
+                .collect();
+            actions.sort();
+            assert_eq!(actions, ["confirm-compromised", "revoke-sessions"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Forced: the apply request itself, as if the reducer had been bypassed.
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let done = c.rt.block_on(reclaim::tui::perform(
+        c.source.clone(),
+        None,
+        reclaim::tui::JobId(99),
+        Request::Apply(Box::new(plan)),
+        tx,
+    ));
+    assert!(
+        matches!(&done, Action::ApplyDone { result: Err(e), .. } if e.contains("read-only")),
+        "{done:?}"
+    );
+    assert!(
+        mutating(&c._sim).is_empty(),
+        "read-only sent {:?}",
+        mutating(&c._sim)
     );
 }

@@ -37,6 +37,22 @@ pub(super) fn close_journal(app: &mut App, j: JournalState) -> Update {
     Update::with(vec![Effect::Cancel(Pane::Journal)])
 }
 
+/// After something wrote to the journal: an open audit view that is not following it is
+/// read afresh (its rows replaced, not added to); a live one already shows everything.
+pub(super) fn reload_unless_live(app: &mut App) -> Vec<Effect> {
+    let open = app.screens.iter_mut().rev().find_map(|s| match s {
+        Screen::Journal(j) => Some(j),
+        _ => None,
+    });
+    match open {
+        Some(j) if !j.live => {
+            j.data = Loadable::Loading;
+            load(app, Request::Journal)
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The audit view's state, open or in the background.
 pub(super) fn journal_mut(app: &mut App) -> Option<&mut JournalState> {
     let open = app.screens.iter_mut().rev().find_map(|s| match s {

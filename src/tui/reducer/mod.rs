@@ -10,6 +10,7 @@ use super::list::Filter;
 use super::source::DataSource;
 use super::theme::Theme;
 
+mod contain;
 mod copy;
 mod input;
 pub mod journal;
@@ -17,6 +18,7 @@ mod nav;
 mod results;
 mod undo;
 
+pub use contain::{plan_page, progress_page};
 use copy::copy;
 use input::{help_key, input_key};
 use nav::{back, move_by, open, rescroll, switch_tab};
@@ -146,6 +148,12 @@ pub fn reduce(app: &mut App, action: Action) -> Update {
 }
 
 fn reduce_inner(app: &mut App, action: Action) -> Update {
+    // Quitting during an apply asks first, whatever has the focus.
+    if matches!(action, Action::Quit) {
+        if let Some(update) = contain::quit(app) {
+            return update;
+        }
+    }
     if app.help.is_some() && action.is_input() {
         return help_key(app, action);
     }
@@ -153,6 +161,16 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         return input_key(app, action);
     }
     match action {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if matches!(app.screen(), Some(Screen::Plan(_) | Screen::Progress)) =>
+        {
+            contain::scroll(app, &action).unwrap_or_default()
+        }
         Action::Up => move_by(app, -1),
         Action::Down => move_by(app, 1),
         Action::PageUp => move_by(app, -(app.page_rows() as isize)),
@@ -174,16 +192,17 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         Action::NextTab | Action::PrevTab | Action::GoTab(_) => switch_tab(app, action),
         Action::OpenJournal => journal::open_journal(app),
         Action::UndoStep => undo::ask(app),
-        Action::ConfirmSwitch => undo::switch(app),
-        Action::ConfirmSubmit => undo::submit(app),
-        Action::OpenPlan | Action::Playbook(_) => {
-            // Containment (issue 6) plugs its plan screen in here.
-            app.notify(
-                Level::Warn,
-                "containment planning is not available in this build",
-            );
-            Update::changed(true)
-        }
+        Action::OpenPlan => contain::open_plan(app, None),
+        Action::Playbook(name) => contain::open_plan(app, Some(name)),
+        Action::ConfirmPlan => contain::confirm_plan(app),
+        // The one dialog open at a time gets the key: the audit view's undo or the plan's.
+        Action::Confirm(key) if undo::confirm_open(app) => undo::confirm_key(app, key),
+        Action::Confirm(key) => contain::confirm_key(app, key),
+        Action::OpenProgress => contain::open_progress(app),
+        action @ (Action::PlanReady { .. }
+        | Action::ApplyProgress { .. }
+        | Action::SecretShown { .. }
+        | Action::ApplyDone { .. }) => contain::result(app, action),
         Action::ToggleMark if app.screen().is_none() => {
             let changed = app.accounts.toggle_mark();
             if changed {

@@ -14,7 +14,8 @@ pub(super) fn rescroll(app: &mut App) {
             scroll(&mut d.offset[t], d.cursor[t], rows, count);
         }
         Some(Screen::Journal(j)) => super::journal::rescroll_journal(j, rows),
-        None => {}
+        // Their views keep their offsets within bounds.
+        Some(Screen::Plan(_) | Screen::Progress) | None => {}
     }
 }
 
@@ -63,6 +64,8 @@ pub(super) fn move_by(app: &mut App, delta: isize) -> Update {
             moved
         }
         Some(Screen::Journal(j)) => super::journal::move_journal(j, delta, rows),
+        // Scrolled by the containment reducer before this is reached.
+        Some(Screen::Plan(_) | Screen::Progress) => false,
     };
     Update::changed(moved)
 }
@@ -89,6 +92,11 @@ pub(super) fn back(app: &mut App) -> Update {
         Some(Screen::Journal(j)) => {
             rescroll(app);
             super::journal::close_journal(app, j)
+        }
+        Some(screen @ (Screen::Plan(_) | Screen::Progress)) => {
+            let update = super::contain::left(app, &screen);
+            rescroll(app);
+            update
         }
         None if app.accounts.filter.is_some() || app.loading.contains(&Pane::Filter) => {
             Update::with(super::input::set_filter(app, None))

@@ -305,19 +305,21 @@ fn command_completion_and_errors() {
 }
 
 #[test]
-fn read_only_refuses_playbooks() {
-    let mut app = app_with(true, false);
+fn read_only_may_plan_a_playbook() {
+    // Planning sends no mutating request; the apply is what read-only mode takes away
+    // (reducer/tests/contain.rs).
+    let mut app = loaded(3);
+    app.read_only = true;
     reduce(&mut app, Action::StartCommand);
     type_text(&mut app, "playbook contain-ato");
     let update = reduce(&mut app, Action::InputSubmit);
-    assert!(update.effects.is_empty());
-    assert!(app
-        .status
-        .notice
-        .as_ref()
-        .unwrap()
-        .text
-        .contains("read-only"));
+    assert!(matches!(
+        update.effects.as_slice(),
+        [Effect::Load {
+            request: Request::Plan { .. },
+            ..
+        }]
+    ));
 }
 
 #[test]
@@ -526,3 +528,4 @@ fn detail_rows_scroll_within_their_tab() {
 }
 
 mod background_filter;
+mod contain;

@@ -5,6 +5,7 @@
 
 use super::journal::current_row;
 use super::*;
+use crate::contain::console::ConfirmKey;
 use crate::sanitize::inert;
 use crate::tui::undo_confirm::UndoConfirm;
 
@@ -47,7 +48,18 @@ pub(super) fn ask(app: &mut App) -> Update {
     Update::with(load(app, Request::UndoPreview(step)))
 }
 
-pub(super) fn switch(app: &mut App) -> Update {
+/// A key while the confirmation is open: the arrows and tab move between the buttons,
+/// enter presses the focused one, esc closes.
+pub(super) fn confirm_key(app: &mut App, key: ConfirmKey) -> Update {
+    match key {
+        ConfirmKey::Switch => switch(app),
+        ConfirmKey::Enter => submit(app),
+        ConfirmKey::Esc => cancel(app),
+        ConfirmKey::Char(_) | ConfirmKey::Backspace => Update::default(),
+    }
+}
+
+fn switch(app: &mut App) -> Update {
     match open_view(app).and_then(|j| j.confirm.as_mut()) {
         Some(c) => {
             c.switch();
@@ -58,7 +70,7 @@ pub(super) fn switch(app: &mut App) -> Update {
 }
 
 /// Enter: Cancel closes; the undo button sends the undo.
-pub(super) fn submit(app: &mut App) -> Update {
+fn submit(app: &mut App) -> Update {
     let Some(c) = open_view(app).and_then(|j| j.confirm.take()) else {
         return Update::default();
     };
@@ -132,12 +144,9 @@ pub(super) fn done(
         ),
     }
     // A view that is not following the journal reads it again to show the undo's records.
-    let stale = open_view(app).is_some_and(|j| !j.live);
-    if stale {
-        if let Some(j) = open_view(app) {
-            j.data = Loadable::Loading;
-        }
-        return Update::with(load(app, Request::Journal));
+    let reload = super::journal::reload_unless_live(app);
+    if !reload.is_empty() {
+        return Update::with(reload);
     }
     Update::changed(true)
 }

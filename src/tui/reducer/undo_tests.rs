@@ -1,5 +1,5 @@
 use super::*;
-use crate::contain::console::Focus;
+use crate::contain::console::{ConfirmKey, Focus};
 use crate::contain::undo_preview::UndoPreview;
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::settings::Settings;
@@ -69,7 +69,7 @@ fn u_asks_first_with_cancel_focused_and_sends_nothing_on_cancel() {
         }] if step == "st-1" => *job,
         other => panic!("{other:?}"),
     };
-    assert_eq!(app.contexts(), [Context::Confirm, Context::Global]);
+    assert!(app.confirming(), "the dialog has the keys");
     assert_eq!(confirm(&app).unwrap().focus, Focus::Cancel);
     reduce(
         &mut app,
@@ -79,9 +79,10 @@ fn u_asks_first_with_cancel_focused_and_sends_nothing_on_cancel() {
         },
     );
     // Enter on Cancel: closed, nothing sent.
-    let update = reduce(&mut app, Action::ConfirmSubmit);
+    let update = reduce(&mut app, Action::Confirm(ConfirmKey::Enter));
     assert!(update.effects.is_empty(), "{:?}", update.effects);
     assert!(confirm(&app).is_none());
+    assert!(!app.confirming());
     assert_eq!(app.contexts()[0], Context::Audit);
 }
 
@@ -97,9 +98,9 @@ fn confirming_runs_the_undo_and_its_result_is_reported() {
             result: Ok(preview(None)),
         },
     );
-    reduce(&mut app, Action::ConfirmSwitch);
+    reduce(&mut app, Action::Confirm(ConfirmKey::Switch));
     assert_eq!(confirm(&app).unwrap().focus, Focus::Confirm);
-    let update = reduce(&mut app, Action::ConfirmSubmit);
+    let update = reduce(&mut app, Action::Confirm(ConfirmKey::Enter));
     let job = match &update.effects[..] {
         [Effect::Load {
             job,
@@ -147,13 +148,15 @@ fn a_step_that_cannot_be_undone_offers_only_close() {
             result: Ok(preview(Some("`revoke-sessions` cannot be undone"))),
         },
     );
-    reduce(&mut app, Action::ConfirmSwitch);
+    reduce(&mut app, Action::Confirm(ConfirmKey::Switch));
     assert_eq!(
         confirm(&app).unwrap().focus,
         Focus::Cancel,
         "no undo button"
     );
-    assert!(reduce(&mut app, Action::ConfirmSubmit).effects.is_empty());
+    assert!(reduce(&mut app, Action::Confirm(ConfirmKey::Enter))
+        .effects
+        .is_empty());
     assert!(confirm(&app).is_none());
 }
 
@@ -161,7 +164,7 @@ fn a_step_that_cannot_be_undone_offers_only_close() {
 fn esc_while_the_preview_loads_cancels_it_and_keeps_the_view() {
     let mut app = on_audit(false);
     reduce(&mut app, Action::UndoStep);
-    let update = reduce(&mut app, Action::Back);
+    let update = reduce(&mut app, Action::Confirm(ConfirmKey::Esc));
     assert!(matches!(update.effects[..], [Effect::Cancel(Pane::Undo)]));
     assert!(matches!(app.screen(), Some(Screen::Journal(_))));
     assert!(confirm(&app).is_none());

@@ -125,18 +125,25 @@ pub fn crumbs(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn background_work(app: &App) -> String {
-    let names: Vec<&str> = app
+    let names: Vec<String> = app
         .loading
         .iter()
         .map(|p| match p {
-            Pane::Accounts => "accounts",
-            Pane::Detail => "detail",
-            Pane::Journal => "journal",
-            Pane::Tenant => "tenant",
-            Pane::Filter => "filter",
-            Pane::Plan => "planning",
-            Pane::Apply => "applying",
-            Pane::Undo => "undo",
+            Pane::Accounts => "accounts".into(),
+            Pane::Detail => "detail".into(),
+            Pane::Journal => "journal".into(),
+            Pane::Tenant => "tenant".into(),
+            Pane::Filter => "filter".into(),
+            Pane::Plan => "planning".into(),
+            // Steps finished of all: what an apply left in the background has done.
+            Pane::Apply => match &app.apply {
+                Some(a) => {
+                    let t = a.tally();
+                    format!("applying {}/{}", t.total - t.pending - t.running, t.total)
+                }
+                None => "applying".into(),
+            },
+            Pane::Undo => "undo".into(),
         })
         .collect();
     if names.is_empty() {
@@ -244,6 +251,19 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
     let pairs: Vec<(String, &str)> = if app.help.is_some() {
         vec![("esc".into(), "close"), ("j/k".into(), "scroll")]
+    } else if app.confirming() {
+        vec![
+            (
+                "tab".into(),
+                if matches!(app.screen(), Some(Screen::Journal(_))) {
+                    "Cancel/Undo"
+                } else {
+                    "Cancel/Apply"
+                },
+            ),
+            ("enter".into(), "press"),
+            ("esc".into(), "cancel"),
+        ]
     } else if let Some(input) = &app.input {
         let mut v = vec![("enter".into(), "apply"), ("esc".into(), "cancel")];
         if input.kind == InputKind::Command {
@@ -259,6 +279,9 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
         }
         if matches!(app.screen(), Some(Screen::Journal(_))) {
             v.retain(|(_, label)| *label != "plan");
+        }
+        if matches!(app.screen(), Some(Screen::Plan(p)) if p.applied || p.plan().is_none()) {
+            v.retain(|(_, label)| *label != "apply");
         }
         v
     };

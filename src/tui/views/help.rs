@@ -4,7 +4,7 @@
 use super::table::put;
 use crate::tui::app::App;
 use crate::tui::commands;
-use crate::tui::keymap::{Context, INPUT_KEYS};
+use crate::tui::keymap::{Context, CONFIRM_KEYS, INPUT_KEYS};
 use crate::tui::theme::Role;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -40,6 +40,13 @@ fn lines(app: &App) -> Vec<Line> {
         out.push(Line::Entry(k.to_string(), h.to_string()));
     }
     out.push(Line::Blank);
+    if !app.read_only {
+        out.push(Line::Title("Apply confirmation".into()));
+        for (k, h) in CONFIRM_KEYS {
+            out.push(Line::Entry(k.to_string(), h.to_string()));
+        }
+        out.push(Line::Blank);
+    }
     out.push(Line::Title("Commands".into()));
     for (usage, h) in commands::usage(app.read_only) {
         out.push(Line::Entry(usage, h.to_string()));

@@ -6,6 +6,8 @@ mod chrome;
 mod detail;
 mod help;
 mod journal;
+mod plan;
+mod progress;
 pub mod table;
 mod tabs;
 mod undo_confirm;
@@ -82,6 +84,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
             if let Some(c) = &j.confirm {
                 undo_confirm::render(app, c, areas.body, buf);
             }
+            RenderInfo::default()
+        }
+        Some(Screen::Plan(p)) => {
+            plan::render(app, p, areas.body, buf);
+            RenderInfo::default()
+        }
+        Some(Screen::Progress) => {
+            progress::render(app, areas.body, buf);
             RenderInfo::default()
         }
     };

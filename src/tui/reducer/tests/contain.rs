@@ -1,0 +1,543 @@
+//! Containment in the reducer: which accounts a plan is for, the confirmation rules (Cancel
+//! focused; the count or the UPN typed), read-only refusal, the apply followed live, secrets
+//! shown once, and an apply that is never dropped silently.
+
+use super::*;
+use crate::contain::console::{ConfirmKey, Focus};
+use crate::contain::plan::Plan;
+use crate::contain::report::{ApplyEvent, StepStatus};
+use crate::tui::containment::{ApplyFeed, Containment};
+use crate::tui::fixture_contain::{FixtureContainment, FIXTURE_PASSWORD};
+use std::sync::Arc;
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn fixture_for(app: &App) -> FixtureContainment {
+    let accounts = (0..app.accounts.total())
+        .filter_map(|i| app.accounts.shown_at(i).cloned())
+        .collect();
+    FixtureContainment {
+        data: Arc::new(FixtureTenant {
+            tenant: app.tenant.clone(),
+            accounts,
+            details: Default::default(),
+            journal: vec![],
+            batch_size: None,
+            batch_delay_ms: 0,
+            throttle_seconds: 0,
+            containment: None,
+            ..FixtureTenant::default()
+        }),
+    }
+}
+
+/// Runs the plan request the reducer asked for against the fixture and hands the result back.
+fn plan_now(app: &mut App, update: Update) -> Plan {
+    let (job, ids, playbook) = match update.effects.as_slice() {
+        [Effect::Load {
+            job,
+            request:
+                Request::Plan {
+                    account_ids,
+                    playbook,
+                },
+        }] => (*job, account_ids.clone(), playbook.clone()),
+        other => panic!("expected a plan request, got {other:?}"),
+    };
+    let plan = rt()
+        .block_on(fixture_for(app).plan(&ids, &playbook))
+        .unwrap();
+    reduce(
+        app,
+        Action::PlanReady {
+            job,
+            result: Ok(Box::new(plan.clone())),
+        },
+    );
+    plan
+}
+
+fn confirm_state(app: &App) -> Option<&crate::contain::console::Confirm> {
+    match app.screen() {
+        Some(Screen::Plan(p)) => p.confirm.as_ref(),
+        _ => None,
+    }
+}
+
+fn key(app: &mut App, k: ConfirmKey) -> Update {
+    reduce(app, Action::Confirm(k))
+}
+
+#[test]
+fn p_plans_the_marked_accounts_else_the_cursor_else_the_open_account() {
+    let mut app = loaded(5);
+    let update = reduce(&mut app, Action::OpenPlan);
+    assert!(matches!(
+        update.effects.as_slice(),
+        [Effect::Load { request: Request::Plan { account_ids, playbook }, .. }]
+            if account_ids == &["u0"] && playbook == "contain-ato"
+    ));
+    assert_eq!(app.breadcrumbs(), ["accounts", "plan (contain-ato)"]);
+    reduce(&mut app, Action::Back);
+    assert!(app.screen().is_none());
+
+    reduce(&mut app, Action::ToggleMark);
+    reduce(&mut app, Action::ToggleMark);
+    let update = reduce(&mut app, Action::Playbook("lockdown".into()));
+    assert!(matches!(
+        update.effects.as_slice(),
+        [Effect::Load { request: Request::Plan { account_ids, playbook }, .. }]
+            if account_ids == &["u0", "u1"] && playbook == "lockdown"
+    ));
+    reduce(&mut app, Action::Back);
+
+    reduce(&mut app, Action::Open);
+    let update = reduce(&mut app, Action::OpenPlan);
+    assert!(matches!(
+        update.effects.as_slice(),
+        [Effect::Load { request: Request::Plan { account_ids, .. }, .. }] if account_ids.len() == 1
+    ));
+}
+
+#[test]
+fn an_unknown_playbook_is_refused_with_the_list() {
+    let mut app = loaded(2);
+    app.choices.playbooks = vec!["contain-ato".into(), "lockdown".into()];
+    let update = reduce(&mut app, Action::Playbook("nuke".into()));
+    assert!(update.effects.is_empty());
+    let notice = app.status.notice.as_ref().unwrap().text.clone();
+    assert!(notice.contains("contain-ato, lockdown"), "{notice}");
+}
+
+#[test]
+fn confirmation_starts_on_cancel_and_needs_the_count_typed() {
+    let mut app = loaded(3);
+    reduce(&mut app, Action::ToggleMark);
+    reduce(&mut app, Action::ToggleMark);
+    let update = reduce(&mut app, Action::OpenPlan);
+    let plan = plan_now(&mut app, update);
+    assert_eq!(plan.accounts.len(), 2);
+
+    reduce(&mut app, Action::ConfirmPlan);
+    let c = confirm_state(&app).expect("the dialog opens");
+    assert_eq!(c.focus, Focus::Cancel);
+    assert_eq!(c.required.as_deref(), Some("2"));
+    // Enter on the focused Cancel: nothing happens to the tenant.
+    let update = key(&mut app, ConfirmKey::Enter);
+    assert!(update.effects.is_empty());
+    assert!(confirm_state(&app).is_none());
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("nothing was sent"));
+
+    reduce(&mut app, Action::ConfirmPlan);
+    key(&mut app, ConfirmKey::Switch);
+    assert!(
+        key(&mut app, ConfirmKey::Enter).effects.is_empty(),
+        "nothing typed yet"
+    );
+    key(&mut app, ConfirmKey::Char('3'));
+    assert!(
+        key(&mut app, ConfirmKey::Enter).effects.is_empty(),
+        "wrong count"
+    );
+    key(&mut app, ConfirmKey::Backspace);
+    key(&mut app, ConfirmKey::Char('2'));
+    let update = key(&mut app, ConfirmKey::Enter);
+    assert!(matches!(
+        update.effects.as_slice(),
+        [Effect::Load { request: Request::Apply(p), .. }] if p.id == plan.id
+    ));
+    assert!(matches!(app.screen(), Some(Screen::Progress)));
+    assert_eq!(
+        app.breadcrumbs(),
+        ["accounts", "plan (contain-ato)", "progress"]
+    );
+    // The plan below cannot be applied a second time.
+    reduce(&mut app, Action::Back);
+    reduce(&mut app, Action::ConfirmPlan);
+    assert!(confirm_state(&app).is_none());
+}
+
+#[test]
+fn one_account_with_irreversible_steps_needs_its_upn_and_esc_cancels() {
+    let mut app = loaded(2);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    reduce(&mut app, Action::ConfirmPlan);
+    assert_eq!(
+        confirm_state(&app).unwrap().required.as_deref(),
+        Some("u0@contoso.com")
+    );
+    key(&mut app, ConfirmKey::Switch);
+    for c in "u0@contoso.co".chars() {
+        key(&mut app, ConfirmKey::Char(c));
+    }
+    assert!(key(&mut app, ConfirmKey::Enter).effects.is_empty());
+    // Esc closes the dialog, not the plan.
+    let update = key(&mut app, ConfirmKey::Esc);
+    assert!(update.effects.is_empty());
+    assert!(confirm_state(&app).is_none());
+    assert!(matches!(app.screen(), Some(Screen::Plan(_))));
+}
+
+#[test]
+fn read_only_shows_the_plan_but_never_opens_the_confirmation() {
+    let mut app = loaded(2);
+    app.read_only = true;
+    app.keymap = crate::tui::keymap::Keymap::defaults(true);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    let update = reduce(&mut app, Action::ConfirmPlan);
+    assert!(update.effects.is_empty());
+    assert!(confirm_state(&app).is_none());
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("read-only"));
+    // Even a forged confirmation key has nothing to confirm.
+    for k in [ConfirmKey::Switch, ConfirmKey::Enter] {
+        assert!(key(&mut app, k).effects.is_empty());
+    }
+    assert!(app.apply.is_none());
+}
+
+/// A plan for `u0` applied through the fixture; returns the app on the progress screen and
+/// the apply's actions (events, secret, final report) in order.
+fn applied() -> (App, Vec<Action>) {
+    let mut app = loaded(2);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    reduce(&mut app, Action::ConfirmPlan);
+    key(&mut app, ConfirmKey::Switch);
+    for c in "u0@contoso.com".chars() {
+        key(&mut app, ConfirmKey::Char(c));
+    }
+    let update = key(&mut app, ConfirmKey::Enter);
+    let (job, plan) = match update.effects.as_slice() {
+        [Effect::Load {
+            job,
+            request: Request::Apply(plan),
+        }] => (*job, plan.clone()),
+        other => panic!("{other:?}"),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let fixture = fixture_for(&app);
+    let report = rt()
+        .block_on(fixture.apply(&plan, ApplyFeed::new(tx, job)))
+        .unwrap();
+    let mut actions = Vec::new();
+    while let Ok(a) = rx.try_recv() {
+        actions.push(a);
+    }
+    actions.push(Action::ApplyDone {
+        job,
+        result: Ok(Box::new(report)),
+    });
+    (app, actions)
+}
+
+#[test]
+fn progress_follows_each_step_and_the_secret_is_shown_once() {
+    let (mut app, actions) = applied();
+    let total = app.apply.as_ref().unwrap().tally().total;
+    assert_eq!(app.apply.as_ref().unwrap().tally().pending, total);
+    let mut saw_running = false;
+    for a in actions {
+        if let Action::SecretShown { .. } = &a {
+            assert!(
+                !format!("{a:?}").contains(FIXTURE_PASSWORD),
+                "a secret must not reach Debug output (logs)"
+            );
+        }
+        let is_start = matches!(
+            &a,
+            Action::ApplyProgress {
+                event: ApplyEvent::StepStarted { .. },
+                ..
+            }
+        );
+        reduce(&mut app, a);
+        if is_start {
+            saw_running |= app.apply.as_ref().unwrap().tally().running == 1;
+        }
+    }
+    assert!(saw_running);
+    let a = app.apply.as_ref().unwrap();
+    assert!(!a.running());
+    assert_eq!(a.tally().verified, total);
+    assert_eq!(a.secrets.len(), 1);
+    assert_eq!(a.secrets[0].secret.expose(), FIXTURE_PASSWORD);
+    assert!(a.view.summary.as_deref().unwrap().contains("1 of 1"));
+    // `a` goes to the audit view on top of the progress.
+    let update = reduce(&mut app, Action::OpenJournal);
+    assert!(matches!(
+        update.effects.as_slice(),
+        [Effect::Load {
+            request: Request::Journal,
+            ..
+        }]
+    ));
+    reduce(&mut app, Action::Back);
+    assert!(matches!(app.screen(), Some(Screen::Progress)));
+    assert_eq!(app.apply.as_ref().unwrap().secrets.len(), 1);
+    // Leaving the finished apply forgets the secret.
+    reduce(&mut app, Action::Back);
+    assert!(app.apply.as_ref().unwrap().secrets.is_empty());
+}
+
+#[test]
+fn esc_during_apply_keeps_it_running_and_quit_asks_first() {
+    let (mut app, actions) = applied();
+    let update = reduce(&mut app, Action::Back);
+    assert!(
+        update.effects.is_empty(),
+        "leaving the progress screen must not cancel the apply: {:?}",
+        update.effects
+    );
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("background"));
+    assert!(app.loading.contains(&Pane::Apply));
+    // Events keep arriving; the secret waits for the operator.
+    for a in actions {
+        reduce(&mut app, a);
+    }
+    assert_eq!(app.apply.as_ref().unwrap().secrets.len(), 1);
+    reduce(&mut app, Action::OpenProgress);
+    assert!(matches!(app.screen(), Some(Screen::Progress)));
+
+    // An audit view opened during the apply is read again when it ends.
+    let (mut app, actions) = applied();
+    reduce(&mut app, Action::OpenJournal);
+    let mut reloads = 0;
+    for a in actions {
+        let update = reduce(&mut app, a);
+        reloads += update
+            .effects
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Effect::Load {
+                        request: Request::Journal,
+                        ..
+                    }
+                )
+            })
+            .count();
+    }
+    assert_eq!(reloads, 1);
+
+    let (mut app, _) = applied();
+    reduce(&mut app, Action::Quit);
+    assert!(!app.quit, "the first q only warns");
+    assert!(app.status.notice.as_ref().unwrap().text.contains("q again"));
+    reduce(&mut app, Action::Quit);
+    assert!(app.quit);
+    // Also with the help overlay open.
+    let (mut app, _) = applied();
+    reduce(&mut app, Action::ToggleHelp);
+    reduce(&mut app, Action::Quit);
+    assert!(!app.quit, "help's q skipped the question");
+}
+
+#[test]
+fn a_second_apply_cannot_start_while_one_runs() {
+    let (mut app, _) = applied();
+    reduce(&mut app, Action::Home);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    reduce(&mut app, Action::ConfirmPlan);
+    assert!(confirm_state(&app).is_none());
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("still running"));
+}
+
+#[test]
+fn stale_plan_results_are_dropped_and_failures_are_shown() {
+    let mut app = loaded(2);
+    let first = reduce(&mut app, Action::OpenPlan);
+    let old_job = match first.effects.as_slice() {
+        [Effect::Load { job, .. }] => *job,
+        other => panic!("{other:?}"),
+    };
+    reduce(&mut app, Action::Back);
+    let update = reduce(&mut app, Action::OpenPlan);
+    reduce(
+        &mut app,
+        Action::PlanReady {
+            job: old_job,
+            result: Err("old".into()),
+        },
+    );
+    assert!(matches!(app.screen(), Some(Screen::Plan(p)) if p.data == Loadable::Loading));
+    let job = match update.effects.as_slice() {
+        [Effect::Load { job, .. }] => *job,
+        other => panic!("{other:?}"),
+    };
+    reduce(
+        &mut app,
+        Action::PlanReady {
+            job,
+            result: Err("403: needs User.ReadWrite.All".into()),
+        },
+    );
+    assert!(matches!(app.screen(), Some(Screen::Plan(p)) if matches!(p.data, Loadable::Failed(_))));
+    assert!(reduce(&mut app, Action::ConfirmPlan).effects.is_empty());
+}
+
+#[test]
+fn step_status_reaches_the_row() {
+    let (mut app, _) = applied();
+    let id = app.apply.as_ref().unwrap().view.rows[1].id.clone();
+    let job = app.jobs.apply;
+    reduce(
+        &mut app,
+        Action::ApplyProgress {
+            job,
+            event: ApplyEvent::StepFinished {
+                step: id,
+                status: StepStatus::Failed {
+                    error: "403".into(),
+                },
+            },
+        },
+    );
+    assert_eq!(app.apply.as_ref().unwrap().tally().failed, 1);
+}
+
+#[test]
+fn the_confirmation_takes_every_key() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = loaded(2);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    let press = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    // Before the dialog, enter is the plan's apply key.
+    assert!(matches!(
+        crate::tui::event_loop::key_action(&app, &press(KeyCode::Enter)),
+        Some(Action::ConfirmPlan)
+    ));
+    reduce(&mut app, Action::ConfirmPlan);
+    assert!(app.confirming());
+    let cases = [
+        (
+            KeyCode::Char('q'),
+            Some(Action::Confirm(ConfirmKey::Char('q'))),
+        ),
+        (
+            KeyCode::Char('a'),
+            Some(Action::Confirm(ConfirmKey::Char('a'))),
+        ),
+        (KeyCode::Tab, Some(Action::Confirm(ConfirmKey::Switch))),
+        (KeyCode::Right, Some(Action::Confirm(ConfirmKey::Switch))),
+        (KeyCode::Esc, Some(Action::Confirm(ConfirmKey::Esc))),
+        (KeyCode::Enter, Some(Action::Confirm(ConfirmKey::Enter))),
+        (KeyCode::F(5), None),
+    ];
+    for (code, want) in cases {
+        let got = crate::tui::event_loop::key_action(&app, &press(code));
+        assert_eq!(format!("{got:?}"), format!("{want:?}"), "{code:?}");
+    }
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(matches!(
+        crate::tui::event_loop::key_action(&app, &ctrl_c),
+        Some(Action::Confirm(ConfirmKey::Esc))
+    ));
+}
+
+#[test]
+fn progress_follows_the_running_step_until_scrolled() {
+    let mut app = loaded(12);
+    reduce(&mut app, Action::MarkAllShown);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    reduce(&mut app, Action::ConfirmPlan);
+    key(&mut app, ConfirmKey::Switch);
+    for c in "12".chars() {
+        key(&mut app, ConfirmKey::Char(c));
+    }
+    key(&mut app, ConfirmKey::Enter);
+    let job = app.jobs.apply;
+    let ids: Vec<String> = app
+        .apply
+        .as_ref()
+        .unwrap()
+        .view
+        .rows
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let page = progress_page(&app);
+    assert!(ids.len() > page * 2, "{} rows, page {page}", ids.len());
+    let start = |app: &mut App, i: usize| {
+        reduce(
+            app,
+            Action::ApplyProgress {
+                job,
+                event: ApplyEvent::StepStarted {
+                    step: ids[i].clone(),
+                },
+            },
+        );
+    };
+    start(&mut app, page * 2);
+    let offset = app.apply.as_ref().unwrap().offset;
+    assert!(offset <= page * 2 && page * 2 < offset + page, "{offset}");
+    // The operator scrolls: the view stays where they put it.
+    reduce(&mut app, Action::Top);
+    start(&mut app, page * 2 + 1);
+    assert_eq!(app.apply.as_ref().unwrap().offset, 0);
+}
+
+#[test]
+fn single_actions_instead_of_a_playbook() {
+    let mut app = loaded(2);
+    app.choices.playbooks = vec!["contain-ato".into()];
+    let update = reduce(
+        &mut app,
+        Action::Playbook("revoke-sessions,disable-signin".into()),
+    );
+    let plan = plan_now(&mut app, update);
+    let actions: Vec<&str> = plan.accounts[0]
+        .steps
+        .iter()
+        .map(|s| s.action.name())
+        .collect();
+    assert_eq!(actions, ["disable-signin", "revoke-sessions"]);
+    reduce(&mut app, Action::Back);
+    let update = reduce(&mut app, Action::Playbook("revoke-sessions,nuke".into()));
+    assert!(update.effects.is_empty());
+    assert!(app
+        .status
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("no playbook or action"));
+    // `:playbook` completes actions after the playbooks.
+    let c = crate::tui::commands::candidates("playbook rev", false, &app.choices);
+    assert!(c.contains(&"revoke-sessions".to_string()), "{c:?}");
+}
