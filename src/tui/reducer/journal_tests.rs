@@ -224,3 +224,50 @@ fn a_watch_that_ends_or_fails_says_so_and_the_next_open_reads_afresh() {
     assert!(!update.changed);
     assert!(matches!(view(&app).data, Loadable::Loading));
 }
+
+#[test]
+fn after_a_write_only_a_view_that_is_not_following_is_read_again() {
+    let mut app = app();
+    let job = open(&mut app);
+    reduce(
+        &mut app,
+        Action::JournalAppended {
+            job,
+            rows: rows("INC-1", 0, 3),
+        },
+    );
+    assert!(
+        reload_unless_live(&mut app).is_empty(),
+        "live: nothing to do"
+    );
+
+    reduce(
+        &mut app,
+        Action::JournalLoaded {
+            job,
+            result: Ok(vec![]),
+        },
+    );
+    let effects = reload_unless_live(&mut app);
+    assert!(matches!(
+        effects[..],
+        [Effect::Load {
+            request: Request::Journal,
+            ..
+        }]
+    ));
+    // Read afresh: the new job's rows replace the old ones instead of repeating them.
+    assert!(matches!(view(&app).data, Loadable::Loading));
+    let job = app.jobs.journal;
+    reduce(
+        &mut app,
+        Action::JournalAppended {
+            job,
+            rows: rows("INC-1", 0, 4),
+        },
+    );
+    let Loadable::Ready(t) = &view(&app).data else {
+        panic!()
+    };
+    assert_eq!(t.len(), 4);
+}
