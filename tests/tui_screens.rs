@@ -185,6 +185,74 @@ fn audit_timeline() {
     h.snap("journal");
 }
 
+/// Rows a watching job delivers while the view is open: another writer's session, an undo
+/// in the first incident (hostile text in it), and a tampered tail.
+fn live_rows() -> Vec<reclaim::tui::JournalRow> {
+    use reclaim::tui::JournalRow;
+    vec![
+        JournalRow {
+            time: "2024-03-05 07:50Z".into(),
+            operator: "script@contoso.com".into(),
+            outcome: "open".into(),
+            detail: "journal opened".into(),
+            ..JournalRow::default()
+        },
+        JournalRow {
+            time: "2024-03-05 07:51Z".into(),
+            operator: "script@contoso.com".into(),
+            account: "dana.whitfield@contoso.com\u{1b}]0;pwned\u{7}".into(),
+            action: "undo:restore-phone".into(),
+            outcome: "verified".into(),
+            step_id: "st-0003.undo".into(),
+            incident: "INC-2024-031".into(),
+            verification: "mobile +1 5550199 (read back)".into(),
+            detail: "undo:restore-phone on dana.whitfield@contoso.com succeeded".into(),
+            ..JournalRow::default()
+        },
+        JournalRow::warning(
+            "the journal fails verification at line 9, seq 9: `prev` does not match the previous \
+             record's hash: the chain is broken (a record was removed, inserted or reordered)",
+        ),
+    ]
+}
+
+#[test]
+fn audit_timeline_live() {
+    let mut h = Harness::new(false, true);
+    h.act(Action::OpenJournal);
+    let job = h.app.jobs.journal;
+    h.act(Action::JournalAppended {
+        job,
+        rows: live_rows(),
+    });
+    assert_eq!(h.app.breadcrumbs(), ["accounts", "audit (live)"]);
+    h.snap("journal_live");
+    let text = text_of(&h.buffer(200, 50));
+    assert!(text.contains("── incident INC-2024-031"), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
+}
+
+#[test]
+fn undo_confirmation() {
+    let mut h = Harness::new(false, true);
+    h.act(Action::OpenJournal);
+    // From the newest row (st-0004) up to st-0002, a verified MFA removal.
+    h.keys([Action::Up, Action::Up]);
+    h.act(Action::UndoStep);
+    h.snap("undo_confirm");
+    h.act(Action::Confirm(ConfirmKey::Switch));
+    let text = text_of(&h.buffer(200, 50));
+    assert!(text.contains("[ Undo this step ]"), "{text}");
+    h.act(Action::Back);
+    // st-0001 revoked sessions: nothing to restore, and it says why.
+    h.act(Action::Up);
+    h.act(Action::UndoStep);
+    h.snap("undo_blocked");
+    let text = text_of(&h.buffer(80, 24));
+    assert!(text.contains("cannot be undone"), "{text}");
+    assert!(!text.contains("[ Undo this step ]"));
+}
+
 #[test]
 fn read_only_header_and_hints() {
     let mut h = Harness::new(true, false);
@@ -222,6 +290,19 @@ fn hostile_screens(colour: bool) -> Vec<(String, Harness)> {
     let mut h = Harness::new(false, colour);
     h.act(Action::OpenJournal);
     out.push(("journal".into(), h));
+    let mut h = Harness::new(false, colour);
+    h.act(Action::OpenJournal);
+    let job = h.app.jobs.journal;
+    h.act(Action::JournalAppended {
+        job,
+        rows: live_rows(),
+    });
+    out.push(("live journal".into(), h));
+    // The undo confirmation of eve.mallory's rule step (hostile rule text in the journal).
+    let mut h = Harness::new(false, colour);
+    h.act(Action::OpenJournal);
+    h.act(Action::UndoStep);
+    out.push(("undo confirmation".into(), h));
     let h = Harness::new(false, colour);
     out.push(("accounts".into(), h));
     // The plan shows the attacker's rule name and user agent as evidence.

@@ -241,13 +241,16 @@ pub fn verify_bytes(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
     rep
 }
 
-struct Checked {
-    hash: String,
-    authenticated: bool,
-    seal: bool,
+/// One line that passed [`check_line`].
+pub(crate) struct Checked {
+    pub(crate) hash: String,
+    pub(crate) authenticated: bool,
+    pub(crate) seal: bool,
 }
 
-fn check_line(
+/// Checks one line against the record before it (`prev`, `expected_seq`): what
+/// [`verify_bytes`] does per line, shared with the live follower (`super::follow`).
+pub(crate) fn check_line(
     raw: &[u8],
     expected_seq: u64,
     prev: &str,

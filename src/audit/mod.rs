@@ -24,6 +24,7 @@
 pub mod archive;
 pub mod chain;
 pub mod export;
+pub mod follow;
 pub mod forward;
 pub mod journal;
 pub mod key;
@@ -34,6 +35,7 @@ pub mod timeline;
 
 pub use archive::archive;
 pub use chain::{BadRecord, ExpectedHead, VerifyOptions, VerifyReport};
+pub use follow::{Followed, Follower};
 pub use journal::{journal_path, Journal, Note, OpenOptions};
 pub use record::{
     Record, RecordKind, RecordRef, RequestSummary, StepIntent, StepOutcome, StepResult,

@@ -145,6 +145,16 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn crate::tui::DataSo
         g.audit_dir.clone(),
         slot,
     );
+    // The audit view follows the very journal the service writes (same file, same key).
+    let source = match &service {
+        Some(svc) => source.with_journal(
+            svc.tenant.clone(),
+            crate::audit::key::load(svc.store.as_ref(), &svc.tenant)
+                .ok()
+                .flatten(),
+        ),
+        None => source,
+    };
     Ok(match service {
         Some(service) => Arc::new(crate::tui::WithContainment {
             inner: source,

@@ -37,6 +37,7 @@ mod sealed;
 pub mod snapshot;
 pub mod state;
 pub mod undo;
+pub mod undo_preview;
 pub mod verify;
 
 pub use action::{ActionInfo, ActionKind, Reversibility};

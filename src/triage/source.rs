@@ -37,6 +37,10 @@ pub struct TriageSource {
     audit_dir: Option<PathBuf>,
     throttle: ThrottleSlot,
     cache: Arc<Mutex<Cache>>,
+    /// The journal's tenant name when it differs from the client's (the token's tenant id).
+    journal_tenant: Option<String>,
+    /// The tenant's audit key: the live view then checks MACs as well as the chain.
+    journal_key: Option<crate::audit::key::AuditKey>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -76,7 +80,27 @@ impl TriageSource {
             audit_dir,
             throttle,
             cache: Arc::new(Mutex::new(Cache::default())),
+            journal_tenant: None,
+            journal_key: None,
         }
+    }
+
+    /// Reads the journal the containment service writes: `tenant` names its file, `key`
+    /// (if the keyring has it) authenticates its records in the live view.
+    pub fn with_journal(
+        mut self,
+        tenant: String,
+        key: Option<crate::audit::key::AuditKey>,
+    ) -> Self {
+        self.journal_tenant = Some(tenant);
+        self.journal_key = key;
+        self
+    }
+
+    fn journal_tenant(&self) -> String {
+        self.journal_tenant
+            .clone()
+            .unwrap_or_else(|| self.client.authenticator().tenant().to_string())
     }
 
     async fn accounts(&self, feed: Feed) -> Result<(), SourceError> {
@@ -180,35 +204,10 @@ impl TriageSource {
         else {
             return Ok(Vec::new());
         };
-        let tenant = self.client.authenticator().tenant().to_string();
+        let tenant = self.journal_tenant();
         let records = crate::audit::load_timeline(&dir, &tenant, None)
             .map_err(|e| SourceError::new(e.to_string()))?;
-        Ok(records.iter().map(journal_row).collect())
-    }
-}
-
-fn journal_row(r: &crate::audit::Record) -> JournalRow {
-    use crate::audit::{RecordKind, StepResult};
-    let outcome = match (r.kind, &r.result) {
-        (RecordKind::Outcome, Some(StepResult::Succeeded)) if r.verification.is_some() => {
-            "verified"
-        }
-        (RecordKind::Outcome, Some(StepResult::Succeeded)) => "applied",
-        (RecordKind::Outcome, Some(StepResult::Failed { .. })) => "failed",
-        (RecordKind::Outcome, _) => "unknown",
-        (kind, _) => kind.as_str(),
-    };
-    JournalRow {
-        time: r
-            .timestamp()
-            .map(|t| t.format("%Y-%m-%d %H:%MZ").to_string())
-            .unwrap_or_else(|| r.time.clone()),
-        operator: r.operator.clone(),
-        account: r.target.clone().unwrap_or_default(),
-        action: r.action.clone().unwrap_or_default(),
-        outcome: outcome.to_string(),
-        step_id: r.step_id.clone().unwrap_or_default(),
-        detail: r.summary(),
+        Ok(records.iter().map(JournalRow::from_record).collect())
     }
 }
 
@@ -231,5 +230,30 @@ impl DataSource for TriageSource {
 
     fn load_journal(&self, _feed: Feed) -> BoxFuture<'_, Result<Vec<JournalRow>, SourceError>> {
         Box::pin(async move { self.journal() })
+    }
+
+    /// Follows the tenant's journal file: records appended by any writer appear live.
+    fn watch_journal(&self, feed: Feed) -> BoxFuture<'_, Result<(), SourceError>> {
+        Box::pin(async move {
+            let Some(dir) = self
+                .audit_dir
+                .clone()
+                .or_else(crate::audit::default_audit_dir)
+            else {
+                feed.journal(Vec::new());
+                return Ok(());
+            };
+            let tenant = self.journal_tenant();
+            let path = crate::audit::journal_path(&dir, &tenant)
+                .map_err(|e| SourceError::new(e.to_string()))?;
+            crate::tui::journal_watch::follow(
+                path,
+                Some(tenant),
+                self.journal_key.clone(),
+                feed,
+                crate::tui::journal_watch::POLL_INTERVAL,
+            )
+            .await
+        })
     }
 }

@@ -111,6 +111,8 @@ pub enum Action {
     /// Plan containment for the marked accounts (or the one under the cursor, or the one
     /// open). Planning sends no mutating request, so it is there in read-only mode too.
     OpenPlan,
+    /// Audit view: ask to undo the step under the cursor (absent in read-only mode).
+    UndoStep,
     /// Open the confirmation for the plan shown. Absent in read-only mode.
     ConfirmPlan,
     /// A key while the confirmation dialog has the focus.
@@ -175,6 +177,11 @@ pub enum Action {
         job: JobId,
         result: Result<Vec<JournalRow>, String>,
     },
+    /// Rows for the audit view from a watching job: the journal so far, then appends.
+    JournalAppended {
+        job: JobId,
+        rows: Vec<JournalRow>,
+    },
     TenantOpened {
         job: JobId,
         result: Result<OpenedTenant, String>,
@@ -214,6 +221,11 @@ pub enum Action {
         job: JobId,
         result: Result<Box<ApplyReport>, String>,
     },
+    /// What undoing a step would restore (for the confirmation), or why it is unknown.
+    UndoPreviewReady {
+        job: JobId,
+        result: Result<Box<crate::contain::undo_preview::UndoPreview>, String>,
+    },
     /// An undo ended.
     UndoDone {
         job: JobId,
@@ -233,6 +245,7 @@ impl Action {
                 | Action::AccountsDone { .. }
                 | Action::DetailLoaded { .. }
                 | Action::JournalLoaded { .. }
+                | Action::JournalAppended { .. }
                 | Action::TenantOpened { .. }
                 | Action::FilterDone { .. }
                 | Action::Throttled { .. }
@@ -242,6 +255,7 @@ impl Action {
                 | Action::SecretShown { .. }
                 | Action::ApplyDone { .. }
                 | Action::UndoDone { .. }
+                | Action::UndoPreviewReady { .. }
         )
     }
 }

@@ -5,8 +5,10 @@ use super::contain_state::{PlanState, ProgressState};
 use super::keymap::{Context, Keymap};
 use super::list::AccountList;
 use super::settings::Settings;
-use super::source::{AccountDetail, JournalRow, LoadProgress, TenantInfo};
+use super::source::{AccountDetail, LoadProgress, TenantInfo};
 use super::theme::Theme;
+use super::timeline::Timeline;
+use super::undo_confirm::UndoConfirm;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -61,9 +63,27 @@ impl DetailState {
 
 #[derive(Debug, Clone)]
 pub struct JournalState {
-    pub data: Loadable<Vec<JournalRow>>,
+    pub data: Loadable<Timeline>,
+    /// The selected row (an index into the timeline's rows).
     pub cursor: usize,
+    /// The first line shown (an index into the timeline's lines).
     pub offset: usize,
+    /// A job is following the journal: new records appear as they are written.
+    pub live: bool,
+    /// The undo confirmation, while it is open.
+    pub confirm: Option<UndoConfirm>,
+}
+
+impl JournalState {
+    pub fn loading() -> JournalState {
+        JournalState {
+            data: Loadable::Loading,
+            cursor: 0,
+            offset: 0,
+            live: false,
+            confirm: None,
+        }
+    }
 }
 
 /// The screens above the accounts table, innermost last:
@@ -172,6 +192,9 @@ pub struct App {
     pub height: u16,
     pub accounts: AccountList,
     pub screens: Vec<Screen>,
+    /// The audit view while it is closed, still followed in the background so reopening
+    /// it is instant and keeps the operator's place.
+    pub journal_stash: Option<JournalState>,
     /// The help overlay's scroll offset when open.
     pub help: Option<usize>,
     pub input: Option<InputLine>,
@@ -217,6 +240,7 @@ impl App {
             width: 80,
             height: 24,
             screens: Vec::new(),
+            journal_stash: None,
             help: None,
             input: None,
             status: Status::default(),
@@ -244,7 +268,7 @@ impl App {
         match self.screen() {
             None => &[Context::Accounts, Context::List, Context::Global],
             Some(Screen::Detail(_)) => &[Context::Detail, Context::List, Context::Global],
-            Some(Screen::Journal(_)) => &[Context::List, Context::Global],
+            Some(Screen::Journal(_)) => &[Context::Audit, Context::List, Context::Global],
             Some(Screen::Plan(_)) => &[Context::Plan, Context::List, Context::Global],
             Some(Screen::Progress) => &[Context::Progress, Context::List, Context::Global],
         }
@@ -275,6 +299,7 @@ impl App {
                     crumbs.push(name);
                     crumbs.push(d.tab.title().to_string());
                 }
+                Screen::Journal(j) if j.live => crumbs.push("audit (live)".to_string()),
                 Screen::Journal(_) => crumbs.push("audit".to_string()),
                 Screen::Plan(p) => crumbs.push(format!("plan ({})", p.playbook)),
                 Screen::Progress => crumbs.push("progress".to_string()),
@@ -283,9 +308,13 @@ impl App {
         crumbs
     }
 
-    /// The confirmation dialog over the plan has the keys.
+    /// A confirmation dialog (over the plan, or the audit view's undo) has the keys.
     pub fn confirming(&self) -> bool {
-        matches!(self.screen(), Some(Screen::Plan(p)) if p.confirm.is_some())
+        match self.screen() {
+            Some(Screen::Plan(p)) => p.confirm.is_some(),
+            Some(Screen::Journal(j)) => j.confirm.is_some(),
+            _ => false,
+        }
     }
 
     pub fn set_loading(&mut self, pane: Pane, on: bool) {

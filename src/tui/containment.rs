@@ -17,6 +17,7 @@ use crate::contain::plan::Plan;
 use crate::contain::playbook;
 use crate::contain::report::{ApplyEvent, ApplyReport};
 use crate::contain::undo::Undone;
+use crate::contain::undo_preview::UndoPreview;
 use crate::graph::auth::Secret;
 use futures::future::BoxFuture;
 use std::path::PathBuf;
@@ -46,6 +47,19 @@ pub trait Containment: Send + Sync {
 
     /// Reverses one applied step (its id from the journal) from its recorded pre-state.
     fn undo<'a>(&'a self, step_id: &'a str) -> BoxFuture<'a, Result<Undone, SourceError>>;
+
+    /// What undoing the step would restore (or why it cannot be undone), read from the
+    /// journal without sending anything: the undo confirmation shows it.
+    fn undo_preview<'a>(
+        &'a self,
+        step_id: &'a str,
+    ) -> BoxFuture<'a, Result<UndoPreview, SourceError>> {
+        Box::pin(async move {
+            Err(SourceError::new(format!(
+                "this console cannot show what undoing step {step_id} would restore"
+            )))
+        })
+    }
 }
 
 /// Where a running apply reports to. Also the [`SecretSink`] the apply shows secrets on.
@@ -168,6 +182,28 @@ impl Containment for ServiceContainment {
     fn undo<'a>(&'a self, step_id: &'a str) -> BoxFuture<'a, Result<Undone, SourceError>> {
         Box::pin(async move { self.service.undo(step_id).await.map_err(SourceError::new) })
     }
+
+    fn undo_preview<'a>(
+        &'a self,
+        step_id: &'a str,
+    ) -> BoxFuture<'a, Result<UndoPreview, SourceError>> {
+        let dir = self.service.audit_dir.clone();
+        let tenant = self.service.tenant.clone();
+        let step = step_id.to_string();
+        Box::pin(async move {
+            // Reading the whole journal blocks: off the runtime's worker threads.
+            tokio::task::spawn_blocking(move || {
+                let path = crate::audit::journal_path(&dir, &tenant)?;
+                let (records, _) = crate::audit::read_records(&path)?;
+                Ok::<_, crate::audit::AuditError>(crate::contain::undo_preview::preview(
+                    &records, &step,
+                ))
+            })
+            .await
+            .map_err(|e| SourceError::new(format!("reading the journal failed: {e}")))?
+            .map_err(|e| SourceError::new(e.to_string()))
+        })
+    }
 }
 
 /// A [`DataSource`] with containment: reads go to `inner`, [`DataSource::containment`]
@@ -196,6 +232,10 @@ impl<S: DataSource> DataSource for WithContainment<S> {
 
     fn load_journal(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<JournalRow>, SourceError>> {
         self.inner.load_journal(feed)
+    }
+
+    fn watch_journal(&self, feed: Feed) -> BoxFuture<'_, Result<(), SourceError>> {
+        self.inner.watch_journal(feed)
     }
 
     fn containment(&self) -> Option<Arc<dyn Containment>> {

@@ -7,6 +7,8 @@
 //!               "accounts": [ /* triage::AccountAssessment */ ],
 //!               "details": {"<account id>": { /* AccountDetail */ }},
 //!               "journal": [ /* JournalRow */ ],
+//!               "liveJournal": [ /* JournalRow, appended one by one */ ],
+//!               "liveJournalDelayMs": 1000, "journalFile": "path/to/tenant.jsonl",
 //!               "batchSize": 50, "batchDelayMs": 0, "throttleSeconds": 0}]}
 //! ```
 
@@ -21,7 +23,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FixtureTenant {
     pub tenant: TenantInfo,
@@ -31,6 +33,14 @@ pub struct FixtureTenant {
     pub details: HashMap<String, AccountDetail>,
     #[serde(default)]
     pub journal: Vec<JournalRow>,
+    /// Rows the audit view receives live after `journal`, one every `live_journal_delay_ms`.
+    #[serde(default)]
+    pub live_journal: Vec<JournalRow>,
+    #[serde(default)]
+    pub live_journal_delay_ms: u64,
+    /// A real journal file to follow live after `journal` (and `live_journal`).
+    #[serde(default)]
+    pub journal_file: Option<std::path::PathBuf>,
     /// Accounts per `AccountsBatch` (default 50), to exercise live loading.
     #[serde(default)]
     pub batch_size: Option<usize>,
@@ -108,6 +118,29 @@ impl DataSource for FixtureSource {
         Box::pin(async move { Ok(self.data.journal.clone()) })
     }
 
+    fn watch_journal(&self, feed: Feed) -> BoxFuture<'_, Result<(), SourceError>> {
+        Box::pin(async move {
+            feed.journal(self.data.journal.clone());
+            for row in &self.data.live_journal {
+                tokio::time::sleep(Duration::from_millis(self.data.live_journal_delay_ms)).await;
+                feed.journal(vec![row.clone()]);
+            }
+            match &self.data.journal_file {
+                Some(path) => {
+                    super::journal_watch::follow(
+                        path.clone(),
+                        None,
+                        None,
+                        feed,
+                        super::journal_watch::POLL_INTERVAL,
+                    )
+                    .await
+                }
+                None => Ok(()),
+            }
+        })
+    }
+
     fn containment(&self) -> Option<Arc<dyn super::containment::Containment>> {
         Some(Arc::new(super::fixture_contain::FixtureContainment {
             data: self.data.clone(),
@@ -168,5 +201,32 @@ impl TenantDirectory for FixtureDirectory {
                 .map(|s| Arc::new(s) as Arc<dyn DataSource>)
                 .ok_or_else(|| SourceError::new(format!("no tenant `{name}` in the fixture")))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::{Action, JobId};
+
+    #[tokio::test]
+    async fn the_fixture_journal_arrives_then_its_live_rows_one_by_one() {
+        let row = |step: &str| JournalRow {
+            step_id: step.into(),
+            ..JournalRow::default()
+        };
+        let source = FixtureSource::new(FixtureTenant {
+            journal: vec![row("a"), row("b")],
+            live_journal: vec![row("c"), row("d")],
+            ..FixtureTenant::default()
+        });
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        source.watch_journal(Feed::new(tx, JobId(3))).await.unwrap();
+        let mut batches = Vec::new();
+        while let Ok(Action::JournalAppended { job, rows }) = rx.try_recv() {
+            assert_eq!(job, JobId(3));
+            batches.push(rows.iter().map(|r| r.step_id.clone()).collect::<Vec<_>>());
+        }
+        assert_eq!(batches, [vec!["a", "b"], vec!["c"], vec!["d"]]);
     }
 }

@@ -16,6 +16,7 @@ use crate::contain::report::{
 };
 use crate::contain::state::AccountState;
 use crate::contain::undo::Undone;
+use crate::contain::undo_preview::UndoPreview;
 use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -287,4 +288,47 @@ impl Containment for FixtureContainment {
             })
         })
     }
+
+    /// Canned from the fixture journal row and the action catalogue's reversibility.
+    fn undo_preview<'a>(
+        &'a self,
+        step_id: &'a str,
+    ) -> BoxFuture<'a, Result<UndoPreview, SourceError>> {
+        Box::pin(async move { Ok(fixture_preview(&self.data.journal, step_id)) })
+    }
+}
+
+fn fixture_preview(journal: &[super::source::JournalRow], step_id: &str) -> UndoPreview {
+    use crate::contain::action::Reversibility;
+    use crate::sanitize::inert;
+    let mut p = UndoPreview {
+        step: inert(step_id).into_owned(),
+        ..UndoPreview::default()
+    };
+    let Some(row) = journal.iter().find(|r| r.step_id == step_id) else {
+        p.blocked = Some(format!("no step `{}` in the audit journal", p.step));
+        return p;
+    };
+    p.action = inert(&row.action).into_owned();
+    p.target = inert(&row.account).into_owned();
+    p.incident = inert(&row.incident).into_owned();
+    if !matches!(row.outcome.as_str(), "verified" | "applied") {
+        p.blocked = Some(format!(
+            "step {} was not applied successfully ({}): there is nothing to undo",
+            p.step,
+            inert(&row.outcome)
+        ));
+        return p;
+    }
+    match ActionKind::from_name(&row.action).map(|a| a.info().reversibility) {
+        Some(Reversibility::Reversible(t) | Reversibility::Partly(t)) => {
+            p.restores = vec![format!("{t} (fixture: nothing is sent)")];
+            p.request = Some(format!("PATCH /users/{} (fixture)", p.target));
+        }
+        Some(Reversibility::Irreversible(t)) => {
+            p.blocked = Some(format!("`{}` cannot be undone: {t}", p.action));
+        }
+        None => p.blocked = Some(format!("`{}` is not a containment action", p.action)),
+    }
+    p
 }

@@ -136,9 +136,15 @@ pub async fn perform(
                 result: result.map(Box::new).map_err(|e| e.message),
             }
         }
+        // Rows stream through the feed (live, until the job is cancelled); the end, or why
+        // the journal could not be read on, comes last.
         Request::Journal => Action::JournalLoaded {
             job,
-            result: source.load_journal(feed).await.map_err(|e| e.message),
+            result: source
+                .watch_journal(feed)
+                .await
+                .map(|()| Vec::new())
+                .map_err(|e| e.message),
         },
         Request::Tenant(name) => {
             let result = match &tenants {
@@ -187,6 +193,17 @@ pub async fn perform(
             };
             Action::UndoDone { job, step, result }
         }
+        Request::UndoPreview(step) => Action::UndoPreviewReady {
+            job,
+            result: match source.containment() {
+                None => Err(NO_CONTAINMENT.to_string()),
+                Some(c) => c
+                    .undo_preview(&step)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.message),
+            },
+        },
     }
 }
 
@@ -222,6 +239,10 @@ fn failure(job: JobId, request: &Request) -> Action {
         Request::Undo(step) => Action::UndoDone {
             job,
             step: step.clone(),
+            result: Err(e),
+        },
+        Request::UndoPreview(_) => Action::UndoPreviewReady {
+            job,
             result: Err(e),
         },
     }
@@ -293,10 +314,16 @@ mod tests {
         let source: Arc<dyn DataSource> = Arc::new(Buggy);
         jobs.spawn(&source, &None, JobId(1), Request::Journal);
         jobs.spawn(&source, &None, JobId(2), Request::Journal);
+        // The default watch reads once: its rows, then the end of the job.
         let first = rx.recv().await;
         assert!(
-            matches!(first, Some(Action::JournalLoaded { job: JobId(2), .. })),
+            matches!(first, Some(Action::JournalAppended { job: JobId(2), .. })),
             "{first:?}"
+        );
+        let end = rx.recv().await;
+        assert!(
+            matches!(end, Some(Action::JournalLoaded { job: JobId(2), .. })),
+            "{end:?}"
         );
         tokio::task::yield_now().await;
         assert!(rx.try_recv().is_err(), "the aborted job still reported");

@@ -23,16 +23,19 @@ pub enum Context {
     List,
     Accounts,
     Detail,
+    /// The audit view (the journal timeline).
+    Audit,
     Plan,
     Progress,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::List,
         Context::Accounts,
         Context::Detail,
+        Context::Audit,
         Context::Plan,
         Context::Progress,
     ];
@@ -43,6 +46,7 @@ impl Context {
             Context::List => "list",
             Context::Accounts => "accounts",
             Context::Detail => "detail",
+            Context::Audit => "audit",
             Context::Plan => "plan",
             Context::Progress => "progress",
         }
@@ -54,6 +58,7 @@ impl Context {
             Context::List => "Lists and tables",
             Context::Accounts => "Accounts",
             Context::Detail => "Account detail",
+            Context::Audit => "Audit timeline",
             Context::Plan => "Containment plan",
             Context::Progress => "Apply progress",
         }
@@ -128,6 +133,7 @@ fn defaults() -> Vec<Default_> {
         bind!(Detail, "plan", ["p"], Action::OpenPlan, "plan containment for this account", Some("plan")),
         bind!(Plan, "apply", ["enter"], Action::ConfirmPlan, "apply the plan (asks first; Cancel has the focus)", Some("apply"), true),
         bind!(Progress, "audit", ["a"], Action::OpenJournal, "the audit timeline of what was done", Some("audit")),
+        bind!(Audit, "undo", ["u"], Action::UndoStep, "undo the step under the cursor (asks first)", Some("undo"), true),
     ]
 }
 

@@ -15,6 +15,7 @@ pub mod filter;
 pub mod fixture;
 pub mod fixture_contain;
 mod jobs;
+pub mod journal_watch;
 pub mod keymap;
 pub mod keys;
 pub mod layout;
@@ -26,6 +27,8 @@ pub mod settings;
 pub mod source;
 pub mod terminal;
 pub mod theme;
+pub mod timeline;
+pub mod undo_confirm;
 pub mod views;
 
 pub use action::{Action, DetailTab, JobId, Pane};

@@ -164,6 +164,13 @@ pub struct JournalRow {
     pub outcome: String,
     pub step_id: String,
     pub detail: String,
+    /// The incident the record belongs to (empty for session records: open, seal).
+    pub incident: String,
+    /// What the read-back after the step found, e.g. `sessions revoked at ...`.
+    pub verification: String,
+    /// Not a record: a problem with the journal itself (a broken chain, a replaced file),
+    /// with `detail` saying what. Drawn as a warning line.
+    pub warning: bool,
 }
 
 impl JournalRow {
@@ -190,7 +197,38 @@ impl JournalRow {
             outcome: outcome.to_string(),
             step_id: r.step_id.clone().unwrap_or_default(),
             detail: r.summary(),
+            incident: r.incident.clone().unwrap_or_default(),
+            verification: verification_text(r),
+            warning: false,
         }
+    }
+
+    /// A warning line about the journal itself.
+    pub fn warning(detail: impl Into<String>) -> JournalRow {
+        JournalRow {
+            outcome: "warning".into(),
+            detail: detail.into(),
+            warning: true,
+            ..JournalRow::default()
+        }
+    }
+}
+
+/// The read-back of an outcome in a few words: its `check` (what the engine writes), else
+/// the JSON itself.
+fn verification_text(r: &crate::audit::Record) -> String {
+    match &r.verification {
+        None => String::new(),
+        Some(v) => match v.get("check").and_then(serde_json::Value::as_str) {
+            Some(check) => {
+                let ok = v.get("ok").and_then(serde_json::Value::as_bool);
+                match ok {
+                    Some(false) => format!("NOT verified: {check}"),
+                    _ => check.to_string(),
+                }
+            }
+            None => v.to_string(),
+        },
     }
 }
 
@@ -230,6 +268,15 @@ impl Feed {
         });
     }
 
+    /// Journal rows for the audit view: what was already written, then each record as it
+    /// is appended (a live source keeps sending until its job is cancelled).
+    pub fn journal(&self, rows: Vec<JournalRow>) {
+        let _ = self.tx.send(Action::JournalAppended {
+            job: self.job,
+            rows,
+        });
+    }
+
     /// Graph asked us to wait (429 / Retry-After); shown in the status line for `wait`.
     pub fn throttled(&self, wait: Duration) {
         let _ = self.tx.send(Action::Throttled { wait });
@@ -254,6 +301,18 @@ pub trait DataSource: Send + Sync {
 
     /// The audit journal, oldest first.
     fn load_journal(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<JournalRow>, SourceError>>;
+
+    /// The audit journal live: every row already written, then each one appended (by this
+    /// process or another writing the same journal) through `feed.journal`, until the job
+    /// is cancelled. Problems with the journal itself arrive as [`JournalRow::warning`]
+    /// rows. The default reads the journal once and returns: no live updates.
+    fn watch_journal(&self, feed: Feed) -> BoxFuture<'_, Result<(), SourceError>> {
+        Box::pin(async move {
+            let rows = self.load_journal(feed.clone()).await?;
+            feed.journal(rows);
+            Ok(())
+        })
+    }
 
     /// Planning, applying and undoing containment in this tenant, if this source can.
     fn containment(&self) -> Option<Arc<dyn super::containment::Containment>> {
@@ -293,5 +352,11 @@ mod tests {
         r.result = Some(StepResult::Succeeded);
         r.verification = Some(serde_json::json!({"ok": true}));
         assert_eq!(JournalRow::from_record(&r).outcome, "verified");
+        r.incident = Some("INC-7".into());
+        r.verification = Some(serde_json::json!({"ok": true, "check": "sessions revoked"}));
+        let row = JournalRow::from_record(&r);
+        assert_eq!(row.incident, "INC-7");
+        assert_eq!(row.verification, "sessions revoked");
+        assert!(!row.warning);
     }
 }

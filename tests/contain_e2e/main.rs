@@ -3,6 +3,7 @@
 //! the simulator's ground truth and request log. Also drift, resume after an interrupted step,
 //! dry run without mutations, and undo. The default MFA method's rule: default_method.rs.
 
+mod console_undo;
 mod default_method;
 
 use reclaim::audit::{Journal, RequestSummary, StepIntent};

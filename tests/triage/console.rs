@@ -162,13 +162,23 @@ impl Console {
                 continue;
             };
             let (tx, mut rx) = mpsc::unbounded_channel();
-            let done = self.rt.block_on(reclaim::tui::perform(
-                self.source.clone(),
-                None,
-                job,
-                request,
-                tx.clone(),
-            ));
+            let done = if request == Request::Journal {
+                // The journal job follows the file until cancelled; here, one read is enough.
+                let feed = reclaim::tui::Feed::new(tx.clone(), job);
+                let result = self.rt.block_on(self.source.load_journal(feed));
+                Action::JournalLoaded {
+                    job,
+                    result: result.map_err(|e| e.message),
+                }
+            } else {
+                self.rt.block_on(reclaim::tui::perform(
+                    self.source.clone(),
+                    None,
+                    job,
+                    request,
+                    tx.clone(),
+                ))
+            };
             let _ = tx.send(done);
             drop(tx);
             while let Ok(a) = rx.try_recv() {

@@ -325,9 +325,11 @@ pub(super) fn result(app: &mut App, action: Action) -> Update {
                     app.notify(Level::Error, format!("apply failed: {e}"));
                 }
             }
-            // An audit view opened during the apply shows it whole now.
-            if app.screens.iter().any(|s| matches!(s, Screen::Journal(_))) {
-                return Update::with(load(app, Request::Journal));
+            // An audit view opened during the apply shows it whole now (a live one already
+            // has every record).
+            let reload = super::journal::reload_unless_live(app);
+            if !reload.is_empty() {
+                return Update::with(reload);
             }
             Update::changed(true)
         }

@@ -24,10 +24,7 @@ pub(super) fn copy(app: &mut App) -> Update {
             .current()
             .map(|a| a.user_principal_name.clone()),
         Some(Screen::Detail(d)) => detail_value(app, d),
-        Some(Screen::Journal(j)) => match &j.data {
-            Loadable::Ready(rows) => rows.get(j.cursor).map(|r| r.step_id.clone()),
-            _ => None,
-        },
+        Some(Screen::Journal(j)) => super::journal::current_row(j).map(|r| r.step_id.clone()),
         // The plan id (secrets are never copied: they are shown once, on screen).
         Some(Screen::Plan(p)) => p.plan().map(|p| p.id.clone()),
         Some(Screen::Progress) => app.apply.as_ref().map(|a| a.plan_id.clone()),

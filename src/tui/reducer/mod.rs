@@ -13,8 +13,10 @@ use super::theme::Theme;
 mod contain;
 mod copy;
 mod input;
+pub mod journal;
 mod nav;
 mod results;
+mod undo;
 
 pub use contain::{plan_page, progress_page};
 use copy::copy;
@@ -41,6 +43,8 @@ pub enum Request {
     Apply(Box<crate::contain::Plan>),
     /// Undo one applied step, by its journal step id.
     Undo(String),
+    /// What undoing this step would restore (reads the journal, sends nothing).
+    UndoPreview(String),
 }
 
 impl Request {
@@ -52,7 +56,7 @@ impl Request {
             Request::Tenant(_) => Pane::Tenant,
             Request::Plan { .. } => Pane::Plan,
             Request::Apply(_) => Pane::Apply,
-            Request::Undo(_) => Pane::Undo,
+            Request::Undo(_) | Request::UndoPreview(_) => Pane::Undo,
         }
     }
 }
@@ -181,6 +185,7 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         Action::Top => move_by(app, isize::MIN / 2),
         Action::Bottom => move_by(app, isize::MAX / 2),
         Action::Open => open(app),
+        Action::Back if undo::confirm_open(app) => undo::cancel(app),
         Action::Back => back(app),
         Action::Home => {
             let mut update = Update::default();
@@ -192,20 +197,13 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
             update
         }
         Action::NextTab | Action::PrevTab | Action::GoTab(_) => switch_tab(app, action),
-        Action::OpenJournal => {
-            if matches!(app.screen(), Some(Screen::Journal(_))) {
-                return Update::default();
-            }
-            app.screens.push(Screen::Journal(JournalState {
-                data: Loadable::Loading,
-                cursor: 0,
-                offset: 0,
-            }));
-            Update::with(load(app, Request::Journal))
-        }
+        Action::OpenJournal => journal::open_journal(app),
+        Action::UndoStep => undo::ask(app),
         Action::OpenPlan => contain::open_plan(app, None),
         Action::Playbook(name) => contain::open_plan(app, Some(name)),
         Action::ConfirmPlan => contain::confirm_plan(app),
+        // The one dialog open at a time gets the key: the audit view's undo or the plan's.
+        Action::Confirm(key) if undo::confirm_open(app) => undo::confirm_key(app, key),
         Action::Confirm(key) => contain::confirm_key(app, key),
         Action::OpenProgress => contain::open_progress(app),
         action @ (Action::PlanReady { .. }

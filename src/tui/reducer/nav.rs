@@ -13,13 +13,7 @@ pub(super) fn rescroll(app: &mut App) {
             d.cursor[t] = d.cursor[t].min(count.saturating_sub(1));
             scroll(&mut d.offset[t], d.cursor[t], rows, count);
         }
-        Some(Screen::Journal(j)) => {
-            let count = match &j.data {
-                Loadable::Ready(r) => r.len(),
-                _ => 0,
-            };
-            scroll(&mut j.offset, j.cursor, rows, count);
-        }
+        Some(Screen::Journal(j)) => super::journal::rescroll_journal(j, rows),
         // Their views keep their offsets within bounds.
         Some(Screen::Plan(_) | Screen::Progress) | None => {}
     }
@@ -69,15 +63,7 @@ pub(super) fn move_by(app: &mut App, delta: isize) -> Update {
             scroll(&mut d.offset[t], d.cursor[t], rows, count);
             moved
         }
-        Some(Screen::Journal(j)) => {
-            let count = match &j.data {
-                Loadable::Ready(r) => r.len(),
-                _ => 0,
-            };
-            let moved = move_cursor(&mut j.cursor, delta, count);
-            scroll(&mut j.offset, j.cursor, rows, count);
-            moved
-        }
+        Some(Screen::Journal(j)) => super::journal::move_journal(j, delta, rows),
         // Scrolled by the containment reducer before this is reached.
         Some(Screen::Plan(_) | Screen::Progress) => false,
     };
@@ -103,10 +89,9 @@ pub(super) fn back(app: &mut App) -> Update {
             rescroll(app);
             Update::with(vec![Effect::Cancel(Pane::Detail)])
         }
-        Some(Screen::Journal(_)) => {
-            app.set_loading(Pane::Journal, false);
+        Some(Screen::Journal(j)) => {
             rescroll(app);
-            Update::with(vec![Effect::Cancel(Pane::Journal)])
+            super::journal::close_journal(app, j)
         }
         Some(screen @ (Screen::Plan(_) | Screen::Progress)) => {
             let update = super::contain::left(app, &screen);

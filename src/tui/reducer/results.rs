@@ -46,18 +46,10 @@ pub(super) fn task_result(app: &mut App, action: Action) -> Update {
             }
             Update::changed(true)
         }
-        Action::JournalLoaded { job, result } if job == app.jobs.journal => {
-            app.set_loading(Pane::Journal, false);
-            for screen in app.screens.iter_mut() {
-                if let Screen::Journal(j) = screen {
-                    j.data = match &result {
-                        Ok(rows) => Loadable::Ready(rows.clone()),
-                        Err(e) => Loadable::Failed(e.clone()),
-                    };
-                }
-            }
-            Update::changed(true)
-        }
+        Action::JournalLoaded { job, result } => super::journal::loaded(app, job, result),
+        Action::JournalAppended { job, rows } => super::journal::appended(app, job, rows),
+        Action::UndoPreviewReady { job, result } => super::undo::preview_ready(app, job, result),
+        Action::UndoDone { job, step, result } => super::undo::done(app, job, step, result),
         Action::TenantOpened { job, result } if job == app.jobs.tenant => {
             app.set_loading(Pane::Tenant, false);
             match result {
@@ -65,6 +57,7 @@ pub(super) fn task_result(app: &mut App, action: Action) -> Update {
                     app.tenant = opened.info;
                     app.accounts.clear();
                     app.screens.clear();
+                    app.journal_stash = None;
                     app.set_loading(Pane::Detail, false);
                     app.set_loading(Pane::Journal, false);
                     app.status.throttle = None;

@@ -435,6 +435,7 @@ fn switching_tenant_installs_the_source_and_reloads() {
         batch_delay_ms: 0,
         throttle_seconds: 0,
         containment: None,
+        ..FixtureTenant::default()
     });
     let update = reduce(
         &mut app,

@@ -253,7 +253,14 @@ pub fn hints(app: &App, area: Rect, buf: &mut Buffer) {
         vec![("esc".into(), "close"), ("j/k".into(), "scroll")]
     } else if app.confirming() {
         vec![
-            ("tab".into(), "Cancel/Apply"),
+            (
+                "tab".into(),
+                if matches!(app.screen(), Some(Screen::Journal(_))) {
+                    "Cancel/Undo"
+                } else {
+                    "Cancel/Apply"
+                },
+            ),
             ("enter".into(), "press"),
             ("esc".into(), "cancel"),
         ]

@@ -10,6 +10,7 @@ mod plan;
 mod progress;
 pub mod table;
 mod tabs;
+mod undo_confirm;
 
 use super::app::{App, Screen};
 use super::layout;
@@ -80,6 +81,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
         }
         Some(Screen::Journal(j)) => {
             journal::render(app, j, areas.body, buf);
+            if let Some(c) = &j.confirm {
+                undo_confirm::render(app, c, areas.body, buf);
+            }
             RenderInfo::default()
         }
         Some(Screen::Plan(p)) => {

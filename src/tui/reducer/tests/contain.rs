@@ -31,6 +31,7 @@ fn fixture_for(app: &App) -> FixtureContainment {
             batch_delay_ms: 0,
             throttle_seconds: 0,
             containment: None,
+            ..FixtureTenant::default()
         }),
     }
 }

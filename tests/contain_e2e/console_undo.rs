@@ -1,0 +1,253 @@
+//! The console's audit view over the simulator: another writer's apply appears live, and a
+//! step is undone from the view through the console's own path (reducer, jobs,
+//! `ServiceContainment`), restoring the tenant and journaling the undo.
+
+use super::*;
+
+/// Drives a console (reducer + real jobs) over `WithContainment<TriageSource>`: every load
+/// effect runs `tui::perform` in a task, whose actions come back through one channel.
+struct LiveConsole {
+    app: reclaim::tui::app::App,
+    source: Arc<dyn reclaim::tui::DataSource>,
+    tx: tokio::sync::mpsc::UnboundedSender<reclaim::tui::Action>,
+    rx: tokio::sync::mpsc::UnboundedReceiver<reclaim::tui::Action>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl LiveConsole {
+    fn act(&mut self, action: reclaim::tui::Action) {
+        let update = reclaim::tui::reducer::reduce(&mut self.app, action);
+        for effect in update.effects {
+            let reclaim::tui::reducer::Effect::Load { job, request } = effect else {
+                continue;
+            };
+            let (source, tx) = (self.source.clone(), self.tx.clone());
+            self.tasks.push(tokio::spawn(async move {
+                let done = reclaim::tui::perform(source, None, job, request, tx.clone()).await;
+                let _ = tx.send(done);
+            }));
+        }
+    }
+
+    /// Feeds task results to the reducer until `done` holds (or 30 s pass: a failure).
+    async fn until(&mut self, what: &str, done: impl Fn(&reclaim::tui::app::App) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while !done(&self.app) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(a)) => self.act(a),
+                _ => panic!("timed out waiting for {what}"),
+            }
+        }
+    }
+
+    fn journal(&self) -> &reclaim::tui::app::JournalState {
+        match self.app.screen() {
+            Some(reclaim::tui::app::Screen::Journal(j)) => j,
+            _ => panic!("not on the audit view"),
+        }
+    }
+
+    fn rows(&self) -> Vec<reclaim::tui::JournalRow> {
+        match &self.journal().data {
+            reclaim::tui::app::Loadable::Ready(t) => t.rows().to_vec(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the_audit_view() {
+    use reclaim::contain::console::{ConfirmKey, ContainmentService, Focus};
+    use reclaim::tui::{Action, ServiceContainment, WithContainment};
+
+    let s = campaign(120, 31, &ScenarioKnobs::default()).await;
+    let truth = s.ground_truth();
+    let user = truth
+        .compromised()
+        .find(|a| !a.malicious_rule_ids.is_empty())
+        .map(|a| a.user_id.clone())
+        .expect("a compromised account with a malicious rule");
+    let c = client(&s, false);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let (key, _) = reclaim::audit::key::load_or_create(store.as_ref(), &s.tenant_id).unwrap();
+    let (_, slot) = reclaim::triage::source::throttle_progress();
+    let triage = reclaim::triage::source::TriageSource::new(
+        c.clone(),
+        Arc::new(reclaim::triage::Pack::embedded()),
+        reclaim::triage::gather::GatherOptions::default(),
+        reclaim::tui::TenantInfo::default(),
+        Some(dir.path().to_path_buf()),
+        slot,
+    )
+    // The live view checks each record's MAC with the tenant's audit key too.
+    .with_journal(s.tenant_id.clone(), Some(key));
+    let containment = ServiceContainment {
+        service: ContainmentService {
+            client: c.clone(),
+            audit_dir: dir.path().to_path_buf(),
+            store: store.clone(),
+            tenant: s.tenant_id.clone(),
+            operator: "responder@test".into(),
+            delegated: false,
+        },
+        playbook_dir: None,
+    };
+    let source: Arc<dyn reclaim::tui::DataSource> = Arc::new(WithContainment {
+        inner: triage,
+        containment: Arc::new(containment),
+    });
+    let options = reclaim::tui::ConsoleOptions::default();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut console = LiveConsole {
+        app: reclaim::tui::event_loop::new_app(source.as_ref(), &options),
+        source,
+        tx,
+        rx,
+        tasks: Vec::new(),
+    };
+    console.act(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+
+    // The audit view is open (and empty) before anything is written.
+    console.act(Action::OpenJournal);
+    console
+        .until("the first (empty) answer", |app| {
+            !app.loading.contains(&reclaim::tui::Pane::Journal)
+        })
+        .await;
+    assert!(console.journal().live);
+    assert!(console.rows().is_empty());
+
+    // Another writer (a script running `reclaim apply`) contains the account.
+    let plan = make_plan(&s, &c, std::slice::from_ref(&user), "contain-ato").await;
+    let del = plan.accounts[0]
+        .steps
+        .iter()
+        .find(|x| matches!(x.op, Op::DeleteRule { .. }))
+        .expect("the plan deletes the malicious rule")
+        .clone();
+    let Op::DeleteRule { rule_id } = &del.op else {
+        unreachable!()
+    };
+    let rule_name = del.before["displayName"].as_str().unwrap().to_string();
+    {
+        let j = Journal::open(dir.path(), &s.tenant_id, "script@test", store.clone()).unwrap();
+        let report = apply(&c, &j, &plan, &fast(), &CollectingSink::default())
+            .await
+            .unwrap();
+        assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+        j.close().unwrap();
+    }
+    assert!(s.with_tenant(|t| !t.mailboxes[&user].rules.iter().any(|r| &r.id == rule_id)));
+
+    // Its records appear in the open view without the operator doing anything.
+    let step = del.id.clone();
+    console
+        .until("the applied step in the view", |app| {
+            let Some(reclaim::tui::app::Screen::Journal(j)) = app.screen() else {
+                return false;
+            };
+            matches!(&j.data, reclaim::tui::app::Loadable::Ready(t)
+                if t.rows().iter().any(|r| r.step_id == step && r.outcome == "verified")
+                    && t.rows().last().is_some_and(|r| r.outcome == "seal"))
+        })
+        .await;
+    let rows = console.rows();
+    assert!(rows.iter().all(|r| !r.warning), "{rows:?}");
+    assert!(rows.iter().any(|r| r.incident == "INC-TEST"));
+
+    // Select the step and press `u`: the confirmation says what comes back.
+    let at = rows
+        .iter()
+        .position(|r| r.step_id == step && r.outcome == "verified")
+        .unwrap();
+    console.act(Action::Top);
+    for _ in 0..at {
+        console.act(Action::Down);
+    }
+    console.act(Action::UndoStep);
+    console
+        .until("the undo preview", |app| {
+            !app.loading.contains(&reclaim::tui::Pane::Undo)
+        })
+        .await;
+    let confirm = console
+        .journal()
+        .confirm
+        .clone()
+        .expect("confirmation open");
+    assert_eq!(confirm.focus, Focus::Cancel);
+    let reclaim::tui::app::Loadable::Ready(preview) = &confirm.preview else {
+        panic!("{:?}", confirm.preview)
+    };
+    assert!(preview.can_undo(), "{preview:?}");
+    assert!(
+        preview.restores[0].contains(&reclaim::sanitize::inert(&rule_name).into_owned()),
+        "{preview:?}"
+    );
+    assert!(
+        !s.request_log()
+            .iter()
+            .any(|e| e.is_mutating() && e.path.ends_with("/messageRules")),
+        "nothing is sent before the operator confirms"
+    );
+
+    console.act(Action::Confirm(ConfirmKey::Switch));
+    console.act(Action::Confirm(ConfirmKey::Enter));
+    let undo_step = format!("{step}.undo");
+    console
+        .until("the undo's records in the view", |app| {
+            let Some(reclaim::tui::app::Screen::Journal(j)) = app.screen() else {
+                return false;
+            };
+            !app.loading.contains(&reclaim::tui::Pane::Undo)
+                && matches!(&j.data, reclaim::tui::app::Loadable::Ready(t)
+                    if t.rows().iter().any(|r| r.step_id == undo_step && r.outcome == "verified"))
+        })
+        .await;
+    let notice = console.app.status.notice.clone().unwrap();
+    assert!(notice.text.contains("undone"), "{notice:?}");
+
+    // The tenant has the rule back, as recorded; the journal holds the undo's intent and
+    // outcome.
+    s.with_tenant(|t| {
+        let back = t.mailboxes[&user]
+            .rules
+            .iter()
+            .find(|r| r.display_name == rule_name)
+            .expect("rule recreated");
+        assert_eq!(
+            serde_json::to_value(&back.actions).unwrap(),
+            del.before["actions"]
+        );
+    });
+    let records = reclaim::audit::read_records(
+        &reclaim::audit::journal_path(dir.path(), &s.tenant_id).unwrap(),
+    )
+    .unwrap()
+    .0;
+    let undo_records: Vec<_> = records
+        .iter()
+        .filter(|r| r.step_id.as_deref() == Some(undo_step.as_str()))
+        .map(|r| (r.kind, r.action.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        undo_records,
+        [
+            (
+                reclaim::audit::RecordKind::Intent,
+                "undo:remove-malicious-rules".to_string()
+            ),
+            (
+                reclaim::audit::RecordKind::Outcome,
+                "undo:remove-malicious-rules".to_string()
+            ),
+        ]
+    );
+    for t in console.tasks {
+        t.abort();
+    }
+}
