@@ -402,6 +402,10 @@ pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
 fn undo_error(e: UndoError) -> CliError {
     match e {
         UndoError::NotFound(_) => CliError::usage(e.to_string()),
+        // Sent but not confirmed: the undo could not be verified (partial), not a failure.
+        UndoError::Graph(g) if g.is_outcome_unknown() => {
+            CliError::new(Exit::Partial, g.to_string())
+        }
         UndoError::Graph(g) => CliError::from(*g),
         other => CliError::failure(other.to_string()),
     }
@@ -441,4 +445,25 @@ pub async fn snapshot_cmd(g: &GlobalOpts, args: SnapshotArgs) -> CliResult {
         path.display()
     );
     Ok(Exit::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::GraphError;
+
+    #[test]
+    fn an_undo_whose_outcome_is_unknown_exits_partial() {
+        let unknown = GraphError::OutcomeUnknown {
+            method: "POST".into(),
+            path: "/v1.0/users/u/mailFolders/inbox/messageRules".into(),
+            detail: "connection reset".into(),
+            ids: Default::default(),
+        };
+        let e = undo_error(UndoError::Graph(Box::new(unknown)));
+        assert_eq!(e.exit, Exit::Partial);
+        assert!(e.message.contains("read the state back"), "{}", e.message);
+        let gone = undo_error(UndoError::NotFound("x".into()));
+        assert_eq!(gone.exit, Exit::Usage);
+    }
 }
