@@ -137,6 +137,15 @@ fn planned(plan: &Plan) -> Vec<(String, String)> {
 }
 
 /// The compromised account with the most kinds of attacker artefacts.
+/// How many times the account's authentication methods were listed.
+fn methods_listings(s: &SimHandle, id: &str) -> usize {
+    let path = format!("/v1.0/users/{id}/authentication/methods");
+    s.request_log()
+        .iter()
+        .filter(|e| e.method == "GET" && e.path == path)
+        .count()
+}
+
 fn busiest(s: &SimHandle) -> (String, String) {
     let t = s.ground_truth();
     let a = t
@@ -174,9 +183,13 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     let snapshot = reclaim::contain::snapshot::Snapshot::load(&snap).unwrap();
     assert_eq!(snapshot.accounts[0].user_id, id);
 
+    let listed_before = methods_listings(&e.sim, &id);
     let (code, _, err) = e.run(false, &["plan", "--user", &upn, "-o", pf]).await;
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("taken after the compromise began"), "{err}");
+    // Listing methods costs the reports budget (5 per 10 s): the plan's read serves the
+    // investigation too.
+    assert_eq!(methods_listings(&e.sim, &id) - listed_before, 1);
     assert!(e.mutating().is_empty(), "plan sends no mutating request");
     let plan = Plan::load(&plan_file).unwrap();
     assert_eq!(plan.accounts[0].user_id, id);
@@ -206,6 +219,16 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     // The read-only app lacks the write permissions: refused before anything is sent.
     let (code, _, err) = e.run(true, &["apply", pf, "--yes"]).await;
     assert_eq!(code, 4, "{err}");
+    // Planning with it writes the plan but exits 4, naming what applying would need.
+    let ro_plan = e.dir.path().join("ro-plan.json");
+    let rpf = ro_plan.to_str().unwrap();
+    let (code, _, err) = e.run(true, &["plan", "--user", &upn, "-o", rpf]).await;
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("UserAuthenticationMethod.ReadWrite.All"),
+        "{err}"
+    );
+    assert!(ro_plan.exists(), "the plan is still written");
     assert!(
         e.mutating().is_empty(),
         "dry run, read-only and refusals send nothing that mutates"

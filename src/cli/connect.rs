@@ -212,7 +212,15 @@ pub fn credential(
             }
         }
         AuthMethod::AzCli => Credential::AzCli,
-        AuthMethod::EnvToken => Credential::EnvToken,
+        AuthMethod::EnvToken => {
+            let var = crate::graph::auth::env_token::VAR;
+            if std::env::var(var).map_or(true, |v| v.trim().is_empty()) {
+                return Err(CliError::usage(format!(
+                    "--auth env-token needs a bearer token in {var}"
+                )));
+            }
+            Credential::EnvToken
+        }
     })
 }
 

@@ -149,6 +149,11 @@ pub async fn plan(g: &GlobalOpts, args: PlanArgs) -> CliResult {
             .map(|p| format!(", written to {}", p.display()))
             .unwrap_or_default()
     );
+    // The plan stands (another principal may apply it), but this token cannot: say so.
+    if let Some(list) = missing_permissions(&claims, &plan) {
+        eprintln!("reclaim: this token cannot apply the plan: {list}");
+        return Ok(Exit::MissingPermission);
+    }
     Ok(Exit::Success)
 }
 
@@ -207,8 +212,19 @@ fn needs_terminal(yes: bool, what: &str) -> Result<bool, CliError> {
 }
 
 fn preflight(claims: &TokenClaims, plan: &Plan) -> Result<(), CliError> {
+    match missing_permissions(claims, plan) {
+        None => Ok(()),
+        Some(list) => Err(CliError::new(
+            Exit::MissingPermission,
+            format!("the token lacks permissions; nothing was sent: {list}"),
+        )),
+    }
+}
+
+/// What the token lacks to apply the plan ("ACTION needs PERMISSION; ..."), if anything.
+fn missing_permissions(claims: &TokenClaims, plan: &Plan) -> Option<String> {
     if claims.permissions().is_empty() {
-        return Ok(()); // An opaque token: Graph will say what is missing.
+        return None; // An opaque token: Graph will say what is missing.
     }
     let mut missing = Vec::new();
     for action in plan
@@ -224,19 +240,13 @@ fn preflight(claims: &TokenClaims, plan: &Plan) -> Result<(), CliError> {
         }
     }
     if missing.is_empty() {
-        return Ok(());
+        return None;
     }
     let list: Vec<String> = missing
         .iter()
         .map(|(a, p)| format!("{a} needs {p}"))
         .collect();
-    Err(CliError::new(
-        Exit::MissingPermission,
-        format!(
-            "the token lacks permissions; nothing was sent: {}",
-            list.join("; ")
-        ),
-    ))
+    Some(list.join("; "))
 }
 
 pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
@@ -392,6 +402,10 @@ pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
 fn undo_error(e: UndoError) -> CliError {
     match e {
         UndoError::NotFound(_) => CliError::usage(e.to_string()),
+        // Sent but not confirmed: the undo could not be verified (partial), not a failure.
+        UndoError::Graph(g) if g.is_outcome_unknown() => {
+            CliError::new(Exit::Partial, g.to_string())
+        }
         UndoError::Graph(g) => CliError::from(*g),
         other => CliError::failure(other.to_string()),
     }
@@ -431,4 +445,25 @@ pub async fn snapshot_cmd(g: &GlobalOpts, args: SnapshotArgs) -> CliResult {
         path.display()
     );
     Ok(Exit::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::GraphError;
+
+    #[test]
+    fn an_undo_whose_outcome_is_unknown_exits_partial() {
+        let unknown = GraphError::OutcomeUnknown {
+            method: "POST".into(),
+            path: "/v1.0/users/u/mailFolders/inbox/messageRules".into(),
+            detail: "connection reset".into(),
+            ids: Default::default(),
+        };
+        let e = undo_error(UndoError::Graph(Box::new(unknown)));
+        assert_eq!(e.exit, Exit::Partial);
+        assert!(e.message.contains("read the state back"), "{}", e.message);
+        let gone = undo_error(UndoError::NotFound("x".into()));
+        assert_eq!(gone.exit, Exit::Usage);
+    }
 }

@@ -15,11 +15,12 @@ use super::plan::{
 use super::playbook::Playbook;
 use super::read::read_state;
 use super::snapshot::Snapshot;
-use super::state::{AccountState, Part};
+use super::state::{AccountState, MethodState, Part};
 use crate::graph::{GraphClient, GraphError};
 use crate::triage::{AccountAssessment, Findings};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
+use serde_json::Value;
 
 /// Who and what a plan is for.
 #[derive(Debug, Clone)]
@@ -250,28 +251,46 @@ pub async fn make_plan(
     meta: &PlanMeta,
     baseline: Option<&Snapshot>,
 ) -> Result<Plan, MakePlanError> {
-    let states = read_accounts(client, users, 4).await.map_err(|(u, e)| {
-        if e.is_not_found() {
-            MakePlanError::NoAccount(u)
-        } else {
-            MakePlanError::Graph {
-                account: u,
-                error: e,
+    let states = read_accounts_with_methods(client, users, 4)
+        .await
+        .map_err(|(u, e)| {
+            if e.is_not_found() {
+                MakePlanError::NoAccount(u)
+            } else {
+                MakePlanError::Graph {
+                    account: u,
+                    error: e,
+                }
             }
-        }
-    })?;
+        })?;
     let pack = std::sync::Arc::new(crate::triage::Pack::embedded());
     // Owned items in the streams: closures over borrowed items make the future fail `Send`
     // for the console's spawned tasks (rustc #102211).
-    let ids: Vec<String> = states
+    let inputs_owned: Vec<_> = states
         .iter()
-        .map(|s| s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default())
+        .map(|(s, raw)| {
+            let id = s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+            // Methods Graph lists that do not parse are left for the investigation to list.
+            let known = raw
+                .iter()
+                .map(|v| serde_json::from_value(v.clone()))
+                .collect::<Result<Vec<_>, _>>()
+                .ok();
+            (id, known)
+        })
         .collect();
-    let found: Vec<_> = futures::stream::iter(ids)
-        .map(|id| {
+    let found: Vec<_> = futures::stream::iter(inputs_owned)
+        .map(|(id, known)| {
             let pack = pack.clone();
             async move {
-                crate::triage::gather::investigate(client, pack, Default::default(), &id).await
+                crate::triage::gather::investigate_with_methods(
+                    client,
+                    pack,
+                    Default::default(),
+                    &id,
+                    known,
+                )
+                .await
             }
         })
         .buffered(2)
@@ -279,7 +298,7 @@ pub async fn make_plan(
         .await;
     let mut inputs = Vec::with_capacity(states.len());
     let mut notes_all = Vec::with_capacity(states.len());
-    for (state, inv) in states.into_iter().zip(found) {
+    for ((state, _), inv) in states.into_iter().zip(found) {
         let upn = state
             .user
             .as_ref()
@@ -321,8 +340,9 @@ pub async fn make_plan(
     Ok(plan)
 }
 
-/// One account's state, or the account and the error that kept it from being read.
-type AccountRead = Result<AccountState, (String, GraphError)>;
+/// One account's state with its methods as Graph listed them, or the account and the error
+/// that kept it from being read.
+type AccountRead = Result<(AccountState, Vec<Value>), (String, GraphError)>;
 
 /// Reads every part of each account (by id or UPN), a few accounts at a time. The first
 /// failure names the account.
@@ -331,37 +351,46 @@ pub async fn read_accounts(
     users: &[String],
     concurrency: usize,
 ) -> Result<Vec<AccountState>, (String, GraphError)> {
+    let read = read_accounts_with_methods(client, users, concurrency).await?;
+    Ok(read.into_iter().map(|(s, _)| s).collect())
+}
+
+/// [`read_accounts`], with each account's methods as Graph listed them.
+async fn read_accounts_with_methods(
+    client: &GraphClient,
+    users: &[String],
+    concurrency: usize,
+) -> Result<Vec<(AccountState, Vec<Value>)>, (String, GraphError)> {
     let results: Vec<(usize, AccountRead)> =
         futures::stream::iter(users.iter().cloned().enumerate())
             .map(|(i, u)| async move { (i, read_one(client, &u).await) })
             .buffer_unordered(concurrency.max(1))
             .collect()
             .await;
-    let mut ordered: Vec<Option<AccountState>> = vec![None; users.len()];
+    let mut ordered: Vec<Option<(AccountState, Vec<Value>)>> = vec![None; users.len()];
     for (i, r) in results {
         ordered[i] = Some(r?);
     }
     Ok(ordered.into_iter().flatten().collect())
 }
 
-async fn read_one(client: &GraphClient, u: &str) -> Result<AccountState, (String, GraphError)> {
+async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
     // The user first: its id keys every other read (and a wrong UPN fails here).
     let who = read_state(client, u, &[Part::User])
         .await
         .map_err(|e| (u.to_string(), e))?;
     let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-    let rest = [
-        Part::Methods,
-        Part::Rules,
-        Part::Grants,
-        Part::Risk,
-        Part::Preferences,
-    ];
-    let mut s = read_state(client, &id, &rest)
-        .await
-        .map_err(|e| (u.to_string(), e))?;
+    let rest = [Part::Rules, Part::Grants, Part::Risk, Part::Preferences];
+    // The methods raw as well: the investigation reuses them instead of listing them again.
+    let (s, methods) = futures::join!(
+        read_state(client, &id, &rest),
+        super::read::read_methods_raw(client, &id)
+    );
+    let mut s = s.map_err(|e| (u.to_string(), e))?;
+    let methods = methods.map_err(|e| (u.to_string(), e))?;
+    s.methods = Some(methods.iter().map(MethodState::from_graph).collect());
     s.user = who.user;
-    Ok(s)
+    Ok((s, methods))
 }
 
 #[cfg(test)]

@@ -86,6 +86,12 @@ async fn get_all(client: &GraphClient, req: GraphRequest) -> Result<Vec<Value>, 
     client.pager::<Value>(req).collect().await?.into_complete()
 }
 
+/// Every authentication method of an account, as Graph returned them (whole list or error).
+pub async fn read_methods_raw(client: &GraphClient, user: &str) -> Result<Vec<Value>, GraphError> {
+    let path = Part::Methods.path(user);
+    get_all(client, get(&path, "read-auth-methods", user)?).await
+}
+
 /// Reads one part of an account (`user` is its id or UPN) into `state`.
 pub async fn read_part(
     client: &GraphClient,
@@ -100,7 +106,7 @@ pub async fn read_part(
             state.user = Some(UserState::from_graph(&v));
         }
         Part::Methods => {
-            let list = get_all(client, get(&path, "read-auth-methods", user)?).await?;
+            let list = read_methods_raw(client, user).await?;
             state.methods = Some(list.iter().map(MethodState::from_graph).collect());
         }
         Part::Rules => match get_all(client, get(&path, "read-inbox-rules", user)?).await {

@@ -252,6 +252,12 @@ async fn env_token_az_cli_and_connect_from_options_and_environment() {
     assert!(!revoke.readiness.is_ready());
     assert!(c.get_user(ADMIN).await.is_ok());
     std::env::remove_var("RECLAIM_ACCESS_TOKEN");
+    // Without the variable: a usage error (2), like a client secret missing.
+    let Err(e) = reclaim::cli::connect_with(&g_env, opts.clone()).await else {
+        panic!("env-token without RECLAIM_ACCESS_TOKEN connected");
+    };
+    assert_eq!(e.exit, reclaim::cli::Exit::Usage, "{}", e.message);
+    assert!(e.message.contains("RECLAIM_ACCESS_TOKEN"), "{}", e.message);
 
     // az-cli: a stand-in `az` printing what `az account get-access-token` prints.
     let az = dir.path().join("az");

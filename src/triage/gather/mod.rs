@@ -24,7 +24,7 @@ mod one;
 mod passes;
 mod per_user;
 
-pub use one::{investigate, Investigation};
+pub use one::{investigate, investigate_with_methods, Investigation};
 
 use super::collector::{Collector, Source};
 use super::facts::{AccountFacts, SourceState, Time};
@@ -104,6 +104,9 @@ pub(crate) struct Shared {
     failures: Mutex<HashMap<String, usize>>,
     pub since: Time,
     pub opts: GatherOptions,
+    /// The account's methods, already listed by the caller (`plan` reads them for its
+    /// state): used instead of listing them again under the reports budget.
+    pub known_methods: Option<Vec<crate::graph::models::AuthenticationMethod>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -193,6 +196,7 @@ pub async fn gather(
         failures: Mutex::new(HashMap::new()),
         since,
         opts: opts.clone(),
+        known_methods: None,
     });
 
     // Reports in the background while Identity Protection and the directory give the first

@@ -32,6 +32,18 @@ pub async fn investigate(
     opts: GatherOptions,
     who: &str,
 ) -> Result<Investigation, GraphError> {
+    investigate_with_methods(client, pack, opts, who, None).await
+}
+
+/// [`investigate`], with the account's authentication methods already listed (complete) by
+/// the caller, so they are not listed twice under the reports budget (5 requests per 10 s).
+pub async fn investigate_with_methods(
+    client: &GraphClient,
+    pack: Arc<Pack>,
+    opts: GatherOptions,
+    who: &str,
+    known_methods: Option<Vec<crate::graph::models::AuthenticationMethod>>,
+) -> Result<Investigation, GraphError> {
     let now = opts.now.unwrap_or_else(chrono::Utc::now);
     let since = now - opts.since;
     let tenant = TenantContext {
@@ -46,6 +58,7 @@ pub async fn investigate(
         failures: Mutex::new(Default::default()),
         since,
         opts,
+        known_methods,
     };
 
     let id = match client.get_user(who).await {
