@@ -177,6 +177,11 @@ pub struct ConnectOptions {
     pub client: ClientOptions,
     /// The secret store (default: the OS keyring, or memory with a warning).
     pub store: Option<Arc<dyn SecretStore>>,
+    /// For the console: `--demo` then serves the `realistic` profile (latency and the real
+    /// service's limits, as a rehearsal should feel). Headless `--demo` commands get the
+    /// `fast` profile and an unpaced client, so a script's `reclaim --demo triage` answers in
+    /// seconds instead of minutes of reports-throttle pacing.
+    pub interactive: bool,
 }
 
 /// Builds the credential for resolved settings.
@@ -305,7 +310,15 @@ pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
 /// `--demo`: the in-process simulator, signed in with its `full` app (or `read_only` under
 /// `--read-only`). The simulator lives as long as the client.
 async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClient, CliError> {
-    let sim = crate::sim::start(crate::sim::SimConfig::default())
+    let mut config = crate::sim::SimConfig::default();
+    let mut client_opts = opts.client;
+    if !opts.interactive {
+        // The in-process tenant throttles nothing in `fast`, so pacing to Graph's documented
+        // budgets would only wait for nothing.
+        config.profile = crate::sim::Profile::Fast;
+        client_opts.limits = crate::graph::throttle::Limits::none();
+    }
+    let sim = crate::sim::start(config)
         .await
         .map_err(|e| CliError::failure(format!("cannot start the demo tenant: {e}")))?;
     let app = if g.read_only {
@@ -313,8 +326,7 @@ async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClien
     } else {
         sim.apps.full.clone()
     };
-    tracing::info!(tenant = %sim.tenant_id, graph = %sim.graph_url, read_only = g.read_only, "connecting to the demo tenant");
-    let mut client_opts = opts.client;
+    tracing::info!(tenant = %sim.tenant_id, graph = %sim.graph_url, read_only = g.read_only, interactive = opts.interactive, "connecting to the demo tenant");
     client_opts.read_only |= g.read_only;
     Ok(sim_app_client(&sim, &app, client_opts)?.keep_alive(Arc::new(sim)))
 }

@@ -101,6 +101,7 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn crate::tui::DataSo
                 ..Default::default()
             },
             store: None,
+            interactive: true,
         },
     )
     .await?;

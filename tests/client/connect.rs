@@ -408,3 +408,51 @@ fn the_binary_whoami_login_and_config_errors() {
         .success());
     drop(s);
 }
+
+/// A script's `reclaim --demo triage --json`: the CONTRACT's shape, from the in-process tenant
+/// served with the `fast` profile to an unpaced client (the console keeps `realistic`), so it
+/// answers in seconds rather than minutes of reports-throttle pacing.
+#[test]
+fn the_binary_demo_triage_json_is_headless_and_unpaced() {
+    let state = tempfile::tempdir().unwrap();
+    let out = reclaim_bin(
+        &["--demo", "triage", "--json"],
+        &[("XDG_STATE_HOME", state.path().to_str().unwrap())],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let accounts = report["accounts"].as_array().unwrap();
+    assert!(!accounts.is_empty());
+    let scores: Vec<u64> = accounts
+        .iter()
+        .map(|a| a["score"].as_u64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(accounts.iter().any(|a| a["verdict"] == "compromised"));
+    for a in accounts {
+        for field in [
+            "id",
+            "userPrincipalName",
+            "displayName",
+            "jobTitle",
+            "department",
+            "roles",
+            "riskLevel",
+            "riskState",
+            "score",
+            "verdict",
+            "indicators",
+        ] {
+            assert!(a.get(field).is_some(), "{field} missing in {a}");
+        }
+    }
+    let log = std::fs::read_to_string(state.path().join("reclaim/reclaim.log")).unwrap();
+    assert!(
+        log.contains("connecting to the demo tenant") && log.contains("interactive=false"),
+        "{log}"
+    );
+}
