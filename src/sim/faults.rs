@@ -91,6 +91,11 @@ pub enum BodyFault {
     Slow(Duration),
 }
 
+/// A processed write whose answer never arrives (hostile `lost_write_response`).
+pub fn lost_write(state: &SimState, rates: &FaultRates) -> bool {
+    rates.lost_write_response > 0.0 && state.chance() < rates.lost_write_response
+}
+
 pub fn body_fault(state: &SimState, rates: &FaultRates) -> Option<BodyFault> {
     if rates.connection_reset <= 0.0 && rates.slow_body <= 0.0 {
         return None;
@@ -103,6 +108,24 @@ pub fn body_fault(state: &SimState, rates: &FaultRates) -> Option<BodyFault> {
     } else {
         None
     }
+}
+
+/// A processed write's answer, lost: the status line goes out (a 204 becomes a 200 so there
+/// is a body to lose), then the connection drops before the body is complete.
+pub fn lose(resp: Response) -> Response {
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if parts.status == axum::http::StatusCode::NO_CONTENT {
+        parts.status = axum::http::StatusCode::OK;
+    }
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(Bytes::from_static(b"{")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "simulated connection reset",
+        )),
+    ];
+    Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
 }
 
 /// Rewrites a response's body per the fault.

@@ -89,6 +89,10 @@ pub struct FaultRates {
     pub internal_error: f64,
     /// The connection drops in the middle of the response body.
     pub connection_reset: f64,
+    /// A write is carried out, then its response is lost (the connection drops): what a
+    /// gateway timeout after processing looks like to a client. Writes only, so a test can
+    /// make every write's outcome unknown while reads still answer.
+    pub lost_write_response: f64,
     /// The body trickles out in small chunks over `slow_body_duration`.
     pub slow_body: f64,
     pub slow_body_duration: Duration,
@@ -105,6 +109,7 @@ impl FaultRates {
         gateway_timeout: 0.0,
         internal_error: 0.0,
         connection_reset: 0.0,
+        lost_write_response: 0.0,
         slow_body: 0.0,
         slow_body_duration: Duration::ZERO,
         early_token_expiry: 0.0,
@@ -118,6 +123,7 @@ impl FaultRates {
             gateway_timeout: 0.01,
             internal_error: 0.005,
             connection_reset: 0.01,
+            lost_write_response: 0.0,
             slow_body: 0.03,
             slow_body_duration: Duration::from_millis(1500),
             early_token_expiry: 0.2,
@@ -131,6 +137,7 @@ impl FaultRates {
             || self.gateway_timeout > 0.0
             || self.internal_error > 0.0
             || self.connection_reset > 0.0
+            || self.lost_write_response > 0.0
             || self.slow_body > 0.0
             || self.early_token_expiry > 0.0
     }

@@ -169,6 +169,10 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
     });
 
     if (rest.is_some() || identity_platform) && !in_batch && status.is_success() {
+        let write = rest.is_some() && !is_envelope && method != axum::http::Method::GET;
+        if write && faults::lost_write(&state, &knobs.faults) {
+            return faults::lose(resp);
+        }
         if let Some(fault) = faults::body_fault(&state, &knobs.faults) {
             return faults::apply(resp, fault).await;
         }
