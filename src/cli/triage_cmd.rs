@@ -208,8 +208,9 @@ pub async fn investigate(g: &GlobalOpts, args: InvestigateArgs) -> CliResult {
     };
     let inv = match gather::investigate(&client, pack, opts, &args.user).await {
         Ok(inv) => inv,
+        // An argument that names no account is the caller's mistake, as for `plan --user`.
         Err(e) if e.is_not_found() => {
-            return Err(CliError::failure(format!(
+            return Err(CliError::usage(format!(
                 "no account {} in this tenant",
                 inert(&args.user)
             )))
