@@ -25,6 +25,9 @@ pub struct WhoamiReport {
     pub client_id: Option<String>,
     /// Granted permissions from the token (`scp` or `roles`).
     pub permissions: Vec<String>,
+    /// False for an opaque (non-JWT) token: `permissions` is then empty because nothing could
+    /// be read, and every capability is `unknown`.
+    pub permissions_known: bool,
     /// Directory role template ids of the principal (`wids`).
     pub directory_roles: Vec<String>,
     pub read_only: bool,
@@ -45,10 +48,16 @@ pub struct CapabilityStatus {
 /// Builds the report from a client's current token.
 pub async fn whoami_report(client: &GraphClient) -> Result<WhoamiReport, CliError> {
     let token = client.authenticator().token().await?;
+    let permissions_known = token.claims.is_some();
     let claims = token.claims.clone().unwrap_or_default();
     let auth = client.authenticator();
     let e = client.endpoints();
-    let capabilities = preflight(&claims)
+    let readiness = if permissions_known {
+        preflight(&claims)
+    } else {
+        crate::graph::permissions::preflight_unknown()
+    };
+    let capabilities = readiness
         .into_iter()
         .filter(|(c, _)| !(client.is_read_only() && c.writes))
         .map(|(c, r)| CapabilityStatus {
@@ -67,7 +76,9 @@ pub async fn whoami_report(client: &GraphClient) -> Result<WhoamiReport, CliErro
         graph_url: e.graph_url.clone(),
         login_url: e.login_url.clone(),
         auth: auth.credential().name().into(),
-        principal_type: if claims.is_delegated() {
+        principal_type: if !permissions_known {
+            "unknown"
+        } else if claims.is_delegated() {
             "user"
         } else {
             "application"
@@ -79,6 +90,7 @@ pub async fn whoami_report(client: &GraphClient) -> Result<WhoamiReport, CliErro
             .map(str::to_string)
             .or_else(|| auth.credential().client_id().map(str::to_string)),
         permissions: claims.permissions(),
+        permissions_known,
         directory_roles: claims.wids.clone(),
         read_only: client.is_read_only(),
         token_expires: claims_expiry(&claims),
@@ -121,7 +133,9 @@ pub fn render_text(r: &WhoamiReport) -> String {
     line(
         &mut out,
         "permissions",
-        &if r.permissions.is_empty() {
+        &if !r.permissions_known {
+            "unknown (the token is not a JWT)".to_string()
+        } else if r.permissions.is_empty() {
             "none".to_string()
         } else {
             r.permissions.join(" ")
@@ -133,6 +147,7 @@ pub fn render_text(r: &WhoamiReport) -> String {
             Readiness::Ready { via } => ("ready", format!("via {}", via.join(" + "))),
             Readiness::Missing { missing } => ("MISSING", format!("needs {}", missing.join(" + "))),
             Readiness::Unsupported { reason } => ("n/a", reason.clone()),
+            Readiness::Unknown { reason } => ("unknown", reason.clone()),
         };
         out.push_str(&format!("  {status:<8} {:<24} {detail}\n", c.name));
     }

@@ -125,6 +125,8 @@ pub enum Readiness {
     Missing { missing: Vec<String> },
     /// The operation does not work with this kind of token (e.g. resetPassword app-only).
     Unsupported { reason: String },
+    /// The token carries no readable claims (not a JWT): Graph alone knows, and answers 403.
+    Unknown { reason: String },
 }
 
 impl Readiness {
@@ -177,6 +179,22 @@ impl Capability {
 /// Every capability's readiness for a token.
 pub fn preflight(claims: &TokenClaims) -> Vec<(&'static Capability, Readiness)> {
     CAPABILITIES.iter().map(|c| (c, c.check(claims))).collect()
+}
+
+/// Every capability's readiness for a token whose claims cannot be read (an opaque token):
+/// unknown, never "missing", which would send the operator after permissions they may have.
+pub fn preflight_unknown() -> Vec<(&'static Capability, Readiness)> {
+    CAPABILITIES
+        .iter()
+        .map(|c| {
+            (
+                c,
+                Readiness::Unknown {
+                    reason: "the token is not a JWT, so its permissions cannot be read; Graph answers 403 for what it lacks".into(),
+                },
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

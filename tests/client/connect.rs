@@ -456,3 +456,34 @@ fn the_binary_demo_triage_json_is_headless_and_unpaced() {
         "{log}"
     );
 }
+
+/// An opaque (non-JWT) token from `env-token`: whoami cannot read its permissions and says
+/// so, rather than calling every capability missing.
+#[test]
+fn the_binary_whoami_with_an_opaque_token_says_unknown_not_missing() {
+    let out = reclaim_bin(
+        &[
+            "--graph-url",
+            "http://127.0.0.1:9",
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--auth",
+            "env-token",
+            "whoami",
+            "--json",
+        ],
+        &[("RECLAIM_ACCESS_TOKEN", "opaque-token-value")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["permissionsKnown"], false);
+    assert_eq!(report["principalType"], "unknown");
+    let caps = report["capabilities"].as_array().unwrap();
+    assert!(!caps.is_empty());
+    assert!(caps.iter().all(|c| c["status"] == "unknown"), "{caps:?}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("opaque-token-value"));
+}

@@ -133,7 +133,11 @@ async fn triage_and_investigate_from_the_binary() {
 
     // Mistakes: an unknown account, a bad duration, a broken pack.
     let out = reclaim(&sim, home.path(), &["investigate", "nobody@example.com"]).await;
-    assert_eq!(out.status.code(), Some(2), "as plan --user with no such account");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "as plan --user with no such account"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("nobody@example.com"));
     let out = reclaim(&sim, home.path(), &["triage", "--since", "soon"]).await;
     assert_eq!(out.status.code(), Some(2));
