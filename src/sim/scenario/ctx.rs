@@ -338,6 +338,13 @@ impl<'k> Gen<'k> {
         uuid_string(self.rng.gen())
     }
 
+    /// The next GUID as its bytes: the same draw and value as [`Gen::guid`], without the text.
+    pub fn guid_bytes(&mut self) -> [u8; 16] {
+        uuid::Builder::from_random_bytes(self.rng.gen())
+            .into_uuid()
+            .into_bytes()
+    }
+
     pub fn chance(&mut self, p: f64) -> bool {
         self.rng.gen_bool(p.clamp(0.0, 1.0))
     }

@@ -111,7 +111,11 @@ fn finish(g: Gen) -> Scenario {
         mut truth,
         ..
     } = g;
-    newest_first(&mut tenant.sign_ins, |s| (s.created_date_time, &s.id));
+    newest_first(&mut tenant.sign_ins, |a, b| {
+        b.created_date_time
+            .cmp(&a.created_date_time)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     tenant.directory_audits.sort_unstable_by(|a, b| {
         b.activity_date_time
             .cmp(&a.activity_date_time)
@@ -130,16 +134,12 @@ fn finish(g: Gen) -> Scenario {
     Scenario { tenant, truth }
 }
 
-/// Sort large records newest first (ties by id) by sorting indices and then moving each record
-/// once along its permutation cycle: a sign-in is ~800 bytes, and a comparison sort would move
-/// each many times.
-fn newest_first<T>(v: &mut [T], key: impl Fn(&T) -> (Time, &str)) {
+/// Sort large records as `order_of` says (newest first, ties by id) by sorting indices and
+/// then moving each record once along its permutation cycle: a comparison sort would move each
+/// many times.
+fn newest_first<T>(v: &mut [T], order_of: impl Fn(&T, &T) -> std::cmp::Ordering) {
     let mut order: Vec<u32> = (0..v.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (ta, ia) = key(&v[a as usize]);
-        let (tb, ib) = key(&v[b as usize]);
-        tb.cmp(&ta).then_with(|| ia.cmp(ib))
-    });
+    order.sort_unstable_by(|&a, &b| order_of(&v[a as usize], &v[b as usize]));
     // Position i receives the record now at order[i]; finished positions point at themselves.
     for start in 0..v.len() {
         let mut cur = start;
@@ -170,7 +170,7 @@ mod tests {
             .collect();
         let mut expected = v.clone();
         expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        newest_first(&mut v, |x| (x.0, &x.1));
+        newest_first(&mut v, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         assert_eq!(v, expected);
     }
 }

@@ -110,9 +110,9 @@ pub fn push(
         _ => Some("Other."),
     };
     let managed = client.trust == Some("Azure AD joined");
-    let id = ShortText::from(g.guid());
-    let correlation_id = ShortText::from(g.guid());
-    let session_id = ShortText::from(g.guid());
+    let id = ShortText::guid(g.guid_bytes());
+    let correlation_id = ShortText::guid(g.guid_bytes());
+    let session_id = ShortText::guid(g.guid_bytes());
     let u = &g.tenant.users[user];
     let st = &mut g.strings;
     let who = st.sign_in_user(user, u, user_type);
