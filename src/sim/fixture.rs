@@ -39,7 +39,7 @@ pub const ROLE_TEMPLATES: [(&str, &str); 7] = [
 pub fn user(id: &str, upn: &str, display_name: &str, job_title: Option<&str>) -> User {
     let epoch = Time::default();
     User {
-        id: id.to_string(),
+        id: id.into(),
         user_principal_name: upn.to_string(),
         display_name: display_name.to_string(),
         given_name: display_name.split(' ').next().map(str::to_string),
@@ -108,7 +108,7 @@ pub fn small_tenant(seed: u64, now: Time) -> Scenario {
         .collect();
     let role_assignments = vec![RoleAssignment {
         id: det_guid(seed, "ra/admin"),
-        principal_id: users[0].id.clone(),
+        principal_id: users[0].id.to_string(),
         role_definition_id: ROLE_TEMPLATES[0].0.to_string(),
         directory_scope_id: "/".into(),
     }];

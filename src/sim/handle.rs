@@ -203,7 +203,7 @@ impl SimHandle {
             app_id: client_id.to_string(),
             service_principal_id: auth::service_principal_id(&self.state, client_id),
             user: Some(jwt::TokenUser {
-                id: user.id,
+                id: user.id.to_string(),
                 upn: user.user_principal_name,
                 display_name: user.display_name,
             }),

@@ -35,10 +35,11 @@ pub struct Tenant {
     pub sign_ins: Vec<SignIn>,
     /// Newest first.
     pub directory_audits: Vec<DirectoryAudit>,
-    /// Keyed by user id.
-    pub methods: HashMap<String, Vec<AuthMethod>>,
-    /// Keyed by user id; a user without an entry has no Exchange Online mailbox.
-    pub mailboxes: HashMap<String, Mailbox>,
+    /// Keyed by user id (the user's own `Arc`, not a copy).
+    pub methods: HashMap<Arc<str>, Vec<AuthMethod>>,
+    /// Keyed by user id (shared as `methods`'s); a user without an entry has no Exchange
+    /// Online mailbox.
+    pub mailboxes: HashMap<Arc<str>, Mailbox>,
     pub service_principals: Vec<ServicePrincipal>,
     pub grants: Vec<OAuth2PermissionGrant>,
     /// App registrations the simulator accepts at its token endpoint.
@@ -60,7 +61,9 @@ pub struct SignInPreferences {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    pub id: String,
+    /// Shared with the records that name the user (sign-ins, method and mailbox keys,
+    /// reports' managers): one copy per user.
+    pub id: Arc<str>,
     pub user_principal_name: String,
     pub display_name: String,
     pub given_name: Option<String>,
@@ -84,7 +87,7 @@ pub struct User {
     pub other_mails: Vec<String>,
     /// Simulator-internal: served through `/users/{id}/manager`.
     #[serde(skip)]
-    pub manager_id: Option<String>,
+    pub manager_id: Option<Arc<str>>,
     /// Simulator-internal: soft-deleted (recycle bin); absent from `/users`.
     #[serde(skip)]
     pub deleted: bool,

@@ -19,7 +19,7 @@ pub fn by_user(g: &Gen, user: usize, ip: &str) -> AuditActivityInitiator {
     let u = &g.tenant.users[user];
     AuditActivityInitiator {
         user: Some(UserIdentity {
-            id: Some(u.id.clone()),
+            id: Some(u.id.to_string()),
             display_name: None,
             user_principal_name: Some(u.user_principal_name.clone()),
             ip_address: Some(ip.to_string()),
@@ -31,7 +31,7 @@ pub fn by_user(g: &Gen, user: usize, ip: &str) -> AuditActivityInitiator {
 pub fn user_target(g: &Gen, user: usize, props: Vec<ModifiedProperty>) -> TargetResource {
     let u = &g.tenant.users[user];
     TargetResource {
-        id: Some(u.id.clone()),
+        id: Some(u.id.to_string()),
         display_name: Some(u.display_name.clone()),
         kind: Some("User".to_string()),
         user_principal_name: Some(u.user_principal_name.clone()),

@@ -255,7 +255,7 @@ impl Strings {
             return a.clone();
         }
         let a = Arc::new(SignInUser {
-            user_id: u.id.as_str().into(),
+            user_id: u.id.clone(),
             user_principal_name: u.user_principal_name.as_str().into(),
             user_display_name: u.display_name.as_str().into(),
             user_type: self.fixed(user_type),
@@ -434,9 +434,9 @@ impl<'k> Gen<'k> {
         let user = &self.tenant.users[idx];
         self.truth
             .accounts
-            .entry(user.id.clone())
+            .entry(user.id.to_string())
             .or_insert_with(|| AccountTruth {
-                user_id: user.id.clone(),
+                user_id: user.id.to_string(),
                 user_principal_name: user.user_principal_name.clone(),
                 ..AccountTruth::default()
             })

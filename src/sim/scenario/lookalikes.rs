@@ -277,7 +277,7 @@ fn dismissed(g: &mut Gen, user: usize, admin: Option<usize>) {
             state: RiskState::Dismissed,
             detail: "adminDismissedAllRiskForUser",
             events: vec![event.to_string()],
-            initiated_by: admin.map(|a| g.tenant.users[a].id.clone()),
+            initiated_by: admin.map(|a| g.tenant.users[a].id.to_string()),
         },
     ];
     risk::risky_user(g, user, &steps, false);

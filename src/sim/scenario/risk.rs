@@ -85,7 +85,7 @@ pub fn detection(
         activity_date_time: activity_at,
         detected_date_time: detected,
         last_updated_date_time: detected,
-        user_id: u.id.clone(),
+        user_id: u.id.to_string(),
         user_display_name: u.display_name.clone(),
         user_principal_name: u.user_principal_name.clone(),
         additional_info: additional,
@@ -120,7 +120,7 @@ pub fn risky_user(g: &mut Gen, user: usize, steps: &[RiskStep<'_>], deleted: boo
     };
     let u = &g.tenant.users[user];
     let (id, name, upn) = (
-        u.id.clone(),
+        u.id.to_string(),
         u.display_name.clone(),
         u.user_principal_name.clone(),
     );

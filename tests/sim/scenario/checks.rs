@@ -22,7 +22,7 @@ pub fn traces(t: &Tenant, a: &AccountTruth) -> BTreeSet<&'static str> {
     }) {
         out.insert("campaign-sign-in");
     }
-    let methods = &t.methods[&a.user_id];
+    let methods = &t.methods[&*a.user_id];
     for id in &a.attacker_method_ids {
         match methods.iter().find(|m| &m.id == id).and_then(|m| m.kind) {
             Some(MethodKind::MicrosoftAuthenticator) => out.insert("attacker-authenticator"),
@@ -113,7 +113,7 @@ pub fn phone_arrival(t: &Tenant, a: &AccountTruth, n: &str) {
 /// A swapped recovery phone: the record's old value names the owner's real number and the
 /// change came from an attacker address.
 pub fn swap_record(t: &Tenant, a: &AccountTruth) {
-    let methods = &t.methods[&a.user_id];
+    let methods = &t.methods[&*a.user_id];
     let swapped = methods.iter().any(|m| {
         m.phone_type.as_deref() == Some("mobile")
             && a.owner_method_ids.contains(&m.id)
@@ -149,7 +149,7 @@ pub fn swap_record(t: &Tenant, a: &AccountTruth) {
 /// The owner's methods are still there and predate the compromise; one default at most.
 pub fn owner_objects(t: &Tenant, a: &AccountTruth) {
     let start = a.compromise_started.unwrap();
-    let methods = &t.methods[&a.user_id];
+    let methods = &t.methods[&*a.user_id];
     for id in &a.owner_method_ids {
         let m = methods.iter().find(|m| &m.id == id).expect("owner method");
         assert!(m.created_date_time.unwrap() < start);
@@ -161,7 +161,7 @@ pub fn owner_objects(t: &Tenant, a: &AccountTruth) {
         .count();
     assert_eq!(owner_phones, a.known_good_phones.len());
     assert!(methods.iter().filter(|m| m.is_default).count() <= 1);
-    let mailbox = &t.mailboxes[&a.user_id];
+    let mailbox = &t.mailboxes[&*a.user_id];
     for id in a.malicious_rule_ids.iter().chain(&a.owner_rule_ids) {
         assert!(mailbox.rules.iter().any(|r| &r.id == id));
     }
