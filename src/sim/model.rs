@@ -465,13 +465,33 @@ pub const PHONE_ID_OFFICE: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 /// The password method's fixed id.
 pub const PASSWORD_METHOD_ID: &str = "28c10230-6103-485e-b985-444c60001490";
 
+/// A method id as `AuthMethod::id` holds it: the fixed ids shared process-wide, others new.
+pub fn method_id(id: &str) -> Arc<str> {
+    use std::sync::LazyLock;
+    static FIXED: LazyLock<[Arc<str>; 4]> = LazyLock::new(|| {
+        [
+            PASSWORD_METHOD_ID.into(),
+            PHONE_ID_MOBILE.into(),
+            PHONE_ID_ALTERNATE_MOBILE.into(),
+            PHONE_ID_OFFICE.into(),
+        ]
+    });
+    FIXED
+        .iter()
+        .find(|f| ***f == *id)
+        .cloned()
+        .unwrap_or_else(|| id.into())
+}
+
 /// One registered authentication method: a kind, what every kind has, and each kind's own
 /// properties; the serving code picks the ones that kind has in the schema. Properties of the
 /// rare kinds (FIDO2, email, TAP) sit behind one box so the common methods (password, phone,
 /// Authenticator: ~230,000 at 100,000 users) do not carry their empty slots.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthMethod {
-    pub id: String,
+    /// The fixed ids (password, each phone type) are one shared allocation for every user
+    /// ([`method_id`]).
+    pub id: Arc<str>,
     pub kind: Option<MethodKind>,
     /// Simulator-internal: this method is the user's default MFA method (v1.0 cannot read it).
     pub is_default: bool,

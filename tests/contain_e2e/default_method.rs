@@ -30,12 +30,12 @@ fn needing_a_move(s: &SimHandle) -> Vec<String> {
                 let ms = t.methods.get(&*a.user_id).cloned().unwrap_or_default();
                 let attacker_default = ms.iter().any(|m| {
                     m.is_default
-                        && a.attacker_method_ids.contains(&m.id)
+                        && a.attacker_method_ids.contains(&m.id.to_string())
                         && m.kind == Some(MethodKind::MicrosoftAuthenticator)
                 });
                 let owner: Vec<&AuthMethod> = ms
                     .iter()
-                    .filter(|m| a.owner_method_ids.contains(&m.id))
+                    .filter(|m| a.owner_method_ids.contains(&m.id.to_string()))
                     .collect();
                 attacker_default
                     && !owner
@@ -137,10 +137,12 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
         );
         s.with_tenant(|t| {
             let ms = &t.methods[&*a.user_id];
-            assert!(!ms.iter().any(|m| a.attacker_method_ids.contains(&m.id)
-                && m.kind == Some(MethodKind::MicrosoftAuthenticator)));
+            assert!(!ms
+                .iter()
+                .any(|m| a.attacker_method_ids.contains(&m.id.to_string())
+                    && m.kind == Some(MethodKind::MicrosoftAuthenticator)));
             for o in &a.owner_method_ids {
-                assert!(ms.iter().any(|m| &m.id == o), "owner method {o} kept");
+                assert!(ms.iter().any(|m| *m.id == **o), "owner method {o} kept");
             }
         });
     }
@@ -231,8 +233,8 @@ async fn an_unknown_default_is_deleted_last_and_a_refusal_stops_the_account_clos
                 let a = truth.compromised().find(|a| &a.user_id == id).unwrap();
                 t.methods[&**id]
                     .iter()
-                    .filter(|m| a.owner_method_ids.contains(&m.id))
-                    .map(|m| m.id.clone())
+                    .filter(|m| a.owner_method_ids.contains(&m.id.to_string()))
+                    .map(|m| m.id.to_string())
                     .collect()
             })
             .collect()
@@ -252,7 +254,7 @@ async fn an_unknown_default_is_deleted_last_and_a_refusal_stops_the_account_clos
         let AccountOutcome::Stopped { step } = &a.outcome else {
             panic!("{}", report.render());
         };
-        let failed = a.steps.iter().find(|x| &x.id == step).unwrap();
+        let failed = a.steps.iter().find(|x| *x.id == **step).unwrap();
         assert_eq!(failed.action, ActionKind::RemoveAttackerMfa);
         assert!(
             matches!(&failed.status, StepStatus::Failed { error }
@@ -282,8 +284,8 @@ async fn an_unknown_default_is_deleted_last_and_a_refusal_stops_the_account_clos
                 let a = truth.compromised().find(|a| &a.user_id == id).unwrap();
                 t.methods[&**id]
                     .iter()
-                    .filter(|m| a.owner_method_ids.contains(&m.id))
-                    .map(|m| m.id.clone())
+                    .filter(|m| a.owner_method_ids.contains(&m.id.to_string()))
+                    .map(|m| m.id.to_string())
                     .collect()
             })
             .collect()

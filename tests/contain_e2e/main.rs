@@ -148,7 +148,7 @@ fn assert_contained(
             let who = &a.user_principal_name;
             let methods = t.methods.get(&*a.user_id).cloned().unwrap_or_default();
             for m in &a.attacker_method_ids {
-                let still = methods.iter().find(|x| &x.id == m);
+                let still = methods.iter().find(|x| *x.id == **m);
                 // A phone method id is fixed per type: it may now hold the owner's number.
                 let attacker_number = still
                     .and_then(|x| x.phone_number.as_ref())
@@ -165,7 +165,7 @@ fn assert_contained(
                 }
             }
             for m in &a.owner_method_ids {
-                if !methods.iter().any(|x| &x.id == m) {
+                if !methods.iter().any(|x| *x.id == **m) {
                     bad.push(format!("{who}: owner method {m} gone"));
                 }
             }
@@ -183,17 +183,17 @@ fn assert_contained(
                 .map(|m| m.rules.clone())
                 .unwrap_or_default();
             for r in &a.malicious_rule_ids {
-                if rules.iter().any(|x| &x.id == r) {
+                if rules.iter().any(|x| *x.id == **r) {
                     bad.push(format!("{who}: malicious rule {r} left"));
                 }
             }
             for r in &a.owner_rule_ids {
-                if !rules.iter().any(|x| &x.id == r) {
+                if !rules.iter().any(|x| *x.id == **r) {
                     bad.push(format!("{who}: owner rule {r} gone"));
                 }
             }
             for g in &a.malicious_grant_ids {
-                if t.grants.iter().any(|x| &x.id == g) {
+                if t.grants.iter().any(|x| *x.id == **g) {
                     bad.push(format!("{who}: grant {g} left"));
                 }
             }
@@ -363,7 +363,7 @@ fn default_moved_to_the_owner(s: &SimHandle, truth: &GroundTruth, plan: &Plan) -
         assert!(deleted_after, "{who}");
         s.with_tenant(|t| {
             let default = t.methods[&*a.user_id].iter().find(|m| m.is_default);
-            let owner = default.is_some_and(|m| a.owner_method_ids.contains(&m.id));
+            let owner = default.is_some_and(|m| a.owner_method_ids.contains(&m.id.to_string()));
             assert!(owner, "{who}: default now {default:?}");
         });
         moved += 1;

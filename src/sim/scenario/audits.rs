@@ -366,7 +366,7 @@ mod tests {
 
     fn method(kind: MethodKind, phone: Option<(&str, &str)>, default: bool) -> AuthMethod {
         AuthMethod {
-            id: phone.map_or("a1", |_| PHONE_ID_MOBILE).to_string(),
+            id: phone.map_or("a1", |_| PHONE_ID_MOBILE).into(),
             kind: Some(kind),
             phone_type: phone.map(|p| p.0.into()),
             phone_number: phone.map(|p| p.1.to_string()),

@@ -219,7 +219,7 @@ fn attacker_changes_match_the_truth_and_the_audit_log() {
             for id in &a.attacker_method_ids {
                 let m = methods
                     .iter()
-                    .find(|m| &m.id == id)
+                    .find(|m| *m.id == **id)
                     .expect("attacker method");
                 checks::attacker_method(t, a, m);
             }
