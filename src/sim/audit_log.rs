@@ -68,7 +68,7 @@ pub fn initiator(tenant: &Tenant, caller: &Caller) -> AuditActivityInitiator {
             user: Some(UserIdentity {
                 id: Some(uid.clone()),
                 display_name: None,
-                user_principal_name: user.map(|u| u.user_principal_name.clone()),
+                user_principal_name: user.map(|u| u.user_principal_name.to_string()),
                 ip_address: Some("127.0.0.1".into()),
             }),
             app: None,
@@ -97,7 +97,7 @@ pub fn user_target(user: &User, props: Vec<ModifiedProperty>) -> TargetResource 
         id: Some(user.id.to_string()),
         display_name: None,
         kind: Some("User".into()),
-        user_principal_name: Some(user.user_principal_name.clone()),
+        user_principal_name: Some(user.user_principal_name.to_string()),
         modified_properties: props,
     }
 }

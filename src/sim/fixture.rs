@@ -40,8 +40,8 @@ pub fn user(id: &str, upn: &str, display_name: &str, job_title: Option<&str>) ->
     let epoch = Time::default();
     User {
         id: id.into(),
-        user_principal_name: upn.to_string(),
-        display_name: display_name.to_string(),
+        user_principal_name: upn.into(),
+        display_name: display_name.into(),
         given_name: display_name.split(' ').next().map(str::to_string),
         surname: display_name.split(' ').nth(1).map(str::to_string),
         mail: Some(upn.to_string()),

@@ -64,8 +64,9 @@ pub struct User {
     /// Shared with the records that name the user (sign-ins, method and mailbox keys,
     /// reports' managers): one copy per user.
     pub id: Arc<str>,
-    pub user_principal_name: String,
-    pub display_name: String,
+    /// Shared with the user's sign-ins (as `id`).
+    pub user_principal_name: Arc<str>,
+    pub display_name: Arc<str>,
     pub given_name: Option<String>,
     pub surname: Option<String>,
     pub mail: Option<String>,

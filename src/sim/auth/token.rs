@@ -254,8 +254,8 @@ pub fn issue_user_tokens(
         service_principal_id: super::service_principal_id(state, &app.client_id),
         user: Some(TokenUser {
             id: user.id.to_string(),
-            upn: user.user_principal_name.clone(),
-            display_name: user.display_name.clone(),
+            upn: user.user_principal_name.to_string(),
+            display_name: user.display_name.to_string(),
         }),
         scopes: scopes.clone(),
         wids,

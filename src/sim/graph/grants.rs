@@ -218,7 +218,7 @@ fn grant_targets(
             id: Some(uid.clone()),
             display_name: None,
             kind: Some("User".into()),
-            user_principal_name: user.map(|u| u.user_principal_name.clone()),
+            user_principal_name: user.map(|u| u.user_principal_name.to_string()),
             modified_properties: Vec::new(),
         });
     }

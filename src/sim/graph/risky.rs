@@ -318,8 +318,8 @@ fn apply_verdict(
                 risk_level: RiskLevel::None,
                 risk_state: RiskState::None,
                 risk_detail: "none".into(),
-                user_display_name: user.display_name.clone(),
-                user_principal_name: user.user_principal_name.clone(),
+                user_display_name: user.display_name.to_string(),
+                user_principal_name: user.user_principal_name.to_string(),
             });
         entry.risk_level = level;
         entry.risk_state = risk_state;

@@ -61,8 +61,8 @@ fn risky(u: &User, level: RiskLevel, state: RiskState, at: Time) -> RiskyUser {
         risk_level: level,
         risk_state: state,
         risk_detail: "none".into(),
-        user_display_name: u.display_name.clone(),
-        user_principal_name: u.user_principal_name.clone(),
+        user_display_name: u.display_name.to_string(),
+        user_principal_name: u.user_principal_name.to_string(),
     }
 }
 

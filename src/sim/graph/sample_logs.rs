@@ -12,8 +12,8 @@ pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
         created_date_time: at,
         user: Arc::new(SignInUser {
             user_id: u.id.clone(),
-            user_principal_name: u.user_principal_name.as_str().into(),
-            user_display_name: u.display_name.as_str().into(),
+            user_principal_name: u.user_principal_name.clone(),
+            user_display_name: u.display_name.clone(),
             user_type: "member".into(),
         }),
         app: Arc::new(SignInApp {
@@ -133,8 +133,8 @@ pub fn detection(i: usize, u: &User, at: Time) -> RiskDetection {
         detected_date_time: at,
         last_updated_date_time: at,
         user_id: u.id.to_string(),
-        user_display_name: u.display_name.clone(),
-        user_principal_name: u.user_principal_name.clone(),
+        user_display_name: u.display_name.to_string(),
+        user_principal_name: u.user_principal_name.to_string(),
         additional_info: None,
     }
 }

@@ -140,11 +140,14 @@ fn apply(user: &mut User, key: &str, v: &Value) -> Result<(), GraphError> {
         "otherMails" => user.other_mails = string_list(key, v)?,
         "mail" => user.mail = opt_string(key, v)?,
         "userPrincipalName" => {
-            user.user_principal_name =
-                opt_string(key, v)?.ok_or_else(|| type_error(key, "a string"))?
+            user.user_principal_name = opt_string(key, v)?
+                .ok_or_else(|| type_error(key, "a string"))?
+                .into()
         }
         "displayName" => {
-            user.display_name = opt_string(key, v)?.ok_or_else(|| type_error(key, "a string"))?
+            user.display_name = opt_string(key, v)?
+                .ok_or_else(|| type_error(key, "a string"))?
+                .into()
         }
         "givenName" => user.given_name = opt_string(key, v)?,
         "surname" => user.surname = opt_string(key, v)?,

@@ -21,7 +21,7 @@ pub fn by_user(g: &Gen, user: usize, ip: &str) -> AuditActivityInitiator {
         user: Some(UserIdentity {
             id: Some(u.id.to_string()),
             display_name: None,
-            user_principal_name: Some(u.user_principal_name.clone()),
+            user_principal_name: Some(u.user_principal_name.to_string()),
             ip_address: Some(ip.to_string()),
         }),
         app: None,
@@ -32,9 +32,9 @@ pub fn user_target(g: &Gen, user: usize, props: Vec<ModifiedProperty>) -> Target
     let u = &g.tenant.users[user];
     TargetResource {
         id: Some(u.id.to_string()),
-        display_name: Some(u.display_name.clone()),
+        display_name: Some(u.display_name.to_string()),
         kind: Some("User".to_string()),
-        user_principal_name: Some(u.user_principal_name.clone()),
+        user_principal_name: Some(u.user_principal_name.to_string()),
         modified_properties: props,
     }
 }

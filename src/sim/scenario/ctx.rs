@@ -256,8 +256,8 @@ impl Strings {
         }
         let a = Arc::new(SignInUser {
             user_id: u.id.clone(),
-            user_principal_name: u.user_principal_name.as_str().into(),
-            user_display_name: u.display_name.as_str().into(),
+            user_principal_name: u.user_principal_name.clone(),
+            user_display_name: u.display_name.clone(),
             user_type: self.fixed(user_type),
         });
         self.sign_in_users[user] = Some(a.clone());
@@ -437,7 +437,7 @@ impl<'k> Gen<'k> {
             .entry(user.id.to_string())
             .or_insert_with(|| AccountTruth {
                 user_id: user.id.to_string(),
-                user_principal_name: user.user_principal_name.clone(),
+                user_principal_name: user.user_principal_name.to_string(),
                 ..AccountTruth::default()
             })
     }

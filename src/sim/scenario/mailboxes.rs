@@ -180,8 +180,8 @@ fn colleague(g: &mut Gen, user: usize) -> Recipient {
     recipient(
         u.mail
             .clone()
-            .unwrap_or_else(|| u.user_principal_name.clone()),
-        Some(u.display_name.clone()),
+            .unwrap_or_else(|| u.user_principal_name.to_string()),
+        Some(u.display_name.to_string()),
     )
 }
 

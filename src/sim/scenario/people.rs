@@ -242,8 +242,8 @@ pub fn build(g: &mut Gen, members: usize, guests: usize) {
         };
         let user = User {
             id,
-            user_principal_name: upn.clone(),
-            display_name: format!("{given} {surname}"),
+            user_principal_name: upn.as_str().into(),
+            display_name: format!("{given} {surname}").into(),
             given_name: Some(given.to_string()),
             surname: Some(surname.to_string()),
             mail: Some(upn),
@@ -312,8 +312,8 @@ fn add_guest(g: &mut Gen, domain: &str) {
     };
     let user = User {
         id: g.guid().into(),
-        user_principal_name: upn,
-        display_name: format!("{given} {surname} ({partner})"),
+        user_principal_name: upn.into(),
+        display_name: format!("{given} {surname} ({partner})").into(),
         given_name: Some(given.to_string()),
         surname: Some(surname.to_string()),
         mail: Some(external.clone()),

@@ -86,8 +86,8 @@ pub fn detection(
         detected_date_time: detected,
         last_updated_date_time: detected,
         user_id: u.id.to_string(),
-        user_display_name: u.display_name.clone(),
-        user_principal_name: u.user_principal_name.clone(),
+        user_display_name: u.display_name.to_string(),
+        user_principal_name: u.user_principal_name.to_string(),
         additional_info: additional,
     };
     g.tenant.risk_detections.push(d);
@@ -121,8 +121,8 @@ pub fn risky_user(g: &mut Gen, user: usize, steps: &[RiskStep<'_>], deleted: boo
     let u = &g.tenant.users[user];
     let (id, name, upn) = (
         u.id.to_string(),
-        u.display_name.clone(),
-        u.user_principal_name.clone(),
+        u.display_name.to_string(),
+        u.user_principal_name.to_string(),
     );
     let mut history = Vec::with_capacity(steps.len());
     for step in steps {

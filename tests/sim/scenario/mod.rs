@@ -98,7 +98,7 @@ fn same_inputs_same_tenant_and_seed_matters() {
             .iter()
             .map(|u| {
                 (
-                    u.user_principal_name.clone(),
+                    u.user_principal_name.to_string(),
                     u.department.clone(),
                     u.manager_id.as_deref().map(String::from),
                 )
