@@ -67,9 +67,11 @@ pub struct User {
     /// Shared with the user's sign-ins (as `id`).
     pub user_principal_name: Arc<str>,
     pub display_name: Arc<str>,
-    pub given_name: Option<String>,
-    pub surname: Option<String>,
-    pub mail: Option<String>,
+    /// Names from a small vocabulary, shared.
+    pub given_name: Option<Arc<str>>,
+    pub surname: Option<Arc<str>>,
+    /// A member's is its UPN's `Arc`.
+    pub mail: Option<Arc<str>>,
     pub job_title: Option<Arc<str>>,
     pub department: Option<Arc<str>>,
     pub company_name: Option<Arc<str>>,

@@ -179,8 +179,9 @@ fn colleague(g: &mut Gen, user: usize) -> Recipient {
     let u = &g.tenant.users[idx];
     recipient(
         u.mail
-            .clone()
-            .unwrap_or_else(|| u.user_principal_name.to_string()),
+            .as_deref()
+            .unwrap_or(&u.user_principal_name)
+            .to_string(),
         Some(u.display_name.to_string()),
     )
 }

@@ -240,12 +240,13 @@ pub fn build(g: &mut Gen, members: usize, guests: usize) {
             home_ip: g.ip_in(home),
             ..person
         };
+        let upn: Arc<str> = upn.into();
         let user = User {
             id,
-            user_principal_name: upn.as_str().into(),
+            user_principal_name: upn.clone(),
             display_name: format!("{given} {surname}").into(),
-            given_name: Some(given.to_string()),
-            surname: Some(surname.to_string()),
+            given_name: Some(g.strings.fixed(given)),
+            surname: Some(g.strings.fixed(surname)),
             mail: Some(upn),
             // Shared: a handful of distinct values across the whole directory.
             job_title: Some(g.strings.fixed(slot.title)),
@@ -314,9 +315,9 @@ fn add_guest(g: &mut Gen, domain: &str) {
         id: g.guid().into(),
         user_principal_name: upn.into(),
         display_name: format!("{given} {surname} ({partner})").into(),
-        given_name: Some(given.to_string()),
-        surname: Some(surname.to_string()),
-        mail: Some(external.clone()),
+        given_name: Some(g.strings.fixed(given)),
+        surname: Some(g.strings.fixed(surname)),
+        mail: Some(external.as_str().into()),
         job_title: None,
         department: None,
         company_name: Some(g.strings.fixed(partner)),
