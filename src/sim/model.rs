@@ -222,7 +222,8 @@ pub struct SignInStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceDetail {
-    pub device_id: Arc<str>,
+    /// A registered device's GUID (16 bytes inline), or empty.
+    pub device_id: ShortText,
     pub display_name: Option<Arc<str>>,
     pub operating_system: Option<Arc<str>>,
     pub browser: Option<Arc<str>>,

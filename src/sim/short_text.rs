@@ -40,10 +40,22 @@ pub enum ShortText {
     Heap(Box<str>),
 }
 
+/// Empty text (no allocation).
+impl Default for ShortText {
+    fn default() -> Self {
+        ShortText::Heap(Box::default())
+    }
+}
+
 impl ShortText {
     /// A GUID from its bytes (as `uuid::Uuid::into_bytes` gives them).
     pub fn guid(bytes: [u8; 16]) -> Self {
         ShortText::Guid(bytes)
+    }
+
+    /// True for the empty text.
+    pub fn is_empty_text(&self) -> bool {
+        matches!(self, ShortText::Heap(s) if s.is_empty())
     }
 
     /// The text.
