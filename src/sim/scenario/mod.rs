@@ -165,6 +165,36 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     #[test]
+    fn records_hold_their_users_strings_instead_of_copies() {
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 12, 0, 0).unwrap();
+        let s = generate("campaign-2024", 200, 7, now).unwrap();
+        let t = &s.tenant;
+        let by_id: std::collections::HashMap<&str, &crate::sim::model::User> =
+            t.users.iter().map(|u| (&*u.id, u)).collect();
+        for si in &t.sign_ins {
+            let u = by_id[&*si.user.user_id];
+            assert!(std::sync::Arc::ptr_eq(&si.user.user_id, &u.id));
+            assert!(std::sync::Arc::ptr_eq(
+                &si.user.user_principal_name,
+                &u.user_principal_name
+            ));
+        }
+        for (key, methods) in &t.methods {
+            assert!(std::sync::Arc::ptr_eq(key, &by_id[&**key].id));
+            for m in methods
+                .iter()
+                .filter(|m| &*m.id == crate::sim::model::PASSWORD_METHOD_ID)
+            {
+                let fixed = crate::sim::model::method_id(crate::sim::model::PASSWORD_METHOD_ID);
+                assert!(std::sync::Arc::ptr_eq(&m.id, &fixed));
+            }
+        }
+        for key in t.mailboxes.keys() {
+            assert!(std::sync::Arc::ptr_eq(key, &by_id[&**key].id));
+        }
+    }
+
+    #[test]
     fn newest_first_orders_by_time_then_id() {
         let t = |s: i64| Utc.timestamp_opt(s, 0).single().unwrap_or_default();
         let mut v: Vec<(Time, String)> = [5, 1, 9, 5, 3, 9, 0, 7]
