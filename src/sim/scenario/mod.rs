@@ -130,6 +130,11 @@ fn finish(g: Gen) -> Scenario {
             .cmp(&a.detected_date_time)
             .then_with(|| a.id.cmp(&b.id))
     });
+    // Room reserved for records later phases might have added (a shrink in place: no copy).
+    tenant.sign_ins.shrink_to_fit();
+    tenant.directory_audits.shrink_to_fit();
+    tenant.risk_detections.shrink_to_fit();
+    tenant.users.shrink_to_fit();
     for t in truth.accounts.values_mut() {
         t.attacker_method_ids.dedup();
         t.attacker_phone_numbers.dedup();
