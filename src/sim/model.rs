@@ -265,8 +265,8 @@ pub struct NetworkLocationDetail {
 /// records is shared, not copied: the signed-in user's properties, the app's and the policy
 /// outcome's are one `Arc`ed group each (flattened: served as the same top-level properties),
 /// other repeated strings `Arc<str>` and whole objects (status, device, location) `Arc`s; the
-/// per-record unique GUIDs are 16 bytes each ([`ShortText`]). All of them serialize exactly as `String`
-/// does.
+/// per-record unique GUIDs are 16 bytes each ([`ShortText`]). All of them serialize exactly
+/// as `String` does.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SignIn {
