@@ -52,7 +52,7 @@ async fn main() {
             .users
             .iter()
             .step_by(2003)
-            .map(|u| u.id.clone())
+            .map(|u| u.id.to_string())
             .collect(),
     );
     println!(

@@ -310,7 +310,7 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
         .unwrap()
         .to_string();
     e.sim.with_tenant(|t| {
-        assert!(t.mailboxes[&id]
+        assert!(t.mailboxes[&*id]
             .rules
             .iter()
             .any(|r| r.display_name == name))
@@ -495,7 +495,7 @@ fn final_state(t: &reclaim::sim::model::Tenant, id: &str) -> Vec<String> {
             .filter(|g| g.principal_id.as_deref() == Some(id))
             .map(|g| format!("grant {}", g.id)),
     );
-    let u = t.users.iter().find(|u| u.id == id).unwrap();
+    let u = t.users.iter().find(|u| *u.id == *id).unwrap();
     v.push(format!("enabled {}", u.account_enabled));
     v.push(format!(
         "risk {:?}",

@@ -63,12 +63,12 @@ impl Event {
 /// The caller as `initiatedBy`: the signed-in admin, or the app for app-only tokens.
 pub fn initiator(tenant: &Tenant, caller: &Caller) -> AuditActivityInitiator {
     if let Some(uid) = &caller.user_id {
-        let user = tenant.users.iter().find(|u| &u.id == uid);
+        let user = tenant.users.iter().find(|u| *u.id == **uid);
         return AuditActivityInitiator {
             user: Some(UserIdentity {
                 id: Some(uid.clone()),
                 display_name: None,
-                user_principal_name: user.map(|u| u.user_principal_name.clone()),
+                user_principal_name: user.map(|u| u.user_principal_name.to_string()),
                 ip_address: Some("127.0.0.1".into()),
             }),
             app: None,
@@ -94,10 +94,10 @@ pub fn initiator(tenant: &Tenant, caller: &Caller) -> AuditActivityInitiator {
 
 pub fn user_target(user: &User, props: Vec<ModifiedProperty>) -> TargetResource {
     TargetResource {
-        id: Some(user.id.clone()),
+        id: Some(user.id.to_string()),
         display_name: None,
         kind: Some("User".into()),
-        user_principal_name: Some(user.user_principal_name.clone()),
+        user_principal_name: Some(user.user_principal_name.to_string()),
         modified_properties: props,
     }
 }

@@ -39,12 +39,12 @@ pub const ROLE_TEMPLATES: [(&str, &str); 7] = [
 pub fn user(id: &str, upn: &str, display_name: &str, job_title: Option<&str>) -> User {
     let epoch = Time::default();
     User {
-        id: id.to_string(),
-        user_principal_name: upn.to_string(),
-        display_name: display_name.to_string(),
-        given_name: display_name.split(' ').next().map(str::to_string),
-        surname: display_name.split(' ').nth(1).map(str::to_string),
-        mail: Some(upn.to_string()),
+        id: id.into(),
+        user_principal_name: upn.into(),
+        display_name: display_name.into(),
+        given_name: display_name.split(' ').next().map(Into::into),
+        surname: display_name.split(' ').nth(1).map(Into::into),
+        mail: Some(upn.into()),
         job_title: job_title.map(Into::into),
         department: None,
         company_name: None,
@@ -108,7 +108,7 @@ pub fn small_tenant(seed: u64, now: Time) -> Scenario {
         .collect();
     let role_assignments = vec![RoleAssignment {
         id: det_guid(seed, "ra/admin"),
-        principal_id: users[0].id.clone(),
+        principal_id: users[0].id.to_string(),
         role_definition_id: ROLE_TEMPLATES[0].0.to_string(),
         directory_scope_id: "/".into(),
     }];

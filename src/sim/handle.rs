@@ -203,9 +203,9 @@ impl SimHandle {
             app_id: client_id.to_string(),
             service_principal_id: auth::service_principal_id(&self.state, client_id),
             user: Some(jwt::TokenUser {
-                id: user.id,
-                upn: user.user_principal_name,
-                display_name: user.display_name,
+                id: user.id.to_string(),
+                upn: user.user_principal_name.to_string(),
+                display_name: user.display_name.to_string(),
             }),
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             wids,

@@ -35,10 +35,11 @@ pub struct Tenant {
     pub sign_ins: Vec<SignIn>,
     /// Newest first.
     pub directory_audits: Vec<DirectoryAudit>,
-    /// Keyed by user id.
-    pub methods: HashMap<String, Vec<AuthMethod>>,
-    /// Keyed by user id; a user without an entry has no Exchange Online mailbox.
-    pub mailboxes: HashMap<String, Mailbox>,
+    /// Keyed by user id (the user's own `Arc`, not a copy).
+    pub methods: HashMap<Arc<str>, Vec<AuthMethod>>,
+    /// Keyed by user id (shared as `methods`'s); a user without an entry has no Exchange
+    /// Online mailbox.
+    pub mailboxes: HashMap<Arc<str>, Mailbox>,
     pub service_principals: Vec<ServicePrincipal>,
     pub grants: Vec<OAuth2PermissionGrant>,
     /// App registrations the simulator accepts at its token endpoint.
@@ -60,12 +61,17 @@ pub struct SignInPreferences {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    pub id: String,
-    pub user_principal_name: String,
-    pub display_name: String,
-    pub given_name: Option<String>,
-    pub surname: Option<String>,
-    pub mail: Option<String>,
+    /// Shared with the records that name the user (sign-ins, method and mailbox keys,
+    /// reports' managers): one copy per user.
+    pub id: Arc<str>,
+    /// Shared with the user's sign-ins (as `id`).
+    pub user_principal_name: Arc<str>,
+    pub display_name: Arc<str>,
+    /// Names from a small vocabulary, shared.
+    pub given_name: Option<Arc<str>>,
+    pub surname: Option<Arc<str>>,
+    /// A member's is its UPN's `Arc`.
+    pub mail: Option<Arc<str>>,
     pub job_title: Option<Arc<str>>,
     pub department: Option<Arc<str>>,
     pub company_name: Option<Arc<str>>,
@@ -84,7 +90,7 @@ pub struct User {
     pub other_mails: Vec<String>,
     /// Simulator-internal: served through `/users/{id}/manager`.
     #[serde(skip)]
-    pub manager_id: Option<String>,
+    pub manager_id: Option<Arc<str>>,
     /// Simulator-internal: soft-deleted (recycle bin); absent from `/users`.
     #[serde(skip)]
     pub deleted: bool,
@@ -216,7 +222,8 @@ pub struct SignInStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceDetail {
-    pub device_id: Arc<str>,
+    /// A registered device's GUID (16 bytes inline), or empty.
+    pub device_id: ShortText,
     pub display_name: Option<Arc<str>>,
     pub operating_system: Option<Arc<str>>,
     pub browser: Option<Arc<str>>,
@@ -258,8 +265,8 @@ pub struct NetworkLocationDetail {
 /// records is shared, not copied: the signed-in user's properties, the app's and the policy
 /// outcome's are one `Arc`ed group each (flattened: served as the same top-level properties),
 /// other repeated strings `Arc<str>` and whole objects (status, device, location) `Arc`s; the
-/// per-record unique ids are inline [`ShortText`]. All of them serialize exactly as `String`
-/// does.
+/// per-record unique GUIDs are 16 bytes each ([`ShortText`]). All of them serialize exactly
+/// as `String` does.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SignIn {
@@ -462,13 +469,33 @@ pub const PHONE_ID_OFFICE: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 /// The password method's fixed id.
 pub const PASSWORD_METHOD_ID: &str = "28c10230-6103-485e-b985-444c60001490";
 
+/// A method id as `AuthMethod::id` holds it: the fixed ids shared process-wide, others new.
+pub fn method_id(id: &str) -> Arc<str> {
+    use std::sync::LazyLock;
+    static FIXED: LazyLock<[Arc<str>; 4]> = LazyLock::new(|| {
+        [
+            PASSWORD_METHOD_ID.into(),
+            PHONE_ID_MOBILE.into(),
+            PHONE_ID_ALTERNATE_MOBILE.into(),
+            PHONE_ID_OFFICE.into(),
+        ]
+    });
+    FIXED
+        .iter()
+        .find(|f| ***f == *id)
+        .cloned()
+        .unwrap_or_else(|| id.into())
+}
+
 /// One registered authentication method: a kind, what every kind has, and each kind's own
 /// properties; the serving code picks the ones that kind has in the schema. Properties of the
 /// rare kinds (FIDO2, email, TAP) sit behind one box so the common methods (password, phone,
 /// Authenticator: ~230,000 at 100,000 users) do not carry their empty slots.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthMethod {
-    pub id: String,
+    /// The fixed ids (password, each phone type) are one shared allocation for every user
+    /// ([`method_id`]).
+    pub id: Arc<str>,
     pub kind: Option<MethodKind>,
     /// Simulator-internal: this method is the user's default MFA method (v1.0 cannot read it).
     pub is_default: bool,

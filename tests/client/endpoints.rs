@@ -181,7 +181,7 @@ async fn every_endpoint_method_works_against_the_simulator() {
     // The service's rule: the default method goes last. Its 400 comes back as Graph said it.
     s.with_tenant_mut(|t| {
         t.methods
-            .entry(dev.clone())
+            .entry(dev.as_str().into())
             .or_default()
             .push(reclaim::sim::model::AuthMethod {
                 id: "0000a0a0-0000-4000-8000-00000000d0e5".into(),

@@ -33,7 +33,7 @@ async fn paging_follows_every_link_resends_consistency_level_and_streams() {
     assert_eq!(all.items.len(), 125);
     assert_eq!(all.pages, 18);
     assert!(all.is_complete());
-    let mut ids: Vec<&str> = all.items.iter().map(|u| u.id.as_str()).collect();
+    let mut ids: Vec<&str> = all.items.iter().map(|u| &*u.id).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 125, "no duplicates across pages");

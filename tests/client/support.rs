@@ -88,7 +88,7 @@ pub fn user_id(s: &SimHandle, alias: &str) -> String {
             .find(|u| u.user_principal_name.starts_with(&format!("{alias}@")))
             .unwrap()
             .id
-            .clone()
+            .to_string()
     })
 }
 
@@ -107,7 +107,7 @@ pub fn add_mailbox(s: &SimHandle, user: &str) {
     };
     s.with_tenant_mut(|t| {
         t.mailboxes.insert(
-            user.to_string(),
+            user.into(),
             Mailbox {
                 extra_folders: vec![folder("inbox-id", "Inbox", "inbox"), folder("rss-id", "RSS Feeds", "rssfeeds")],
                 settings: json!({"timeZone": "UTC", "automaticRepliesSetting": {"status": "disabled", "externalAudience": "none"}}).into(),
@@ -122,7 +122,7 @@ pub fn add_risky_user(s: &SimHandle, user: &str, level: &str) {
     let upn = s.with_tenant(|t| {
         t.users
             .iter()
-            .find(|u| u.id == user)
+            .find(|u| *u.id == *user)
             .unwrap()
             .user_principal_name
             .clone()

@@ -98,7 +98,7 @@ async fn busy_tenant(profile: Profile, knobs: Knobs, level: &str) -> (SimHandle,
     )
     .await;
     add_mailbox(&s, &user_id(&s, "cfo"));
-    let ids: Vec<String> = s.with_tenant(|t| t.users.iter().map(|u| u.id.clone()).collect());
+    let ids: Vec<String> = s.with_tenant(|t| t.users.iter().map(|u| u.id.to_string()).collect());
     for id in ids.iter().take(4) {
         add_risky_user(&s, id, level);
     }

@@ -27,15 +27,15 @@ fn needing_a_move(s: &SimHandle) -> Vec<String> {
         truth
             .compromised()
             .filter(|a| {
-                let ms = t.methods.get(&a.user_id).cloned().unwrap_or_default();
+                let ms = t.methods.get(&*a.user_id).cloned().unwrap_or_default();
                 let attacker_default = ms.iter().any(|m| {
                     m.is_default
-                        && a.attacker_method_ids.contains(&m.id)
+                        && a.attacker_method_ids.contains(&m.id.to_string())
                         && m.kind == Some(MethodKind::MicrosoftAuthenticator)
                 });
                 let owner: Vec<&AuthMethod> = ms
                     .iter()
-                    .filter(|m| a.owner_method_ids.contains(&m.id))
+                    .filter(|m| a.owner_method_ids.contains(&m.id.to_string()))
                     .collect();
                 attacker_default
                     && !owner
@@ -136,11 +136,13 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
             Some(DefaultMfaMethod::from_wire(preferred))
         );
         s.with_tenant(|t| {
-            let ms = &t.methods[&a.user_id];
-            assert!(!ms.iter().any(|m| a.attacker_method_ids.contains(&m.id)
-                && m.kind == Some(MethodKind::MicrosoftAuthenticator)));
+            let ms = &t.methods[&*a.user_id];
+            assert!(!ms
+                .iter()
+                .any(|m| a.attacker_method_ids.contains(&m.id.to_string())
+                    && m.kind == Some(MethodKind::MicrosoftAuthenticator)));
             for o in &a.owner_method_ids {
-                assert!(ms.iter().any(|m| &m.id == o), "owner method {o} kept");
+                assert!(ms.iter().any(|m| *m.id == **o), "owner method {o} kept");
             }
         });
     }
@@ -157,7 +159,7 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
     assert!(e.to_string().contains("push"), "{e}");
     // Once the owner registers an Authenticator again, undo restores the earlier preference.
     s.with_tenant_mut(|t| {
-        t.methods.get_mut(&acct.user_id).unwrap().push(AuthMethod {
+        t.methods.get_mut(&*acct.user_id).unwrap().push(AuthMethod {
             id: "0wner0a0-0000-4000-8000-0000000000aa".into(),
             kind: Some(MethodKind::MicrosoftAuthenticator),
             display_name: Some("Owner's new phone".into()),
@@ -229,10 +231,10 @@ async fn an_unknown_default_is_deleted_last_and_a_refusal_stops_the_account_clos
         ids.iter()
             .map(|id| {
                 let a = truth.compromised().find(|a| &a.user_id == id).unwrap();
-                t.methods[id]
+                t.methods[&**id]
                     .iter()
-                    .filter(|m| a.owner_method_ids.contains(&m.id))
-                    .map(|m| m.id.clone())
+                    .filter(|m| a.owner_method_ids.contains(&m.id.to_string()))
+                    .map(|m| m.id.to_string())
                     .collect()
             })
             .collect()
@@ -252,7 +254,7 @@ async fn an_unknown_default_is_deleted_last_and_a_refusal_stops_the_account_clos
         let AccountOutcome::Stopped { step } = &a.outcome else {
             panic!("{}", report.render());
         };
-        let failed = a.steps.iter().find(|x| &x.id == step).unwrap();
+        let failed = a.steps.iter().find(|x| *x.id == **step).unwrap();
         assert_eq!(failed.action, ActionKind::RemoveAttackerMfa);
         assert!(
             matches!(&failed.status, StepStatus::Failed { error }
@@ -269,7 +271,7 @@ async fn an_unknown_default_is_deleted_last_and_a_refusal_stops_the_account_clos
             assert!(
                 !t.users
                     .iter()
-                    .find(|u| u.id == a.user_id)
+                    .find(|u| *u.id == *a.user_id)
                     .unwrap()
                     .account_enabled
             )
@@ -280,10 +282,10 @@ async fn an_unknown_default_is_deleted_last_and_a_refusal_stops_the_account_clos
         ids.iter()
             .map(|id| {
                 let a = truth.compromised().find(|a| &a.user_id == id).unwrap();
-                t.methods[id]
+                t.methods[&**id]
                     .iter()
-                    .filter(|m| a.owner_method_ids.contains(&m.id))
-                    .map(|m| m.id.clone())
+                    .filter(|m| a.owner_method_ids.contains(&m.id.to_string()))
+                    .map(|m| m.id.to_string())
                     .collect()
             })
             .collect()

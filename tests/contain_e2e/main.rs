@@ -130,7 +130,7 @@ fn inventory(t: &Tenant, user: &str) -> BTreeSet<String> {
     {
         out.insert(format!("grant {}", g.id));
     }
-    if let Some(u) = t.users.iter().find(|u| u.id == user) {
+    if let Some(u) = t.users.iter().find(|u| *u.id == *user) {
         out.insert(format!("enabled {}", u.account_enabled));
     }
     out
@@ -147,9 +147,9 @@ fn assert_contained(
     s.with_tenant(|t| {
         for a in truth.compromised().filter(|a| ids.contains(&a.user_id)) {
             let who = &a.user_principal_name;
-            let methods = t.methods.get(&a.user_id).cloned().unwrap_or_default();
+            let methods = t.methods.get(&*a.user_id).cloned().unwrap_or_default();
             for m in &a.attacker_method_ids {
-                let still = methods.iter().find(|x| &x.id == m);
+                let still = methods.iter().find(|x| *x.id == **m);
                 // A phone method id is fixed per type: it may now hold the owner's number.
                 let attacker_number = still
                     .and_then(|x| x.phone_number.as_ref())
@@ -166,7 +166,7 @@ fn assert_contained(
                 }
             }
             for m in &a.owner_method_ids {
-                if !methods.iter().any(|x| &x.id == m) {
+                if !methods.iter().any(|x| *x.id == **m) {
                     bad.push(format!("{who}: owner method {m} gone"));
                 }
             }
@@ -180,25 +180,25 @@ fn assert_contained(
             }
             let rules = t
                 .mailboxes
-                .get(&a.user_id)
+                .get(&*a.user_id)
                 .map(|m| m.rules.clone())
                 .unwrap_or_default();
             for r in &a.malicious_rule_ids {
-                if rules.iter().any(|x| &x.id == r) {
+                if rules.iter().any(|x| *x.id == **r) {
                     bad.push(format!("{who}: malicious rule {r} left"));
                 }
             }
             for r in &a.owner_rule_ids {
-                if !rules.iter().any(|x| &x.id == r) {
+                if !rules.iter().any(|x| *x.id == **r) {
                     bad.push(format!("{who}: owner rule {r} gone"));
                 }
             }
             for g in &a.malicious_grant_ids {
-                if t.grants.iter().any(|x| &x.id == g) {
+                if t.grants.iter().any(|x| *x.id == **g) {
                     bad.push(format!("{who}: grant {g} left"));
                 }
             }
-            let user = t.users.iter().find(|u| u.id == a.user_id).unwrap();
+            let user = t.users.iter().find(|u| *u.id == *a.user_id).unwrap();
             if user.sign_in_sessions_valid_from_date_time < started {
                 bad.push(format!("{who}: sessions not revoked"));
             }
@@ -249,7 +249,7 @@ async fn contain_everything(seed: u64) -> usize {
     let bystanders: Vec<String> = s.with_tenant(|t| {
         t.users
             .iter()
-            .map(|u| u.id.clone())
+            .map(|u| u.id.to_string())
             .filter(|u| !ids.contains(u))
             .collect()
     });
@@ -363,8 +363,8 @@ fn default_moved_to_the_owner(s: &SimHandle, truth: &GroundTruth, plan: &Plan) -
         });
         assert!(deleted_after, "{who}");
         s.with_tenant(|t| {
-            let default = t.methods[&a.user_id].iter().find(|m| m.is_default);
-            let owner = default.is_some_and(|m| a.owner_method_ids.contains(&m.id));
+            let default = t.methods[&*a.user_id].iter().find(|m| m.is_default);
+            let owner = default.is_some_and(|m| a.owner_method_ids.contains(&m.id.to_string()));
             assert!(owner, "{who}: default now {default:?}");
         });
         moved += 1;
@@ -394,7 +394,7 @@ async fn drift_resume_and_undo() {
 
     // Drift: after planning, a new Authenticator appears on account A.
     s.with_tenant_mut(|t| {
-        let mut m = t.methods[&a]
+        let mut m = t.methods[&*a]
             .iter()
             .find(|m| {
                 m.kind == Some(MethodKind::MicrosoftAuthenticator)
@@ -405,7 +405,7 @@ async fn drift_resume_and_undo() {
         m.id = "0badc0de-0000-4000-8000-000000000001".into();
         m.kind = Some(MethodKind::MicrosoftAuthenticator);
         m.is_default = false;
-        t.methods.get_mut(&a).unwrap().push(m);
+        t.methods.get_mut(&*a).unwrap().push(m);
     });
     // Resume: account B's first step was sent by a run that died before its outcome.
     let b_plan = plan.accounts.iter().find(|x| x.user_id == b).unwrap();
@@ -428,7 +428,7 @@ async fn drift_resume_and_undo() {
     s.with_tenant_mut(|t| {
         t.users
             .iter_mut()
-            .find(|u| u.id == b)
+            .find(|u| *u.id == *b)
             .unwrap()
             .account_enabled = false
     });
@@ -481,7 +481,7 @@ async fn drift_resume_and_undo() {
     let done = undo(&c, &j, &del.id).await.unwrap();
     assert_eq!(done.action, ActionKind::RemoveMaliciousRules);
     s.with_tenant(|t| {
-        let rules = &t.mailboxes[&b].rules;
+        let rules = &t.mailboxes[&*b].rules;
         let back = rules
             .iter()
             .find(|r| {
@@ -521,7 +521,7 @@ async fn drift_resume_and_undo() {
         undo(&c, &j, &p.id).await.unwrap();
         let was = p.before["phoneNumber"].as_str().unwrap().to_string();
         s.with_tenant(|t| {
-            assert!(t.methods[&b]
+            assert!(t.methods[&*b]
                 .iter()
                 .any(|m| m.phone_number.as_deref() == Some(was.as_str())))
         });

@@ -123,7 +123,7 @@ async fn reclaim_sim_prints_one_json_line_and_serves_the_seeded_campaign() {
         .users
         .iter()
         .filter(|u| !u.deleted)
-        .map(|u| u.id.as_str())
+        .map(|u| &*u.id)
         .collect();
     live.sort();
     assert_eq!(ids, live);

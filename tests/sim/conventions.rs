@@ -20,7 +20,7 @@ fn inflate(api: &Api) {
             a.id = format!("Directory_fill_{i}");
             t.directory_audits.push(a);
         }
-        let fillers: Vec<String> = t.users.iter().skip(8).map(|u| u.id.clone()).collect();
+        let fillers: Vec<String> = t.users.iter().skip(8).map(|u| u.id.to_string()).collect();
         for (i, u) in fillers.iter().take(150).enumerate() {
             t.role_assignments.push(RoleAssignment {
                 id: format!("ra-fill-{i}"),

@@ -91,7 +91,7 @@ async fn the_default_goes_last_and_alone() {
     api.expect(Method::DELETE, &app("a-1"), None, 204).await;
     let heir = api.sim.with_tenant(|t| t.methods[SALES].clone());
     assert_eq!(
-        (heir.len(), heir[0].id.as_str(), heir[0].is_default),
+        (heir.len(), &*heir[0].id, heir[0].is_default),
         (1, "a-2", true)
     );
 }

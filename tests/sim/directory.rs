@@ -303,7 +303,7 @@ async fn sign_in_activity_filters_alone_and_manager_expands() {
                         .map(|s| s.created_date_time)
                         .max()
                 };
-                (u.id.clone(), last(true), last(false))
+                (u.id.to_string(), last(true), last(false))
             })
             .collect()
     });

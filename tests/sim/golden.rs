@@ -61,7 +61,7 @@ async fn served_tenant_is_byte_identical_for_the_same_seed() {
     let ids: Vec<(String, bool)> = api.sim.with_tenant(|t| {
         t.users
             .iter()
-            .map(|u| (u.id.clone(), t.risky_users.contains_key(&u.id)))
+            .map(|u| (u.id.to_string(), t.risky_users.contains_key(&*u.id)))
             .collect()
     });
     for (id, risky) in &ids {

@@ -415,7 +415,7 @@ fn plan_confirm_apply_from_the_console_contains_the_accounts() {
     assert_eq!(completed.len(), 2, "{report:?}");
     c._sim.with_tenant(|t| {
         for id in &completed {
-            let u = t.users.iter().find(|u| &u.id == id).unwrap();
+            let u = t.users.iter().find(|u| *u.id == **id).unwrap();
             assert!(
                 u.sign_in_sessions_valid_from_date_time >= started,
                 "{id}: sessions not revoked"
@@ -423,7 +423,7 @@ fn plan_confirm_apply_from_the_console_contains_the_accounts() {
             let a = truth.compromised().find(|a| &a.user_id == id).unwrap();
             let rules = t
                 .mailboxes
-                .get(id)
+                .get(id.as_str())
                 .map(|m| m.rules.clone())
                 .unwrap_or_default();
             for r in &a.malicious_rule_ids {

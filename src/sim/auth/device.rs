@@ -134,9 +134,9 @@ pub fn demo_admin(tenant: &Tenant) -> Option<String> {
         .users
         .iter()
         .filter(usable)
-        .find(|u| admin_ids.contains(&u.id.as_str()))
+        .find(|u| admin_ids.contains(&&*u.id))
         .or_else(|| tenant.users.iter().find(usable))
-        .map(|u| u.id.clone())
+        .map(|u| u.id.to_string())
 }
 
 fn bad_code() -> TokenError {
@@ -227,7 +227,7 @@ pub fn approve(state: &SimState, user_code: &str, upn_or_id: &str, password_base
     let user_id = {
         let tenant = read_lock(&state.tenant);
         match find_user(&tenant, upn_or_id) {
-            Some(u) if u.account_enabled => u.id.clone(),
+            Some(u) if u.account_enabled => u.id.to_string(),
             _ => return false,
         }
     };

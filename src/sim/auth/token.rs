@@ -253,9 +253,9 @@ pub fn issue_user_tokens(
         app_display_name: Some(app.display_name.clone()),
         service_principal_id: super::service_principal_id(state, &app.client_id),
         user: Some(TokenUser {
-            id: user.id.clone(),
-            upn: user.user_principal_name.clone(),
-            display_name: user.display_name.clone(),
+            id: user.id.to_string(),
+            upn: user.user_principal_name.to_string(),
+            display_name: user.display_name.to_string(),
         }),
         scopes: scopes.clone(),
         wids,

@@ -141,7 +141,7 @@ impl Entity for SignInLocation {
 impl Entity for SignIn {
     fn field(&self, name: &str) -> Value<'_> {
         match name {
-            "id" => Value::Str(&self.id),
+            "id" => Value::Id(&self.id),
             "createdDateTime" => Value::Time(self.created_date_time),
             "userId" => Value::Str(&self.user.user_id),
             "userPrincipalName" => Value::Str(&self.user.user_principal_name),
@@ -150,7 +150,7 @@ impl Entity for SignIn {
             "appDisplayName" => Value::Str(&self.app.app_display_name),
             "clientAppUsed" => Value::Str(&self.app.client_app_used),
             "ipAddress" => Value::Str(&self.origin.ip_address),
-            "correlationId" => Value::Str(&self.correlation_id),
+            "correlationId" => Value::Id(&self.correlation_id),
             "isInteractive" => Value::Bool(self.is_interactive),
             "status" => Value::Obj(&*self.status),
             "location" => Value::Obj(&*self.origin.location),

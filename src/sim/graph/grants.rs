@@ -144,9 +144,7 @@ pub async fn user_grants(
     let list: Vec<&OAuth2PermissionGrant> = tenant
         .grants
         .iter()
-        .filter(|g| {
-            g.consent_type == "Principal" && g.principal_id.as_deref() == Some(user.id.as_str())
-        })
+        .filter(|g| g.consent_type == "Principal" && g.principal_id.as_deref() == Some(&*user.id))
         .collect();
     grants_response(&ctx, &list, "oauth2PermissionGrants")
 }
@@ -215,12 +213,12 @@ fn grant_targets(
         ],
     }];
     if let Some(uid) = &g.principal_id {
-        let user = tenant.users.iter().find(|u| &u.id == uid);
+        let user = tenant.users.iter().find(|u| *u.id == **uid);
         targets.push(TargetResource {
             id: Some(uid.clone()),
             display_name: None,
             kind: Some("User".into()),
-            user_principal_name: user.map(|u| u.user_principal_name.clone()),
+            user_principal_name: user.map(|u| u.user_principal_name.to_string()),
             modified_properties: Vec::new(),
         });
     }

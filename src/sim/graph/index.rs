@@ -38,11 +38,14 @@ fn indexes(state: &Shared) -> Arc<Indexes> {
     super::side::table::<Indexes>(state)
 }
 
-fn shape<T>(items: &[T], id: impl Fn(&T) -> &str) -> (usize, Option<String>, Option<String>) {
+fn shape<'a, T, K: AsRef<str>>(
+    items: &'a [T],
+    id: impl Fn(&'a T) -> K,
+) -> (usize, Option<String>, Option<String>) {
     (
         items.len(),
-        items.first().map(|t| id(t).to_string()),
-        items.last().map(|t| id(t).to_string()),
+        items.first().map(|t| id(t).as_ref().to_string()),
+        items.last().map(|t| id(t).as_ref().to_string()),
     )
 }
 
@@ -87,7 +90,7 @@ pub fn user_position(state: &Shared, tenant: &Tenant, key: &str) -> Option<usize
 /// The sign-in index, rebuilt if sign-ins were added or removed since it was built.
 pub fn sign_ins(state: &Shared, tenant: &Tenant) -> Arc<SignInIndex> {
     let ix = indexes(state);
-    let current = shape(&tenant.sign_ins, |s| &s.id);
+    let current = shape(&tenant.sign_ins, |s| s.id.text());
     let mut slot = ix.sign_ins.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(index) = slot.as_ref().filter(|i| i.shape == current) {
         return index.clone();

@@ -62,7 +62,7 @@ pub fn mailbox_of<'t>(
 ) -> Result<(String, &'t Mailbox), GraphError> {
     let user = find_user(state, tenant, key)?;
     let mbx = tenant.mailboxes.get(&user.id).ok_or_else(no_mailbox)?;
-    Ok((user.id.clone(), mbx))
+    Ok((user.id.to_string(), mbx))
 }
 
 /// A folder by id or well-known name (`inbox`, `deleteditems`, ...).

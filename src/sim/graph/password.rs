@@ -114,7 +114,7 @@ pub async fn reset(
     ops.0.lock().unwrap_or_else(|e| e.into_inner()).insert(
         op_id.clone(),
         Operation {
-            user_id: user.id.clone(),
+            user_id: user.id.to_string(),
             created: at,
             polls: 0,
         },
@@ -147,7 +147,7 @@ pub async fn operation(
     let mut ops = ops.0.lock().unwrap_or_else(|e| e.into_inner());
     let op = ops
         .get_mut(&op_id)
-        .filter(|o| o.user_id == user_id)
+        .filter(|o| *o.user_id == *user_id)
         .ok_or_else(|| GraphError::not_found(&op_id))?;
     op.polls += 1;
     let status = if op.polls <= 1 {

@@ -154,7 +154,7 @@ pub async fn create(
         ));
     }
     let method = AuthMethod {
-        id: id_for(&ptype).unwrap_or(PHONE_ID_MOBILE).to_string(),
+        id: crate::sim::model::method_id(id_for(&ptype).unwrap_or(PHONE_ID_MOBILE)),
         kind: Some(MethodKind::Phone),
         created_date_time: Some(now()),
         phone_number: Some(number),

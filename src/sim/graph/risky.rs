@@ -309,17 +309,17 @@ fn apply_verdict(
         let at = now();
         let entry = tenant
             .risky_users
-            .entry(user.id.clone())
+            .entry(user.id.to_string())
             .or_insert_with(|| RiskyUser {
-                id: user.id.clone(),
+                id: user.id.to_string(),
                 is_deleted: user.deleted,
                 is_processing: false,
                 risk_last_updated_date_time: at,
                 risk_level: RiskLevel::None,
                 risk_state: RiskState::None,
                 risk_detail: "none".into(),
-                user_display_name: user.display_name.clone(),
-                user_principal_name: user.user_principal_name.clone(),
+                user_display_name: user.display_name.to_string(),
+                user_principal_name: user.user_principal_name.to_string(),
             });
         entry.risk_level = level;
         entry.risk_state = risk_state;
@@ -328,11 +328,11 @@ fn apply_verdict(
         let snapshot = entry.clone();
         tenant
             .risky_user_history
-            .entry(user.id.clone())
+            .entry(user.id.to_string())
             .or_default()
             .push(RiskyUserHistoryItem {
                 id: uuid::Uuid::new_v4().to_string(),
-                user_id: user.id.clone(),
+                user_id: user.id.to_string(),
                 initiated_by: Some(initiator.clone()),
                 activity: RiskUserActivity {
                     detail: detail.to_string(),

@@ -289,7 +289,7 @@ fn mailbox_mut<'t>(
     let uid = find_user(state, tenant, key)?.id.clone();
     let mbx = tenant.mailboxes.get_mut(&uid).ok_or_else(no_mailbox)?;
     check_inbox(mbx, fid)?;
-    Ok((uid, mbx))
+    Ok((uid.to_string(), mbx))
 }
 
 pub async fn create(

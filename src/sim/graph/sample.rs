@@ -54,15 +54,15 @@ fn assignment(principal: &str, template: &str) -> RoleAssignment {
 
 fn risky(u: &User, level: RiskLevel, state: RiskState, at: Time) -> RiskyUser {
     RiskyUser {
-        id: u.id.clone(),
+        id: u.id.to_string(),
         is_deleted: u.deleted,
         is_processing: false,
         risk_last_updated_date_time: at,
         risk_level: level,
         risk_state: state,
         risk_detail: "none".into(),
-        user_display_name: u.display_name.clone(),
-        user_principal_name: u.user_principal_name.clone(),
+        user_display_name: u.display_name.to_string(),
+        user_principal_name: u.user_principal_name.to_string(),
     }
 }
 
@@ -342,7 +342,7 @@ pub fn sample_tenant(fillers: usize, sign_ins: usize) -> Scenario {
     for (k, (idx, level)) in risky_set.iter().enumerate() {
         let u = &users[*idx];
         risky_users.insert(
-            u.id.clone(),
+            u.id.to_string(),
             risky(
                 u,
                 *level,
@@ -353,7 +353,7 @@ pub fn sample_tenant(fillers: usize, sign_ins: usize) -> Scenario {
     }
     for (k, u) in users.iter().skip(8).take(30).enumerate() {
         risky_users.insert(
-            u.id.clone(),
+            u.id.to_string(),
             risky(
                 u,
                 RiskLevel::Low,
@@ -397,17 +397,20 @@ pub fn sample_tenant(fillers: usize, sign_ins: usize) -> Scenario {
         .map(|i| detection(i, &users[3 + i % 2], now - Duration::hours(i as i64)))
         .collect();
     let mut methods = std::collections::HashMap::new();
-    methods.insert(CFO.to_string(), cfo_methods(now));
+    methods.insert(CFO.into(), cfo_methods(now));
     methods.insert(
-        SALES.to_string(),
+        SALES.into(),
         vec![phone("mobile", PHONE_ID_MOBILE, "+1 5555550142", true)],
     );
     methods.insert(
-        ADMIN.to_string(),
+        ADMIN.into(),
         vec![phone("mobile", PHONE_ID_MOBILE, "+1 5555550111", true)],
     );
     let mut mailboxes = std::collections::HashMap::new();
-    for u in users.iter().filter(|u| u.id != NO_MAILBOX && u.id != GUEST) {
+    for u in users
+        .iter()
+        .filter(|u| *u.id != *NO_MAILBOX && *u.id != *GUEST)
+    {
         mailboxes.insert(u.id.clone(), mailbox(Vec::new(), Vec::new()));
     }
     mailboxes.insert(

@@ -5,15 +5,15 @@ use crate::sim::model::*;
 use std::sync::Arc;
 
 pub fn sign_in(i: usize, u: &User, at: Time) -> SignIn {
-    let attacker = u.id == CFO && i.is_multiple_of(7);
+    let attacker = *u.id == *CFO && i.is_multiple_of(7);
     let interactive = i % 3 != 1;
     SignIn {
         id: format!("si-{i:06}").into(),
         created_date_time: at,
         user: Arc::new(SignInUser {
-            user_id: u.id.as_str().into(),
-            user_principal_name: u.user_principal_name.as_str().into(),
-            user_display_name: u.display_name.as_str().into(),
+            user_id: u.id.clone(),
+            user_principal_name: u.user_principal_name.clone(),
+            user_display_name: u.display_name.clone(),
             user_type: "member".into(),
         }),
         app: Arc::new(SignInApp {
@@ -132,9 +132,9 @@ pub fn detection(i: usize, u: &User, at: Time) -> RiskDetection {
         activity_date_time: at,
         detected_date_time: at,
         last_updated_date_time: at,
-        user_id: u.id.clone(),
-        user_display_name: u.display_name.clone(),
-        user_principal_name: u.user_principal_name.clone(),
+        user_id: u.id.to_string(),
+        user_display_name: u.display_name.to_string(),
+        user_principal_name: u.user_principal_name.to_string(),
         additional_info: None,
     }
 }

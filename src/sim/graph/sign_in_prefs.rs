@@ -210,7 +210,7 @@ pub async fn update(
     let before = tenant.methods.get(&user.id).cloned().unwrap_or_default();
     let mut prefs: SignInPreferences = tenant
         .sign_in_preferences
-        .get(&user.id)
+        .get(&*user.id)
         .cloned()
         .unwrap_or_default();
     if let Some(b) = system {
@@ -241,6 +241,8 @@ pub async fn update(
             commit_change(&mut tenant, &caller, &user, before, after, event);
         }
     }
-    tenant.sign_in_preferences.insert(user.id.clone(), prefs);
+    tenant
+        .sign_in_preferences
+        .insert(user.id.to_string(), prefs);
     Ok(no_content())
 }

@@ -183,7 +183,14 @@ pub async fn list(
         }
         None => Candidates::Range(window),
     };
-    let page = collect_page(logs, candidates, q.token.as_ref(), |s| &*s.id, keep, q.top);
+    let page = collect_page(
+        logs,
+        candidates,
+        q.token.as_ref(),
+        |s| s.id.text(),
+        keep,
+        q.top,
+    );
     let items = page.items.iter().map(|s| sign_in_json(s, beta)).collect();
     Ok(ctx.collection(
         "auditLogs/signIns",
@@ -205,7 +212,7 @@ pub async fn get(
     let s = tenant
         .sign_ins
         .iter()
-        .find(|s| s.id.eq_ignore_ascii_case(&id))
+        .find(|s| s.id.text().eq_ignore_ascii_case(&id))
         .ok_or_else(|| GraphError::not_found(&id))?;
     Ok(ctx.entity("auditLogs/signIns/$entity", sign_in_json(s, ctx.beta())))
 }

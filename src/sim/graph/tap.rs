@@ -107,7 +107,7 @@ pub async fn create(
     let start = req.start.unwrap_or(created);
     let pass = generate_pass();
     let method = AuthMethod {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: uuid::Uuid::new_v4().to_string().into(),
         kind: Some(MethodKind::TemporaryAccessPass),
         created_date_time: Some(created),
         rare: Some(Box::new(RareMethodProps {

@@ -138,16 +138,19 @@ fn apply(user: &mut User, key: &str, v: &Value) -> Result<(), GraphError> {
             user.business_phones = list;
         }
         "otherMails" => user.other_mails = string_list(key, v)?,
-        "mail" => user.mail = opt_string(key, v)?,
+        "mail" => user.mail = opt_string(key, v)?.map(Into::into),
         "userPrincipalName" => {
-            user.user_principal_name =
-                opt_string(key, v)?.ok_or_else(|| type_error(key, "a string"))?
+            user.user_principal_name = opt_string(key, v)?
+                .ok_or_else(|| type_error(key, "a string"))?
+                .into()
         }
         "displayName" => {
-            user.display_name = opt_string(key, v)?.ok_or_else(|| type_error(key, "a string"))?
+            user.display_name = opt_string(key, v)?
+                .ok_or_else(|| type_error(key, "a string"))?
+                .into()
         }
-        "givenName" => user.given_name = opt_string(key, v)?,
-        "surname" => user.surname = opt_string(key, v)?,
+        "givenName" => user.given_name = opt_string(key, v)?.map(Into::into),
+        "surname" => user.surname = opt_string(key, v)?.map(Into::into),
         "jobTitle" => user.job_title = opt_string(key, v)?.map(Into::into),
         "department" => user.department = opt_string(key, v)?.map(Into::into),
         "companyName" => user.company_name = opt_string(key, v)?.map(Into::into),

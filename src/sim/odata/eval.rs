@@ -5,13 +5,15 @@
 //! String comparisons are case-insensitive, as directory and report queries are.
 
 use super::parser::{CmpOp, Expr, Func, Literal};
-use crate::sim::model::Time;
+use crate::sim::model::{ShortText, Time};
 use std::cmp::Ordering;
 
 /// A field's value as the filter sees it.
 pub enum Value<'a> {
     Null,
     Str(&'a str),
+    /// Text held compactly (a sign-in's GUIDs): compared as its text.
+    Id(&'a ShortText),
     Int(i64),
     Bool(bool),
     Time(Time),
@@ -106,6 +108,9 @@ fn walk(v: &Value<'_>, rest: &[String], f: impl FnOnce(&Value<'_>) -> bool) -> b
 }
 
 fn compare(v: &Value<'_>, op: CmpOp, lit: &Literal) -> bool {
+    if let Value::Id(id) = v {
+        return compare(&Value::Str(&id.text()), op, lit);
+    }
     let ord = match (v, lit) {
         (Value::Null, Literal::Null) => Some(Ordering::Equal),
         (_, Literal::Null) | (Value::Null, _) => None,
@@ -132,6 +137,9 @@ fn compare(v: &Value<'_>, op: CmpOp, lit: &Literal) -> bool {
 }
 
 fn call(func: Func, v: &Value<'_>, lit: &Literal) -> bool {
+    if let Value::Id(id) = v {
+        return call(func, &Value::Str(&id.text()), lit);
+    }
     let (Value::Str(s), Literal::Str(needle)) = (v, lit) else {
         return false;
     };

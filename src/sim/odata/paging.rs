@@ -82,11 +82,11 @@ pub struct Page<'a, T> {
 
 /// Collects up to `top` items of `base` that pass `keep`, starting where `resume` left off.
 /// Work is proportional to the positions scanned, never to the whole collection per page.
-pub fn collect_page<'a, T>(
+pub fn collect_page<'a, T, K: AsRef<str>>(
     base: &'a [T],
     candidates: Candidates<'_>,
     resume: Option<&PageToken>,
-    id_of: impl Fn(&T) -> &str,
+    id_of: impl Fn(&'a T) -> K,
     keep: impl Fn(&T) -> bool,
     top: usize,
 ) -> Page<'a, T> {
@@ -134,7 +134,7 @@ pub fn collect_page<'a, T>(
     let next = match (more, last) {
         (true, Some(pos)) => Some(PageToken {
             pos: pos + 1,
-            last_id: id_of(&base[pos]).to_string(),
+            last_id: id_of(&base[pos]).as_ref().to_string(),
         }),
         _ => None,
     };
@@ -159,12 +159,16 @@ pub fn count<T>(base: &[T], candidates: Candidates<'_>, keep: impl Fn(&T) -> boo
 
 /// Where to resume: right after the last item served, found again by id if the collection
 /// shifted since (e.g. new sign-ins were inserted at the front).
-fn resume_position<T>(base: &[T], token: &PageToken, id_of: &impl Fn(&T) -> &str) -> usize {
+fn resume_position<'a, T, K: AsRef<str>>(
+    base: &'a [T],
+    token: &PageToken,
+    id_of: &impl Fn(&'a T) -> K,
+) -> usize {
     let pos = token.pos.min(base.len());
-    if pos > 0 && id_of(&base[pos - 1]) == token.last_id {
+    if pos > 0 && id_of(&base[pos - 1]).as_ref() == token.last_id {
         return pos;
     }
-    match base.iter().position(|t| id_of(t) == token.last_id) {
+    match base.iter().position(|t| id_of(t).as_ref() == token.last_id) {
         Some(i) => i + 1,
         None => pos,
     }

@@ -19,9 +19,9 @@ pub fn by_user(g: &Gen, user: usize, ip: &str) -> AuditActivityInitiator {
     let u = &g.tenant.users[user];
     AuditActivityInitiator {
         user: Some(UserIdentity {
-            id: Some(u.id.clone()),
+            id: Some(u.id.to_string()),
             display_name: None,
-            user_principal_name: Some(u.user_principal_name.clone()),
+            user_principal_name: Some(u.user_principal_name.to_string()),
             ip_address: Some(ip.to_string()),
         }),
         app: None,
@@ -31,10 +31,10 @@ pub fn by_user(g: &Gen, user: usize, ip: &str) -> AuditActivityInitiator {
 pub fn user_target(g: &Gen, user: usize, props: Vec<ModifiedProperty>) -> TargetResource {
     let u = &g.tenant.users[user];
     TargetResource {
-        id: Some(u.id.clone()),
-        display_name: Some(u.display_name.clone()),
+        id: Some(u.id.to_string()),
+        display_name: Some(u.display_name.to_string()),
         kind: Some("User".to_string()),
-        user_principal_name: Some(u.user_principal_name.clone()),
+        user_principal_name: Some(u.user_principal_name.to_string()),
         modified_properties: props,
     }
 }
@@ -366,7 +366,7 @@ mod tests {
 
     fn method(kind: MethodKind, phone: Option<(&str, &str)>, default: bool) -> AuthMethod {
         AuthMethod {
-            id: phone.map_or("a1", |_| PHONE_ID_MOBILE).to_string(),
+            id: phone.map_or("a1", |_| PHONE_ID_MOBILE).into(),
             kind: Some(kind),
             phone_type: phone.map(|p| p.0.into()),
             phone_number: phone.map(|p| p.1.to_string()),

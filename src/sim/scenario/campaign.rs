@@ -416,7 +416,7 @@ fn identity_protection(
             state: RiskState::ConfirmedCompromised,
             detail: "adminConfirmedUserCompromised",
             events: all,
-            initiated_by: admin.map(|a| g.tenant.users[a].id.clone()),
+            initiated_by: admin.map(|a| g.tenant.users[a].id.to_string()),
         });
         if let Some(a) = admin {
             audits::identity_protection_action(g, a, user, t, "ConfirmCompromised");

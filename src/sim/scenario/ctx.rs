@@ -83,6 +83,10 @@ pub struct Strings {
     devices: Vec<Arc<DeviceDetail>>,
     origins: Vec<Arc<SignInOrigin>>,
     clients: Vec<Arc<SignInClient>>,
+    /// Office egresses, and devices and clients that belong to no one (see `device`).
+    shared_origins: Vec<Arc<SignInOrigin>>,
+    anonymous_devices: Vec<Arc<DeviceDetail>>,
+    anonymous_clients: Vec<Arc<SignInClient>>,
     no_risk: Option<Arc<SignInIdentityRisk>>,
     /// Index-aligned with `Tenant::users`, filled as users first sign in.
     sign_in_users: Vec<Option<Arc<SignInUser>>>,
@@ -138,8 +142,15 @@ impl Strings {
         }
     }
 
-    /// A device as one user's sign-ins report it (a user has one or two).
+    /// A device as one user's sign-ins report it (a user has one or two); an unregistered,
+    /// unnamed one is the same for everyone with that OS and browser, and shared by them.
     pub fn device(&mut self, user: usize, d: DeviceDetail) -> Arc<DeviceDetail> {
+        if d.device_id.is_empty_text()
+            && d.display_name.is_none()
+            && self.anonymous_devices.len() < 256
+        {
+            return Self::find_or_add(&mut self.anonymous_devices, d);
+        }
         self.switch_to(user);
         if let Some(a) = self.devices.iter().find(|a| ***a == d) {
             return a.clone();
@@ -149,8 +160,12 @@ impl Strings {
         a
     }
 
-    /// Where one user's sign-in came from, shared by that user's sign-ins from there.
-    pub fn origin(&mut self, user: usize, o: SignInOrigin) -> Arc<SignInOrigin> {
+    /// Where one user's sign-in came from, shared by that user's sign-ins from there; an
+    /// office egress (`shared`) by everyone signing in from it.
+    pub fn origin(&mut self, user: usize, shared: bool, o: SignInOrigin) -> Arc<SignInOrigin> {
+        if shared && self.shared_origins.len() < 256 {
+            return Self::find_or_add(&mut self.shared_origins, o);
+        }
         self.switch_to(user);
         if let Some(a) = self.origins.iter().find(|a| ***a == o) {
             return a.clone();
@@ -160,8 +175,24 @@ impl Strings {
         a
     }
 
-    /// One user's client (user agent and device), shared by that user's sign-ins with it.
+    /// One shared copy of `v` among `pool`'s (a short list: linear search).
+    fn find_or_add<T: PartialEq>(pool: &mut Vec<Arc<T>>, v: T) -> Arc<T> {
+        if let Some(a) = pool.iter().find(|a| ***a == v) {
+            return a.clone();
+        }
+        let a = Arc::new(v);
+        pool.push(a.clone());
+        a
+    }
+
+    /// One user's client (user agent and device), shared by that user's sign-ins with it; a
+    /// client on an unregistered, unnamed device is no one's own, and shared by everyone's.
     pub fn client(&mut self, user: usize, c: SignInClient) -> Arc<SignInClient> {
+        let anonymous =
+            c.device_detail.device_id.is_empty_text() && c.device_detail.display_name.is_none();
+        if anonymous && self.anonymous_clients.len() < 256 {
+            return Self::find_or_add(&mut self.anonymous_clients, c);
+        }
         self.switch_to(user);
         if let Some(a) = self.clients.iter().find(|a| ***a == c) {
             return a.clone();
@@ -255,9 +286,9 @@ impl Strings {
             return a.clone();
         }
         let a = Arc::new(SignInUser {
-            user_id: u.id.as_str().into(),
-            user_principal_name: u.user_principal_name.as_str().into(),
-            user_display_name: u.display_name.as_str().into(),
+            user_id: u.id.clone(),
+            user_principal_name: u.user_principal_name.clone(),
+            user_display_name: u.display_name.clone(),
             user_type: self.fixed(user_type),
         });
         self.sign_in_users[user] = Some(a.clone());
@@ -336,6 +367,13 @@ impl<'k> Gen<'k> {
 
     pub fn guid(&mut self) -> String {
         uuid_string(self.rng.gen())
+    }
+
+    /// The next GUID as its bytes: the same draw and value as [`Gen::guid`], without the text.
+    pub fn guid_bytes(&mut self) -> [u8; 16] {
+        uuid::Builder::from_random_bytes(self.rng.gen())
+            .into_uuid()
+            .into_bytes()
     }
 
     pub fn chance(&mut self, p: f64) -> bool {
@@ -427,10 +465,10 @@ impl<'k> Gen<'k> {
         let user = &self.tenant.users[idx];
         self.truth
             .accounts
-            .entry(user.id.clone())
+            .entry(user.id.to_string())
             .or_insert_with(|| AccountTruth {
-                user_id: user.id.clone(),
-                user_principal_name: user.user_principal_name.clone(),
+                user_id: user.id.to_string(),
+                user_principal_name: user.user_principal_name.to_string(),
                 ..AccountTruth::default()
             })
     }

@@ -166,7 +166,7 @@ pub fn attacker_consent(
     ]);
     let id = grant_id(g);
     let resource = graph_sp(g);
-    let principal = g.tenant.users[user].id.clone();
+    let principal = g.tenant.users[user].id.to_string();
     g.tenant.grants.push(OAuth2PermissionGrant {
         id: id.clone(),
         client_id: client_sp.clone(),

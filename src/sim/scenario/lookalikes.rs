@@ -204,14 +204,16 @@ fn new_phone(g: &mut Gen, user: usize) {
             let mut pruned: Vec<_> = after.iter().filter(|m| m.id != old.id).cloned().collect();
             if old.is_default {
                 for m in &mut pruned {
-                    m.is_default = m.id == id;
+                    m.is_default = *m.id == *id;
                 }
             }
             let t = g.after(at, 120, 900);
             let del = "User deleted security info";
             let why = "User deleted Authenticator App with Notification and Code";
             audits::security_info_change(g, user, t, &ip, &client.ua, del, why, &after, &pruned);
-            g.truth_for(user).owner_method_ids.retain(|m| *m != old.id);
+            g.truth_for(user)
+                .owner_method_ids
+                .retain(|m| **m != *old.id);
             after = pruned;
         }
         methods::set(g, user, after);
@@ -229,7 +231,7 @@ fn new_phone(g: &mut Gen, user: usize) {
             None => {
                 let mut m = methods::phone("mobile", number.clone(), at);
                 m.registered_from_ip = Some(ip.clone());
-                g.truth_for(user).owner_method_ids.push(m.id.clone());
+                g.truth_for(user).owner_method_ids.push(m.id.to_string());
                 after.push(m);
                 (
                     "User registered security info",
@@ -277,7 +279,7 @@ fn dismissed(g: &mut Gen, user: usize, admin: Option<usize>) {
             state: RiskState::Dismissed,
             detail: "adminDismissedAllRiskForUser",
             events: vec![event.to_string()],
-            initiated_by: admin.map(|a| g.tenant.users[a].id.clone()),
+            initiated_by: admin.map(|a| g.tenant.users[a].id.to_string()),
         },
     ];
     risk::risky_user(g, user, &steps, false);

@@ -179,9 +179,10 @@ fn colleague(g: &mut Gen, user: usize) -> Recipient {
     let u = &g.tenant.users[idx];
     recipient(
         u.mail
-            .clone()
-            .unwrap_or_else(|| u.user_principal_name.clone()),
-        Some(u.display_name.clone()),
+            .as_deref()
+            .unwrap_or(&u.user_principal_name)
+            .to_string(),
+        Some(u.display_name.to_string()),
     )
 }
 
@@ -226,6 +227,8 @@ pub fn everyone(g: &mut Gen) {
             _ if g.chance(rules_share) => vec![*g.pick(&[0u8, 0, 1, 3, 5])],
             _ => Vec::new(),
         };
+        // Exactly the rules it gets: a first push would reserve room for four (~500 bytes each).
+        mb.rules.reserve_exact(kinds.len());
         for (seq, kind) in kinds.into_iter().enumerate() {
             let r = benign_rule(g, user, &mut mb, kind, seq as i32 + 1);
             mb.rules.push(r);

@@ -8,8 +8,8 @@ use super::ctx::{Gen, Level};
 use super::org::IT;
 use super::signins::{usual_client, usual_origin, Place};
 use crate::sim::model::{
-    AuthMethod, MethodKind, RareMethodProps, Time, PASSWORD_METHOD_ID, PHONE_ID_ALTERNATE_MOBILE,
-    PHONE_ID_MOBILE, PHONE_ID_OFFICE,
+    method_id, AuthMethod, MethodKind, RareMethodProps, Time, PASSWORD_METHOD_ID,
+    PHONE_ID_ALTERNATE_MOBILE, PHONE_ID_MOBILE, PHONE_ID_OFFICE,
 };
 use crate::sim::truth::KnownPhone;
 use chrono::Duration;
@@ -36,7 +36,7 @@ fn shared(word: &str) -> Arc<str> {
 
 pub fn password(created: Time) -> AuthMethod {
     AuthMethod {
-        id: PASSWORD_METHOD_ID.to_string(),
+        id: method_id(PASSWORD_METHOD_ID),
         kind: Some(MethodKind::Password),
         created_date_time: Some(created),
         ..AuthMethod::default()
@@ -45,7 +45,7 @@ pub fn password(created: Time) -> AuthMethod {
 
 pub fn authenticator(id: String, created: Time, device: String, version: &str) -> AuthMethod {
     AuthMethod {
-        id,
+        id: id.into(),
         kind: Some(MethodKind::MicrosoftAuthenticator),
         created_date_time: Some(created),
         display_name: Some(device),
@@ -64,7 +64,7 @@ pub fn phone(phone_type: &str, number: String, created: Time) -> AuthMethod {
         _ => PHONE_ID_MOBILE,
     };
     AuthMethod {
-        id: id.to_string(),
+        id: method_id(id),
         kind: Some(MethodKind::Phone),
         created_date_time: Some(created),
         phone_number: Some(number),
@@ -76,7 +76,7 @@ pub fn phone(phone_type: &str, number: String, created: Time) -> AuthMethod {
 
 fn fido2(g: &mut Gen, created: Time) -> AuthMethod {
     AuthMethod {
-        id: g.guid(),
+        id: g.guid().into(),
         kind: Some(MethodKind::Fido2),
         created_date_time: Some(created),
         display_name: Some("YubiKey 5 NFC".to_string()),
@@ -176,7 +176,7 @@ pub fn everyone(g: &mut Gen) {
 fn remember_owner_methods(g: &mut Gen, user: usize, list: &[AuthMethod]) {
     let t = g.truth_for(user);
     for m in list {
-        t.owner_method_ids.push(m.id.clone());
+        t.owner_method_ids.push(m.id.to_string());
         if let (Some(ty), Some(num)) = (&m.phone_type, &m.phone_number) {
             t.known_good_phones.push(KnownPhone {
                 phone_type: ty.to_string(),

@@ -109,9 +109,17 @@ fn finish(g: Gen) -> Scenario {
     let Gen {
         mut tenant,
         mut truth,
+        people,
+        strings,
         ..
     } = g;
-    newest_first(&mut tenant.sign_ins, |s| (s.created_date_time, &s.id));
+    // Generation-only state goes before the sort allocates its index: the peak is here.
+    drop((people, strings));
+    newest_first(&mut tenant.sign_ins, |a, b| {
+        b.created_date_time
+            .cmp(&a.created_date_time)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     tenant.directory_audits.sort_unstable_by(|a, b| {
         b.activity_date_time
             .cmp(&a.activity_date_time)
@@ -122,6 +130,11 @@ fn finish(g: Gen) -> Scenario {
             .cmp(&a.detected_date_time)
             .then_with(|| a.id.cmp(&b.id))
     });
+    // Room reserved for records later phases might have added (a shrink in place: no copy).
+    tenant.sign_ins.shrink_to_fit();
+    tenant.directory_audits.shrink_to_fit();
+    tenant.risk_detections.shrink_to_fit();
+    tenant.users.shrink_to_fit();
     for t in truth.accounts.values_mut() {
         t.attacker_method_ids.dedup();
         t.attacker_phone_numbers.dedup();
@@ -130,16 +143,12 @@ fn finish(g: Gen) -> Scenario {
     Scenario { tenant, truth }
 }
 
-/// Sort large records newest first (ties by id) by sorting indices and then moving each record
-/// once along its permutation cycle: a sign-in is ~800 bytes, and a comparison sort would move
-/// each many times.
-fn newest_first<T>(v: &mut [T], key: impl Fn(&T) -> (Time, &str)) {
+/// Sort large records as `order_of` says (newest first, ties by id) by sorting indices and
+/// then moving each record once along its permutation cycle: a comparison sort would move each
+/// many times.
+fn newest_first<T>(v: &mut [T], order_of: impl Fn(&T, &T) -> std::cmp::Ordering) {
     let mut order: Vec<u32> = (0..v.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (ta, ia) = key(&v[a as usize]);
-        let (tb, ib) = key(&v[b as usize]);
-        tb.cmp(&ta).then_with(|| ia.cmp(ib))
-    });
+    order.sort_unstable_by(|&a, &b| order_of(&v[a as usize], &v[b as usize]));
     // Position i receives the record now at order[i]; finished positions point at themselves.
     for start in 0..v.len() {
         let mut cur = start;
@@ -161,6 +170,36 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     #[test]
+    fn records_hold_their_users_strings_instead_of_copies() {
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 12, 0, 0).unwrap();
+        let s = generate("campaign-2024", 200, 7, now).unwrap();
+        let t = &s.tenant;
+        let by_id: std::collections::HashMap<&str, &crate::sim::model::User> =
+            t.users.iter().map(|u| (&*u.id, u)).collect();
+        for si in &t.sign_ins {
+            let u = by_id[&*si.user.user_id];
+            assert!(std::sync::Arc::ptr_eq(&si.user.user_id, &u.id));
+            assert!(std::sync::Arc::ptr_eq(
+                &si.user.user_principal_name,
+                &u.user_principal_name
+            ));
+        }
+        for (key, methods) in &t.methods {
+            assert!(std::sync::Arc::ptr_eq(key, &by_id[&**key].id));
+            for m in methods
+                .iter()
+                .filter(|m| &*m.id == crate::sim::model::PASSWORD_METHOD_ID)
+            {
+                let fixed = crate::sim::model::method_id(crate::sim::model::PASSWORD_METHOD_ID);
+                assert!(std::sync::Arc::ptr_eq(&m.id, &fixed));
+            }
+        }
+        for key in t.mailboxes.keys() {
+            assert!(std::sync::Arc::ptr_eq(key, &by_id[&**key].id));
+        }
+    }
+
+    #[test]
     fn newest_first_orders_by_time_then_id() {
         let t = |s: i64| Utc.timestamp_opt(s, 0).single().unwrap_or_default();
         let mut v: Vec<(Time, String)> = [5, 1, 9, 5, 3, 9, 0, 7]
@@ -170,7 +209,7 @@ mod tests {
             .collect();
         let mut expected = v.clone();
         expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        newest_first(&mut v, |x| (x.0, &x.1));
+        newest_first(&mut v, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         assert_eq!(v, expected);
     }
 }

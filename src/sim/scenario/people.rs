@@ -10,6 +10,7 @@ use crate::sim::model::User;
 use chrono::Duration;
 use rand::Rng;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const COMPANIES: [(&str, &str); 7] = [
     ("Northwind Traders", "northwindtraders"),
@@ -182,7 +183,7 @@ pub fn build(g: &mut Gen, members: usize, guests: usize) {
     let company = g.tenant.display_name.clone();
     g.tenant.users.reserve_exact(members + guests);
     g.people.reserve_exact(members + guests);
-    let mut ids: Vec<String> = Vec::with_capacity(members);
+    let mut ids: Vec<Arc<str>> = Vec::with_capacity(members);
 
     for slot in &slots {
         let gi = g.rng.gen_range(0..GIVEN.len());
@@ -216,7 +217,7 @@ pub fn build(g: &mut Gen, members: usize, guests: usize) {
         let pwd_changed =
             created + Duration::seconds(g.range(0, (settled - created).num_seconds()));
         let mobile = g.chance(0.85).then(|| mobile_number(g, office));
-        let id = g.guid();
+        let id: Arc<str> = g.guid().into();
         ids.push(id.clone());
         let high_value = matches!(slot.level, Level::CSuite | Level::Vp) || DEPTS[slot.dept].money;
         let nets = home_nets(o.country);
@@ -239,12 +240,13 @@ pub fn build(g: &mut Gen, members: usize, guests: usize) {
             home_ip: g.ip_in(home),
             ..person
         };
+        let upn: Arc<str> = upn.into();
         let user = User {
             id,
             user_principal_name: upn.clone(),
-            display_name: format!("{given} {surname}"),
-            given_name: Some(given.to_string()),
-            surname: Some(surname.to_string()),
+            display_name: format!("{given} {surname}").into(),
+            given_name: Some(g.strings.fixed(given)),
+            surname: Some(g.strings.fixed(surname)),
             mail: Some(upn),
             // Shared: a handful of distinct values across the whole directory.
             job_title: Some(g.strings.fixed(slot.title)),
@@ -310,12 +312,12 @@ fn add_guest(g: &mut Gen, domain: &str) {
         guest: true,
     };
     let user = User {
-        id: g.guid(),
-        user_principal_name: upn,
-        display_name: format!("{given} {surname} ({partner})"),
-        given_name: Some(given.to_string()),
-        surname: Some(surname.to_string()),
-        mail: Some(external.clone()),
+        id: g.guid().into(),
+        user_principal_name: upn.into(),
+        display_name: format!("{given} {surname} ({partner})").into(),
+        given_name: Some(g.strings.fixed(given)),
+        surname: Some(g.strings.fixed(surname)),
+        mail: Some(external.as_str().into()),
         job_title: None,
         department: None,
         company_name: Some(g.strings.fixed(partner)),

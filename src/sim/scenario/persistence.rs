@@ -69,7 +69,7 @@ pub fn register_authenticator(
     let after = if make_default {
         let mut changed = after.clone();
         for m in &mut changed {
-            m.is_default = m.id == id;
+            m.is_default = *m.id == *id;
         }
         let when = at + Duration::seconds(g.range(20, 180));
         audits::security_info_change(
@@ -111,7 +111,7 @@ pub fn register_phone(g: &mut Gen, user: usize, at: Time, by: &Foothold<'_>) -> 
     let number = attacker_number(g);
     let mut m = methods::phone(slot, number.clone(), at);
     m.registered_from_ip = Some(by.ip.to_string());
-    let id = m.id.clone();
+    let id = m.id.to_string();
     let reason = audits::registered_reason(&m);
     let mut after = before.clone();
     after.push(m);

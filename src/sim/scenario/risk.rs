@@ -85,9 +85,9 @@ pub fn detection(
         activity_date_time: activity_at,
         detected_date_time: detected,
         last_updated_date_time: detected,
-        user_id: u.id.clone(),
-        user_display_name: u.display_name.clone(),
-        user_principal_name: u.user_principal_name.clone(),
+        user_id: u.id.to_string(),
+        user_display_name: u.display_name.to_string(),
+        user_principal_name: u.user_principal_name.to_string(),
         additional_info: additional,
     };
     g.tenant.risk_detections.push(d);
@@ -120,9 +120,9 @@ pub fn risky_user(g: &mut Gen, user: usize, steps: &[RiskStep<'_>], deleted: boo
     };
     let u = &g.tenant.users[user];
     let (id, name, upn) = (
-        u.id.clone(),
-        u.display_name.clone(),
-        u.user_principal_name.clone(),
+        u.id.to_string(),
+        u.display_name.to_string(),
+        u.user_principal_name.to_string(),
     );
     let mut history = Vec::with_capacity(steps.len());
     for step in steps {

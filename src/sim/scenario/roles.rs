@@ -117,7 +117,7 @@ pub fn build(g: &mut Gen) {
             .collect();
         chosen.dedup();
         for i in chosen {
-            let principal = g.tenant.users[i].id.clone();
+            let principal = g.tenant.users[i].id.to_string();
             assignments.push(RoleAssignment {
                 id: assignment_id(template, &principal),
                 principal_id: principal,
@@ -147,5 +147,5 @@ pub fn first_holder(g: &Gen, template: &str) -> Option<usize> {
         .iter()
         .find(|a| a.role_definition_id == template)?
         .principal_id;
-    g.tenant.users.iter().position(|u| &u.id == id)
+    g.tenant.users.iter().position(|u| *u.id == **id)
 }

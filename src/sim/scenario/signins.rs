@@ -4,7 +4,7 @@
 use super::catalog::{
     App, Device, DESKTOPS, DESKTOP_APPS, MOBILES, OUTLOOK_MOBILE, SHAREPOINT, TEAMS,
 };
-use super::ctx::{deleted_days_ago, ip_string, uuid_string, Gen};
+use super::ctx::{deleted_days_ago, ip_string, Gen};
 use super::networks::{home_nets, Net, OFFICES};
 use crate::sim::model::{
     DeviceDetail, RiskLevel, RiskState, ShortText, SignIn, SignInClient, SignInIdentityRisk,
@@ -110,16 +110,16 @@ pub fn push(
         _ => Some("Other."),
     };
     let managed = client.trust == Some("Azure AD joined");
-    let id = ShortText::from(g.guid());
-    let correlation_id = ShortText::from(g.guid());
-    let session_id = ShortText::from(g.guid());
+    let id = ShortText::guid(g.guid_bytes());
+    let correlation_id = ShortText::guid(g.guid_bytes());
+    let session_id = ShortText::guid(g.guid_bytes());
     let u = &g.tenant.users[user];
     let st = &mut g.strings;
     let who = st.sign_in_user(user, u, user_type);
     let ip = st.of_user(user, &ip_string(from.ip));
     let device_id = match client.device_id {
-        Some(d) => st.of_user(user, &uuid_string(d)),
-        None => st.fixed(""),
+        Some(d) => ShortText::guid(uuid::Builder::from_random_bytes(d).into_uuid().into_bytes()),
+        None => ShortText::default(),
     };
     let device_name = client.device_name.as_deref().map(|n| st.of_user(user, n));
     let device = DeviceDetail {
@@ -141,6 +141,7 @@ pub fn push(
         app: st.sign_in_app((app.id, app.name, app.client, app.resource, app.resource_id)),
         origin: st.origin(
             user,
+            from.named_network.is_some(),
             SignInOrigin {
                 ip_address: ip,
                 location,

@@ -101,5 +101,5 @@ pub fn claims(jwt: &str) -> Value {
 
 /// The first user of the fixture tenant: a Global Administrator.
 pub fn admin_upn(sim: &SimHandle) -> String {
-    sim.with_tenant(|t| t.users[0].user_principal_name.clone())
+    sim.with_tenant(|t| t.users[0].user_principal_name.to_string())
 }

@@ -22,18 +22,19 @@ pub fn traces(t: &Tenant, a: &AccountTruth) -> BTreeSet<&'static str> {
     }) {
         out.insert("campaign-sign-in");
     }
-    let methods = &t.methods[&a.user_id];
+    let methods = &t.methods[&*a.user_id];
     for id in &a.attacker_method_ids {
-        match methods.iter().find(|m| &m.id == id).and_then(|m| m.kind) {
+        match methods.iter().find(|m| *m.id == **id).and_then(|m| m.kind) {
             Some(MethodKind::MicrosoftAuthenticator) => out.insert("attacker-authenticator"),
             Some(MethodKind::Phone) => out.insert("attacker-phone"),
             _ => false,
         };
     }
     let swapped = a.attacker_phone_numbers.iter().any(|n| {
-        methods
-            .iter()
-            .any(|m| m.phone_number.as_deref() == Some(n) && !a.attacker_method_ids.contains(&m.id))
+        methods.iter().any(|m| {
+            m.phone_number.as_deref() == Some(n)
+                && !a.attacker_method_ids.contains(&m.id.to_string())
+        })
     });
     if swapped {
         out.insert("recovery-phone-swap");
@@ -91,8 +92,8 @@ pub fn attacker_method(t: &Tenant, a: &AccountTruth, m: &AuthMethod) {
             .iter()
             .find(|p| p.display_name == "StrongAuthenticationPhoneAppDetail")
             .unwrap();
-        assert!(app.new_value.as_ref().unwrap().contains(&m.id));
-        assert!(!app.old_value.as_ref().unwrap().contains(&m.id));
+        assert!(app.new_value.as_ref().unwrap().contains(&*m.id));
+        assert!(!app.old_value.as_ref().unwrap().contains(&*m.id));
     }
 }
 
@@ -113,10 +114,10 @@ pub fn phone_arrival(t: &Tenant, a: &AccountTruth, n: &str) {
 /// A swapped recovery phone: the record's old value names the owner's real number and the
 /// change came from an attacker address.
 pub fn swap_record(t: &Tenant, a: &AccountTruth) {
-    let methods = &t.methods[&a.user_id];
+    let methods = &t.methods[&*a.user_id];
     let swapped = methods.iter().any(|m| {
         m.phone_type.as_deref() == Some("mobile")
-            && a.owner_method_ids.contains(&m.id)
+            && a.owner_method_ids.contains(&m.id.to_string())
             && m.phone_number
                 .as_ref()
                 .is_some_and(|n| a.attacker_phone_numbers.contains(n))
@@ -149,19 +150,24 @@ pub fn swap_record(t: &Tenant, a: &AccountTruth) {
 /// The owner's methods are still there and predate the compromise; one default at most.
 pub fn owner_objects(t: &Tenant, a: &AccountTruth) {
     let start = a.compromise_started.unwrap();
-    let methods = &t.methods[&a.user_id];
+    let methods = &t.methods[&*a.user_id];
     for id in &a.owner_method_ids {
-        let m = methods.iter().find(|m| &m.id == id).expect("owner method");
+        let m = methods
+            .iter()
+            .find(|m| *m.id == **id)
+            .expect("owner method");
         assert!(m.created_date_time.unwrap() < start);
         assert!(!a.attacker_method_ids.contains(id));
     }
     let owner_phones = methods
         .iter()
-        .filter(|m| m.kind == Some(MethodKind::Phone) && !a.attacker_method_ids.contains(&m.id))
+        .filter(|m| {
+            m.kind == Some(MethodKind::Phone) && !a.attacker_method_ids.contains(&m.id.to_string())
+        })
         .count();
     assert_eq!(owner_phones, a.known_good_phones.len());
     assert!(methods.iter().filter(|m| m.is_default).count() <= 1);
-    let mailbox = &t.mailboxes[&a.user_id];
+    let mailbox = &t.mailboxes[&*a.user_id];
     for id in a.malicious_rule_ids.iter().chain(&a.owner_rule_ids) {
         assert!(mailbox.rules.iter().any(|r| &r.id == id));
     }

@@ -41,7 +41,7 @@ fn user_index(t: &Tenant) -> BTreeMap<&str, usize> {
     t.users
         .iter()
         .enumerate()
-        .map(|(i, u)| (u.id.as_str(), i))
+        .map(|(i, u)| (&*u.id, i))
         .collect()
 }
 
@@ -98,9 +98,9 @@ fn same_inputs_same_tenant_and_seed_matters() {
             .iter()
             .map(|u| {
                 (
-                    u.user_principal_name.clone(),
+                    u.user_principal_name.to_string(),
                     u.department.clone(),
-                    u.manager_id.clone(),
+                    u.manager_id.as_deref().map(String::from),
                 )
             })
             .collect()
@@ -215,11 +215,11 @@ fn attacker_changes_match_the_truth_and_the_audit_log() {
             assert!(t.sign_ins.iter().any(|x| *x.user.user_id == *a.user_id
                 && x.created_date_time == start
                 && a.attacker_ips.iter().any(|i| *i == *x.origin.ip_address)));
-            let methods = &t.methods[&a.user_id];
+            let methods = &t.methods[&*a.user_id];
             for id in &a.attacker_method_ids {
                 let m = methods
                     .iter()
-                    .find(|m| &m.id == id)
+                    .find(|m| *m.id == **id)
                     .expect("attacker method");
                 checks::attacker_method(t, a, m);
             }
@@ -240,7 +240,7 @@ fn malicious_rules_hide_or_forward_mail_outside() {
     let t = &s.tenant;
     let mut forwards = 0;
     for a in s.truth.compromised() {
-        let mb = &t.mailboxes[&a.user_id];
+        let mb = &t.mailboxes[&*a.user_id];
         let folders = mb.folders();
         let hidden: Vec<&str> = folders
             .iter()
@@ -342,7 +342,7 @@ fn look_alikes_stay_clean() {
                 assert!(change.activity_date_time > now() - chrono::Duration::days(11));
             }
             Persona::BenignRules => {
-                let rules = &t.mailboxes[&a.user_id].rules;
+                let rules = &t.mailboxes[&*a.user_id].rules;
                 assert!(rules.len() >= 2);
                 for r in rules {
                     let out = [&r.actions.forward_to, &r.actions.redirect_to]

@@ -24,10 +24,10 @@ fn tenant_shape_is_what_graph_would_serve() {
                     assert!(phone.is_match(p), "{p}");
                 }
                 if let Some(m) = &u.manager_id {
-                    assert!(idx.contains_key(m.as_str()));
+                    assert!(idx.contains_key(&**m));
                 }
             }
-            let methods = &t.methods[&u.id];
+            let methods = &t.methods[&*u.id];
             if &*u.user_type == "Member" {
                 assert!(methods.iter().any(|m| m.kind == Some(MethodKind::Password)));
             }
@@ -97,6 +97,6 @@ fn tenant_shape_is_what_graph_would_serve() {
         assert!(t
             .users
             .iter()
-            .all(|u| per_user.get(u.id.as_str()).copied().unwrap_or(0) >= 2));
+            .all(|u| per_user.get(&*u.id).copied().unwrap_or(0) >= 2));
     }
 }

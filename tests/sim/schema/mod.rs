@@ -313,7 +313,11 @@ async fn generated_tenant_serves_schema_valid_objects() {
     let admin = t
         .role_assignments
         .iter()
-        .find(|a| t.users.iter().any(|u| u.id == a.principal_id && !u.deleted))
+        .find(|a| {
+            t.users
+                .iter()
+                .any(|u| *u.id == *a.principal_id && !u.deleted)
+        })
         .map(|a| a.principal_id.clone())
         .expect("an admin");
     let sp = t
