@@ -141,7 +141,10 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
         assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
         j.close().unwrap();
     }
-    assert!(s.with_tenant(|t| !t.mailboxes[user.as_str()].rules.iter().any(|r| &r.id == rule_id)));
+    assert!(s.with_tenant(|t| !t.mailboxes[user.as_str()]
+        .rules
+        .iter()
+        .any(|r| &r.id == rule_id)));
 
     // Its records appear in the open view without the operator doing anything.
     let step = del.id.clone();
