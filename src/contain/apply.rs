@@ -345,17 +345,11 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
             if secret.is_none()
                 && !matches!(step.op, Op::IssueTap { .. } | Op::ResetPassword { .. })
             {
-                if let Some(check) = verify(cx, acct, step, None).await.filter(|c| c.ok) {
-                    let v = json!({ "ok": true, "check": format!("{} (read back after the response was lost)", check.detail) });
-                    let _ = cx
-                        .journal
-                        .outcome(&intent, outcome(None, rid, StepResult::Succeeded, Some(v)));
-                    return (
-                        StepStatus::Done {
-                            detail: check.detail,
-                        },
-                        false,
-                    );
+                let why = "read back after the response was lost";
+                if let Some(done) =
+                    done_if_read_back(cx, acct, step, &intent, None, rid.clone(), why).await
+                {
+                    return done;
                 }
             }
             let _ = cx
@@ -376,18 +370,11 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
                     Op::DeleteMethod { .. } | Op::DeleteRule { .. } | Op::DeleteGrant { .. }
                 );
             if gone {
-                if let Some(check) = verify(cx, acct, step, None).await.filter(|c| c.ok) {
-                    let v = json!({ "ok": true, "check": format!("{} (it was already gone)", check.detail) });
-                    let _ = cx.journal.outcome(
-                        &intent,
-                        outcome(e.status(), None, StepResult::Succeeded, Some(v)),
-                    );
-                    return (
-                        StepStatus::Done {
-                            detail: check.detail,
-                        },
-                        false,
-                    );
+                let why = "it was already gone";
+                if let Some(done) =
+                    done_if_read_back(cx, acct, step, &intent, e.status(), None, why).await
+                {
+                    return done;
                 }
             }
             let error = explain(&e);
@@ -486,6 +473,37 @@ async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus,
             (StepStatus::Unverified { detail }, false)
         }
     }
+}
+
+/// For a step whose request went wrong in a way that may still have had the planned effect
+/// (its answer lost, or a delete answered 404): reads the state back and, when the check
+/// passes, records the step done with `why` beside the check.
+async fn done_if_read_back(
+    cx: &Ctx<'_>,
+    acct: &AccountPlan,
+    step: &Step,
+    intent: &crate::audit::RecordRef,
+    status: Option<u16>,
+    graph_request_id: Option<String>,
+    why: &str,
+) -> Option<(StepStatus, bool)> {
+    let check = verify(cx, acct, step, None).await.filter(|c| c.ok)?;
+    let v = json!({ "ok": true, "check": format!("{} ({why})", check.detail) });
+    let _ = cx.journal.outcome(
+        intent,
+        StepOutcome {
+            status,
+            graph_request_id,
+            result: StepResult::Succeeded,
+            verification: Some(v),
+        },
+    );
+    Some((
+        StepStatus::Done {
+            detail: check.detail,
+        },
+        false,
+    ))
 }
 
 /// Reads back until the check passes or the attempts run out.
