@@ -20,7 +20,7 @@ use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::rustls;
 
@@ -182,7 +182,10 @@ pub async fn forward_live(
     }
 }
 
-async fn send_all<S: AsyncWrite + Unpin>(
+/// How long a closed connection waits for the receiver to close its side.
+const LINGER: std::time::Duration = std::time::Duration::from_secs(3);
+
+async fn send_all<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     records: &[Record],
     hostname: &str,
@@ -198,7 +201,26 @@ async fn send_all<S: AsyncWrite + Unpin>(
     stream.flush().await.map_err(err)?;
     // For TLS this sends close_notify, so the receiver knows nothing was cut off.
     stream.shutdown().await.map_err(err)?;
+    linger(&mut stream).await;
     Ok(records.len())
+}
+
+/// Reads and discards until the receiver closes (or [`LINGER`] passes). Dropping a socket
+/// with unread bytes in it (a TLS 1.3 server's session tickets, say) sends a TCP reset, and
+/// a reset makes the receiver throw away records it had received but not yet read.
+async fn linger<S: AsyncRead + Unpin>(stream: &mut S) {
+    let drain = async {
+        let mut buf = [0u8; 1024];
+        // An error here (a receiver closing without close_notify) is a close too.
+        while let Ok(n) = stream.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    };
+    if tokio::time::timeout(LINGER, drain).await.is_err() {
+        tracing::debug!("syslog receiver kept the connection open after our close");
+    }
 }
 
 fn tls_connector(tls: &TlsOptions) -> Result<tokio_rustls::TlsConnector, ForwardError> {

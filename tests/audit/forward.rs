@@ -277,6 +277,10 @@ async fn tls_forwarding_to_a_rustls_listener() {
             let (tcp, _) = listener.accept().await.unwrap();
             let mut buf = Vec::new();
             if let Ok(mut tls) = acceptor.accept(tcp).await {
+                // A slow receiver: the sender has closed before the first read. A sender that
+                // drops its socket with the server's session tickets unread sends a TCP reset,
+                // and the receiver loses what it had not yet read.
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                 tls.read_to_end(&mut buf).await.unwrap();
             }
             received.push(buf);
