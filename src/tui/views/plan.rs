@@ -2,7 +2,7 @@
 //! an action bar, and the apply confirmation drawn over it (Cancel focused first). Every
 //! string goes through `put`, which makes tenant text inert.
 
-use super::table::put;
+use super::table::{framed, put};
 use crate::contain::console::{Confirm, Focus, PlanRow};
 use crate::contain::plan::Plan;
 use crate::tui::app::{App, Loadable};
@@ -10,7 +10,7 @@ use crate::tui::contain_state::PlanState;
 use crate::tui::theme::Role;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Clear, Widget};
 
 fn irreversible(plan: &Plan) -> usize {
     plan.accounts
@@ -42,24 +42,13 @@ pub fn render(app: &App, p: &PlanState, area: Rect, buf: &mut Buffer) {
         ),
         _ => format!(" plan - {} ", p.playbook),
     };
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style(Role::Border))
-        .render(frame, buf);
-    let max = frame.x + frame.width.saturating_sub(1);
-    put(
+    let inner = framed(
         buf,
-        frame.x + 1,
-        frame.y,
-        max,
+        frame,
+        theme.style(Role::Border),
         &title,
+        1,
         theme.style(Role::Accent),
-    );
-    let inner = Rect::new(
-        frame.x + 1,
-        frame.y + 1,
-        frame.width.saturating_sub(2),
-        frame.height.saturating_sub(2),
     );
     let imax = inner.x + inner.width;
     match &p.data {
@@ -211,19 +200,15 @@ fn dialog(app: &App, plan: &Plan, c: &Confirm, screen: Rect, buf: &mut Buffer) {
     );
     Clear.render(area, buf);
     buf.set_style(area, theme.style(Role::Text));
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style(Role::Danger))
-        .render(area, buf);
-    let max = area.x + area.width.saturating_sub(1);
-    put(
+    framed(
         buf,
-        area.x + 2,
-        area.y,
-        max,
+        area,
+        theme.style(Role::Danger),
         " Apply this plan? ",
+        2,
         theme.style(Role::Danger),
     );
+    let max = area.x + area.width.saturating_sub(1);
     let x = area.x + 2;
     let mut y = area.y + 1;
     let mut line = |text: &str, role: Role, y: &mut u16| {

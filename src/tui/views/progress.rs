@@ -2,14 +2,13 @@
 //! tally, the final summary, and the one-time secrets (a generated password, a Temporary
 //! Access Pass) in a box at the bottom until the operator leaves the finished apply.
 
-use super::table::put;
+use super::table::{framed, put};
 use crate::contain::report::StepStatus;
 use crate::tui::app::App;
 use crate::tui::contain_state::ProgressState;
 use crate::tui::theme::Role;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Widget};
 
 /// A step's status word, its colour, and what it says besides.
 fn status(state: &Option<Option<StepStatus>>) -> (&'static str, Role, Option<&str>) {
@@ -46,10 +45,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         area.width,
         area.height.saturating_sub(secret_rows),
     );
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style(Role::Border))
-        .render(frame, buf);
     let t = a.tally();
     let id = &a.plan_id[..8.min(a.plan_id.len())];
     let title = match (&a.error, &a.view.summary) {
@@ -61,20 +56,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             t.total
         ),
     };
-    let fmax = frame.x + frame.width.saturating_sub(1);
-    put(
+    let inner = framed(
         buf,
-        frame.x + 1,
-        frame.y,
-        fmax,
+        frame,
+        theme.style(Role::Border),
         &title,
+        1,
         theme.style(Role::Accent),
-    );
-    let inner = Rect::new(
-        frame.x + 1,
-        frame.y + 1,
-        frame.width.saturating_sub(2),
-        frame.height.saturating_sub(2),
     );
     if inner.height == 0 {
         return;
@@ -162,19 +150,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn secrets(app: &App, a: &ProgressState, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style(Role::Warning))
-        .render(area, buf);
-    let max = area.x + area.width.saturating_sub(1);
-    put(
+    framed(
         buf,
-        area.x + 1,
-        area.y,
-        max,
+        area,
+        theme.style(Role::Warning),
         " shown once: reclaim keeps no copy; hand it to the verified owner out of band ",
+        1,
         theme.style(Role::Warning),
     );
+    let max = area.x + area.width.saturating_sub(1);
     for (i, s) in a
         .secrets
         .iter()

@@ -173,6 +173,31 @@ pub fn put(buf: &mut Buffer, x: u16, y: u16, max_x: u16, text: &str, style: Styl
     end
 }
 
+/// Draws a bordered box with `title` on its top border, `title_dx` cells in, and returns the
+/// area inside the border. The title goes through [`put`], so tenant text in it stays inert.
+pub fn framed(
+    buf: &mut Buffer,
+    area: Rect,
+    border: Style,
+    title: &str,
+    title_dx: u16,
+    title_style: Style,
+) -> Rect {
+    use ratatui::widgets::{Block, Borders, Widget};
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .render(area, buf);
+    let max = area.x + area.width.saturating_sub(1);
+    put(buf, area.x + title_dx, area.y, max, title, title_style);
+    Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
