@@ -335,7 +335,35 @@ impl ContainmentService {
         .map_err(|e| e.to_string())
     }
 
+    /// Where a plan applied from the console is kept: beside the journal, under `plans/`.
+    pub fn plan_file(&self, plan_id: &str) -> PathBuf {
+        self.audit_dir.join("plans").join(format!("{plan_id}.json"))
+    }
+
+    /// Writes the plan to [`Self::plan_file`] (0600, in a 0700 dir) before anything is sent:
+    /// if this console dies mid-apply, `reclaim apply FILE` finishes it from the journal.
+    pub fn save_plan(&self, plan: &Plan) -> Result<PathBuf, String> {
+        use std::os::unix::fs::DirBuilderExt;
+        let path = self.plan_file(&plan.id);
+        let fail = |e: &dyn std::fmt::Display| {
+            format!(
+                "cannot save the plan to {} (it is what resumes an interrupted apply); nothing was sent: {e}",
+                path.display()
+            )
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| fail(&e))?;
+        }
+        plan.save(&path).map_err(|e| fail(&e))?;
+        Ok(path)
+    }
+
     /// Refused under `--read-only`. Secrets go to `sink` (the console shows them in a dialog).
+    /// The console saves the plan first ([`Self::save_plan`]).
     pub async fn apply(
         &self,
         plan: &Plan,

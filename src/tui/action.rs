@@ -203,6 +203,11 @@ pub enum Action {
         job: JobId,
         result: Result<Box<Plan>, String>,
     },
+    /// The plan being applied was saved to `path` (what `reclaim apply` resumes from).
+    PlanSaved {
+        job: JobId,
+        path: std::path::PathBuf,
+    },
     /// One step of a running apply started or finished.
     ApplyProgress {
         job: JobId,
@@ -252,6 +257,7 @@ impl Action {
                 | Action::ThrottleOver { .. }
                 | Action::PlanReady { .. }
                 | Action::ApplyProgress { .. }
+                | Action::PlanSaved { .. }
                 | Action::SecretShown { .. }
                 | Action::ApplyDone { .. }
                 | Action::UndoDone { .. }

@@ -80,6 +80,8 @@ pub struct ProgressState {
     pub quit_armed: bool,
     /// The view scrolls along with the running step until the operator scrolls it.
     pub follow: bool,
+    /// Where the plan was saved before the apply started.
+    pub saved_plan: Option<std::path::PathBuf>,
 }
 
 /// Step counts for the summary line.
@@ -104,6 +106,7 @@ impl ProgressState {
             secrets: Vec::new(),
             quit_armed: false,
             follow: true,
+            saved_plan: None,
         }
     }
 

@@ -85,6 +85,14 @@ impl ApplyFeed {
         });
     }
 
+    /// The plan was saved to `path` before the apply started.
+    pub fn plan_saved(&self, path: PathBuf) {
+        let _ = self.tx.send(Action::PlanSaved {
+            job: self.job,
+            path,
+        });
+    }
+
     /// An unbounded channel of apply events forwarded to the console (what
     /// [`crate::contain::apply::ApplyOptions::events`] takes), and the task forwarding them.
     pub fn events(&self) -> (UnboundedSender<ApplyEvent>, tokio::task::JoinHandle<()>) {
@@ -171,6 +179,10 @@ impl Containment for ServiceContainment {
         feed: ApplyFeed,
     ) -> BoxFuture<'a, Result<ApplyReport, SourceError>> {
         Box::pin(async move {
+            if !self.service.client.is_read_only() {
+                let path = self.service.save_plan(plan).map_err(SourceError::new)?;
+                feed.plan_saved(path);
+            }
             let (events, forward) = feed.events();
             let result = self.service.apply(plan, events, &feed).await;
             // Every step event reaches the console before the final report.

@@ -2,63 +2,13 @@
 //! step is undone from the view through the console's own path (reducer, jobs,
 //! `ServiceContainment`), restoring the tenant and journaling the undo.
 
+use super::live_console::LiveConsole;
 use super::*;
-
-/// Drives a console (reducer + real jobs) over `WithContainment<TriageSource>`: every load
-/// effect runs `tui::perform` in a task, whose actions come back through one channel.
-struct LiveConsole {
-    app: reclaim::tui::app::App,
-    source: Arc<dyn reclaim::tui::DataSource>,
-    tx: tokio::sync::mpsc::UnboundedSender<reclaim::tui::Action>,
-    rx: tokio::sync::mpsc::UnboundedReceiver<reclaim::tui::Action>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl LiveConsole {
-    fn act(&mut self, action: reclaim::tui::Action) {
-        let update = reclaim::tui::reducer::reduce(&mut self.app, action);
-        for effect in update.effects {
-            let reclaim::tui::reducer::Effect::Load { job, request } = effect else {
-                continue;
-            };
-            let (source, tx) = (self.source.clone(), self.tx.clone());
-            self.tasks.push(tokio::spawn(async move {
-                let done = reclaim::tui::perform(source, None, job, request, tx.clone()).await;
-                let _ = tx.send(done);
-            }));
-        }
-    }
-
-    /// Feeds task results to the reducer until `done` holds (or 30 s pass: a failure).
-    async fn until(&mut self, what: &str, done: impl Fn(&reclaim::tui::app::App) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while !done(&self.app) {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(a)) => self.act(a),
-                _ => panic!("timed out waiting for {what}"),
-            }
-        }
-    }
-
-    fn journal(&self) -> &reclaim::tui::app::JournalState {
-        match self.app.screen() {
-            Some(reclaim::tui::app::Screen::Journal(j)) => j,
-            _ => panic!("not on the audit view"),
-        }
-    }
-
-    fn rows(&self) -> Vec<reclaim::tui::JournalRow> {
-        match &self.journal().data {
-            reclaim::tui::app::Loadable::Ready(t) => t.rows().to_vec(),
-            _ => Vec::new(),
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the_audit_view() {
-    use reclaim::contain::console::{ConfirmKey, ContainmentService, Focus};
-    use reclaim::tui::{Action, ServiceContainment, WithContainment};
+    use reclaim::contain::console::{ConfirmKey, Focus};
+    use reclaim::tui::Action;
 
     let s = campaign(120, 31, &ScenarioKnobs::default()).await;
     let truth = s.ground_truth();
@@ -70,46 +20,7 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
     let c = client(&s, false);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
-    let (key, _) = reclaim::audit::key::load_or_create(store.as_ref(), &s.tenant_id).unwrap();
-    let (_, slot) = reclaim::triage::source::throttle_progress();
-    let triage = reclaim::triage::source::TriageSource::new(
-        c.clone(),
-        Arc::new(reclaim::triage::Pack::embedded()),
-        reclaim::triage::gather::GatherOptions::default(),
-        reclaim::tui::TenantInfo::default(),
-        Some(dir.path().to_path_buf()),
-        slot,
-    )
-    // The live view checks each record's MAC with the tenant's audit key too.
-    .with_journal(s.tenant_id.clone(), Some(key));
-    let containment = ServiceContainment {
-        service: ContainmentService {
-            client: c.clone(),
-            audit_dir: dir.path().to_path_buf(),
-            store: store.clone(),
-            tenant: s.tenant_id.clone(),
-            operator: "responder@test".into(),
-            delegated: false,
-        },
-        playbook_dir: None,
-    };
-    let source: Arc<dyn reclaim::tui::DataSource> = Arc::new(WithContainment {
-        inner: triage,
-        containment: Arc::new(containment),
-    });
-    let options = reclaim::tui::ConsoleOptions::default();
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut console = LiveConsole {
-        app: reclaim::tui::event_loop::new_app(source.as_ref(), &options),
-        source,
-        tx,
-        rx,
-        tasks: Vec::new(),
-    };
-    console.act(Action::Resize {
-        width: 120,
-        height: 40,
-    });
+    let mut console = LiveConsole::new(&s, &c, dir.path(), store.clone());
 
     // The audit view is open (and empty) before anything is written.
     console.act(Action::OpenJournal);
@@ -250,7 +161,4 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
             ),
         ]
     );
-    for t in console.tasks {
-        t.abort();
-    }
 }

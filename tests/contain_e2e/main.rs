@@ -3,8 +3,10 @@
 //! the simulator's ground truth and request log. Also drift, resume after an interrupted step,
 //! dry run without mutations, and undo. The default MFA method's rule: default_method.rs.
 
+mod console_apply;
 mod console_undo;
 mod default_method;
+mod live_console;
 
 use reclaim::audit::{Journal, RequestSummary, StepIntent};
 use reclaim::contain::apply::{apply, ApplyOptions, CollectingSink};

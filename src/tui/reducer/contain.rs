@@ -265,6 +265,12 @@ pub(super) fn result(app: &mut App, action: Action) -> Update {
             }
             Update::changed(true)
         }
+        Action::PlanSaved { job, path } if job == app.jobs.apply => {
+            if let Some(a) = app.apply.as_mut() {
+                a.saved_plan = Some(path);
+            }
+            Update::changed(true)
+        }
         Action::ApplyProgress { job, event } if job == app.jobs.apply => {
             let page = progress_page(app);
             if let Some(a) = app.apply.as_mut() {

@@ -208,6 +208,7 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         Action::OpenProgress => contain::open_progress(app),
         action @ (Action::PlanReady { .. }
         | Action::ApplyProgress { .. }
+        | Action::PlanSaved { .. }
         | Action::SecretShown { .. }
         | Action::ApplyDone { .. }) => contain::result(app, action),
         Action::ToggleMark if app.screen().is_none() => {

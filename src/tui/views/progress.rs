@@ -67,6 +67,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if inner.height == 0 {
         return;
     }
+    if let Some(path) = &a.saved_plan {
+        // On the bottom border: how to finish this apply if the console stops.
+        let path = path.display();
+        put(
+            buf,
+            frame.x + 1,
+            frame.y + frame.height - 1,
+            frame.x + frame.width.saturating_sub(1),
+            &format!(" plan saved: {path} - if reclaim stops, `reclaim apply {path}` finishes it "),
+            theme.style(Role::Muted),
+        );
+    }
     let max = inner.x + inner.width;
     // The tally line.
     let mut x = inner.x + 1;

@@ -1,0 +1,158 @@
+//! Applying from the console over the simulator: the plan is saved before anything is sent,
+//! the progress screen says where, and that file is what finishes the apply if the console
+//! dies (`reclaim apply FILE` resumes from the journal: nothing is sent twice).
+
+use super::live_console::LiveConsole;
+use super::*;
+use reclaim::contain::console::ConfirmKey;
+use reclaim::tui::app::Screen;
+use reclaim::tui::{Action, Pane};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
+    let s = campaign(120, 13, &ScenarioKnobs::default()).await;
+    let truth = s.ground_truth();
+    let user = truth
+        .compromised()
+        .find(|a| !a.malicious_rule_ids.is_empty())
+        .map(|a| a.user_id.clone())
+        .expect("a compromised account with a malicious rule");
+    let c = client(&s, false);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut console = LiveConsole::new(&s, &c, dir.path(), store.clone());
+
+    // The accounts load; the cursor goes to the compromised account, which is planned.
+    console.start();
+    console
+        .until("the accounts", |app| !app.loading.contains(&Pane::Accounts))
+        .await;
+    let pos = (0..console.app.accounts.shown_len())
+        .position(|i| console.app.accounts.shown_at(i).unwrap().id == user)
+        .expect("the account is in the table");
+    console.act(Action::Top);
+    for _ in 0..pos {
+        console.act(Action::Down);
+    }
+    console.act(Action::OpenPlan);
+    console
+        .until("the plan", |app| !app.loading.contains(&Pane::Plan))
+        .await;
+    let plan = match console.app.screen() {
+        Some(Screen::Plan(p)) => p.plan().expect("a plan").clone(),
+        _ => panic!("not on the plan screen"),
+    };
+    assert_eq!(plan.accounts[0].user_id, user);
+    let file = dir.path().join("plans").join(format!("{}.json", plan.id));
+    assert!(!file.exists(), "planning writes nothing");
+
+    // Confirm: the UPN typed (irreversible steps), then Apply.
+    console.act(Action::ConfirmPlan);
+    for ch in plan.accounts[0].user_principal_name.chars() {
+        console.act(Action::Confirm(ConfirmKey::Char(ch)));
+    }
+    console.act(Action::Confirm(ConfirmKey::Switch));
+    console.act(Action::Confirm(ConfirmKey::Enter));
+    console
+        .until("the apply's end", |app| {
+            let a = app.apply.as_ref().expect("an apply");
+            let started = a.view.rows.iter().any(|r| r.state.is_some());
+            assert!(
+                !started || a.saved_plan.is_some(),
+                "the plan is saved before the first step"
+            );
+            a.report.is_some() || a.error.is_some()
+        })
+        .await;
+    let progress = console.app.apply.clone().unwrap();
+    assert_eq!(progress.error, None);
+    let report = progress.report.as_ref().unwrap();
+    assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+    assert_eq!(progress.saved_plan.as_deref(), Some(file.as_path()));
+
+    // The file is the plan, private to the operator.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let dir_mode = std::fs::metadata(file.parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(dir_mode, 0o700);
+    let saved = Plan::load(&file).unwrap();
+    assert_eq!(saved.to_json().unwrap(), plan.to_json().unwrap());
+
+    // The progress screen says where it is and how to finish the apply with it.
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 200, 40));
+    reclaim::tui::views::render(&console.app, buf.area, &mut buf);
+    let screen: String = buf.content().iter().map(|c| c.symbol()).collect();
+    assert!(
+        screen.contains(&format!("reclaim apply {}", file.display())),
+        "{screen}"
+    );
+
+    // Applying the saved file again (what `reclaim apply FILE` does after a crash) finds
+    // every step done in the journal and sends nothing.
+    let sent = mutating(&s).len();
+    let j = Journal::open(dir.path(), &s.tenant_id, "responder@test", store).unwrap();
+    let again = apply(&c, &j, &saved, &fast(), &CollectingSink::default())
+        .await
+        .unwrap();
+    j.close().unwrap();
+    assert_eq!(mutating(&s).len(), sent, "nothing sent twice");
+    assert!(
+        again
+            .accounts
+            .iter()
+            .flat_map(|a| &a.steps)
+            .all(|st| matches!(st.status, StepStatus::AlreadyDone)),
+        "{}",
+        again.render()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_that_cannot_be_saved_is_not_applied() {
+    use reclaim::contain::console::ContainmentService;
+    use reclaim::tui::{ApplyFeed, Containment, ServiceContainment};
+    let s = campaign(60, 13, &ScenarioKnobs::default()).await;
+    let user = s
+        .ground_truth()
+        .compromised()
+        .next()
+        .unwrap()
+        .user_id
+        .clone();
+    let c = client(&s, false);
+    let dir = tempfile::tempdir().unwrap();
+    // Where the plans go is taken by a file: the directory cannot be made.
+    std::fs::write(dir.path().join("plans"), "not a directory").unwrap();
+    let containment = ServiceContainment {
+        service: ContainmentService {
+            client: c.clone(),
+            audit_dir: dir.path().to_path_buf(),
+            store: Arc::new(MemoryStore::default()),
+            tenant: s.tenant_id.clone(),
+            operator: "responder@test".into(),
+            delegated: false,
+        },
+        playbook_dir: None,
+    };
+    let plan = containment
+        .plan(std::slice::from_ref(&user), "contain-ato")
+        .await
+        .unwrap();
+    assert!(plan.step_count() > 0);
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let err = containment
+        .apply(&plan, ApplyFeed::new(tx, Default::default()))
+        .await
+        .unwrap_err();
+    assert!(
+        err.message.contains("cannot save the plan") && err.message.contains("nothing was sent"),
+        "{}",
+        err.message
+    );
+    assert!(mutating(&s).is_empty(), "{:?}", mutating(&s));
+}
