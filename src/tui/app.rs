@@ -205,6 +205,8 @@ pub struct App {
     pub loading: Vec<Pane>,
     /// The latest apply (running or finished), shown by the progress screen.
     pub apply: Option<ProgressState>,
+    /// Accounts this session's applies contained (or partly), by account id.
+    pub applied: std::collections::HashMap<String, super::contain_state::Applied>,
     pub quit: bool,
 }
 
@@ -248,6 +250,7 @@ impl App {
             choices,
             loading: Vec::new(),
             apply: None,
+            applied: Default::default(),
             quit: false,
         }
     }

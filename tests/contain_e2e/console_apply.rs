@@ -92,6 +92,17 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
         "{screen}"
     );
 
+    // Back in the table, the account reads as contained.
+    assert_eq!(
+        console.app.applied.get(&user),
+        Some(&reclaim::tui::contain_state::Applied::Contained)
+    );
+    console.act(Action::Home);
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 200, 40));
+    reclaim::tui::views::render(&console.app, buf.area, &mut buf);
+    let screen: String = buf.content().iter().map(|c| c.symbol()).collect();
+    assert!(screen.contains("contained"), "{screen}");
+
     // Applying the saved file again (what `reclaim apply FILE` does after a crash) finds
     // every step done in the journal and sends nothing.
     let sent = mutating(&s).len();

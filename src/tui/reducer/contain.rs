@@ -7,7 +7,7 @@ use super::*;
 use crate::contain::console::{Confirm, ConfirmOutcome};
 use crate::contain::report::{ApplyEvent, Verdict};
 use crate::contain::DEFAULT_PLAYBOOK;
-use crate::tui::contain_state::{PlanState, ProgressState, ShownSecret};
+use crate::tui::contain_state::{Applied, PlanState, ProgressState, ShownSecret};
 
 /// The accounts a plan is for: the account open in the detail view; else the marked
 /// accounts; else the one under the cursor.
@@ -323,6 +323,11 @@ pub(super) fn result(app: &mut App, action: Action) -> Update {
                         Verdict::Success => Level::Info,
                         _ => Level::Warn,
                     };
+                    for acc in &report.accounts {
+                        if let Some(mark) = Applied::from_report(acc) {
+                            app.applied.insert(acc.user_id.clone(), mark);
+                        }
+                    }
                     a.report = Some(report);
                     app.notify(level, format!("apply finished: {summary} (a: audit)"));
                 }
@@ -332,10 +337,19 @@ pub(super) fn result(app: &mut App, action: Action) -> Update {
                 }
             }
             // An audit view opened during the apply shows it whole now (a live one already
-            // has every record).
-            let reload = super::journal::reload_unless_live(app);
-            if !reload.is_empty() {
-                return Update::with(reload);
+            // has every record); an account open in the detail view shows what it has now.
+            let mut effects = super::journal::reload_unless_live(app);
+            let open_detail = app.screens.iter().find_map(|s| match s {
+                Screen::Detail(d) if app.applied.contains_key(&d.account_id) => {
+                    Some(d.account_id.clone())
+                }
+                _ => None,
+            });
+            if let Some(id) = open_detail {
+                effects.extend(load(app, Request::Detail(id)));
+            }
+            if !effects.is_empty() {
+                return Update::with(effects);
             }
             Update::changed(true)
         }

@@ -56,6 +56,7 @@ pub(super) fn task_result(app: &mut App, action: Action) -> Update {
                 Ok(opened) => {
                     app.tenant = opened.info;
                     app.accounts.clear();
+                    app.applied.clear();
                     app.screens.clear();
                     app.journal_stash = None;
                     app.set_loading(Pane::Detail, false);

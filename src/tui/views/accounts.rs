@@ -5,6 +5,7 @@ use super::table::{draw_header, draw_row, fit, Cell, Column};
 use super::{RenderInfo, ScrollBand};
 use crate::triage::{AccountAssessment, Verdict};
 use crate::tui::app::{App, Loadable};
+use crate::tui::contain_state::Applied;
 use crate::tui::list::SortKey;
 use crate::tui::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
@@ -95,6 +96,7 @@ fn empty_message(app: &App) -> String {
 
 fn row_cells<'a>(
     a: &'a AccountAssessment,
+    applied: Option<Applied>,
     marked: bool,
     score: &'a str,
     roles: &'a str,
@@ -110,7 +112,12 @@ fn row_cells<'a>(
     [
         Cell::new(if marked { "*" } else { " " }, theme.style(Role::Marked)),
         Cell::new(score, theme.style(verdict_role(a.verdict))),
-        Cell::new(a.verdict.as_str(), theme.style(verdict_role(a.verdict))),
+        // What this session's apply did outranks the triage verdict it acted on.
+        match applied {
+            Some(m @ Applied::Contained) => Cell::new(m.label(), theme.style(Role::Ok)),
+            Some(m @ Applied::Partial) => Cell::new(m.label(), theme.style(Role::Warning)),
+            None => Cell::new(a.verdict.as_str(), theme.style(verdict_role(a.verdict))),
+        },
         Cell::new(&a.display_name, name_style),
         Cell::new(a.job_title.as_deref().unwrap_or(""), text),
         Cell::new(a.department.as_deref().unwrap_or(""), text),
@@ -158,7 +165,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> RenderInfo {
         let score = a.score.to_string();
         let roles = a.roles.join(", ");
         let indicators = top_indicators(a);
-        let cells = row_cells(a, list.is_marked(&a.id), &score, &roles, &indicators, theme);
+        let applied = app.applied.get(&a.id).copied();
+        let cells = row_cells(
+            a,
+            applied,
+            list.is_marked(&a.id),
+            &score,
+            &roles,
+            &indicators,
+            theme,
+        );
         let base = if pos == list.cursor {
             selection
         } else {

@@ -217,7 +217,13 @@ fn read_only_shows_the_plan_but_never_opens_the_confirmation() {
 /// A plan for `u0` applied through the fixture; returns the app on the progress screen and
 /// the apply's actions (events, secret, final report) in order.
 fn applied() -> (App, Vec<Action>) {
-    let mut app = loaded(2);
+    applied_among(2)
+}
+
+/// u0 planned and applied against the fixture, among `n` accounts; the apply's actions not
+/// yet reduced.
+fn applied_among(n: usize) -> (App, Vec<Action>) {
+    let mut app = loaded(n);
     let update = reduce(&mut app, Action::OpenPlan);
     plan_now(&mut app, update);
     reduce(&mut app, Action::ConfirmPlan);
@@ -540,4 +546,101 @@ fn single_actions_instead_of_a_playbook() {
     // `:playbook` completes actions after the playbooks.
     let c = crate::tui::commands::candidates("playbook rev", false, &app.choices);
     assert!(c.contains(&"revoke-sessions".to_string()), "{c:?}");
+}
+
+/// The table's text at 160 columns, one string per row.
+fn table_lines(app: &App) -> Vec<String> {
+    let area = ratatui::layout::Rect::new(0, 0, 160, 30);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    crate::tui::views::render(app, area, &mut buf);
+    (0..area.height)
+        .map(|y| (0..area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+#[test]
+fn the_table_marks_what_an_apply_contained_and_a_partial_apply() {
+    use crate::contain::report::AccountOutcome;
+    use crate::tui::contain_state::Applied;
+    let (mut app, mut actions) = applied_among(3);
+    // The fixture contained u0; say it stopped on u1 (never planned) to see "partial" too.
+    if let Some(Action::ApplyDone {
+        result: Ok(report), ..
+    }) = actions.last_mut()
+    {
+        let mut partial = report.accounts[0].clone();
+        partial.user_id = "u1".into();
+        partial.outcome = AccountOutcome::Stopped { step: "x-1".into() };
+        report.accounts.push(partial);
+        let mut drifted = report.accounts[0].clone();
+        drifted.user_id = "u2".into();
+        drifted.outcome = AccountOutcome::Drift { changes: vec![] };
+        report.accounts.push(drifted);
+    }
+    for a in actions {
+        reduce(&mut app, a);
+    }
+    assert_eq!(app.applied.get("u0"), Some(&Applied::Contained));
+    assert_eq!(app.applied.get("u1"), Some(&Applied::Partial));
+    assert_eq!(
+        app.applied.get("u2"),
+        None,
+        "nothing was sent for a drifted account"
+    );
+    reduce(&mut app, Action::Home);
+    let lines = table_lines(&app);
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not shown: {lines:#?}"))
+            .clone()
+    };
+    assert!(row("User 000").contains("contained"), "{lines:#?}");
+    assert!(row("User 001").contains("partial"), "{lines:#?}");
+    assert!(row("User 002").contains("compromised"), "{lines:#?}");
+    assert!(!row("User 002").contains("contained"));
+}
+
+#[test]
+fn an_apply_from_the_detail_view_reloads_that_account() {
+    let mut app = loaded(2);
+    reduce(&mut app, Action::Open);
+    let update = reduce(&mut app, Action::OpenPlan);
+    plan_now(&mut app, update);
+    reduce(&mut app, Action::ConfirmPlan);
+    key(&mut app, ConfirmKey::Switch);
+    for c in "u0@contoso.com".chars() {
+        key(&mut app, ConfirmKey::Char(c));
+    }
+    let update = key(&mut app, ConfirmKey::Enter);
+    let [Effect::Load {
+        job,
+        request: Request::Apply(plan),
+    }] = update.effects.as_slice()
+    else {
+        panic!("{:?}", update.effects)
+    };
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let report = rt()
+        .block_on(fixture_for(&app).apply(plan, ApplyFeed::new(tx, *job)))
+        .unwrap();
+    let update = reduce(
+        &mut app,
+        Action::ApplyDone {
+            job: *job,
+            result: Ok(Box::new(report)),
+        },
+    );
+    assert!(
+        update.effects.iter().any(|e| matches!(
+            e,
+            Effect::Load {
+                request: Request::Detail(id),
+                ..
+            } if id == "u0"
+        )),
+        "{:?}",
+        update.effects
+    );
 }
