@@ -270,12 +270,22 @@ pub async fn make_plan(
         .iter()
         .map(|(s, raw)| {
             let id = s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-            // Methods Graph lists that do not parse are left for the investigation to list.
-            let known = raw
+            // What does not parse (it should: the models are tolerant) is read again by the
+            // investigation rather than judged from half of it.
+            let methods = raw
+                .methods
                 .iter()
                 .map(|v| serde_json::from_value(v.clone()))
                 .collect::<Result<Vec<_>, _>>()
                 .ok();
+            let risky_user = match &raw.risky_user {
+                None => Some(None),
+                Some(v) => serde_json::from_value(v.clone()).ok().map(Some),
+            };
+            let known = crate::triage::gather::KnownReads {
+                methods,
+                risky_user,
+            };
             (id, known)
         })
         .collect();
@@ -283,7 +293,7 @@ pub async fn make_plan(
         .map(|(id, known)| {
             let pack = pack.clone();
             async move {
-                crate::triage::gather::investigate_with_methods(
+                crate::triage::gather::investigate_knowing(
                     client,
                     pack,
                     Default::default(),
@@ -340,9 +350,17 @@ pub async fn make_plan(
     Ok(plan)
 }
 
-/// One account's state with its methods as Graph listed them, or the account and the error
-/// that kept it from being read.
-type AccountRead = Result<(AccountState, Vec<Value>), (String, GraphError)>;
+/// An account's state and what of it the investigation reuses as Graph sent it, or the account
+/// and the error that kept it from being read.
+type AccountRead = Result<(AccountState, RawReads), (String, GraphError)>;
+
+/// Reads the plan's state read and the investigation needs alike: read once, used twice.
+#[derive(Debug, Clone, Default)]
+struct RawReads {
+    methods: Vec<Value>,
+    /// `None`: Identity Protection does not list the account.
+    risky_user: Option<Value>,
+}
 
 /// Reads every part of each account (by id or UPN), a few accounts at a time. The first
 /// failure names the account.
@@ -355,19 +373,19 @@ pub async fn read_accounts(
     Ok(read.into_iter().map(|(s, _)| s).collect())
 }
 
-/// [`read_accounts`], with each account's methods as Graph listed them.
+/// [`read_accounts`], with what the investigation reuses as Graph sent it.
 async fn read_accounts_with_methods(
     client: &GraphClient,
     users: &[String],
     concurrency: usize,
-) -> Result<Vec<(AccountState, Vec<Value>)>, (String, GraphError)> {
+) -> Result<Vec<(AccountState, RawReads)>, (String, GraphError)> {
     let results: Vec<(usize, AccountRead)> =
         futures::stream::iter(users.iter().cloned().enumerate())
             .map(|(i, u)| async move { (i, read_one(client, &u).await) })
             .buffer_unordered(concurrency.max(1))
             .collect()
             .await;
-    let mut ordered: Vec<Option<(AccountState, Vec<Value>)>> = vec![None; users.len()];
+    let mut ordered: Vec<Option<(AccountState, RawReads)>> = vec![None; users.len()];
     for (i, r) in results {
         ordered[i] = Some(r?);
     }
@@ -380,17 +398,30 @@ async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
         .await
         .map_err(|e| (u.to_string(), e))?;
     let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-    let rest = [Part::Rules, Part::Grants, Part::Risk, Part::Preferences];
-    // The methods raw as well: the investigation reuses them instead of listing them again.
-    let (s, methods) = futures::join!(
+    let rest = [Part::Rules, Part::Grants, Part::Preferences];
+    // The methods and the risky user raw: the investigation reuses them instead of reading
+    // them again (the reports budget; Identity Protection's 1 request per second).
+    let (s, methods, risky) = futures::join!(
         read_state(client, &id, &rest),
-        super::read::read_methods_raw(client, &id)
+        super::read::read_methods_raw(client, &id),
+        super::read::read_risky_user_raw(client, &id)
     );
     let mut s = s.map_err(|e| (u.to_string(), e))?;
     let methods = methods.map_err(|e| (u.to_string(), e))?;
+    let risky_user = risky.map_err(|e| (u.to_string(), e))?;
     s.methods = Some(methods.iter().map(MethodState::from_graph).collect());
+    s.risk = Some(match &risky_user {
+        Some(v) => crate::contain::state::RiskState::from_graph(v),
+        None => crate::contain::state::RiskState::not_listed(),
+    });
     s.user = who.user;
-    Ok((s, methods))
+    Ok((
+        s,
+        RawReads {
+            methods,
+            risky_user,
+        },
+    ))
 }
 
 #[cfg(test)]

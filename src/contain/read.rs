@@ -124,11 +124,12 @@ pub async fn read_part(
             let list = get_all(client, get(&path, "read-oauth-grants", user)?).await?;
             state.grants = Some(list.iter().map(GrantState::from_graph).collect());
         }
-        Part::Risk => match get_one(client, get(&path, "read-risky-users", user)?).await {
-            Ok(v) => state.risk = Some(RiskState::from_graph(&v)),
-            Err(e) if e.is_not_found() => state.risk = Some(RiskState::not_listed()),
-            Err(e) => return Err(e),
-        },
+        Part::Risk => {
+            state.risk = Some(match read_risky_user_raw(client, user).await? {
+                Some(v) => RiskState::from_graph(&v),
+                None => RiskState::not_listed(),
+            })
+        }
         // Beta only: a cloud without it or a token without the permission leaves the default
         // unknown, and containment falls back to deleting the likely default last.
         Part::Preferences => {
@@ -163,6 +164,20 @@ pub async fn read_state(
         out.preferences = out.preferences.or(s.preferences);
     }
     Ok(out)
+}
+
+/// The account's risky user as Graph sent it; `None` when Identity Protection does not list
+/// the account (404).
+pub async fn read_risky_user_raw(
+    client: &GraphClient,
+    user_id: &str,
+) -> Result<Option<Value>, GraphError> {
+    let path = Part::Risk.path(user_id);
+    match get_one(client, get(&path, "read-risky-users", user_id)?).await {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// For ops on one authentication method, a read of just that method (listing methods falls in

@@ -7,6 +7,7 @@ mod console_apply;
 mod console_undo;
 mod default_method;
 mod live_console;
+mod plan_reads;
 
 use reclaim::audit::{Journal, RequestSummary, StepIntent};
 use reclaim::contain::apply::{apply, ApplyOptions, CollectingSink};

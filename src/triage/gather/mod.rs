@@ -24,7 +24,7 @@ mod one;
 mod passes;
 mod per_user;
 
-pub use one::{investigate, investigate_with_methods, Investigation};
+pub use one::{investigate, investigate_knowing, Investigation, KnownReads};
 
 use super::collector::{Collector, Source};
 use super::facts::{AccountFacts, SourceState, Time};

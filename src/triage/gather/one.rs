@@ -32,17 +32,27 @@ pub async fn investigate(
     opts: GatherOptions,
     who: &str,
 ) -> Result<Investigation, GraphError> {
-    investigate_with_methods(client, pack, opts, who, None).await
+    investigate_knowing(client, pack, opts, who, KnownReads::default()).await
 }
 
-/// [`investigate`], with the account's authentication methods already listed (complete) by
-/// the caller, so they are not listed twice under the reports budget (5 requests per 10 s).
-pub async fn investigate_with_methods(
+/// What the caller already read about the account, so it is not read twice: the
+/// authentication methods (listing them falls in the reports budget, 5 requests per 10 s) and
+/// Identity Protection's risky user (1 request per second for the tenant).
+#[derive(Debug, Clone, Default)]
+pub struct KnownReads {
+    /// The account's methods, listed completely.
+    pub methods: Option<Vec<crate::graph::models::AuthenticationMethod>>,
+    /// `Some(None)`: Identity Protection does not list the account (404).
+    pub risky_user: Option<Option<crate::graph::models::RiskyUser>>,
+}
+
+/// [`investigate`], without reading again what the caller already read ([`KnownReads`]).
+pub async fn investigate_knowing(
     client: &GraphClient,
     pack: Arc<Pack>,
     opts: GatherOptions,
     who: &str,
-    known_methods: Option<Vec<crate::graph::models::AuthenticationMethod>>,
+    known: KnownReads,
 ) -> Result<Investigation, GraphError> {
     let now = opts.now.unwrap_or_else(chrono::Utc::now);
     let since = now - opts.since;
@@ -58,7 +68,7 @@ pub async fn investigate_with_methods(
         failures: Mutex::new(Default::default()),
         since,
         opts,
-        known_methods,
+        known_methods: known.methods,
     };
 
     let id = match client.get_user(who).await {
@@ -72,12 +82,16 @@ pub async fn investigate_with_methods(
     sh.with(|c| c.request(&id));
     per_user::profiles(client, &sh, std::slice::from_ref(&id)).await;
 
-    match client.get_risky_user(&id).await {
-        Ok(r) => sh.with(|c| c.add_risky_user(&r.value)),
-        Err(e) if e.is_not_found() => {}
-        Err(e) => {
-            sh.failed("risky user", &e);
-        }
+    match known.risky_user {
+        Some(Some(r)) => sh.with(|c| c.add_risky_user(&r)),
+        Some(None) => {}
+        None => match client.get_risky_user(&id).await {
+            Ok(r) => sh.with(|c| c.add_risky_user(&r.value)),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => {
+                sh.failed("risky user", &e);
+            }
+        },
     }
     let det = client.list_risk_detections(Some(&id), Some(since), Some(500));
     if let Outcome::Failed(e) =
