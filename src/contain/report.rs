@@ -98,6 +98,75 @@ pub enum AccountOutcome {
     },
 }
 
+impl AccountOutcome {
+    /// The outcome's name in the journal's `apply-summary` (`outcomes[].outcome`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            AccountOutcome::Completed => "completed",
+            AccountOutcome::Drift { .. } => "drift",
+            AccountOutcome::Stopped { .. } => "stopped",
+            AccountOutcome::Unreadable { .. } => "unreadable",
+        }
+    }
+}
+
+/// What applies did to an account: the console's accounts table shows it in the verdict
+/// column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Every step of its plan verified (or found done already).
+    Contained,
+    /// Some steps ran, not all: the progress screen (or the journal) says which and why.
+    Partial,
+}
+
+impl Applied {
+    /// An account's mark after an apply; `None` when nothing was sent for it (drift, an
+    /// unreadable account), so what an earlier apply left stands.
+    pub fn from_outcome(outcome: &str) -> Option<Applied> {
+        match outcome {
+            "completed" => Some(Applied::Contained),
+            "stopped" => Some(Applied::Partial),
+            _ => None,
+        }
+    }
+
+    pub fn from_report(a: &AccountReport) -> Option<Applied> {
+        Applied::from_outcome(a.outcome.name())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Applied::Contained => "contained",
+            Applied::Partial => "partial",
+        }
+    }
+}
+
+/// Each account's mark from the journal's `apply-summary` notes (records in journal order):
+/// the latest apply that sent something for the account decides. Journals written before
+/// summaries listed their accounts give no marks.
+pub fn applied_marks(
+    records: &[crate::audit::Record],
+) -> std::collections::HashMap<String, Applied> {
+    let mut marks = std::collections::HashMap::new();
+    let summaries = records
+        .iter()
+        .filter(|r| r.note.as_deref() == Some("apply-summary"))
+        .filter_map(|r| r.data.as_ref()?.get("outcomes")?.as_array());
+    for outcomes in summaries {
+        for o in outcomes {
+            let (Some(id), Some(outcome)) = (o["userId"].as_str(), o["outcome"].as_str()) else {
+                continue;
+            };
+            if let Some(mark) = Applied::from_outcome(outcome) {
+                marks.insert(id.to_string(), mark);
+            }
+        }
+    }
+    marks
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountReport {
@@ -183,6 +252,10 @@ impl ApplyReport {
             "failed": count(&|s| matches!(s, StepStatus::Failed { .. } | StepStatus::Unverified { .. })),
             "unknown": count(&|s| matches!(s, StepStatus::Unknown { .. })),
             "notRun": count(&|s| matches!(s, StepStatus::NotRun)),
+            // Ids only (tenant text stays out of the summary): what a later console marks.
+            "outcomes": self.accounts.iter()
+                .map(|a| json!({ "userId": a.user_id, "outcome": a.outcome.name() }))
+                .collect::<Vec<_>>(),
         })
     }
 
@@ -224,5 +297,57 @@ impl ApplyReport {
             v["completed"], v["accounts"], v["done"], v["alreadyDone"], v["failed"], v["unknown"], v["notRun"]
         ));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::record::{Record, RecordKind};
+
+    fn summary(data: Value) -> Record {
+        let mut r = Record::new(RecordKind::Note, "op", "t", chrono::Utc::now());
+        r.note = Some("apply-summary".into());
+        r.data = Some(data);
+        r
+    }
+
+    fn outcomes(list: &[(&str, &str)]) -> Value {
+        let o: Vec<Value> = list
+            .iter()
+            .map(|(id, o)| json!({ "userId": id, "outcome": o }))
+            .collect();
+        json!({ "accounts": list.len(), "outcomes": o })
+    }
+
+    #[test]
+    fn the_latest_apply_that_sent_something_decides_an_accounts_mark() {
+        let mut other = summary(outcomes(&[("x", "completed")]));
+        other.note = Some("plan-created".into());
+        let records = vec![
+            // Written before summaries listed accounts: no marks from it.
+            summary(json!({ "accounts": 1, "completed": 1 })),
+            summary(outcomes(&[
+                ("a", "stopped"),
+                ("b", "completed"),
+                ("c", "completed"),
+            ])),
+            other,
+            summary(outcomes(&[
+                ("a", "completed"),
+                ("b", "stopped"),
+                ("c", "drift"),
+            ])),
+            summary(outcomes(&[
+                ("d", "unreadable"),
+                ("e", "unknownFutureValue"),
+            ])),
+        ];
+        let marks = applied_marks(&records);
+        assert_eq!(marks.get("a"), Some(&Applied::Contained));
+        assert_eq!(marks.get("b"), Some(&Applied::Partial));
+        // Nothing was sent on drift: the earlier apply's mark stands.
+        assert_eq!(marks.get("c"), Some(&Applied::Contained));
+        assert_eq!(marks.len(), 3, "{marks:?}");
     }
 }

@@ -208,6 +208,12 @@ pub enum Action {
         job: JobId,
         path: std::path::PathBuf,
     },
+    /// What earlier applies did to accounts (by id), read from the journal while the
+    /// accounts load.
+    AppliedMarks {
+        job: JobId,
+        marks: std::collections::HashMap<String, crate::contain::report::Applied>,
+    },
     /// One step of a running apply started or finished.
     ApplyProgress {
         job: JobId,
@@ -248,6 +254,7 @@ impl Action {
             Action::AccountsBatch { .. }
                 | Action::Progress { .. }
                 | Action::AccountsDone { .. }
+                | Action::AppliedMarks { .. }
                 | Action::DetailLoaded { .. }
                 | Action::JournalLoaded { .. }
                 | Action::JournalAppended { .. }

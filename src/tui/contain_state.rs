@@ -6,6 +6,7 @@
 use super::app::Loadable;
 use crate::contain::console::{plan_rows, Confirm, PlanRow, ProgressView};
 use crate::contain::plan::Plan;
+pub use crate::contain::report::Applied;
 use crate::contain::report::{ApplyReport, StepStatus};
 use crate::graph::auth::Secret;
 
@@ -82,35 +83,6 @@ pub struct ProgressState {
     pub follow: bool,
     /// Where the plan was saved before the apply started.
     pub saved_plan: Option<std::path::PathBuf>,
-}
-
-/// What this session's applies did to an account, shown in the accounts table's verdict column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applied {
-    /// Every step of its plan verified (or found done already).
-    Contained,
-    /// Some steps ran, not all: the progress screen says which and why.
-    Partial,
-}
-
-impl Applied {
-    /// The account's mark after an apply; `None` when nothing was sent for it (drift, an
-    /// unreadable account), so the triage verdict stays.
-    pub fn from_report(a: &crate::contain::report::AccountReport) -> Option<Applied> {
-        use crate::contain::report::AccountOutcome;
-        match a.outcome {
-            AccountOutcome::Completed => Some(Applied::Contained),
-            AccountOutcome::Stopped { .. } => Some(Applied::Partial),
-            AccountOutcome::Drift { .. } | AccountOutcome::Unreadable { .. } => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Applied::Contained => "contained",
-            Applied::Partial => "partial",
-        }
-    }
 }
 
 /// Step counts for the summary line.

@@ -15,11 +15,13 @@ use crate::contain::apply::SecretSink;
 use crate::contain::console::ContainmentService;
 use crate::contain::plan::Plan;
 use crate::contain::playbook;
+use crate::contain::report::Applied;
 use crate::contain::report::{ApplyEvent, ApplyReport};
 use crate::contain::undo::Undone;
 use crate::contain::undo_preview::UndoPreview;
 use crate::graph::auth::Secret;
 use futures::future::BoxFuture;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
@@ -59,6 +61,13 @@ pub trait Containment: Send + Sync {
                 "this console cannot show what undoing step {step_id} would restore"
             )))
         })
+    }
+
+    /// What earlier applies (any console or `reclaim apply`) did to each account, by id,
+    /// from the journal: a console opened after a dropped session still shows which
+    /// accounts are contained.
+    fn applied_marks(&self) -> BoxFuture<'_, Result<HashMap<String, Applied>, SourceError>> {
+        Box::pin(async { Ok(HashMap::new()) })
     }
 }
 
@@ -210,6 +219,21 @@ impl Containment for ServiceContainment {
                 Ok::<_, crate::audit::AuditError>(crate::contain::undo_preview::preview(
                     &records, &step,
                 ))
+            })
+            .await
+            .map_err(|e| SourceError::new(format!("reading the journal failed: {e}")))?
+            .map_err(|e| SourceError::new(e.to_string()))
+        })
+    }
+
+    fn applied_marks(&self) -> BoxFuture<'_, Result<HashMap<String, Applied>, SourceError>> {
+        let dir = self.service.audit_dir.clone();
+        let tenant = self.service.tenant.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let path = crate::audit::journal_path(&dir, &tenant)?;
+                let (records, _) = crate::audit::read_records(&path)?;
+                Ok::<_, crate::audit::AuditError>(crate::contain::report::applied_marks(&records))
             })
             .await
             .map_err(|e| SourceError::new(format!("reading the journal failed: {e}")))?

@@ -124,10 +124,26 @@ pub async fn perform(
 ) -> Action {
     let feed = Feed::new(tx.clone(), job);
     match request {
-        Request::Accounts => Action::AccountsDone {
-            job,
-            result: source.load_accounts(feed).await.map_err(|e| e.message),
-        },
+        Request::Accounts => {
+            // What earlier applies contained, read from the journal beside the accounts.
+            let marks = async {
+                let Some(c) = source.containment() else {
+                    return;
+                };
+                match c.applied_marks().await {
+                    Ok(marks) if !marks.is_empty() => {
+                        let _ = tx.send(Action::AppliedMarks { job, marks });
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e.message, "cannot read earlier applies"),
+                }
+            };
+            let (result, ()) = futures::join!(source.load_accounts(feed), marks);
+            Action::AccountsDone {
+                job,
+                result: result.map_err(|e| e.message),
+            }
+        }
         Request::Detail(id) => {
             let result = source.load_detail(&id, feed).await;
             Action::DetailLoaded {

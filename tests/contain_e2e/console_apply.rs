@@ -103,6 +103,21 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
     let screen: String = buf.content().iter().map(|c| c.symbol()).collect();
     assert!(screen.contains("contained"), "{screen}");
 
+    // A console opened later (the SSH session dropped) reads the marks from the journal.
+    let mut later = LiveConsole::new(&s, &c, dir.path(), store.clone());
+    later.start();
+    later
+        .until("the accounts and the marks", |app| {
+            !app.loading.contains(&Pane::Accounts)
+        })
+        .await;
+    assert_eq!(
+        later.app.applied.get(&user),
+        Some(&reclaim::tui::contain_state::Applied::Contained)
+    );
+    assert_eq!(later.app.applied.len(), 1, "{:?}", later.app.applied);
+    drop(later);
+
     // Applying the saved file again (what `reclaim apply FILE` does after a crash) finds
     // every step done in the journal and sends nothing.
     let sent = mutating(&s).len();
