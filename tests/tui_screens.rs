@@ -355,10 +355,21 @@ fn containment_plan_confirm_progress() {
     let text = text_of(&h.buffer(200, 50));
     assert!(text.contains(FIXTURE_PASSWORD), "the secret is on screen");
     assert!(text.contains("2 of 2 accounts contained"), "{text}");
+    // Where the plan was saved (a real apply saves it before the first step).
+    h.act(Action::PlanSaved {
+        job,
+        path: "/home/oncall/.local/state/reclaim/audit/plans/p-7f3a.json".into(),
+    });
+    h.snap("progress_plan_saved");
     // Back to the plan (applied), then the accounts: the secret is gone from the state.
     h.act(Action::Back);
     assert!(!text_of(&h.buffer(200, 50)).contains(FIXTURE_PASSWORD));
     h.snap("plan_after_apply");
+    // The table marks both accounts contained.
+    h.act(Action::Back);
+    let text = text_of(&h.buffer(200, 50));
+    assert_eq!(text.matches("contained").count(), 2, "{text}");
+    h.snap("accounts_after_apply");
 }
 
 #[test]

@@ -69,13 +69,23 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     if let Some(path) = &a.saved_plan {
         // On the bottom border: how to finish this apply if the console stops.
+        // The longest wording that fits: the resume command matters most on narrow screens.
         let path = path.display();
+        let room = usize::from(frame.width.saturating_sub(2));
+        let text = [
+            format!(" plan saved: {path} - if reclaim stops, `reclaim apply {path}` finishes it "),
+            format!(" if reclaim stops: reclaim apply {path} "),
+            format!(" reclaim apply {path} "),
+        ]
+        .into_iter()
+        .find(|t| t.chars().count() <= room)
+        .unwrap_or_else(|| format!(" reclaim apply {path} "));
         put(
             buf,
             frame.x + 1,
             frame.y + frame.height - 1,
             frame.x + frame.width.saturating_sub(1),
-            &format!(" plan saved: {path} - if reclaim stops, `reclaim apply {path}` finishes it "),
+            &text,
             theme.style(Role::Muted),
         );
     }
