@@ -143,25 +143,43 @@ impl Applied {
     }
 }
 
-/// Each account's mark from the journal's `apply-summary` notes (records in journal order):
-/// the latest apply that sent something for the account decides. Journals written before
-/// summaries listed their accounts give no marks.
+/// Each account's mark from the journal (records in journal order): the latest apply that
+/// sent something for the account decides (its `apply-summary` lists outcomes by id), and an
+/// undo that may have taken effect afterwards makes a contained account `partial`. Journals
+/// written before summaries listed their accounts give no marks.
 pub fn applied_marks(
     records: &[crate::audit::Record],
 ) -> std::collections::HashMap<String, Applied> {
+    use crate::audit::record::{RecordKind, StepResult};
     let mut marks = std::collections::HashMap::new();
-    let summaries = records
-        .iter()
-        .filter(|r| r.note.as_deref() == Some("apply-summary"))
-        .filter_map(|r| r.data.as_ref()?.get("outcomes")?.as_array());
-    for outcomes in summaries {
-        for o in outcomes {
-            let (Some(id), Some(outcome)) = (o["userId"].as_str(), o["outcome"].as_str()) else {
-                continue;
-            };
-            if let Some(mark) = Applied::from_outcome(outcome) {
-                marks.insert(id.to_string(), mark);
+    // Undo intents (journal seq) and the account each reverses.
+    let mut undos = std::collections::HashMap::new();
+    for r in records {
+        match r.kind {
+            RecordKind::Intent if r.action.as_deref().is_some_and(|a| a.starts_with("undo:")) => {
+                if let Some(id) = r.before.as_ref().and_then(|b| b["userId"].as_str()) {
+                    undos.insert(r.seq, id.to_string());
+                }
             }
+            RecordKind::Outcome if !matches!(r.result, Some(StepResult::Failed { .. })) => {
+                let undone = r.intent.as_ref().and_then(|i| undos.get(&i.seq));
+                if let Some(mark) = undone.and_then(|id| marks.get_mut(id)) {
+                    *mark = Applied::Partial;
+                }
+            }
+            RecordKind::Note if r.note.as_deref() == Some("apply-summary") => {
+                let outcomes = r.data.as_ref().and_then(|d| d.get("outcomes")?.as_array());
+                for o in outcomes.into_iter().flatten() {
+                    let (Some(id), Some(outcome)) = (o["userId"].as_str(), o["outcome"].as_str())
+                    else {
+                        continue;
+                    };
+                    if let Some(mark) = Applied::from_outcome(outcome) {
+                        marks.insert(id.to_string(), mark);
+                    }
+                }
+            }
+            _ => {}
         }
     }
     marks
@@ -303,7 +321,7 @@ impl ApplyReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::record::{Record, RecordKind};
+    use crate::audit::record::{Record, RecordKind, StepResult};
 
     fn summary(data: Value) -> Record {
         let mut r = Record::new(RecordKind::Note, "op", "t", chrono::Utc::now());
@@ -349,5 +367,56 @@ mod tests {
         // Nothing was sent on drift: the earlier apply's mark stands.
         assert_eq!(marks.get("c"), Some(&Applied::Contained));
         assert_eq!(marks.len(), 3, "{marks:?}");
+    }
+
+    #[test]
+    fn an_undo_that_may_have_taken_effect_leaves_the_account_partial() {
+        let undo = |seq: u64, user: &str| {
+            let mut r = Record::new(RecordKind::Intent, "op", "t", chrono::Utc::now());
+            r.seq = seq;
+            r.action = Some("undo:disable-signin".into());
+            r.before = Some(json!({ "userId": user }));
+            r
+        };
+        let outcome = |seq: u64, result: StepResult| {
+            let mut r = Record::new(RecordKind::Outcome, "op", "t", chrono::Utc::now());
+            r.intent = Some(crate::audit::RecordRef {
+                seq,
+                hash: String::new(),
+            });
+            r.result = Some(result);
+            r
+        };
+        let records = vec![
+            summary(outcomes(&[
+                ("a", "completed"),
+                ("b", "completed"),
+                ("c", "completed"),
+            ])),
+            undo(10, "a"),
+            outcome(10, StepResult::Succeeded),
+            undo(12, "b"),
+            outcome(
+                12,
+                StepResult::Failed {
+                    error: "refused".into(),
+                },
+            ),
+            undo(14, "c"),
+            outcome(14, StepResult::Unknown),
+            // Applied again after the undo: contained again.
+            undo(16, "d"),
+            outcome(16, StepResult::Succeeded),
+            summary(outcomes(&[("d", "completed")])),
+        ];
+        let marks = applied_marks(&records);
+        assert_eq!(marks.get("a"), Some(&Applied::Partial));
+        assert_eq!(marks.get("b"), Some(&Applied::Contained), "a refused undo");
+        assert_eq!(
+            marks.get("c"),
+            Some(&Applied::Partial),
+            "an undo that may have run"
+        );
+        assert_eq!(marks.get("d"), Some(&Applied::Contained));
     }
 }

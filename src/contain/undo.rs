@@ -125,6 +125,8 @@ pub struct Undone {
     pub step: String,
     pub action: ActionKind,
     pub target: String,
+    /// The account's id (`target` is its UPN).
+    pub user_id: String,
     pub op: Op,
     pub detail: String,
 }
@@ -320,6 +322,7 @@ pub async fn undo(
         step: step.to_string(),
         action: a.action,
         target: a.target,
+        user_id: a.user_id,
         op,
         detail: check.detail,
     })

@@ -283,6 +283,13 @@ impl Containment for FixtureContainment {
                 step: step_id.to_string(),
                 action,
                 target: row.account.clone(),
+                user_id: self
+                    .data
+                    .accounts
+                    .iter()
+                    .find(|a| a.user_principal_name == row.account)
+                    .map(|a| a.id.clone())
+                    .unwrap_or_default(),
                 op: Op::SetAccountEnabled { enabled: true },
                 detail: "restored from the recorded pre-state (fixture)".into(),
             })

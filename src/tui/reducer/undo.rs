@@ -6,6 +6,7 @@
 use super::journal::current_row;
 use super::*;
 use crate::contain::console::ConfirmKey;
+use crate::contain::report::Applied;
 use crate::sanitize::inert;
 use crate::tui::undo_confirm::UndoConfirm;
 
@@ -134,10 +135,16 @@ pub(super) fn done(
     }
     app.set_loading(Pane::Undo, false);
     match result {
-        Ok(u) => app.notify(
-            Level::Info,
-            format!("step {} undone: {}", inert(&step), inert(&u.detail)),
-        ),
+        Ok(u) => {
+            // Part of its containment is reversed: the account is no longer contained.
+            if let Some(mark) = app.applied.get_mut(&u.user_id) {
+                *mark = Applied::Partial;
+            }
+            app.notify(
+                Level::Info,
+                format!("step {} undone: {}", inert(&step), inert(&u.detail)),
+            )
+        }
         Err(e) => app.notify(
             Level::Error,
             format!("undo of step {} failed: {}", inert(&step), inert(&e)),

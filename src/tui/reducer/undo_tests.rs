@@ -117,9 +117,13 @@ fn confirming_runs_the_undo_and_its_result_is_reported() {
         step: "st-1".into(),
         action: crate::contain::action::ActionKind::RestorePhone,
         target: "dana@contoso.com".into(),
+        user_id: "u-dana".into(),
         op: crate::contain::op::Op::SetAccountEnabled { enabled: true },
         detail: "mobile +1 5550199\u{1b}[2J".into(),
     };
+    let contained = crate::contain::report::Applied::Contained;
+    app.applied.insert("u-dana".into(), contained);
+    app.applied.insert("u-other".into(), contained);
     let update = reduce(
         &mut app,
         Action::UndoDone {
@@ -129,6 +133,12 @@ fn confirming_runs_the_undo_and_its_result_is_reported() {
         },
     );
     assert!(update.effects.is_empty(), "a live view needs no reload");
+    // Part of dana's containment is reversed; the other account keeps its mark.
+    assert_eq!(
+        app.applied.get("u-dana"),
+        Some(&crate::contain::report::Applied::Partial)
+    );
+    assert_eq!(app.applied.get("u-other"), Some(&contained));
     let notice = &app.status.notice.as_ref().unwrap().text;
     assert!(
         notice.contains("st-1 undone") && !notice.contains('\u{1b}'),
