@@ -302,6 +302,11 @@ impl ProgressView {
     }
 }
 
+/// Where the console saves a plan before applying it: `<audit_dir>/plans/<id>.json`.
+pub fn plan_file_in(audit_dir: &std::path::Path, plan_id: &str) -> PathBuf {
+    audit_dir.join("plans").join(format!("{plan_id}.json"))
+}
+
 /// Plans, applies and undoes for the console's event loop (background tasks).
 #[derive(Clone)]
 pub struct ContainmentService {
@@ -337,7 +342,7 @@ impl ContainmentService {
 
     /// Where a plan applied from the console is kept: beside the journal, under `plans/`.
     pub fn plan_file(&self, plan_id: &str) -> PathBuf {
-        self.audit_dir.join("plans").join(format!("{plan_id}.json"))
+        plan_file_in(&self.audit_dir, plan_id)
     }
 
     /// Writes the plan to [`Self::plan_file`] (0600, in a 0700 dir) before anything is sent:

@@ -22,6 +22,7 @@ pub mod apply;
 pub mod console;
 mod default_mfa;
 pub mod dry_run;
+pub mod earlier;
 pub mod evidence;
 pub mod expand;
 mod expand_mfa;

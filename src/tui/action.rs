@@ -208,11 +208,11 @@ pub enum Action {
         job: JobId,
         path: std::path::PathBuf,
     },
-    /// What earlier applies did to accounts (by id), read from the journal while the
-    /// accounts load.
-    AppliedMarks {
+    /// What earlier applies left (accounts' marks, applies cut off), read from the journal
+    /// while the accounts load.
+    EarlierApplies {
         job: JobId,
-        marks: std::collections::HashMap<String, crate::contain::report::Applied>,
+        earlier: crate::contain::earlier::EarlierApplies,
     },
     /// One step of a running apply started or finished.
     ApplyProgress {
@@ -254,7 +254,7 @@ impl Action {
             Action::AccountsBatch { .. }
                 | Action::Progress { .. }
                 | Action::AccountsDone { .. }
-                | Action::AppliedMarks { .. }
+                | Action::EarlierApplies { .. }
                 | Action::DetailLoaded { .. }
                 | Action::JournalLoaded { .. }
                 | Action::JournalAppended { .. }

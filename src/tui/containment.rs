@@ -13,15 +13,14 @@ use super::source::{AccountDetail, DataSource, Feed, JournalRow, SourceError, Te
 use crate::contain::action::ActionKind;
 use crate::contain::apply::SecretSink;
 use crate::contain::console::ContainmentService;
+use crate::contain::earlier::{self, EarlierApplies};
 use crate::contain::plan::Plan;
 use crate::contain::playbook;
-use crate::contain::report::Applied;
 use crate::contain::report::{ApplyEvent, ApplyReport};
 use crate::contain::undo::Undone;
 use crate::contain::undo_preview::UndoPreview;
 use crate::graph::auth::Secret;
 use futures::future::BoxFuture;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
@@ -63,11 +62,11 @@ pub trait Containment: Send + Sync {
         })
     }
 
-    /// What earlier applies (any console or `reclaim apply`) did to each account, by id,
-    /// from the journal: a console opened after a dropped session still shows which
-    /// accounts are contained.
-    fn applied_marks(&self) -> BoxFuture<'_, Result<HashMap<String, Applied>, SourceError>> {
-        Box::pin(async { Ok(HashMap::new()) })
+    /// What earlier applies (any console or `reclaim apply`) left, from the journal: each
+    /// account's mark, and the applies cut off before their end, so a console opened after
+    /// a dropped session shows what is contained and how to finish the rest.
+    fn earlier_applies(&self) -> BoxFuture<'_, Result<EarlierApplies, SourceError>> {
+        Box::pin(async { Ok(EarlierApplies::default()) })
     }
 }
 
@@ -226,14 +225,32 @@ impl Containment for ServiceContainment {
         })
     }
 
-    fn applied_marks(&self) -> BoxFuture<'_, Result<HashMap<String, Applied>, SourceError>> {
+    fn earlier_applies(&self) -> BoxFuture<'_, Result<EarlierApplies, SourceError>> {
         let dir = self.service.audit_dir.clone();
         let tenant = self.service.tenant.clone();
         Box::pin(async move {
+            // Reading the whole journal blocks: off the runtime's worker threads.
             tokio::task::spawn_blocking(move || {
                 let path = crate::audit::journal_path(&dir, &tenant)?;
                 let (records, _) = crate::audit::read_records(&path)?;
-                Ok::<_, crate::audit::AuditError>(crate::contain::report::applied_marks(&records))
+                let unfinished = earlier::unfinished_applies(&records)
+                    .into_iter()
+                    .map(|plan_id| {
+                        // The id comes from the journal: only a plain one names a file.
+                        let plain = plan_id
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                        let file = crate::contain::console::plan_file_in(&dir, &plan_id);
+                        earlier::Unfinished {
+                            plan_file: (plain && file.is_file()).then_some(file),
+                            plan_id,
+                        }
+                    })
+                    .collect();
+                Ok::<_, crate::audit::AuditError>(EarlierApplies {
+                    marks: earlier::applied_marks(&records),
+                    unfinished,
+                })
             })
             .await
             .map_err(|e| SourceError::new(format!("reading the journal failed: {e}")))?

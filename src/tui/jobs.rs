@@ -125,14 +125,14 @@ pub async fn perform(
     let feed = Feed::new(tx.clone(), job);
     match request {
         Request::Accounts => {
-            // What earlier applies contained, read from the journal beside the accounts.
+            // What earlier applies left, read from the journal beside the accounts.
             let marks = async {
                 let Some(c) = source.containment() else {
                     return;
                 };
-                match c.applied_marks().await {
-                    Ok(marks) if !marks.is_empty() => {
-                        let _ = tx.send(Action::AppliedMarks { job, marks });
+                match c.earlier_applies().await {
+                    Ok(earlier) if earlier != Default::default() => {
+                        let _ = tx.send(Action::EarlierApplies { job, earlier });
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e.message, "cannot read earlier applies"),

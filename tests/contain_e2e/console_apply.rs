@@ -182,3 +182,110 @@ async fn a_plan_that_cannot_be_saved_is_not_applied() {
     );
     assert!(mutating(&s).is_empty(), "{:?}", mutating(&s));
 }
+
+/// An apply cut off mid-way (its task dropped at the first step, as a dropped SSH session
+/// or a kill leaves it) is named by the next console with the command that finishes it;
+/// once that command has run, the next console marks the account and warns no more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_console_names_an_apply_that_was_cut_off_and_how_to_finish_it() {
+    use reclaim::contain::console::ContainmentService;
+    use reclaim::contain::report::{Applied, ApplyEvent};
+    let s = campaign(120, 13, &ScenarioKnobs::default()).await;
+    let user = s
+        .ground_truth()
+        .compromised()
+        .next()
+        .unwrap()
+        .user_id
+        .clone();
+    let c = client(&s, false);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let service = ContainmentService {
+        client: c.clone(),
+        audit_dir: dir.path().to_path_buf(),
+        store: store.clone(),
+        tenant: s.tenant_id.clone(),
+        operator: "responder@test".into(),
+        delegated: false,
+    };
+    let pb = playbook::find("contain-ato", None).unwrap();
+    let plan = service
+        .plan(std::slice::from_ref(&user), &pb)
+        .await
+        .unwrap();
+    let file = service.save_plan(&plan).unwrap();
+
+    // The apply runs until its first step starts, then its task is gone.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = {
+        let (c, dir, store, plan) = (
+            c.clone(),
+            dir.path().to_path_buf(),
+            store.clone(),
+            plan.clone(),
+        );
+        let tenant = s.tenant_id.clone();
+        tokio::spawn(async move {
+            let j = Journal::open(&dir, &tenant, "responder@test", store).unwrap();
+            let opts = ApplyOptions {
+                events: Some(tx),
+                ..fast()
+            };
+            let _ = apply(&c, &j, &plan, &opts, &CollectingSink::default()).await;
+        })
+    };
+    loop {
+        match rx.recv().await {
+            Some(ApplyEvent::StepStarted { .. }) => break,
+            Some(_) => {}
+            None => panic!("the apply ended before its first step"),
+        }
+    }
+    task.abort();
+    let _ = task.await;
+
+    let mut later = LiveConsole::new(&s, &c, dir.path(), store.clone());
+    later.start();
+    later
+        .until("the accounts", |app| !app.loading.contains(&Pane::Accounts))
+        .await;
+    let notice = later.app.status.notice.clone().expect("a warning");
+    assert!(
+        notice.text.contains(&plan.id)
+            && notice
+                .text
+                .contains(&format!("`reclaim apply {}` finishes it", file.display())),
+        "{notice:?}"
+    );
+    assert_eq!(later.app.applied.get(&user), None, "nothing finished yet");
+    drop(later);
+
+    // The command it names finishes the apply; the next console has nothing to warn about.
+    let j = Journal::open(dir.path(), &s.tenant_id, "responder@test", store.clone()).unwrap();
+    let report = apply(
+        &c,
+        &j,
+        &Plan::load(&file).unwrap(),
+        &fast(),
+        &CollectingSink::default(),
+    )
+    .await
+    .unwrap();
+    j.close().unwrap();
+    assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+    let mut next = LiveConsole::new(&s, &c, dir.path(), store);
+    next.start();
+    next.until("the accounts", |app| !app.loading.contains(&Pane::Accounts))
+        .await;
+    assert_eq!(next.app.applied.get(&user), Some(&Applied::Contained));
+    assert!(
+        next.app
+            .status
+            .notice
+            .as_ref()
+            .is_none_or(|n| !n.text.contains("did not finish")),
+        "{:?}",
+        next.app.status.notice
+    );
+}

@@ -163,7 +163,8 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
     );
     // What a console opened later marks: the script contained the account, the undo
     // reversed part of it.
-    use reclaim::contain::report::{applied_marks, Applied};
+    use reclaim::contain::earlier::applied_marks;
+    use reclaim::contain::report::Applied;
     let before_undo: Vec<_> = records
         .iter()
         .take_while(|r| r.step_id.as_deref() != Some(undo_step.as_str()))

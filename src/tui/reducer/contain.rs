@@ -356,3 +356,40 @@ pub(super) fn result(app: &mut App, action: Action) -> Update {
         _ => Update::default(),
     }
 }
+
+/// What the journal says earlier applies left: their marks (this session's own applies are
+/// newer and stay), and a warning naming an apply that was cut off with how to finish it.
+pub(super) fn earlier_applies(
+    app: &mut App,
+    earlier: crate::contain::earlier::EarlierApplies,
+) -> Update {
+    for (id, mark) in earlier.marks {
+        app.applied.entry(id).or_insert(mark);
+    }
+    // This console's own apply, still running, is not news.
+    let running = app
+        .apply
+        .as_ref()
+        .filter(|a| a.report.is_none() && a.error.is_none())
+        .map(|a| a.plan_id.clone());
+    let mut unfinished = earlier.unfinished;
+    unfinished.retain(|u| Some(&u.plan_id) != running.as_ref());
+    if let Some(last) = unfinished.last() {
+        let how = match &last.plan_file {
+            Some(f) => format!("`reclaim apply {}` finishes it", f.display()),
+            None => "`reclaim apply` on its plan file finishes it".to_string(),
+        };
+        let more = match unfinished.len() {
+            1 => String::new(),
+            n => format!(" ({} earlier ones too: `reclaim audit show`)", n - 1),
+        };
+        app.notify(
+            Level::Warn,
+            format!(
+                "apply of plan {} did not finish{more}: unless a reclaim is applying it now, {how}",
+                crate::sanitize::inert(&last.plan_id)
+            ),
+        );
+    }
+    Update::changed(true)
+}

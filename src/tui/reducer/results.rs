@@ -28,12 +28,8 @@ pub(super) fn task_result(app: &mut App, action: Action) -> Update {
             });
             Update::changed(true)
         }
-        // This session's applies are newer than the journal read at start: they stay.
-        Action::AppliedMarks { job, marks } if job == app.jobs.accounts => {
-            for (id, mark) in marks {
-                app.applied.entry(id).or_insert(mark);
-            }
-            Update::changed(true)
+        Action::EarlierApplies { job, earlier } if job == app.jobs.accounts => {
+            super::contain::earlier_applies(app, earlier)
         }
         Action::DetailLoaded {
             job,

@@ -433,3 +433,73 @@ fn an_apply_from_the_detail_view_reloads_that_account() {
         update.effects
     );
 }
+
+#[test]
+fn earlier_applies_mark_the_table_and_name_the_apply_that_was_cut_off() {
+    use crate::contain::earlier::{EarlierApplies, Unfinished};
+    use crate::tui::contain_state::Applied;
+    let earlier = |plans: &[&str]| EarlierApplies {
+        marks: [("u0", Applied::Partial), ("u1", Applied::Contained)]
+            .into_iter()
+            .map(|(id, m)| (id.to_string(), m))
+            .collect(),
+        unfinished: plans
+            .iter()
+            .map(|p| Unfinished {
+                plan_id: p.to_string(),
+                plan_file: (*p == "p-2\u{1b}[2J").then(|| "/state/plans/p-2.json".into()),
+            })
+            .collect(),
+    };
+    // The apply of u0 in this session is newer than the journal read: its mark stays.
+    let (mut app, actions) = applied_among(3);
+    for a in actions {
+        reduce(&mut app, a);
+    }
+    let job = app.jobs.accounts;
+    reduce(
+        &mut app,
+        Action::EarlierApplies {
+            job,
+            earlier: earlier(&["p-1", "p-2\u{1b}[2J"]),
+        },
+    );
+    assert_eq!(app.applied.get("u0"), Some(&Applied::Contained));
+    assert_eq!(app.applied.get("u1"), Some(&Applied::Contained));
+    let text = app.status.notice.clone().unwrap().text;
+    assert!(
+        text.contains("did not finish (1 earlier ones too")
+            && text.contains("`reclaim apply /state/plans/p-2.json` finishes it")
+            && !text.contains('\u{1b}'),
+        "{text}"
+    );
+
+    // From a stale accounts job: ignored.
+    let mut fresh = loaded(3);
+    reduce(
+        &mut fresh,
+        Action::EarlierApplies {
+            job: JobId::default(),
+            earlier: earlier(&["p-1"]),
+        },
+    );
+    assert!(fresh.applied.is_empty());
+
+    // This console's own apply, still running, is not reported as cut off.
+    let (mut running, mut actions) = applied_among(2);
+    actions.pop(); // ApplyDone not yet arrived
+    for a in actions {
+        reduce(&mut running, a);
+    }
+    let own = running.apply.as_ref().unwrap().plan_id.clone();
+    let before = running.status.notice.clone();
+    let job = running.jobs.accounts;
+    reduce(
+        &mut running,
+        Action::EarlierApplies {
+            job,
+            earlier: earlier(&[own.as_str()]),
+        },
+    );
+    assert_eq!(running.status.notice, before, "{:?}", running.status.notice);
+}
