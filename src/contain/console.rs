@@ -302,9 +302,14 @@ impl ProgressView {
     }
 }
 
-/// Where the console saves a plan before applying it: `<audit_dir>/plans/<id>.json`.
-pub fn plan_file_in(audit_dir: &std::path::Path, plan_id: &str) -> PathBuf {
-    audit_dir.join("plans").join(format!("{plan_id}.json"))
+/// Where the console keeps a plan it applies: `<audit_dir>/plans/<id>.json`, beside the
+/// journal. `None` for an id that is not a plain name (ids read back from a journal are data).
+pub fn plan_file_in(audit_dir: &std::path::Path, plan_id: &str) -> Option<PathBuf> {
+    let plain = !plan_id.is_empty()
+        && plan_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    plain.then(|| audit_dir.join("plans").join(format!("{plan_id}.json")))
 }
 
 /// Plans, applies and undoes for the console's event loop (background tasks).
@@ -340,16 +345,16 @@ impl ContainmentService {
         .map_err(|e| e.to_string())
     }
 
-    /// Where a plan applied from the console is kept: beside the journal, under `plans/`.
-    pub fn plan_file(&self, plan_id: &str) -> PathBuf {
-        plan_file_in(&self.audit_dir, plan_id)
-    }
-
-    /// Writes the plan to [`Self::plan_file`] (0600, in a 0700 dir) before anything is sent:
+    /// Writes the plan to [`plan_file_in`] (0600, in a 0700 dir) before anything is sent:
     /// if this console dies mid-apply, `reclaim apply FILE` finishes it from the journal.
     pub fn save_plan(&self, plan: &Plan) -> Result<PathBuf, String> {
         use std::os::unix::fs::DirBuilderExt;
-        let path = self.plan_file(&plan.id);
+        let path = plan_file_in(&self.audit_dir, &plan.id).ok_or_else(|| {
+            format!(
+                "cannot save plan {:?}: its id is not a plain name; nothing was sent",
+                plan.id
+            )
+        })?;
         let fail = |e: &dyn std::fmt::Display| {
             format!(
                 "cannot save the plan to {} (it is what resumes an interrupted apply); nothing was sent: {e}",

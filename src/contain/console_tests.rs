@@ -180,3 +180,15 @@ fn progress_follows_events_and_the_report() {
         .all(|r| matches!(r.state, Some(Some(StepStatus::Done { .. })))));
     assert_eq!(v.summary.as_deref(), Some("1 of 1 accounts contained"));
 }
+
+#[test]
+fn a_plan_file_is_named_only_by_a_plain_id() {
+    let dir = std::path::Path::new("/state/audit");
+    assert_eq!(
+        plan_file_in(dir, "0f8fad5b-d9cb-469f-a165-70867728950e"),
+        Some(dir.join("plans/0f8fad5b-d9cb-469f-a165-70867728950e.json"))
+    );
+    for id in ["", "../../etc/x", "a/b", "p\u{1b}[2J", "p.json"] {
+        assert_eq!(plan_file_in(dir, id), None, "{id:?}");
+    }
+}

@@ -235,16 +235,10 @@ impl Containment for ServiceContainment {
                 let (records, _) = crate::audit::read_records(&path)?;
                 let unfinished = earlier::unfinished_applies(&records)
                     .into_iter()
-                    .map(|plan_id| {
-                        // The id comes from the journal: only a plain one names a file.
-                        let plain = plan_id
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-                        let file = crate::contain::console::plan_file_in(&dir, &plan_id);
-                        earlier::Unfinished {
-                            plan_file: (plain && file.is_file()).then_some(file),
-                            plan_id,
-                        }
+                    .map(|plan_id| earlier::Unfinished {
+                        plan_file: crate::contain::console::plan_file_in(&dir, &plan_id)
+                            .filter(|f| f.is_file()),
+                        plan_id,
                     })
                     .collect();
                 Ok::<_, crate::audit::AuditError>(EarlierApplies {
