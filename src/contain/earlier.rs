@@ -5,7 +5,7 @@
 use super::report::Applied;
 use crate::audit::record::{Record, RecordKind, StepResult};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What the console learns from the journal when a tenant's accounts load.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -14,6 +14,25 @@ pub struct EarlierApplies {
     pub marks: HashMap<String, Applied>,
     /// Applies without a summary, oldest first.
     pub unfinished: Vec<Unfinished>,
+}
+
+impl EarlierApplies {
+    /// From the journal's records; a cut-off apply's plan file is named when the console
+    /// saved it under `audit_dir` and it is still there.
+    pub fn read(records: &[Record], audit_dir: &Path) -> EarlierApplies {
+        let unfinished = unfinished_applies(records)
+            .into_iter()
+            .map(|plan_id| Unfinished {
+                plan_file: super::console::plan_file_in(audit_dir, &plan_id)
+                    .filter(|f| f.is_file()),
+                plan_id,
+            })
+            .collect();
+        EarlierApplies {
+            marks: applied_marks(records),
+            unfinished,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -13,7 +13,7 @@ use super::source::{AccountDetail, DataSource, Feed, JournalRow, SourceError, Te
 use crate::contain::action::ActionKind;
 use crate::contain::apply::SecretSink;
 use crate::contain::console::ContainmentService;
-use crate::contain::earlier::{self, EarlierApplies};
+use crate::contain::earlier::EarlierApplies;
 use crate::contain::plan::Plan;
 use crate::contain::playbook;
 use crate::contain::report::{ApplyEvent, ApplyReport};
@@ -143,6 +143,26 @@ pub fn parse_actions(name: &str) -> Option<Vec<ActionKind>> {
 }
 
 impl ServiceContainment {
+    /// `f` over the tenant's journal records (and the audit dir), on the blocking pool:
+    /// reading the whole journal blocks.
+    fn read_journal<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&std::path::Path, &[crate::audit::Record]) -> T + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T, SourceError>> + Send + 'static {
+        let dir = self.service.audit_dir.clone();
+        let tenant = self.service.tenant.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let path = crate::audit::journal_path(&dir, &tenant)?;
+                let (records, _) = crate::audit::read_records(&path)?;
+                Ok::<_, crate::audit::AuditError>(f(&dir, &records))
+            })
+            .await
+            .map_err(|e| SourceError::new(format!("reading the journal failed: {e}")))?
+            .map_err(|e| SourceError::new(e.to_string()))
+        }
+    }
+
     /// A playbook by name, or the single actions `name` lists (comma-separated).
     fn find(&self, name: &str) -> Result<playbook::Playbook, SourceError> {
         match playbook::find(name, self.playbook_dir.as_deref()) {
@@ -207,49 +227,16 @@ impl Containment for ServiceContainment {
         &'a self,
         step_id: &'a str,
     ) -> BoxFuture<'a, Result<UndoPreview, SourceError>> {
-        let dir = self.service.audit_dir.clone();
-        let tenant = self.service.tenant.clone();
         let step = step_id.to_string();
-        Box::pin(async move {
-            // Reading the whole journal blocks: off the runtime's worker threads.
-            tokio::task::spawn_blocking(move || {
-                let path = crate::audit::journal_path(&dir, &tenant)?;
-                let (records, _) = crate::audit::read_records(&path)?;
-                Ok::<_, crate::audit::AuditError>(crate::contain::undo_preview::preview(
-                    &records, &step,
-                ))
-            })
-            .await
-            .map_err(|e| SourceError::new(format!("reading the journal failed: {e}")))?
-            .map_err(|e| SourceError::new(e.to_string()))
-        })
+        Box::pin(
+            self.read_journal(move |_, records| {
+                crate::contain::undo_preview::preview(records, &step)
+            }),
+        )
     }
 
     fn earlier_applies(&self) -> BoxFuture<'_, Result<EarlierApplies, SourceError>> {
-        let dir = self.service.audit_dir.clone();
-        let tenant = self.service.tenant.clone();
-        Box::pin(async move {
-            // Reading the whole journal blocks: off the runtime's worker threads.
-            tokio::task::spawn_blocking(move || {
-                let path = crate::audit::journal_path(&dir, &tenant)?;
-                let (records, _) = crate::audit::read_records(&path)?;
-                let unfinished = earlier::unfinished_applies(&records)
-                    .into_iter()
-                    .map(|plan_id| earlier::Unfinished {
-                        plan_file: crate::contain::console::plan_file_in(&dir, &plan_id)
-                            .filter(|f| f.is_file()),
-                        plan_id,
-                    })
-                    .collect();
-                Ok::<_, crate::audit::AuditError>(EarlierApplies {
-                    marks: earlier::applied_marks(&records),
-                    unfinished,
-                })
-            })
-            .await
-            .map_err(|e| SourceError::new(format!("reading the journal failed: {e}")))?
-            .map_err(|e| SourceError::new(e.to_string()))
-        })
+        Box::pin(self.read_journal(|dir, records| EarlierApplies::read(records, dir)))
     }
 }
 
