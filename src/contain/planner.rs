@@ -251,7 +251,7 @@ pub async fn make_plan(
     meta: &PlanMeta,
     baseline: Option<&Snapshot>,
 ) -> Result<Plan, MakePlanError> {
-    let states = read_accounts_with_methods(client, users, 4)
+    let states = read_accounts_raw(client, users, 4)
         .await
         .map_err(|(u, e)| {
             if e.is_not_found() {
@@ -369,12 +369,12 @@ pub async fn read_accounts(
     users: &[String],
     concurrency: usize,
 ) -> Result<Vec<AccountState>, (String, GraphError)> {
-    let read = read_accounts_with_methods(client, users, concurrency).await?;
+    let read = read_accounts_raw(client, users, concurrency).await?;
     Ok(read.into_iter().map(|(s, _)| s).collect())
 }
 
 /// [`read_accounts`], with what the investigation reuses as Graph sent it.
-async fn read_accounts_with_methods(
+async fn read_accounts_raw(
     client: &GraphClient,
     users: &[String],
     concurrency: usize,
@@ -410,10 +410,9 @@ async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
     let methods = methods.map_err(|e| (u.to_string(), e))?;
     let risky_user = risky.map_err(|e| (u.to_string(), e))?;
     s.methods = Some(methods.iter().map(MethodState::from_graph).collect());
-    s.risk = Some(match &risky_user {
-        Some(v) => crate::contain::state::RiskState::from_graph(v),
-        None => crate::contain::state::RiskState::not_listed(),
-    });
+    s.risk = Some(crate::contain::state::RiskState::from_read(
+        risky_user.as_ref(),
+    ));
     s.user = who.user;
     Ok((
         s,

@@ -125,10 +125,8 @@ pub async fn read_part(
             state.grants = Some(list.iter().map(GrantState::from_graph).collect());
         }
         Part::Risk => {
-            state.risk = Some(match read_risky_user_raw(client, user).await? {
-                Some(v) => RiskState::from_graph(&v),
-                None => RiskState::not_listed(),
-            })
+            let v = read_risky_user_raw(client, user).await?;
+            state.risk = Some(RiskState::from_read(v.as_ref()));
         }
         // Beta only: a cloud without it or a token without the permission leaves the default
         // unknown, and containment falls back to deleting the likely default last.

@@ -301,12 +301,15 @@ impl RiskState {
             risk_detail: text(v, "riskDetail"),
         }
     }
-    /// Identity Protection does not list the user (404).
-    pub fn not_listed() -> RiskState {
-        RiskState {
-            risk_level: "none".into(),
-            risk_state: "none".into(),
-            risk_detail: "none".into(),
+    /// From a risky-user read: `None` when Identity Protection does not list the user (404).
+    pub fn from_read(v: Option<&Value>) -> RiskState {
+        match v {
+            Some(v) => RiskState::from_graph(v),
+            None => RiskState {
+                risk_level: "none".into(),
+                risk_state: "none".into(),
+                risk_detail: "none".into(),
+            },
         }
     }
     pub fn is_confirmed_compromised(&self) -> bool {

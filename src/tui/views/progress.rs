@@ -72,20 +72,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         // The longest wording that fits: the resume command matters most on narrow screens.
         let path = path.display();
         let room = usize::from(frame.width.saturating_sub(2));
-        let text = [
+        let wordings = [
             format!(" plan saved: {path} - if reclaim stops, `reclaim apply {path}` finishes it "),
             format!(" if reclaim stops: reclaim apply {path} "),
             format!(" reclaim apply {path} "),
-        ]
-        .into_iter()
-        .find(|t| t.chars().count() <= room)
-        .unwrap_or_else(|| format!(" reclaim apply {path} "));
+        ];
+        let [.., shortest] = &wordings;
+        let text = wordings
+            .iter()
+            .find(|t| t.chars().count() <= room)
+            .unwrap_or(shortest);
         put(
             buf,
             frame.x + 1,
             frame.y + frame.height - 1,
             frame.x + frame.width.saturating_sub(1),
-            &text,
+            text,
             theme.style(Role::Muted),
         );
     }
