@@ -2,7 +2,7 @@
 //! the progress screen says where, and that file is what finishes the apply if the console
 //! dies (`reclaim apply FILE` resumes from the journal: nothing is sent twice).
 
-use super::live_console::LiveConsole;
+use super::live_console::{service, LiveConsole};
 use super::*;
 use reclaim::contain::console::ConfirmKey;
 use reclaim::tui::app::Screen;
@@ -140,7 +140,6 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plan_that_cannot_be_saved_is_not_applied() {
-    use reclaim::contain::console::ContainmentService;
     use reclaim::tui::{ApplyFeed, Containment, ServiceContainment};
     let s = campaign(60, 13, &ScenarioKnobs::default()).await;
     let user = s
@@ -155,14 +154,7 @@ async fn a_plan_that_cannot_be_saved_is_not_applied() {
     // Where the plans go is taken by a file: the directory cannot be made.
     std::fs::write(dir.path().join("plans"), "not a directory").unwrap();
     let containment = ServiceContainment {
-        service: ContainmentService {
-            client: c.clone(),
-            audit_dir: dir.path().to_path_buf(),
-            store: Arc::new(MemoryStore::default()),
-            tenant: s.tenant_id.clone(),
-            operator: "responder@test".into(),
-            delegated: false,
-        },
+        service: service(&s, &c, dir.path(), Arc::new(MemoryStore::default())),
         playbook_dir: None,
     };
     let plan = containment
@@ -188,7 +180,6 @@ async fn a_plan_that_cannot_be_saved_is_not_applied() {
 /// once that command has run, the next console marks the account and warns no more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_next_console_names_an_apply_that_was_cut_off_and_how_to_finish_it() {
-    use reclaim::contain::console::ContainmentService;
     use reclaim::contain::report::{Applied, ApplyEvent};
     let s = campaign(120, 13, &ScenarioKnobs::default()).await;
     let user = s
@@ -201,14 +192,7 @@ async fn the_next_console_names_an_apply_that_was_cut_off_and_how_to_finish_it()
     let c = client(&s, false);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
-    let service = ContainmentService {
-        client: c.clone(),
-        audit_dir: dir.path().to_path_buf(),
-        store: store.clone(),
-        tenant: s.tenant_id.clone(),
-        operator: "responder@test".into(),
-        delegated: false,
-    };
+    let service = service(&s, &c, dir.path(), store.clone());
     let pb = playbook::find("contain-ato", None).unwrap();
     let plan = service
         .plan(std::slice::from_ref(&user), &pb)

@@ -69,7 +69,6 @@ impl LiveConsole {
     /// A console over the simulator (triage reads, containment through `ServiceContainment`
     /// journaling to `dir`), 120x40.
     pub fn new(s: &SimHandle, c: &GraphClient, dir: &Path, store: Arc<MemoryStore>) -> Self {
-        use reclaim::contain::console::ContainmentService;
         use reclaim::tui::{ServiceContainment, WithContainment};
         let (key, _) = reclaim::audit::key::load_or_create(store.as_ref(), &s.tenant_id).unwrap();
         let (_, slot) = reclaim::triage::source::throttle_progress();
@@ -84,14 +83,7 @@ impl LiveConsole {
         // The live view checks each record's MAC with the tenant's audit key too.
         .with_journal(s.tenant_id.clone(), Some(key));
         let containment = ServiceContainment {
-            service: ContainmentService {
-                client: c.clone(),
-                audit_dir: dir.to_path_buf(),
-                store,
-                tenant: s.tenant_id.clone(),
-                operator: "responder@test".into(),
-                delegated: false,
-            },
+            service: service(s, c, dir, store),
             playbook_dir: None,
         };
         let source: Arc<dyn reclaim::tui::DataSource> = Arc::new(WithContainment {
@@ -120,5 +112,23 @@ impl Drop for LiveConsole {
         for t in &self.tasks {
             t.abort();
         }
+    }
+}
+
+/// The console's containment service over the simulator, journaling to `dir` as
+/// `responder@test`.
+pub fn service(
+    s: &SimHandle,
+    c: &GraphClient,
+    dir: &Path,
+    store: Arc<MemoryStore>,
+) -> reclaim::contain::console::ContainmentService {
+    reclaim::contain::console::ContainmentService {
+        client: c.clone(),
+        audit_dir: dir.to_path_buf(),
+        store,
+        tenant: s.tenant_id.clone(),
+        operator: "responder@test".into(),
+        delegated: false,
     }
 }
