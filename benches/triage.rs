@@ -9,13 +9,13 @@
 //! client's real throttle budgets, for the time to the first screen.
 
 use chrono::{TimeZone, Utc};
-use reclaim::graph::throttle::Limits;
-use reclaim::graph::{ClientOptions, GraphClient};
-use reclaim::sim::model::Time;
-use reclaim::sim::scenario::{self, ScenarioKnobs};
-use reclaim::sim::{Profile, SimConfig, SimHandle};
-use reclaim::triage::gather::{gather, GatherEvent, GatherOptions};
-use reclaim::triage::{Pack, Verdict};
+use reclaim_graph::throttle::Limits;
+use reclaim_graph::{ClientOptions, GraphClient};
+use reclaim_sim::model::Time;
+use reclaim_sim::scenario::{self, ScenarioKnobs};
+use reclaim_sim::{Profile, SimConfig, SimHandle};
+use reclaim_triage::gather::{gather, GatherEvent, GatherOptions};
+use reclaim_triage::{Pack, Verdict};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,7 +33,7 @@ async fn sim(users: usize, seed: u64, knobs: &ScenarioKnobs, profile: Profile) -
         now: Some(now()),
         ..SimConfig::default()
     };
-    reclaim::sim::start_with(cfg, scenario).await.unwrap()
+    reclaim_sim::start_with(cfg, scenario).await.unwrap()
 }
 
 fn client(sim: &SimHandle, limits: Limits) -> GraphClient {

@@ -17,7 +17,7 @@
 //! Secrets are never stored here: a key that looks like one is refused with a pointer to the
 //! keyring or the environment. reclaim never rewrites the file, so a broken file loses nothing.
 
-use crate::graph::cloud::NationalCloud;
+use reclaim_graph::cloud::NationalCloud;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -83,18 +83,7 @@ const SECRET_WORDS: [&str; 6] = [
 
 /// The default location: `<platform config dir>/reclaim/config.toml`.
 pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "reclaim").map(|d| d.config_dir().join("config.toml"))
-}
-
-/// Where reclaim keeps its state (audit journals, snapshots, the log file): the platform state
-/// dir (`$XDG_STATE_HOME/reclaim`, usually `~/.local/state/reclaim`), or the local data dir on
-/// platforms without one.
-pub fn state_dir() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "reclaim")?;
-    Some(
-        dirs.state_dir()
-            .map_or_else(|| dirs.data_local_dir().to_path_buf(), Path::to_path_buf),
-    )
+    reclaim_core::paths::config_dir().map(|d| d.join("config.toml"))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -150,7 +139,7 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(invalid)?;
         for (name, p) in &config.profiles {
             if let Some(a) = &p.auth {
-                if !crate::graph::auth::METHOD_NAMES.contains(&a.as_str()) {
+                if !reclaim_graph::auth::METHOD_NAMES.contains(&a.as_str()) {
                     let line = text
                         .lines()
                         .position(|l| l.contains(a.as_str()))
@@ -161,7 +150,7 @@ impl Config {
                         line,
                         why: format!(
                             "profile {name}: unknown auth method {a:?} (expected one of {})",
-                            crate::graph::auth::METHOD_NAMES.join(", ")
+                            reclaim_graph::auth::METHOD_NAMES.join(", ")
                         ),
                     });
                 }

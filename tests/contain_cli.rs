@@ -5,14 +5,14 @@
 
 mod common;
 
-use reclaim::audit::{read_records, step_states, StepState};
 use reclaim::cli::connect::sim_app_client;
-use reclaim::contain::planner::{make_plan, PlanMeta};
-use reclaim::contain::{playbook, ActionKind, Op, Plan};
-use reclaim::graph::throttle::{Limits, Window};
-use reclaim::graph::ClientOptions;
-use reclaim::sim::scenario::{self, ScenarioKnobs};
-use reclaim::sim::{Profile, SimConfig, SimHandle};
+use reclaim_audit::{read_records, step_states, StepState};
+use reclaim_contain::planner::{make_plan, PlanMeta};
+use reclaim_contain::{playbook, ActionKind, Op, Plan};
+use reclaim_graph::throttle::{Limits, Window};
+use reclaim_graph::ClientOptions;
+use reclaim_sim::scenario::{self, ScenarioKnobs};
+use reclaim_sim::{Profile, SimConfig, SimHandle};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -37,7 +37,7 @@ async fn env(users: usize, seed: u64) -> Env {
         ..SimConfig::default()
     };
     Env {
-        sim: reclaim::sim::start_with(cfg, s).await.unwrap(),
+        sim: reclaim_sim::start_with(cfg, s).await.unwrap(),
         dir: tempfile::tempdir().unwrap(),
     }
 }
@@ -180,7 +180,7 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
         .path()
         .join("state/reclaim/snapshots")
         .join(format!("{}.json", e.sim.tenant_id));
-    let snapshot = reclaim::contain::snapshot::Snapshot::load(&snap).unwrap();
+    let snapshot = reclaim_contain::snapshot::Snapshot::load(&snap).unwrap();
     assert_eq!(snapshot.accounts[0].user_id, id);
 
     let listed_before = methods_listings(&e.sim, &id);
@@ -464,7 +464,7 @@ async fn kill_9_during_apply_then_reapply_ends_the_same_with_no_step_twice() {
                 .iter()
                 .filter(|r| {
                     r.step_id.as_deref() == Some(s.id.as_str())
-                        && matches!(r.result, Some(reclaim::audit::StepResult::Succeeded))
+                        && matches!(r.result, Some(reclaim_audit::StepResult::Succeeded))
                 })
                 .count();
             assert_eq!(succeeded, 1, "trial {k}: step {} succeeded once", s.id);
@@ -477,7 +477,7 @@ async fn kill_9_during_apply_then_reapply_ends_the_same_with_no_step_twice() {
 }
 
 /// What containment leaves on the account (times and generated secrets aside).
-fn final_state(t: &reclaim::sim::model::Tenant, id: &str) -> Vec<String> {
+fn final_state(t: &reclaim_sim::model::Tenant, id: &str) -> Vec<String> {
     let mut v: Vec<String> = t.methods[id]
         .iter()
         .map(|m| format!("{} {:?}", m.id, m.phone_number))

@@ -1,6 +1,8 @@
 //! clap definitions of the global options and commands (CONTRACT.md).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use reclaim_graph::cloud::NationalCloud;
+use reclaim_tui::theme::ColorChoice;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -53,7 +55,7 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "DIR")]
     pub audit_dir: Option<PathBuf>,
     /// Colour output (NO_COLOR in the environment means never)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, default_value = "auto", value_parser = color_choice())]
     pub color: ColorChoice,
     /// Config file (default: the platform config dir)
     #[arg(long, global = true, value_name = "FILE")]
@@ -68,6 +70,17 @@ pub enum Cloud {
     China,
 }
 
+impl From<Cloud> for NationalCloud {
+    fn from(c: Cloud) -> Self {
+        match c {
+            Cloud::Global => NationalCloud::Global,
+            Cloud::Usgov => NationalCloud::Usgov,
+            Cloud::UsgovDod => NationalCloud::UsgovDod,
+            Cloud::China => NationalCloud::China,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuthMethod {
     DeviceCode,
@@ -77,12 +90,16 @@ pub enum AuthMethod {
     EnvToken,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
+/// `--color`'s values, parsed into the console's own [`ColorChoice`] (tui knows nothing of clap).
+fn color_choice() -> impl clap::builder::TypedValueParser<Value = ColorChoice> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["auto", "always", "never"]).map(|s| {
+        match s.as_str() {
+            "always" => ColorChoice::Always,
+            "never" => ColorChoice::Never,
+            _ => ColorChoice::Auto,
+        }
+    })
 }
 
 #[derive(Debug, Subcommand)]

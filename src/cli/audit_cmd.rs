@@ -4,11 +4,11 @@
 //! first bad record (line, seq, reason) with exit 1 when it is not.
 
 use super::{AuditArgs, AuditCommand, CliError, CliResult, Exit, ExportFormat, GlobalOpts};
-use crate::audit::export::{self, ExportMeta};
-use crate::audit::forward::{self, JsonLinesSink, SyslogTarget, TlsOptions};
-use crate::audit::{self, key, ExpectedHead, Record, VerifyOptions, VerifyReport};
-use crate::sanitize::inert;
-use crate::secrets::SecretStore;
+use reclaim_audit::export::{self, ExportMeta};
+use reclaim_audit::forward::{self, JsonLinesSink, SyslogTarget, TlsOptions};
+use reclaim_audit::{self as audit, key, ExpectedHead, Record, VerifyOptions, VerifyReport};
+use reclaim_core::sanitize::inert;
+use reclaim_core::secrets::SecretStore;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ pub async fn run(global: &GlobalOpts, args: AuditArgs) -> CliResult {
             CliError::failure("no state directory on this platform: pass --audit-dir")
         })?,
     };
-    let (store, store_warning) = crate::secrets::open_default();
+    let (store, store_warning) = reclaim_core::secrets::open_default();
     if let Some(w) = store_warning {
         eprintln!("warning: {w}");
     }

@@ -2,12 +2,12 @@
 
 use super::connect::{self, auth_name, resolve, ConnectOptions};
 use super::{AuthMethod, CliError, CliResult, Exit, GlobalOpts, WhoamiArgs};
-use crate::graph::auth::cache::TokenCache;
-use crate::graph::auth::claims::TokenClaims;
-use crate::graph::auth::Secret;
-use crate::graph::permissions::{preflight, Readiness};
-use crate::graph::GraphClient;
-use crate::sanitize::inert;
+use reclaim_core::sanitize::inert;
+use reclaim_core::secrets::Secret;
+use reclaim_graph::auth::cache::TokenCache;
+use reclaim_graph::auth::claims::TokenClaims;
+use reclaim_graph::permissions::{preflight, Readiness};
+use reclaim_graph::GraphClient;
 use serde::Serialize;
 
 /// What `whoami` reports.
@@ -55,7 +55,7 @@ pub async fn whoami_report(client: &GraphClient) -> Result<WhoamiReport, CliErro
     let readiness = if permissions_known {
         preflight(&claims)
     } else {
-        crate::graph::permissions::preflight_unknown()
+        reclaim_graph::permissions::preflight_unknown()
     };
     let capabilities = readiness
         .into_iter()
@@ -170,7 +170,7 @@ pub async fn whoami(g: &GlobalOpts, args: &WhoamiArgs) -> CliResult {
 
 fn cache_for(
     g: &GlobalOpts,
-    store: std::sync::Arc<dyn crate::secrets::SecretStore>,
+    store: std::sync::Arc<dyn reclaim_core::secrets::SecretStore>,
 ) -> Result<Option<TokenCache>, CliError> {
     let s = resolve(g)?;
     Ok(s.client_id

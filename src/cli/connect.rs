@@ -7,14 +7,15 @@
 
 use super::{AuthMethod, CliError, Exit, GlobalOpts};
 use crate::config::Config;
-use crate::graph::auth::cache::TokenCache;
-use crate::graph::auth::certificate::CertificateCredential;
-use crate::graph::auth::device_code::{DeviceCodePrompt, PromptHook};
-use crate::graph::auth::{env_token, Authenticator, Credential, Secret};
-use crate::graph::cloud::{Endpoints, NationalCloud};
-use crate::graph::permissions::CAPABILITIES;
-use crate::graph::{ClientOptions, GraphClient, GraphError};
-use crate::secrets::SecretStore;
+use reclaim_core::secrets::Secret;
+use reclaim_core::secrets::SecretStore;
+use reclaim_graph::auth::cache::TokenCache;
+use reclaim_graph::auth::certificate::CertificateCredential;
+use reclaim_graph::auth::device_code::{DeviceCodePrompt, PromptHook};
+use reclaim_graph::auth::{env_token, Authenticator, Credential};
+use reclaim_graph::cloud::{Endpoints, NationalCloud};
+use reclaim_graph::permissions::CAPABILITIES;
+use reclaim_graph::{ClientOptions, GraphClient, GraphError};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -32,8 +33,8 @@ impl From<GraphError> for CliError {
     }
 }
 
-impl From<crate::graph::AuthError> for CliError {
-    fn from(e: crate::graph::AuthError) -> Self {
+impl From<reclaim_graph::AuthError> for CliError {
+    fn from(e: reclaim_graph::AuthError) -> Self {
         CliError::failure(e.to_string())
     }
 }
@@ -160,7 +161,7 @@ pub fn delegated_permissions(read_only: bool) -> Vec<String> {
 /// The device-code prompt on stderr (stdout belongs to the command's output).
 pub fn stderr_prompt(with_qr: bool) -> PromptHook {
     Arc::new(move |p: &DeviceCodePrompt| {
-        eprintln!("{}", crate::sanitize::inert(&p.message));
+        eprintln!("{}", reclaim_core::sanitize::inert(&p.message));
         if with_qr {
             if let Some(qr) = p.qr_code() {
                 eprintln!("{qr}");
@@ -218,7 +219,7 @@ pub fn credential(
         }
         AuthMethod::AzCli => Credential::AzCli,
         AuthMethod::EnvToken => {
-            let var = crate::graph::auth::env_token::VAR;
+            let var = reclaim_graph::auth::env_token::VAR;
             if std::env::var(var).map_or(true, |v| v.trim().is_empty()) {
                 return Err(CliError::usage(format!(
                     "--auth env-token needs a bearer token in {var}"
@@ -231,7 +232,7 @@ pub fn credential(
 
 /// The secret store to use, printing the one-line warning when only memory is available.
 pub fn default_store() -> Arc<dyn SecretStore> {
-    let (store, warning) = crate::secrets::open_default();
+    let (store, warning) = reclaim_core::secrets::open_default();
     if let Some(w) = warning {
         eprintln!("reclaim: warning: {w}");
     }
@@ -255,15 +256,15 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
     });
     let credential = credential(&settings, cache.as_ref(), opts.prompt.clone())?;
     tracing::info!(
-        tenant = %crate::sanitize::inert(&settings.tenant),
-        profile = %crate::sanitize::inert(settings.profile.as_deref().unwrap_or("-")),
+        tenant = %reclaim_core::sanitize::inert(&settings.tenant),
+        profile = %reclaim_core::sanitize::inert(settings.profile.as_deref().unwrap_or("-")),
         auth = auth_name(settings.auth),
-        client_id = %crate::sanitize::inert(settings.client_id.as_deref().unwrap_or("-")),
-        graph = %crate::sanitize::inert(&settings.endpoints.graph_url),
+        client_id = %reclaim_core::sanitize::inert(settings.client_id.as_deref().unwrap_or("-")),
+        graph = %reclaim_core::sanitize::inert(&settings.endpoints.graph_url),
         read_only = settings.read_only,
         "connecting"
     );
-    let http = crate::graph::http::build_http_client()?;
+    let http = reclaim_graph::http::build_http_client()?;
     let auth = Authenticator::new(
         http.clone(),
         settings.endpoints.clone(),
@@ -279,7 +280,7 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
 /// `connect` for commands: cached sign-ins, or a device code on stderr when interactive;
 /// long throttle waits are announced on stderr so a command never looks hung.
 pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
-    use crate::graph::{Progress, ProgressEvent};
+    use reclaim_graph::{Progress, ProgressEvent};
     use std::io::IsTerminal as _;
     let interactive = std::io::stderr().is_terminal();
     let prompt = interactive.then(|| stderr_prompt(false));
@@ -307,18 +308,27 @@ pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
     .await
 }
 
+/// `--demo` in a build without the simulator.
+#[cfg(not(feature = "sim"))]
+async fn connect_demo(_: &GlobalOpts, _: ConnectOptions) -> Result<GraphClient, CliError> {
+    Err(CliError::usage(
+        "--demo needs the simulated tenant, and this reclaim was built without it (feature `sim`)",
+    ))
+}
+
 /// `--demo`: the in-process simulator, signed in with its `full` app (or `read_only` under
 /// `--read-only`). The simulator lives as long as the client.
+#[cfg(feature = "sim")]
 async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClient, CliError> {
-    let mut config = crate::sim::SimConfig::default();
+    let mut config = reclaim_sim::SimConfig::default();
     let mut client_opts = opts.client;
     if !opts.interactive {
         // The in-process tenant throttles nothing in `fast`, so pacing to Graph's documented
         // budgets would only wait for nothing.
-        config.profile = crate::sim::Profile::Fast;
-        client_opts.limits = crate::graph::throttle::Limits::none();
+        config.profile = reclaim_sim::Profile::Fast;
+        client_opts.limits = reclaim_graph::throttle::Limits::none();
     }
-    let sim = crate::sim::start(config)
+    let sim = reclaim_sim::start(config)
         .await
         .map_err(|e| CliError::failure(format!("cannot start the demo tenant: {e}")))?;
     let app = if g.read_only {
@@ -333,9 +343,10 @@ async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClien
 
 /// A client signed in to a running simulator as one of its apps (client credentials): what
 /// `--demo` uses, and what tests and benchmarks use to talk to their own simulator.
+#[cfg(feature = "sim")]
 pub fn sim_app_client(
-    sim: &crate::sim::SimHandle,
-    app: &crate::sim::AppCredentials,
+    sim: &reclaim_sim::SimHandle,
+    app: &reclaim_sim::AppCredentials,
     opts: ClientOptions,
 ) -> Result<GraphClient, CliError> {
     let endpoints = Endpoints::resolve(
@@ -344,7 +355,7 @@ pub fn sim_app_client(
         Some(&sim.graph_url),
     )
     .map_err(|e| CliError::failure(e.to_string()))?;
-    let http = crate::graph::http::build_http_client()?;
+    let http = reclaim_graph::http::build_http_client()?;
     let credential = Credential::ClientSecret {
         client_id: app.client_id.clone(),
         secret: Secret::new(app.client_secret.clone()),

@@ -5,12 +5,12 @@
 //! file named by `RECLAIM_FIXTURE` (see docs/guide.md, "Testing the console").
 
 use super::{CliError, CliResult, Exit, GlobalOpts};
-use crate::tui::theme::{colour_enabled, no_color_env};
-use crate::tui::{
+use ratatui::crossterm::tty::IsTty;
+use reclaim_tui::theme::{colour_enabled, no_color_env};
+use reclaim_tui::{
     run_console, settings, ConsoleError, ConsoleOptions, DataSource, FixtureDirectory,
     TenantDirectory,
 };
-use ratatui::crossterm::tty::IsTty;
 use std::sync::Arc;
 
 /// Test support: a JSON fixture to use instead of a tenant.

@@ -6,16 +6,16 @@
 
 use super::connect::connect;
 use super::{ApplyArgs, CliError, CliResult, Exit, GlobalOpts, PlanArgs, SnapshotArgs, UndoArgs};
-use crate::audit::{self, Journal};
-use crate::contain::apply::{apply, ApplyOptions, SecretSink};
-use crate::contain::planner::{make_plan, MakePlanError, PlanMeta};
-use crate::contain::report::{ApplyEvent, StepStatus, Verdict};
-use crate::contain::snapshot::{self, Snapshot};
-use crate::contain::undo::{self, UndoError};
-use crate::contain::{playbook, ActionKind, Plan, Playbook};
-use crate::graph::auth::claims::TokenClaims;
-use crate::graph::GraphClient;
-use crate::sanitize::inert;
+use reclaim_audit::{self as audit, Journal};
+use reclaim_contain::apply::{apply, ApplyOptions, SecretSink};
+use reclaim_contain::planner::{make_plan, MakePlanError, PlanMeta};
+use reclaim_contain::report::{ApplyEvent, StepStatus, Verdict};
+use reclaim_contain::snapshot::{self, Snapshot};
+use reclaim_contain::undo::{self, UndoError};
+use reclaim_contain::{playbook, ActionKind, Plan, Playbook};
+use reclaim_core::sanitize::inert;
+use reclaim_graph::auth::claims::TokenClaims;
+use reclaim_graph::GraphClient;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -233,7 +233,7 @@ fn missing_permissions(claims: &TokenClaims, plan: &Plan) -> Option<String> {
         .flat_map(|a| a.steps.iter().map(|s| s.action))
     {
         let cap = action.info().capability;
-        if let Some(c) = crate::graph::permissions::capability(cap) {
+        if let Some(c) = reclaim_graph::permissions::capability(cap) {
             if !c.check(claims).is_ready() && !missing.iter().any(|(a, _)| *a == action) {
                 missing.push((action, c.least(claims.is_delegated()).join(" + ")));
             }
@@ -260,7 +260,7 @@ pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
             .unwrap_or_default();
         print!(
             "{}",
-            crate::contain::dry_run::render(Some(&client), &plan, &records).await
+            reclaim_contain::dry_run::render(Some(&client), &plan, &records).await
         );
         return Ok(Exit::Success);
     }
@@ -450,7 +450,7 @@ pub async fn snapshot_cmd(g: &GlobalOpts, args: SnapshotArgs) -> CliResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::GraphError;
+    use reclaim_graph::GraphError;
 
     #[test]
     fn an_undo_whose_outcome_is_unknown_exits_partial() {

@@ -14,14 +14,14 @@ use tracing_subscriber::EnvFilter;
 
 /// The log file's name in the state dir.
 pub const LOG_FILE: &str = "reclaim.log";
-/// A tracing filter (`RECLAIM_LOG=debug`, `RECLAIM_LOG=reclaim::graph=debug`, `off`).
+/// A tracing filter (`RECLAIM_LOG=debug`, `RECLAIM_LOG=reclaim_graph=debug`, `off`).
 pub const FILTER_ENV: &str = "RECLAIM_LOG";
 /// reclaim's own events at info, other crates' only when something is wrong.
 const DEFAULT_FILTER: &str = "warn,reclaim=info";
 
 /// Where the log goes: `<state dir>/reclaim.log`.
 pub fn log_path() -> Option<PathBuf> {
-    Some(crate::config::state_dir()?.join(LOG_FILE))
+    Some(reclaim_core::paths::state_dir()?.join(LOG_FILE))
 }
 
 /// Opens (appending) or creates the log readable by its owner only, tightening an existing

@@ -11,13 +11,14 @@ mod console_cmd;
 pub mod contain_cmd;
 mod docs_cmd;
 pub mod logging;
+#[cfg(feature = "sim")]
 mod sim_cmd;
 pub(crate) mod triage_cmd;
 
 pub use args::{
-    ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, ColorChoice, Command, ExportFormat,
-    GlobalOpts, InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs,
-    UndoArgs, WhoamiArgs,
+    ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, Command, ExportFormat, GlobalOpts,
+    InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs, UndoArgs,
+    WhoamiArgs,
 };
 pub use args::{AuditForwardArgs, AuditForwardSink};
 pub use auth_cmd::{whoami_report as auth_cmd_report, WhoamiReport};
@@ -103,7 +104,7 @@ pub fn main() -> ExitCode {
             code.into()
         }
         Err(e) => {
-            let message = crate::sanitize::inert(&e.message);
+            let message = reclaim_core::sanitize::inert(&e.message);
             tracing::warn!(command, exit = e.exit as u8, error = %message, "command failed");
             eprintln!("reclaim: {message}");
             e.exit.into()
@@ -114,7 +115,10 @@ pub fn main() -> ExitCode {
 /// The first line of a run in the log: what was asked, of which tenant (the tenant a profile
 /// names is logged when `connect` resolves it).
 fn log_start(command: &str, g: &GlobalOpts) {
-    let inert = |o: &Option<String>| o.as_deref().map(|s| crate::sanitize::inert(s).into_owned());
+    let inert = |o: &Option<String>| {
+        o.as_deref()
+            .map(|s| reclaim_core::sanitize::inert(s).into_owned())
+    };
     tracing::info!(
         command,
         version = env!("CARGO_PKG_VERSION"),
@@ -130,7 +134,12 @@ fn log_start(command: &str, g: &GlobalOpts) {
 /// Dispatches a parsed command line. Commands whose issue has not landed yet say so.
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
+        #[cfg(feature = "sim")]
         Some(Command::Sim(args)) => sim_cmd::run(&cli.global, args).await,
+        #[cfg(not(feature = "sim"))]
+        Some(Command::Sim(_)) => Err(CliError::usage(
+            "`reclaim sim` needs the simulated tenant, and this reclaim was built without it (feature `sim`)",
+        )),
         Some(Command::Triage(args)) => triage_cmd::triage(&cli.global, args).await,
         Some(Command::Investigate(args)) => triage_cmd::investigate(&cli.global, args).await,
         Some(Command::Audit(args)) => audit_cmd::run(&cli.global, args).await,

@@ -4,7 +4,7 @@
 //! Nothing else ever goes to stdout: scripts read that line.
 
 use super::{CliError, CliResult, Exit, GlobalOpts, SimArgs};
-use crate::sim::{self, Profile, SimConfig, SimError};
+use reclaim_sim::{self as sim, Profile, SimConfig, SimError};
 use std::io::Write;
 use std::net::SocketAddr;
 

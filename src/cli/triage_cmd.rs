@@ -3,10 +3,10 @@
 
 use super::connect::{connect, connect_with, stderr_prompt, ConnectOptions};
 use super::{CliError, CliResult, Exit, GlobalOpts, InvestigateArgs, TriageArgs};
-use crate::sanitize::inert;
-use crate::triage::gather::{self, GatherEvent, GatherOptions};
-use crate::triage::output::{self, InvestigateReport, TriageReport};
-use crate::triage::Pack;
+use reclaim_core::sanitize::inert;
+use reclaim_triage::gather::{self, GatherEvent, GatherOptions};
+use reclaim_triage::output::{self, InvestigateReport, TriageReport};
+use reclaim_triage::Pack;
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::Arc;
 
@@ -86,8 +86,8 @@ fn progress_printer() -> Option<tokio::sync::mpsc::UnboundedSender<GatherEvent>>
 /// The console's data source: the tenant the global options name (or the `--demo` tenant),
 /// signed in before the screen takes over the terminal (a device code prompt goes to
 /// stderr first). Containment journals to the audit dir `plan`/`apply` use.
-pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn crate::tui::DataSource>, CliError> {
-    use crate::triage::source::{throttle_progress, TriageSource};
+pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn reclaim_tui::DataSource>, CliError> {
+    use crate::graph_source::{throttle_progress, TriageSource};
     let pack = load_pack()?;
     let (progress, slot) = throttle_progress();
     let client = connect_with(
@@ -96,7 +96,7 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn crate::tui::DataSo
             prompt: std::io::stderr()
                 .is_terminal()
                 .then(|| stderr_prompt(false)),
-            client: crate::graph::ClientOptions {
+            client: reclaim_graph::ClientOptions {
                 progress,
                 ..Default::default()
             },
@@ -117,7 +117,7 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn crate::tui::DataSo
         })
         .unwrap_or_default();
     let tenant = client.authenticator().tenant().to_string();
-    let info = crate::tui::source::TenantInfo {
+    let info = reclaim_tui::source::TenantInfo {
         name: if g.demo {
             "demo".into()
         } else {
@@ -126,8 +126,11 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn crate::tui::DataSo
         domain: tenant.clone(),
         operator,
     };
-    let audit_dir = g.audit_dir.clone().or_else(crate::audit::default_audit_dir);
-    let service = audit_dir.map(|audit_dir| crate::contain::console::ContainmentService {
+    let audit_dir = g
+        .audit_dir
+        .clone()
+        .or_else(reclaim_audit::default_audit_dir);
+    let service = audit_dir.map(|audit_dir| reclaim_contain::service::ContainmentService {
         client: client.clone(),
         audit_dir,
         store: super::connect::default_store(),
@@ -150,18 +153,18 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn crate::tui::DataSo
     let source = match &service {
         Some(svc) => source.with_journal(
             svc.tenant.clone(),
-            crate::audit::key::load(svc.store.as_ref(), &svc.tenant)
+            reclaim_audit::key::load(svc.store.as_ref(), &svc.tenant)
                 .ok()
                 .flatten(),
         ),
         None => source,
     };
     Ok(match service {
-        Some(service) => Arc::new(crate::tui::WithContainment {
+        Some(service) => Arc::new(reclaim_tui::WithContainment {
             inner: source,
-            containment: Arc::new(crate::tui::ServiceContainment {
+            containment: Arc::new(reclaim_tui::ServiceContainment {
                 service,
-                playbook_dir: crate::contain::playbook::user_dir(g.config.as_deref()),
+                playbook_dir: reclaim_contain::playbook::user_dir(g.config.as_deref()),
             }),
         }),
         // No state directory for the journal: the console reads but cannot contain.

@@ -9,12 +9,12 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use reclaim::audit::key::AuditKey;
-use reclaim::audit::{
+use reclaim_audit::key::AuditKey;
+use reclaim_audit::{
     chain, step_states, Journal, OpenOptions, Record, RecordKind, RecordRef, RequestSummary,
     StepIntent, StepOutcome, StepResult, StepState, VerifyOptions,
 };
-use reclaim::secrets::MemoryStore;
+use reclaim_core::secrets::MemoryStore;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
@@ -153,7 +153,7 @@ fn strict() -> VerifyOptions {
 fn kill_dash_nine_at_random_points_loses_and_duplicates_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let path = reclaim::audit::journal_path(dir, TENANT).unwrap();
+    let path = reclaim_audit::journal_path(dir, TENANT).unwrap();
     let mut all_acked: Vec<Ack> = Vec::new();
     let mut torn_seen = 0;
     let mut unknown_seen = 0;
@@ -287,11 +287,11 @@ fn writer_processes_never_interleave() {
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }
-    let path = reclaim::audit::journal_path(tmp.path(), TENANT).unwrap();
+    let path = reclaim_audit::journal_path(tmp.path(), TENANT).unwrap();
     let rep = chain::verify_bytes(&std::fs::read(&path).unwrap(), &strict());
     assert!(rep.is_ok(), "{:?}", rep.first_bad);
     assert_eq!(rep.records, 4 * 3 * 12);
-    let records = reclaim::audit::load_timeline(tmp.path(), TENANT, None).unwrap();
+    let records = reclaim_audit::load_timeline(tmp.path(), TENANT, None).unwrap();
     let mut current: Option<String> = None;
     for r in &records {
         match r.kind {

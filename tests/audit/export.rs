@@ -1,8 +1,8 @@
 //! Exports in JSON, CSV and Markdown, and `reclaim audit verify` / `export` as a process.
 
 use super::support::*;
-use reclaim::audit::export::{self, ExportMeta};
-use reclaim::audit::{chain, load_timeline, Note};
+use reclaim_audit::export::{self, ExportMeta};
+use reclaim_audit::{chain, load_timeline, Note};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -21,7 +21,7 @@ fn exports_in_all_three_formats() {
     .unwrap();
     drop(j);
     sample(tmp.path(), &st);
-    let path = reclaim::audit::journal_path(tmp.path(), TENANT).unwrap();
+    let path = reclaim_audit::journal_path(tmp.path(), TENANT).unwrap();
     let rep = chain::verify_bytes(&std::fs::read(&path).unwrap(), &strict(&st));
     let all = load_timeline(tmp.path(), TENANT, None).unwrap();
     let records = load_timeline(tmp.path(), TENANT, Some("INC-1")).unwrap();

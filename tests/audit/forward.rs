@@ -4,8 +4,8 @@
 //! rsyslogd must be installed (Debian: rsyslog, rsyslog-gnutls; .ci/run installs them). Set
 //! RECLAIM_SKIP_RSYSLOG=1 to skip the rsyslog tests where it cannot be.
 
-use reclaim::audit::forward::{self, JsonLinesSink, SyslogTarget, TlsOptions};
-use reclaim::audit::{Journal, Record, RequestSummary, StepIntent, StepOutcome, StepResult};
+use reclaim_audit::forward::{self, JsonLinesSink, SyslogTarget, TlsOptions};
+use reclaim_audit::{Journal, Record, RequestSummary, StepIntent, StepOutcome, StepResult};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -2,10 +2,10 @@
 //! export, and every kind of tampering detected.
 
 use super::support::*;
-use reclaim::audit::export::{self, ExportMeta};
-use reclaim::audit::forward;
-use reclaim::audit::key::{self};
-use reclaim::audit::{
+use reclaim_audit::export::{self, ExportMeta};
+use reclaim_audit::forward;
+use reclaim_audit::key::{self};
+use reclaim_audit::{
     chain, AuditError, Journal, Note, Record, StepOutcome, StepResult, VerifyOptions,
 };
 use serde_json::{json, Value};

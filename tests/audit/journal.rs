@@ -2,7 +2,7 @@
 //! concurrent threads.
 
 use super::support::*;
-use reclaim::audit::{
+use reclaim_audit::{
     chain, load_timeline, step_states, AuditError, Journal, OpenOptions, Record, RecordRef,
     StepResult, StepState,
 };
@@ -56,7 +56,7 @@ fn write_ahead_records_give_step_states_and_verify() {
         .records()
         .unwrap()
         .iter()
-        .all(|r| r.kind != reclaim::audit::RecordKind::Recovery));
+        .all(|r| r.kind != reclaim_audit::RecordKind::Recovery));
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn concurrent_threads_never_interleave_or_break_the_chain() {
         })
         .collect();
     handles.into_iter().for_each(|h| h.join().unwrap());
-    let path = reclaim::audit::journal_path(tmp.path(), TENANT).unwrap();
+    let path = reclaim_audit::journal_path(tmp.path(), TENANT).unwrap();
     let rep = chain::verify_bytes(&std::fs::read(&path).unwrap(), &strict(&st));
     assert!(rep.is_ok(), "{:?}", rep.first_bad);
     assert_eq!(rep.records, 152 + 4 * 3 * 12);
@@ -199,7 +199,7 @@ fn assert_sessions_do_not_interleave(records: &[Record]) {
     let mut current: Option<&str> = None;
     for r in records {
         match r.kind {
-            reclaim::audit::RecordKind::Open => {
+            reclaim_audit::RecordKind::Open => {
                 assert!(
                     current.is_none(),
                     "open inside another session at {}",
@@ -207,7 +207,7 @@ fn assert_sessions_do_not_interleave(records: &[Record]) {
                 );
                 current = Some(&r.operator);
             }
-            reclaim::audit::RecordKind::Seal => {
+            reclaim_audit::RecordKind::Seal => {
                 assert_eq!(current, Some(r.operator.as_str()));
                 current = None;
             }

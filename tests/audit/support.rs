@@ -1,9 +1,9 @@
 //! The journal fixtures the audit tests share: a keyed memory store, a sample journal of a
 //! few steps, and the raw lines of a journal file.
 
-use reclaim::audit::key::{self, AuditKey};
-use reclaim::audit::{Journal, RequestSummary, StepIntent, StepOutcome, StepResult, VerifyOptions};
-use reclaim::secrets::{MemoryStore, SecretStore};
+use reclaim_audit::key::{self, AuditKey};
+use reclaim_audit::{Journal, RequestSummary, StepIntent, StepOutcome, StepResult, VerifyOptions};
+use reclaim_core::secrets::{MemoryStore, SecretStore};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -5,11 +5,12 @@
 use super::support::*;
 use reclaim::cli::connect::{resolve, ConnectOptions};
 use reclaim::cli::{AuthMethod, Cloud, Exit, GlobalOpts};
-use reclaim::graph::auth::cache::TokenCache;
-use reclaim::graph::auth::{Authenticator, Secret};
-use reclaim::graph::cloud::NationalCloud;
-use reclaim::graph::{AuthError, ClientOptions, GraphClient, GraphError};
-use reclaim::secrets::{MemoryStore, SecretStore};
+use reclaim_core::secrets::Secret;
+use reclaim_core::secrets::{MemoryStore, SecretStore};
+use reclaim_graph::auth::cache::TokenCache;
+use reclaim_graph::auth::Authenticator;
+use reclaim_graph::cloud::NationalCloud;
+use reclaim_graph::{AuthError, ClientOptions, GraphClient, GraphError};
 use std::sync::Arc;
 
 #[tokio::test]
@@ -54,8 +55,8 @@ async fn missing_permission_names_it_and_exits_4_and_read_only_sends_nothing() {
     ));
     assert!(locked.list_users(None, None, false).collect().await.is_ok());
     // A $batch of reads passes --read-only; one write in it refuses the whole batch.
-    use reclaim::graph::batch::BatchItem;
-    use reclaim::graph::throttle::ThrottleScope;
+    use reclaim_graph::batch::BatchItem;
+    use reclaim_graph::throttle::ThrottleScope;
     let read = BatchItem::get(
         "1",
         format!("/users/{}", admin_id(&s)),
@@ -63,7 +64,7 @@ async fn missing_permission_names_it_and_exits_4_and_read_only_sends_nothing() {
         ThrottleScope::directory("/users/x", false),
     );
     let results = locked
-        .batch(reclaim::graph::ApiVersion::V1, vec![read.clone()])
+        .batch(reclaim_graph::ApiVersion::V1, vec![read.clone()])
         .await
         .unwrap();
     assert_eq!(results[0].outcome.as_ref().unwrap().status, 200);
@@ -75,7 +76,7 @@ async fn missing_permission_names_it_and_exits_4_and_read_only_sends_nothing() {
     };
     assert!(matches!(
         locked
-            .batch(reclaim::graph::ApiVersion::V1, vec![write])
+            .batch(reclaim_graph::ApiVersion::V1, vec![write])
             .await,
         Err(GraphError::ReadOnly { .. })
     ));

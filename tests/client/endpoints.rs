@@ -1,11 +1,12 @@
 //! Every endpoint method of the Graph client against the simulator over real HTTP.
 
 use super::support::*;
-use reclaim::graph::auth::{Credential, Secret};
-use reclaim::graph::client::{RiskyUserFilter, TapRequest};
-use reclaim::graph::models::*;
-use reclaim::graph::throttle::Limits;
-use reclaim::graph::{ClientOptions, GraphError};
+use reclaim_core::secrets::Secret;
+use reclaim_graph::auth::Credential;
+use reclaim_graph::client::{RiskyUserFilter, TapRequest};
+use reclaim_graph::models::*;
+use reclaim_graph::throttle::Limits;
+use reclaim_graph::{ClientOptions, GraphError};
 use std::time::Duration;
 
 #[tokio::test]
@@ -183,9 +184,9 @@ async fn every_endpoint_method_works_against_the_simulator() {
         t.methods
             .entry(dev.as_str().into())
             .or_default()
-            .push(reclaim::sim::model::AuthMethod {
+            .push(reclaim_sim::model::AuthMethod {
                 id: "0000a0a0-0000-4000-8000-00000000d0e5".into(),
-                kind: Some(reclaim::sim::model::MethodKind::MicrosoftAuthenticator),
+                kind: Some(reclaim_sim::model::MethodKind::MicrosoftAuthenticator),
                 display_name: Some("iPhone 15".into()),
                 ..Default::default()
             })

@@ -2,7 +2,7 @@
 //! by scripts/extract_client_schema.py), and parsing of sample payloads: unknown fields,
 //! `unknownFutureValue`, unknown members and unknown method types never break a parse.
 
-use reclaim::graph::models::*;
+use reclaim_graph::models::*;
 use serde_json::{json, Value};
 
 fn schema() -> Value {
@@ -289,7 +289,7 @@ fn grants_operations_and_settings_parse() {
 
 #[test]
 fn every_permission_in_the_capability_table_exists_for_its_token_kind() {
-    use reclaim::graph::permissions::CAPABILITIES;
+    use reclaim_graph::permissions::CAPABILITIES;
     let catalog: serde_json::Map<String, Value> =
         serde_json::from_str(include_str!("../data/client-permissions.json")).unwrap();
     let has = |name: &str, scheme: &str| {

@@ -3,13 +3,13 @@
 
 use super::support::*;
 use futures::StreamExt as _;
-use reclaim::graph::batch::BatchItem;
-use reclaim::graph::cloud::ApiVersion;
-use reclaim::graph::progress::{Progress, ProgressEvent};
-use reclaim::graph::throttle::{Limits, ThrottleScope, Window};
-use reclaim::graph::ClientOptions;
-use reclaim::sim::knobs::{Knobs, Limits as SimLimits, RateLimit};
-use reclaim::sim::{Profile, SimConfig};
+use reclaim_graph::batch::BatchItem;
+use reclaim_graph::cloud::ApiVersion;
+use reclaim_graph::progress::{Progress, ProgressEvent};
+use reclaim_graph::throttle::{Limits, ThrottleScope, Window};
+use reclaim_graph::ClientOptions;
+use reclaim_sim::knobs::{Knobs, Limits as SimLimits, RateLimit};
+use reclaim_sim::{Profile, SimConfig};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -67,7 +67,7 @@ async fn paging_follows_every_link_resends_consistency_level_and_streams() {
     assert_eq!(capped.items.len(), 30);
     assert!(matches!(
         capped.partial,
-        Some(reclaim::graph::Incomplete::PageCap { pages: 3 })
+        Some(reclaim_graph::Incomplete::PageCap { pages: 3 })
     ));
     let snapshot = c.progress_snapshot();
     assert!(snapshot.pages >= 18 + 13 + 3 + 3 && snapshot.requests >= snapshot.pages);

@@ -4,14 +4,15 @@
 
 use super::support::*;
 use super::test_keyring;
-use reclaim::graph::auth::cache::TokenCache;
-use reclaim::graph::auth::certificate::CertificateCredential;
-use reclaim::graph::auth::device_code::{DeviceCodePrompt, PromptHook};
-use reclaim::graph::auth::{Credential, Secret};
-use reclaim::graph::{AuthError, ClientOptions, GraphClient, GraphError};
-use reclaim::secrets::{KeyringStore, MemoryStore, SecretStore};
-use reclaim::sim::model::AppRegistration;
-use reclaim::sim::{DeviceCodeApproval, SimConfig, SimHandle};
+use reclaim_core::secrets::Secret;
+use reclaim_core::secrets::{KeyringStore, MemoryStore, SecretStore};
+use reclaim_graph::auth::cache::TokenCache;
+use reclaim_graph::auth::certificate::CertificateCredential;
+use reclaim_graph::auth::device_code::{DeviceCodePrompt, PromptHook};
+use reclaim_graph::auth::Credential;
+use reclaim_graph::{AuthError, ClientOptions, GraphClient, GraphError};
+use reclaim_sim::model::AppRegistration;
+use reclaim_sim::{DeviceCodeApproval, SimConfig, SimHandle};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -100,7 +101,7 @@ async fn client_secret_signs_in_and_reads() {
 #[tokio::test]
 async fn certificate_pem_and_pfx_sign_in_with_ps256() {
     let s = sim(fast()).await;
-    let der = std::fs::read("tests/data/client-test-cert.der").unwrap();
+    let der = std::fs::read("crates/graph/tests/data/client-test-cert.der").unwrap();
     s.register_app(AppRegistration {
         client_id: "cert-app".into(),
         display_name: "reclaim cert test".into(),
@@ -108,10 +109,12 @@ async fn certificate_pem_and_pfx_sign_in_with_ps256() {
         application_permissions: vec!["User.Read.All".into()],
         ..Default::default()
     });
-    let pem = CertificateCredential::load(Path::new("tests/data/client-test-cert.pem")).unwrap();
+    let pem =
+        CertificateCredential::load(Path::new("crates/graph/tests/data/client-test-cert.pem"))
+            .unwrap();
     let pfx = CertificateCredential::from_bytes(
         Path::new("client-test-cert.pfx"),
-        &std::fs::read("tests/data/client-test-cert.pfx").unwrap(),
+        &std::fs::read("crates/graph/tests/data/client-test-cert.pfx").unwrap(),
         Some(&Secret::new("reclaim-test".into())),
     )
     .unwrap();
@@ -263,7 +266,7 @@ async fn access_tokens_are_refreshed_on_expiry_and_revoked_refresh_tokens_say_si
 async fn a_token_graph_refuses_even_after_a_refresh_says_sign_in_again() {
     let s = sim(fast()).await;
     // A well-formed, unexpired token for another tenant: Graph answers 401.
-    let foreign = s.mint_token(&reclaim::sim::auth::jwt::TokenSpec {
+    let foreign = s.mint_token(&reclaim_sim::auth::jwt::TokenSpec {
         tenant_id: "00000000-0000-0000-0000-00000000beef".into(),
         app_id: s.apps.full.client_id.clone(),
         roles: vec!["User.Read.All".into()],

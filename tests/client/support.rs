@@ -1,10 +1,11 @@
 //! What the client tests share: a simulated tenant, its users, and clients signed in to it.
 
-use reclaim::graph::auth::cache::TokenCache;
-use reclaim::graph::auth::{Authenticator, Credential, Secret};
-use reclaim::graph::cloud::{Endpoints, NationalCloud};
-use reclaim::graph::{ClientOptions, GraphClient};
-use reclaim::sim::{fixture, Profile, SimConfig, SimHandle};
+use reclaim_core::secrets::Secret;
+use reclaim_graph::auth::cache::TokenCache;
+use reclaim_graph::auth::{Authenticator, Credential};
+use reclaim_graph::cloud::{Endpoints, NationalCloud};
+use reclaim_graph::{ClientOptions, GraphClient};
+use reclaim_sim::{fixture, Profile, SimConfig, SimHandle};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -31,7 +32,7 @@ pub async fn sim_with_users(cfg: SimConfig, extra_users: usize) -> SimHandle {
         );
         scenario.tenant.users.push(u);
     }
-    reclaim::sim::start_with(cfg, scenario)
+    reclaim_sim::start_with(cfg, scenario)
         .await
         .expect("simulator starts")
 }
@@ -98,7 +99,7 @@ pub fn admin_id(s: &SimHandle) -> String {
 
 /// Gives `user` a mailbox with an Inbox and an RSS folder.
 pub fn add_mailbox(s: &SimHandle, user: &str) {
-    use reclaim::sim::model::{MailFolder, Mailbox};
+    use reclaim_sim::model::{MailFolder, Mailbox};
     let folder = |id: &str, name: &str, wk: &str| MailFolder {
         id: id.into(),
         display_name: name.into(),
@@ -127,7 +128,7 @@ pub fn add_risky_user(s: &SimHandle, user: &str, level: &str) {
             .user_principal_name
             .clone()
     });
-    let r: reclaim::sim::model::RiskyUser = serde_json::from_value(json!({
+    let r: reclaim_sim::model::RiskyUser = serde_json::from_value(json!({
         "id": user, "isDeleted": false, "isProcessing": false,
         "riskLastUpdatedDateTime": chrono::Utc::now(), "riskLevel": level, "riskState": "atRisk",
         "riskDetail": "none", "userDisplayName": upn, "userPrincipalName": upn

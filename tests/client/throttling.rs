@@ -2,10 +2,10 @@
 //! mutating request processed twice (checked in the simulator's request log).
 
 use super::support::*;
-use reclaim::graph::throttle::{Limits, Window};
-use reclaim::graph::{ClientOptions, GraphClient};
-use reclaim::sim::knobs::{Knobs, Limits as SimLimits, RateLimit};
-use reclaim::sim::{Profile, SimConfig, SimHandle};
+use reclaim_graph::throttle::{Limits, Window};
+use reclaim_graph::{ClientOptions, GraphClient};
+use reclaim_sim::knobs::{Knobs, Limits as SimLimits, RateLimit};
+use reclaim_sim::{Profile, SimConfig, SimHandle};
 use std::collections::HashMap;
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! What the test binaries that run `reclaim` against a simulator share (each includes this
 //! file as a module).
 
-use reclaim::sim::{AppCredentials, SimHandle};
+use reclaim_sim::{AppCredentials, SimHandle};
 use std::path::Path;
 use std::process::Command;
 

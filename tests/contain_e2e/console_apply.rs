@@ -4,9 +4,9 @@
 
 use super::live_console::{service, LiveConsole};
 use super::*;
-use reclaim::contain::console::ConfirmKey;
-use reclaim::tui::app::Screen;
-use reclaim::tui::{Action, Pane};
+use reclaim_tui::app::Screen;
+use reclaim_tui::contain_view::ConfirmKey;
+use reclaim_tui::{Action, Pane};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
@@ -85,7 +85,7 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
 
     // The progress screen says where it is and how to finish the apply with it.
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 200, 40));
-    reclaim::tui::views::render(&console.app, buf.area, &mut buf);
+    reclaim_tui::views::render(&console.app, buf.area, &mut buf);
     let screen: String = buf.content().iter().map(|c| c.symbol()).collect();
     assert!(
         screen.contains(&format!("reclaim apply {}", file.display())),
@@ -95,11 +95,11 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
     // Back in the table, the account reads as contained.
     assert_eq!(
         console.app.applied.get(&user),
-        Some(&reclaim::tui::contain_state::Applied::Contained)
+        Some(&reclaim_tui::contain_state::Applied::Contained)
     );
     console.act(Action::Home);
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 200, 40));
-    reclaim::tui::views::render(&console.app, buf.area, &mut buf);
+    reclaim_tui::views::render(&console.app, buf.area, &mut buf);
     let screen: String = buf.content().iter().map(|c| c.symbol()).collect();
     assert!(screen.contains("contained"), "{screen}");
 
@@ -113,7 +113,7 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
         .await;
     assert_eq!(
         later.app.applied.get(&user),
-        Some(&reclaim::tui::contain_state::Applied::Contained)
+        Some(&reclaim_tui::contain_state::Applied::Contained)
     );
     assert_eq!(later.app.applied.len(), 1, "{:?}", later.app.applied);
     drop(later);
@@ -140,7 +140,7 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plan_that_cannot_be_saved_is_not_applied() {
-    use reclaim::tui::{ApplyFeed, Containment, ServiceContainment};
+    use reclaim_tui::{ApplyFeed, Containment, ServiceContainment};
     let s = campaign(60, 13, &ScenarioKnobs::default()).await;
     let user = s
         .ground_truth()
@@ -180,7 +180,7 @@ async fn a_plan_that_cannot_be_saved_is_not_applied() {
 /// once that command has run, the next console marks the account and warns no more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_next_console_names_an_apply_that_was_cut_off_and_how_to_finish_it() {
-    use reclaim::contain::report::{Applied, ApplyEvent};
+    use reclaim_contain::report::{Applied, ApplyEvent};
     let s = campaign(120, 13, &ScenarioKnobs::default()).await;
     let user = s
         .ground_truth()

@@ -7,8 +7,8 @@ use super::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the_audit_view() {
-    use reclaim::contain::console::{ConfirmKey, Focus};
-    use reclaim::tui::Action;
+    use reclaim_tui::contain_view::{ConfirmKey, Focus};
+    use reclaim_tui::Action;
 
     let s = campaign(120, 31, &ScenarioKnobs::default()).await;
     let truth = s.ground_truth();
@@ -26,7 +26,7 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
     console.act(Action::OpenJournal);
     console
         .until("the first (empty) answer", |app| {
-            !app.loading.contains(&reclaim::tui::Pane::Journal)
+            !app.loading.contains(&reclaim_tui::Pane::Journal)
         })
         .await;
     assert!(console.journal().live);
@@ -61,10 +61,10 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
     let step = del.id.clone();
     console
         .until("the applied step in the view", |app| {
-            let Some(reclaim::tui::app::Screen::Journal(j)) = app.screen() else {
+            let Some(reclaim_tui::app::Screen::Journal(j)) = app.screen() else {
                 return false;
             };
-            matches!(&j.data, reclaim::tui::app::Loadable::Ready(t)
+            matches!(&j.data, reclaim_tui::app::Loadable::Ready(t)
                 if t.rows().iter().any(|r| r.step_id == step && r.outcome == "verified")
                     && t.rows().last().is_some_and(|r| r.outcome == "seal"))
         })
@@ -85,7 +85,7 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
     console.act(Action::UndoStep);
     console
         .until("the undo preview", |app| {
-            !app.loading.contains(&reclaim::tui::Pane::Undo)
+            !app.loading.contains(&reclaim_tui::Pane::Undo)
         })
         .await;
     let confirm = console
@@ -94,12 +94,12 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
         .clone()
         .expect("confirmation open");
     assert_eq!(confirm.focus, Focus::Cancel);
-    let reclaim::tui::app::Loadable::Ready(preview) = &confirm.preview else {
+    let reclaim_tui::app::Loadable::Ready(preview) = &confirm.preview else {
         panic!("{:?}", confirm.preview)
     };
     assert!(preview.can_undo(), "{preview:?}");
     assert!(
-        preview.restores[0].contains(&reclaim::sanitize::inert(&rule_name).into_owned()),
+        preview.restores[0].contains(&reclaim_core::sanitize::inert(&rule_name).into_owned()),
         "{preview:?}"
     );
     assert!(
@@ -114,11 +114,11 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
     let undo_step = format!("{step}.undo");
     console
         .until("the undo's records in the view", |app| {
-            let Some(reclaim::tui::app::Screen::Journal(j)) = app.screen() else {
+            let Some(reclaim_tui::app::Screen::Journal(j)) = app.screen() else {
                 return false;
             };
-            !app.loading.contains(&reclaim::tui::Pane::Undo)
-                && matches!(&j.data, reclaim::tui::app::Loadable::Ready(t)
+            !app.loading.contains(&reclaim_tui::Pane::Undo)
+                && matches!(&j.data, reclaim_tui::app::Loadable::Ready(t)
                     if t.rows().iter().any(|r| r.step_id == undo_step && r.outcome == "verified"))
         })
         .await;
@@ -138,8 +138,8 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
             del.before["actions"]
         );
     });
-    let records = reclaim::audit::read_records(
-        &reclaim::audit::journal_path(dir.path(), &s.tenant_id).unwrap(),
+    let records = reclaim_audit::read_records(
+        &reclaim_audit::journal_path(dir.path(), &s.tenant_id).unwrap(),
     )
     .unwrap()
     .0;
@@ -152,19 +152,19 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
         undo_records,
         [
             (
-                reclaim::audit::RecordKind::Intent,
+                reclaim_audit::RecordKind::Intent,
                 "undo:remove-malicious-rules".to_string()
             ),
             (
-                reclaim::audit::RecordKind::Outcome,
+                reclaim_audit::RecordKind::Outcome,
                 "undo:remove-malicious-rules".to_string()
             ),
         ]
     );
     // What a console opened later marks: the script contained the account, the undo
     // reversed part of it.
-    use reclaim::contain::earlier::applied_marks;
-    use reclaim::contain::report::Applied;
+    use reclaim_contain::earlier::applied_marks;
+    use reclaim_contain::report::Applied;
     let before_undo: Vec<_> = records
         .iter()
         .take_while(|r| r.step_id.as_deref() != Some(undo_step.as_str()))

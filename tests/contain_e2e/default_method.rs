@@ -5,10 +5,10 @@
 //! account closed with a clear message and no owner method is touched.
 
 use super::*;
-use reclaim::contain::planner::{build_plan, evidence_from, read_accounts, AccountInput};
-use reclaim::contain::state::PreferenceState;
-use reclaim::graph::models::DefaultMfaMethod;
-use reclaim::sim::model::AuthMethod;
+use reclaim_contain::planner::{build_plan, evidence_from, read_accounts, AccountInput};
+use reclaim_contain::state::PreferenceState;
+use reclaim_graph::models::DefaultMfaMethod;
+use reclaim_sim::model::AuthMethod;
 
 /// Every attacker method is an Authenticator made the default.
 fn knobs() -> ScenarioKnobs {
@@ -80,7 +80,7 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
             "push"
         );
         assert!(step.reversible);
-        let (was, will) = reclaim::contain::console::before_after(step);
+        let (was, will) = reclaim_tui::contain_view::before_after(step);
         assert_eq!(was, "default MFA push");
         assert!(will.starts_with("default MFA ") && will != was, "{will}");
         assert!(step.verify[0].contains("/beta/"), "{:?}", step.verify);
@@ -92,7 +92,7 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
                     && matches!(
                         x.op,
                         Op::DeleteMethod {
-                            kind: reclaim::graph::models::MethodKind::MicrosoftAuthenticator,
+                            kind: reclaim_graph::models::MethodKind::MicrosoftAuthenticator,
                             ..
                         }
                     )
@@ -100,7 +100,7 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
             .expect("the attacker's Authenticator is deleted");
         assert!(set < delete, "the default moves first");
     }
-    let text = reclaim::contain::dry_run::render(Some(&c), &plan, &[]).await;
+    let text = reclaim_contain::dry_run::render(Some(&c), &plan, &[]).await;
     assert!(text.contains("PATCH /beta/users/"), "{text}");
     assert!(mutating(&s).is_empty());
 
@@ -195,8 +195,8 @@ async fn an_unknown_default_is_deleted_last_and_a_refusal_stops_the_account_clos
     for mut state in read_accounts(&c, &ids, 2).await.unwrap() {
         state.preferences = Some(PreferenceState::unreadable("403 Forbidden"));
         let id = state.user.as_ref().unwrap().id.clone();
-        let pack = std::sync::Arc::new(reclaim::triage::Pack::embedded());
-        let inv = reclaim::triage::gather::investigate(&c, pack, Default::default(), &id)
+        let pack = std::sync::Arc::new(reclaim_triage::Pack::embedded());
+        let inv = reclaim_triage::gather::investigate(&c, pack, Default::default(), &id)
             .await
             .unwrap();
         inputs.push(AccountInput {

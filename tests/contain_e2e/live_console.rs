@@ -6,41 +6,41 @@ use std::path::Path;
 /// Drives a console (reducer + real jobs) over `WithContainment<TriageSource>`: every load
 /// effect runs `tui::perform` in a task, whose actions come back through one channel.
 pub struct LiveConsole {
-    pub app: reclaim::tui::app::App,
-    source: Arc<dyn reclaim::tui::DataSource>,
-    tx: tokio::sync::mpsc::UnboundedSender<reclaim::tui::Action>,
-    rx: tokio::sync::mpsc::UnboundedReceiver<reclaim::tui::Action>,
+    pub app: reclaim_tui::app::App,
+    source: Arc<dyn reclaim_tui::DataSource>,
+    tx: tokio::sync::mpsc::UnboundedSender<reclaim_tui::Action>,
+    rx: tokio::sync::mpsc::UnboundedReceiver<reclaim_tui::Action>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl LiveConsole {
-    pub fn act(&mut self, action: reclaim::tui::Action) {
-        let update = reclaim::tui::reducer::reduce(&mut self.app, action);
+    pub fn act(&mut self, action: reclaim_tui::Action) {
+        let update = reclaim_tui::reducer::reduce(&mut self.app, action);
         for effect in update.effects {
             self.spawn(effect);
         }
     }
 
-    fn spawn(&mut self, effect: reclaim::tui::reducer::Effect) {
-        let reclaim::tui::reducer::Effect::Load { job, request } = effect else {
+    fn spawn(&mut self, effect: reclaim_tui::reducer::Effect) {
+        let reclaim_tui::reducer::Effect::Load { job, request } = effect else {
             return;
         };
         let (source, tx) = (self.source.clone(), self.tx.clone());
         self.tasks.push(tokio::spawn(async move {
-            let done = reclaim::tui::perform(source, None, job, request, tx.clone()).await;
+            let done = reclaim_tui::perform(source, None, job, request, tx.clone()).await;
             let _ = tx.send(done);
         }));
     }
 
     /// The console's first effects (the accounts load), as the event loop starts them.
     pub fn start(&mut self) {
-        for effect in reclaim::tui::reducer::start(&mut self.app) {
+        for effect in reclaim_tui::reducer::start(&mut self.app) {
             self.spawn(effect);
         }
     }
 
     /// Feeds task results to the reducer until `done` holds (or 30 s pass: a failure).
-    pub async fn until(&mut self, what: &str, done: impl Fn(&reclaim::tui::app::App) -> bool) {
+    pub async fn until(&mut self, what: &str, done: impl Fn(&reclaim_tui::app::App) -> bool) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while !done(&self.app) {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {
@@ -50,16 +50,16 @@ impl LiveConsole {
         }
     }
 
-    pub fn journal(&self) -> &reclaim::tui::app::JournalState {
+    pub fn journal(&self) -> &reclaim_tui::app::JournalState {
         match self.app.screen() {
-            Some(reclaim::tui::app::Screen::Journal(j)) => j,
+            Some(reclaim_tui::app::Screen::Journal(j)) => j,
             _ => panic!("not on the audit view"),
         }
     }
 
-    pub fn rows(&self) -> Vec<reclaim::tui::JournalRow> {
+    pub fn rows(&self) -> Vec<reclaim_tui::JournalRow> {
         match &self.journal().data {
-            reclaim::tui::app::Loadable::Ready(t) => t.rows().to_vec(),
+            reclaim_tui::app::Loadable::Ready(t) => t.rows().to_vec(),
             _ => Vec::new(),
         }
     }
@@ -69,14 +69,14 @@ impl LiveConsole {
     /// A console over the simulator (triage reads, containment through `ServiceContainment`
     /// journaling to `dir`), 120x40.
     pub fn new(s: &SimHandle, c: &GraphClient, dir: &Path, store: Arc<MemoryStore>) -> Self {
-        use reclaim::tui::{ServiceContainment, WithContainment};
-        let (key, _) = reclaim::audit::key::load_or_create(store.as_ref(), &s.tenant_id).unwrap();
-        let (_, slot) = reclaim::triage::source::throttle_progress();
-        let triage = reclaim::triage::source::TriageSource::new(
+        use reclaim_tui::{ServiceContainment, WithContainment};
+        let (key, _) = reclaim_audit::key::load_or_create(store.as_ref(), &s.tenant_id).unwrap();
+        let (_, slot) = reclaim::graph_source::throttle_progress();
+        let triage = reclaim::graph_source::TriageSource::new(
             c.clone(),
-            Arc::new(reclaim::triage::Pack::embedded()),
-            reclaim::triage::gather::GatherOptions::default(),
-            reclaim::tui::TenantInfo::default(),
+            Arc::new(reclaim_triage::Pack::embedded()),
+            reclaim_triage::gather::GatherOptions::default(),
+            reclaim_tui::TenantInfo::default(),
             Some(dir.to_path_buf()),
             slot,
         )
@@ -86,20 +86,20 @@ impl LiveConsole {
             service: service(s, c, dir, store),
             playbook_dir: None,
         };
-        let source: Arc<dyn reclaim::tui::DataSource> = Arc::new(WithContainment {
+        let source: Arc<dyn reclaim_tui::DataSource> = Arc::new(WithContainment {
             inner: triage,
             containment: Arc::new(containment),
         });
-        let options = reclaim::tui::ConsoleOptions::default();
+        let options = reclaim_tui::ConsoleOptions::default();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let mut console = LiveConsole {
-            app: reclaim::tui::event_loop::new_app(source.as_ref(), &options),
+            app: reclaim_tui::event_loop::new_app(source.as_ref(), &options),
             source,
             tx,
             rx,
             tasks: Vec::new(),
         };
-        console.act(reclaim::tui::Action::Resize {
+        console.act(reclaim_tui::Action::Resize {
             width: 120,
             height: 40,
         });
@@ -122,8 +122,8 @@ pub fn service(
     c: &GraphClient,
     dir: &Path,
     store: Arc<MemoryStore>,
-) -> reclaim::contain::console::ContainmentService {
-    reclaim::contain::console::ContainmentService {
+) -> reclaim_contain::service::ContainmentService {
+    reclaim_contain::service::ContainmentService {
         client: c.clone(),
         audit_dir: dir.to_path_buf(),
         store,

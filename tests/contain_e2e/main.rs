@@ -10,19 +10,19 @@ mod drift_resume_undo;
 mod live_console;
 mod plan_reads;
 
-use reclaim::audit::{Journal, RequestSummary, StepIntent};
-use reclaim::contain::apply::{apply, ApplyOptions, CollectingSink};
-use reclaim::contain::planner::{self, PlanMeta};
-use reclaim::contain::report::{AccountOutcome, StepStatus, Verdict};
-use reclaim::contain::undo::{undo, UndoError};
-use reclaim::contain::{playbook, ActionKind, Op, Plan};
-use reclaim::graph::throttle::{Limits, Window};
-use reclaim::graph::{ClientOptions, GraphClient};
-use reclaim::secrets::MemoryStore;
-use reclaim::sim::model::{MethodKind, RiskState, Tenant};
-use reclaim::sim::scenario::{self, ScenarioKnobs};
-use reclaim::sim::truth::GroundTruth;
-use reclaim::sim::{Profile, SimConfig, SimHandle};
+use reclaim_audit::{Journal, RequestSummary, StepIntent};
+use reclaim_contain::apply::{apply, ApplyOptions, CollectingSink};
+use reclaim_contain::planner::{self, PlanMeta};
+use reclaim_contain::report::{AccountOutcome, StepStatus, Verdict};
+use reclaim_contain::undo::{undo, UndoError};
+use reclaim_contain::{playbook, ActionKind, Op, Plan};
+use reclaim_core::secrets::MemoryStore;
+use reclaim_graph::throttle::{Limits, Window};
+use reclaim_graph::{ClientOptions, GraphClient};
+use reclaim_sim::model::{MethodKind, RiskState, Tenant};
+use reclaim_sim::scenario::{self, ScenarioKnobs};
+use reclaim_sim::truth::GroundTruth;
+use reclaim_sim::{Profile, SimConfig, SimHandle};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,7 +36,7 @@ async fn campaign(users: usize, seed: u64, knobs: &ScenarioKnobs) -> SimHandle {
     };
     let s =
         scenario::generate_with("campaign-2024", users, seed, chrono::Utc::now(), knobs).unwrap();
-    reclaim::sim::start_with(cfg, s)
+    reclaim_sim::start_with(cfg, s)
         .await
         .expect("simulator starts")
 }
@@ -267,7 +267,7 @@ async fn contain_everything(seed: u64) -> usize {
     );
 
     // The dry run prints every request and sends none that mutates.
-    let text = reclaim::contain::dry_run::render(Some(&c), &plan, &[]).await;
+    let text = reclaim_contain::dry_run::render(Some(&c), &plan, &[]).await;
     for step in plan.accounts.iter().flat_map(|a| &a.steps) {
         assert!(text.contains(&format!("{} {}", step.request.method, step.request.path)));
     }
@@ -407,8 +407,8 @@ async fn read_only_sends_nothing_that_mutates() {
 /// with every request sent exactly once, instead of stopping each at its first lost answer.
 #[tokio::test]
 async fn lost_write_responses_are_read_back_not_repeated() {
-    use reclaim::contain::playbook::Playbook;
-    use reclaim::sim::knobs::{FaultRates, Knobs};
+    use reclaim_contain::playbook::Playbook;
+    use reclaim_sim::knobs::{FaultRates, Knobs};
     let s = campaign(250, 13, &ScenarioKnobs::default()).await;
     let truth = s.ground_truth();
     let ids: Vec<String> = truth.compromised().map(|a| a.user_id.clone()).collect();

@@ -38,10 +38,10 @@ async fn a_plan_reads_each_accounts_risk_and_methods_once_and_judges_the_same() 
     }
 
     // The same verdict, score and indicators as an investigation that reads everything.
-    let pack = Arc::new(reclaim::triage::Pack::embedded());
+    let pack = Arc::new(reclaim_triage::Pack::embedded());
     for a in &plan.accounts {
         let fresh =
-            reclaim::triage::gather::investigate(&c, pack.clone(), Default::default(), &a.user_id)
+            reclaim_triage::gather::investigate(&c, pack.clone(), Default::default(), &a.user_id)
                 .await
                 .unwrap();
         let ev = a.assessment.as_ref().expect("evidence");

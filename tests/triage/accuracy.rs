@@ -6,14 +6,14 @@
 //! The 10,000-user measurement is in `benches/triage.rs` (too slow for a debug test build).
 
 use super::support::*;
-use reclaim::graph::throttle::Limits;
-use reclaim::graph::{ClientOptions, GraphClient};
-use reclaim::sim::model::Time;
-use reclaim::sim::scenario::ScenarioKnobs;
-use reclaim::sim::truth::Persona;
-use reclaim::sim::SimHandle;
-use reclaim::triage::gather::{gather, GatherEvent, GatherOptions, Gathered};
-use reclaim::triage::{Pack, Verdict};
+use reclaim_graph::throttle::Limits;
+use reclaim_graph::{ClientOptions, GraphClient};
+use reclaim_sim::model::Time;
+use reclaim_sim::scenario::ScenarioKnobs;
+use reclaim_sim::truth::Persona;
+use reclaim_sim::SimHandle;
+use reclaim_triage::gather::{gather, GatherEvent, GatherOptions, Gathered};
+use reclaim_triage::{Pack, Verdict};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 

@@ -8,24 +8,25 @@ use chrono::Utc;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
-use reclaim::contain::console::{ConfirmKey, ContainmentService};
-use reclaim::contain::report::AccountOutcome;
-use reclaim::graph::throttle::Limits;
-use reclaim::graph::ClientOptions;
-use reclaim::sanitize::is_dangerous;
-use reclaim::secrets::MemoryStore;
-use reclaim::sim::model::Time;
-use reclaim::sim::SimHandle;
-use reclaim::triage::gather::GatherOptions;
-use reclaim::triage::source::{throttle_progress, TriageSource};
-use reclaim::triage::{Pack, Verdict};
-use reclaim::tui::action::{Action, DetailTab};
-use reclaim::tui::app::{App, Screen};
-use reclaim::tui::event_loop::{new_app, ConsoleOptions};
-use reclaim::tui::reducer::{self, Effect, Request};
-use reclaim::tui::source::{DataSource, TenantInfo};
-use reclaim::tui::views;
-use reclaim::tui::{ServiceContainment, WithContainment};
+use reclaim::graph_source::{throttle_progress, TriageSource};
+use reclaim_contain::report::AccountOutcome;
+use reclaim_contain::service::ContainmentService;
+use reclaim_core::sanitize::is_dangerous;
+use reclaim_core::secrets::MemoryStore;
+use reclaim_graph::throttle::Limits;
+use reclaim_graph::ClientOptions;
+use reclaim_sim::model::Time;
+use reclaim_sim::SimHandle;
+use reclaim_triage::gather::GatherOptions;
+use reclaim_triage::{Pack, Verdict};
+use reclaim_tui::action::{Action, DetailTab};
+use reclaim_tui::app::{App, Screen};
+use reclaim_tui::contain_view::ConfirmKey;
+use reclaim_tui::event_loop::{new_app, ConsoleOptions};
+use reclaim_tui::reducer::{self, Effect, Request};
+use reclaim_tui::source::{DataSource, TenantInfo};
+use reclaim_tui::views;
+use reclaim_tui::{ServiceContainment, WithContainment};
 use regex::Regex;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -164,14 +165,14 @@ impl Console {
             let (tx, mut rx) = mpsc::unbounded_channel();
             let done = if request == Request::Journal {
                 // The journal job follows the file until cancelled; here, one read is enough.
-                let feed = reclaim::tui::Feed::new(tx.clone(), job);
+                let feed = reclaim_tui::Feed::new(tx.clone(), job);
                 let result = self.rt.block_on(self.source.load_journal(feed));
                 Action::JournalLoaded {
                     job,
                     result: result.map_err(|e| e.message),
                 }
             } else {
-                self.rt.block_on(reclaim::tui::perform(
+                self.rt.block_on(reclaim_tui::perform(
                     self.source.clone(),
                     None,
                     job,
@@ -230,7 +231,7 @@ impl Console {
     }
 }
 
-fn rows(c: &Console) -> Vec<reclaim::triage::AccountAssessment> {
+fn rows(c: &Console) -> Vec<reclaim_triage::AccountAssessment> {
     (0..c.app.accounts.shown_len())
         .filter_map(|i| c.app.accounts.shown_at(i).cloned())
         .collect()
@@ -514,10 +515,10 @@ fn read_only_console_plans_but_sends_no_mutating_request() {
     }
     // Forced: the apply request itself, as if the reducer had been bypassed.
     let (tx, _rx) = mpsc::unbounded_channel();
-    let done = c.rt.block_on(reclaim::tui::perform(
+    let done = c.rt.block_on(reclaim_tui::perform(
         c.source.clone(),
         None,
-        reclaim::tui::JobId(99),
+        reclaim_tui::JobId(99),
         Request::Apply(Box::new(plan)),
         tx,
     ));

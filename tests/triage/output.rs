@@ -3,9 +3,9 @@
 
 use super::support::*;
 use chrono::Utc;
-use reclaim::sanitize::is_dangerous;
-use reclaim::sim::model::Time;
-use reclaim::sim::SimHandle;
+use reclaim_core::sanitize::is_dangerous;
+use reclaim_sim::model::Time;
+use reclaim_sim::SimHandle;
 use std::process::Output;
 
 /// The binary judges against the wall clock, so the tenant is generated for now.

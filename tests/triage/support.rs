@@ -1,9 +1,9 @@
 //! What the triage tests share: the simulated campaign served over loopback.
 
 use chrono::{TimeZone, Utc};
-use reclaim::sim::model::Time;
-use reclaim::sim::scenario::{self, ScenarioKnobs};
-use reclaim::sim::{Profile, SimConfig, SimHandle};
+use reclaim_sim::model::Time;
+use reclaim_sim::scenario::{self, ScenarioKnobs};
+use reclaim_sim::{Profile, SimConfig, SimHandle};
 
 /// A fixed "now" for tests that compare against ground truth or snapshots.
 pub fn campaign_now() -> Time {
@@ -21,5 +21,5 @@ pub async fn campaign(users: usize, seed: u64, now: Time, knobs: &ScenarioKnobs)
         now: Some(now),
         ..SimConfig::default()
     };
-    reclaim::sim::start_with(cfg, scenario).await.unwrap()
+    reclaim_sim::start_with(cfg, scenario).await.unwrap()
 }

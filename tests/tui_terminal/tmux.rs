@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 pub const WAIT: Duration = Duration::from_secs(30);
 
 pub fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tui_fixture.json")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/tui/tests/data/tui_fixture.json")
 }
 
 pub fn have_tmux() -> bool {

@@ -1,0 +1,166 @@
+//! Where secrets live: the OS keyring (Secret Service on desktops, kernel keyutils on headless
+//! Linux), or process memory when no keyring is usable. Never a file.
+//!
+//! `RECLAIM_KEYRING=memory` forces the in-memory store (tests, CI, throwaway sessions).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The keyring service name every reclaim entry is stored under.
+pub const SERVICE: &str = "reclaim";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("the OS keyring refused the operation: {0}")]
+    Keyring(String),
+}
+
+/// A place for secrets, keyed by a name such as `refresh-token/<tenant>/<client>`.
+pub trait SecretStore: Send + Sync {
+    fn get(&self, key: &str) -> Result<Option<String>, SecretError>;
+    fn set(&self, key: &str, value: &str) -> Result<(), SecretError>;
+    fn delete(&self, key: &str) -> Result<(), SecretError>;
+    /// `keyring` or `memory`, for `whoami` and warnings.
+    fn kind(&self) -> &'static str;
+}
+
+/// The OS keyring through the `keyring` crate.
+pub struct KeyringStore {
+    service: String,
+}
+
+impl KeyringStore {
+    pub fn new(service: impl Into<String>) -> Self {
+        Self {
+            service: service.into(),
+        }
+    }
+
+    fn entry(&self, key: &str) -> Result<keyring::Entry, SecretError> {
+        keyring::Entry::new(&self.service, key).map_err(|e| SecretError::Keyring(e.to_string()))
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
+        match self.entry(key)?.get_password() {
+            Ok(v) => Ok(Some(v)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(SecretError::Keyring(e.to_string())),
+        }
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), SecretError> {
+        self.entry(key)?
+            .set_password(value)
+            .map_err(|e| SecretError::Keyring(e.to_string()))
+    }
+    fn delete(&self, key: &str) -> Result<(), SecretError> {
+        match self.entry(key)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(SecretError::Keyring(e.to_string())),
+        }
+    }
+    fn kind(&self) -> &'static str {
+        "keyring"
+    }
+}
+
+/// Secrets held in memory for the life of the process.
+#[derive(Default)]
+pub struct MemoryStore {
+    map: Mutex<HashMap<String, String>>,
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
+        Ok(self.lock().get(key).cloned())
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), SecretError> {
+        self.lock().insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+    fn delete(&self, key: &str) -> Result<(), SecretError> {
+        self.lock().remove(key);
+        Ok(())
+    }
+    fn kind(&self) -> &'static str {
+        "memory"
+    }
+}
+
+impl MemoryStore {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        // A poisoned map still holds valid strings; keep serving them.
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The store to use: the OS keyring when a round trip through it works, else memory with a
+/// one-line warning for the operator.
+pub fn open_default() -> (Arc<dyn SecretStore>, Option<String>) {
+    if std::env::var("RECLAIM_KEYRING").as_deref() == Ok("memory") {
+        return (Arc::new(MemoryStore::default()), None);
+    }
+    let store = KeyringStore::new(SERVICE);
+    let probe = "probe/usable";
+    let usable = store.set(probe, "1").is_ok()
+        && matches!(store.get(probe), Ok(Some(ref v)) if v == "1")
+        && store.delete(probe).is_ok();
+    if usable {
+        (Arc::new(store), None)
+    } else {
+        (
+            Arc::new(MemoryStore::default()),
+            Some(
+                "no usable OS keyring: secrets are kept in memory only and forgotten on exit"
+                    .to_string(),
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_store_round_trip() {
+        let s = MemoryStore::default();
+        assert_eq!(s.get("a").unwrap(), None);
+        s.set("a", "1").unwrap();
+        assert_eq!(s.get("a").unwrap().as_deref(), Some("1"));
+        s.delete("a").unwrap();
+        assert_eq!(s.get("a").unwrap(), None);
+    }
+
+    #[test]
+    fn keyring_store_works_with_the_mock_backend() {
+        // keyring's mock credential: exercised without touching the real OS keyring.
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+        let store = KeyringStore::new("reclaim-test");
+        // The mock keeps each Entry separate, so a fresh entry reads as absent.
+        assert!(store.get("k").unwrap().is_none());
+        store.delete("k").unwrap();
+        assert_eq!(store.kind(), "keyring");
+    }
+}
+
+/// A secret string: never printed by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: String) -> Self {
+        Self(s)
+    }
+    /// The value, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}

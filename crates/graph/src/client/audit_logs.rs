@@ -1,0 +1,69 @@
+//! Sign-in logs and directory audits (reports throttle: 5 requests/10 s per app+tenant).
+
+use super::{query_value, GraphClient};
+use crate::cloud::ApiVersion;
+use crate::http::GraphRequest;
+use crate::models::{DirectoryAudit, SignIn};
+use crate::paging::Pager;
+use crate::throttle::ThrottleScope;
+use reqwest::Method;
+
+fn reports_path(base: &str, filter: Option<&str>, top: Option<u32>, max_top: u32) -> String {
+    let mut q = Vec::new();
+    if let Some(f) = filter {
+        q.push(format!("$filter={}", query_value(f)));
+    }
+    if let Some(t) = top {
+        q.push(format!("$top={}", t.clamp(1, max_top)));
+    }
+    if q.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", q.join("&"))
+    }
+}
+
+impl GraphClient {
+    /// `GET /auditLogs/signIns` (v1.0: interactive only, no beta-only fields), newest first.
+    /// `filter` e.g. `userId eq '…' and createdDateTime ge 2025-03-01T00:00:00Z`.
+    pub fn list_sign_ins(&self, filter: Option<&str>, top: Option<u32>) -> Pager<SignIn> {
+        let path = reports_path("/auditLogs/signIns", filter, top, 1000);
+        self.pager(GraphRequest::new(
+            Method::GET,
+            ApiVersion::V1,
+            path,
+            "read-sign-ins",
+            ThrottleScope::Reports,
+        ))
+    }
+
+    /// The beta sign-in log: ASN, network locations, event types, non-interactive sign-ins
+    /// (with `signInEventTypes/any(t: t eq 'nonInteractiveUser')`).
+    pub fn list_sign_ins_beta(&self, filter: Option<&str>, top: Option<u32>) -> Pager<SignIn> {
+        let path = reports_path("/auditLogs/signIns", filter, top, 1000);
+        self.pager(GraphRequest::new(
+            Method::GET,
+            ApiVersion::Beta,
+            path,
+            "read-sign-ins",
+            ThrottleScope::Reports,
+        ))
+    }
+
+    /// `GET /auditLogs/directoryAudits`; `filter` e.g.
+    /// `activityDateTime ge 2025-03-01T00:00:00Z and targetResources/any(t:t/id eq '…')`.
+    pub fn list_directory_audits(
+        &self,
+        filter: Option<&str>,
+        top: Option<u32>,
+    ) -> Pager<DirectoryAudit> {
+        let path = reports_path("/auditLogs/directoryAudits", filter, top, 1000);
+        self.pager(GraphRequest::new(
+            Method::GET,
+            ApiVersion::V1,
+            path,
+            "read-directory-audits",
+            ThrottleScope::Reports,
+        ))
+    }
+}

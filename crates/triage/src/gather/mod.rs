@@ -1,0 +1,309 @@
+//! Gathering: the fetch order is designed around Graph's throttle budgets.
+//!
+//! 1. Tenant-wide first, each budget working in parallel:
+//!    - Identity Protection (1 request/s per tenant): every risky user in every state, then the
+//!      window's risk detections (500 a page).
+//!    - Reports (5 requests/10 s): directory audits by activity (security-info changes, their
+//!      `Update user` twins with old and new values, consents), then the window's sign-ins
+//!      (1,000 a page, beta for the ASN), from which only accounts with a campaign trace are
+//!      kept.
+//!    - Directory (resource units, generous): profiles and roles of each candidate as soon as
+//!      it is known, so the first screen (risky users with names, titles, roles) comes within
+//!      seconds even when the sign-in log of a 100,000-user tenant takes minutes.
+//! 2. Per-user detail only for the shortlist, most urgent first: inbox rules and folders
+//!    (Outlook, per mailbox, so many mailboxes in parallel), OAuth grants (directory), and
+//!    authentication methods (reports budget: only for accounts whose audit log shows MFA
+//!    changes in the window or that have attacker sign-ins; nothing else can tie a method to
+//!    the attacker).
+//!
+//! Everything streams: each stage and each account reassessed is sent as it happens. Nothing
+//! is truncated silently: a source that stopped early marks the accounts it covers partial
+//! and adds a warning.
+
+mod one;
+mod passes;
+mod per_user;
+
+pub use one::{investigate, investigate_knowing, Investigation, KnownReads};
+
+use super::collector::{Collector, Source};
+use super::facts::{AccountFacts, SourceState, Time};
+use super::indicators::TenantContext;
+use super::model::AccountAssessment;
+use super::pack::Pack;
+use futures::StreamExt;
+use reclaim_graph::{GraphClient, GraphError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// How to gather.
+#[derive(Debug, Clone)]
+pub struct GatherOptions {
+    /// How far back to read sign-ins, audits and detections.
+    pub since: chrono::Duration,
+    /// The instant to judge for (default: now).
+    pub now: Option<Time>,
+    /// Accounts whose detail is fetched at once.
+    pub concurrency: usize,
+    /// Read sign-ins from the beta endpoint (ASN, network names); v1.0 otherwise.
+    pub beta_sign_ins: bool,
+    /// Read authentication methods for every shortlisted account, not only those with MFA
+    /// changes in the window or attacker sign-ins.
+    pub methods_for_all: bool,
+}
+
+impl Default for GatherOptions {
+    fn default() -> Self {
+        Self {
+            since: chrono::Duration::days(14),
+            now: None,
+            concurrency: 8,
+            beta_sign_ins: true,
+            methods_for_all: false,
+        }
+    }
+}
+
+/// What a running gather reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GatherEvent {
+    Progress {
+        phase: String,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// Accounts assessed or reassessed (upsert by id).
+    Accounts(Vec<AccountAssessment>),
+    Warning(String),
+}
+
+/// The result of a gather.
+#[derive(Debug, Clone)]
+pub struct Gathered {
+    pub tenant: String,
+    /// Ranked, highest score first.
+    pub accounts: Vec<AccountAssessment>,
+    pub facts: HashMap<String, AccountFacts>,
+    /// What the judgement knew of the tenant (its domains, the instant judged for).
+    pub context: TenantContext,
+    pub warnings: Vec<String>,
+    /// Permissions a source lacked (CLI exit 4).
+    pub missing_permissions: Vec<String>,
+    /// Every source read in full.
+    pub complete: bool,
+}
+
+/// State shared by the concurrent passes. Locks are never held across an await.
+pub(crate) struct Shared {
+    pub collector: Mutex<Collector>,
+    events: Option<UnboundedSender<GatherEvent>>,
+    warnings: Mutex<Vec<String>>,
+    missing: Mutex<Vec<String>>,
+    /// Per-account failures by source: the first is a warning, the rest are counted.
+    failures: Mutex<HashMap<String, usize>>,
+    pub since: Time,
+    pub opts: GatherOptions,
+    /// The account's methods, already listed by the caller (`plan` reads them for its
+    /// state): used instead of listing them again under the reports budget.
+    pub known_methods: Option<Vec<reclaim_graph::models::AuthenticationMethod>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock poisons it; the data is still consistent enough to
+    // report what was gathered.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    pub fn emit(&self, e: GatherEvent) {
+        if let Some(tx) = &self.events {
+            let _ = tx.send(e);
+        }
+    }
+
+    pub fn progress(&self, phase: &str, done: u64, total: Option<u64>) {
+        self.emit(GatherEvent::Progress {
+            phase: phase.to_string(),
+            done,
+            total,
+        });
+    }
+
+    pub fn warn(&self, msg: String) {
+        tracing::warn!(target: "triage", "{}", reclaim_core::sanitize::inert(&msg));
+        self.emit(GatherEvent::Warning(msg.clone()));
+        lock(&self.warnings).push(msg);
+    }
+
+    /// Records a failed source; the state to mark the covered accounts with.
+    pub fn failed(&self, what: &str, e: &GraphError) -> SourceState {
+        if let GraphError::MissingPermission { permissions, .. } = e {
+            let mut m = lock(&self.missing);
+            for p in permissions {
+                if !m.contains(p) {
+                    m.push(p.clone());
+                }
+            }
+        }
+        let first = {
+            let mut f = lock(&self.failures);
+            let n = f.entry(what.to_string()).or_default();
+            *n += 1;
+            *n == 1
+        };
+        if first {
+            self.warn(format!("{what}: {e}"));
+        }
+        SourceState::Failed(e.to_string())
+    }
+
+    pub fn with<R>(&self, f: impl FnOnce(&mut Collector) -> R) -> R {
+        f(&mut lock(&self.collector))
+    }
+
+    /// Assesses these accounts and sends them.
+    pub fn publish(&self, ids: &[String]) {
+        let list: Vec<AccountAssessment> =
+            self.with(|c| ids.iter().filter_map(|id| c.assess(id)).collect());
+        if !list.is_empty() {
+            self.emit(GatherEvent::Accounts(list));
+        }
+    }
+}
+
+/// Gathers and judges the tenant's risky accounts, streaming into `events` as it goes.
+///
+/// Fails only when nothing at all could be read; anything less is a partial result with
+/// warnings.
+pub async fn gather(
+    client: &GraphClient,
+    pack: Arc<Pack>,
+    opts: GatherOptions,
+    events: Option<UnboundedSender<GatherEvent>>,
+) -> Result<Gathered, GraphError> {
+    let now = opts.now.unwrap_or_else(chrono::Utc::now);
+    let since = now - opts.since;
+    let tenant = TenantContext {
+        internal_domains: Vec::new(),
+        now: Some(now),
+    };
+    let sh = Arc::new(Shared {
+        collector: Mutex::new(Collector::new(pack, tenant, since)),
+        events,
+        warnings: Mutex::new(Vec::new()),
+        missing: Mutex::new(Vec::new()),
+        failures: Mutex::new(HashMap::new()),
+        since,
+        opts: opts.clone(),
+        known_methods: None,
+    });
+
+    // Reports in the background while Identity Protection and the directory give the first
+    // screen.
+    let reports = {
+        let (client, sh) = (client.clone(), sh.clone());
+        tokio::spawn(async move { passes::reports(&client, &sh).await })
+    };
+    let risky_ok = passes::risky_users(client, &sh).await;
+    let first: Vec<String> = sh.with(|c| c.shortlist());
+    per_user::profiles(client, &sh, &first).await;
+    sh.publish(&first);
+    let detections_ok = passes::detections(client, &sh).await;
+
+    let reports_ok = match reports.await {
+        Ok(r) => {
+            mark_all(&sh, Source::Audits, r.audits);
+            mark_all(&sh, Source::SignIns, r.sign_ins);
+            r.read_something
+        }
+        Err(e) => {
+            let why = format!("the sign-in and audit reader stopped: {e}");
+            sh.warn(why.clone());
+            mark_all(&sh, Source::Audits, SourceState::Failed(why.clone()));
+            mark_all(&sh, Source::SignIns, SourceState::Failed(why));
+            false
+        }
+    };
+    if !risky_ok && !detections_ok && !reports_ok {
+        let missing = lock(&sh.missing).clone();
+        let warnings = lock(&sh.warnings).join("; ");
+        return Err(if missing.is_empty() {
+            GraphError::Invalid(format!("nothing could be read: {warnings}"))
+        } else {
+            GraphError::MissingPermission {
+                capability: "triage".into(),
+                permissions: missing,
+                message: warnings,
+                ids: Default::default(),
+            }
+        });
+    }
+
+    // Shortlist: everyone with a reason, most urgent first.
+    sh.with(|c| c.settle_sign_ins());
+    let shortlist: Vec<String> = sh.with(|c| c.shortlist());
+    let new: Vec<String> = sh.with(|c| {
+        shortlist
+            .iter()
+            .filter(|id| {
+                c.account(id)
+                    .is_some_and(|f| f.coverage.profile == SourceState::NotRead)
+            })
+            .cloned()
+            .collect()
+    });
+    per_user::profiles(client, &sh, &new).await;
+    let shortlist: Vec<String> = sh.with(|c| c.shortlist());
+    sh.publish(&shortlist);
+
+    let total = shortlist.len() as u64;
+    let done = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    futures::stream::iter(shortlist.iter().cloned())
+        .map(|id| {
+            let (client, sh, done) = (client.clone(), sh.clone(), done.clone());
+            async move {
+                per_user::detail(&client, &sh, &id).await;
+                sh.publish(std::slice::from_ref(&id));
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                sh.progress("account detail", n, Some(total));
+            }
+        })
+        .buffer_unordered(sh.opts.concurrency.max(1))
+        .collect::<Vec<()>>()
+        .await;
+
+    let tenant = client.authenticator().tenant().to_string();
+    for (what, n) in lock(&sh.failures).iter().filter(|(_, n)| **n > 1) {
+        lock(&sh.warnings).push(format!("{what}: failed for {n} accounts in all"));
+    }
+    let warnings = lock(&sh.warnings).clone();
+    let missing_permissions = lock(&sh.missing).clone();
+    let Ok(shared) = Arc::try_unwrap(sh) else {
+        // Every task above has finished, so this is the last reference.
+        return Err(GraphError::Invalid("gather tasks still running".into()));
+    };
+    let collector = shared
+        .collector
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    let accounts = collector.assess_all();
+    let context = collector.tenant().clone();
+    let complete = warnings.is_empty()
+        && accounts.iter().all(|a| a.complete)
+        && missing_permissions.is_empty();
+    Ok(Gathered {
+        tenant,
+        accounts,
+        facts: collector.into_facts(),
+        context,
+        warnings,
+        missing_permissions,
+        complete,
+    })
+}
+
+/// Marks a tenant-wide source's outcome on every account the collector holds.
+pub(crate) fn mark_all(sh: &Shared, source: Source, state: SourceState) {
+    sh.with(|c| c.set_tenant_wide_state(source, &state));
+}

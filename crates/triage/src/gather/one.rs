@@ -1,0 +1,163 @@
+//! `investigate`: everything about one account, read with per-user queries (no tenant-wide
+//! pass is needed for one person).
+
+use super::passes::{drain_into, Outcome};
+use super::{lock, per_user, GatherOptions, Shared};
+use crate::collector::{Collector, Source};
+use crate::facts::{AccountFacts, SourceState};
+use crate::indicators::TenantContext;
+use crate::model::AccountAssessment;
+use crate::pack::Pack;
+use chrono::SecondsFormat;
+use reclaim_graph::client::odata_str;
+use reclaim_graph::{GraphClient, GraphError};
+use std::sync::{Arc, Mutex};
+
+/// One account, judged, with its facts.
+#[derive(Debug, Clone)]
+pub struct Investigation {
+    pub tenant: String,
+    pub assessment: AccountAssessment,
+    pub facts: AccountFacts,
+    pub warnings: Vec<String>,
+    pub missing_permissions: Vec<String>,
+    pub complete: bool,
+}
+
+/// Looks the account up by UPN or id (a deleted account by its id, through Identity
+/// Protection), then reads everything about it.
+pub async fn investigate(
+    client: &GraphClient,
+    pack: Arc<Pack>,
+    opts: GatherOptions,
+    who: &str,
+) -> Result<Investigation, GraphError> {
+    investigate_knowing(client, pack, opts, who, KnownReads::default()).await
+}
+
+/// What the caller already read about the account, so it is not read twice: the
+/// authentication methods (listing them falls in the reports budget, 5 requests per 10 s) and
+/// Identity Protection's risky user (1 request per second for the tenant).
+#[derive(Debug, Clone, Default)]
+pub struct KnownReads {
+    /// The account's methods, listed completely.
+    pub methods: Option<Vec<reclaim_graph::models::AuthenticationMethod>>,
+    /// `Some(None)`: Identity Protection does not list the account (404).
+    pub risky_user: Option<Option<reclaim_graph::models::RiskyUser>>,
+}
+
+/// [`investigate`], without reading again what the caller already read ([`KnownReads`]).
+pub async fn investigate_knowing(
+    client: &GraphClient,
+    pack: Arc<Pack>,
+    opts: GatherOptions,
+    who: &str,
+    known: KnownReads,
+) -> Result<Investigation, GraphError> {
+    let now = opts.now.unwrap_or_else(chrono::Utc::now);
+    let since = now - opts.since;
+    let tenant = TenantContext {
+        internal_domains: Vec::new(),
+        now: Some(now),
+    };
+    let sh = Shared {
+        collector: Mutex::new(Collector::new(pack, tenant, since)),
+        events: None,
+        warnings: Mutex::new(Vec::new()),
+        missing: Mutex::new(Vec::new()),
+        failures: Mutex::new(Default::default()),
+        since,
+        opts,
+        known_methods: known.methods,
+    };
+
+    let id = match client.get_user(who).await {
+        Ok(u) => u.value.id,
+        Err(e) if e.is_not_found() => match client.get_risky_user(who).await {
+            Ok(r) => r.value.id,
+            Err(_) => return Err(e),
+        },
+        Err(e) => return Err(e),
+    };
+    sh.with(|c| c.request(&id));
+    per_user::profiles(client, &sh, std::slice::from_ref(&id)).await;
+
+    match known.risky_user {
+        Some(Some(r)) => sh.with(|c| c.add_risky_user(&r)),
+        Some(None) => {}
+        None => match client.get_risky_user(&id).await {
+            Ok(r) => sh.with(|c| c.add_risky_user(&r.value)),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => {
+                sh.failed("risky user", &e);
+            }
+        },
+    }
+    let det = client.list_risk_detections(Some(&id), Some(since), Some(500));
+    if let Outcome::Failed(e) =
+        drain_into(&sh, "risk detections", det, |c, d| c.add_detection(d)).await
+    {
+        sh.failed("risk detections", &e);
+    }
+
+    let since_text = since.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let lit = odata_str(&id);
+    let mut audits = SourceState::Complete;
+    for (phase, filter) in [
+        (
+            "audits",
+            format!("activityDateTime ge {since_text} and targetResources/any(t:t/id eq {lit})"),
+        ),
+        (
+            "consents",
+            format!("activityDateTime ge {since_text} and initiatedBy/user/id eq {lit}"),
+        ),
+    ] {
+        let pager = client.list_directory_audits(Some(&filter), Some(1000));
+        match drain_into(&sh, phase, pager, |c, a| c.add_audit(a)).await {
+            Outcome::Complete => {}
+            Outcome::Partial(w) => audits = SourceState::Partial(w),
+            Outcome::Failed(e) => audits = sh.failed(phase, &e),
+        }
+    }
+    let filter = format!("userId eq {lit} and createdDateTime ge {since_text}");
+    let mut o = if sh.opts.beta_sign_ins {
+        let pager = client.list_sign_ins_beta(Some(&filter), Some(1000));
+        drain_into(&sh, "sign-ins", pager, |c, s| c.add_sign_in(s)).await
+    } else {
+        Outcome::Failed(GraphError::Invalid("beta off".into()))
+    };
+    if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission()) {
+        let pager = client.list_sign_ins(Some(&filter), Some(1000));
+        o = drain_into(&sh, "sign-ins", pager, |c, s| c.add_sign_in(s)).await;
+    }
+    let sign_ins = match o {
+        Outcome::Complete => SourceState::Complete,
+        Outcome::Partial(w) => SourceState::Partial(w),
+        Outcome::Failed(e) => sh.failed("sign-ins", &e),
+    };
+    sh.with(|c| {
+        let f = c.account_mut(&id);
+        *Source::Audits.of(f) = audits;
+        *Source::SignIns.of(f) = sign_ins;
+    });
+
+    per_user::detail(client, &sh, &id).await;
+
+    let warnings = lock(&sh.warnings).clone();
+    let missing_permissions = lock(&sh.missing).clone();
+    let collector = sh.collector.into_inner().unwrap_or_else(|p| p.into_inner());
+    let assessment = collector
+        .assess(&id)
+        .ok_or_else(|| GraphError::Invalid(format!("no facts about {id}")))?;
+    let complete = assessment.complete && warnings.is_empty();
+    let facts = collector.into_facts().remove(&id).unwrap_or_default();
+    Ok(Investigation {
+        tenant: client.authenticator().tenant().to_string(),
+        assessment,
+        facts,
+        warnings,
+        missing_permissions,
+        complete,
+    })
+}

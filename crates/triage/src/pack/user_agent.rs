@@ -1,0 +1,43 @@
+//! User agents as a browser would send them, before they are compared.
+
+/// A user agent as a browser would send it: terminal escape sequences and other control,
+/// bidi and invisible characters removed (an attacker appending `\x1b[2J` must not dodge an
+/// exact match), surrounding spaces trimmed.
+pub fn normalize_user_agent(ua: &str) -> String {
+    let mut out = String::with_capacity(ua.len());
+    let mut chars = ua.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => match chars.peek() {
+                // CSI: parameters up to a final byte in @..~
+                Some('[') => {
+                    chars.next();
+                    for n in chars.by_ref() {
+                        if ('@'..='~').contains(&n) {
+                            break;
+                        }
+                    }
+                }
+                // OSC, DCS, APC, PM, SOS: up to BEL or ESC \
+                Some(']' | 'P' | '_' | '^' | 'X') => {
+                    chars.next();
+                    while let Some(n) = chars.next() {
+                        if n == '\u{7}' {
+                            break;
+                        }
+                        if n == '\u{1b}' {
+                            chars.next_if_eq(&'\\');
+                            break;
+                        }
+                    }
+                }
+                _ => {
+                    chars.next();
+                }
+            },
+            c if reclaim_core::sanitize::is_dangerous(c) => {}
+            c => out.push(c),
+        }
+    }
+    out.trim().to_string()
+}
