@@ -358,7 +358,9 @@ pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
             other => other,
         })
     })?;
-    let req = op.request(&applied.user_id).map_err(CliError::failure)?;
+    let req = op
+        .request(&applied.user_id)
+        .map_err(|e| CliError::failure(e.to_string()))?;
     eprintln!(
         "Undo step {} ({} on {}): {} {}",
         inert(&args.step),

@@ -10,6 +10,7 @@ use reclaim_core::secrets::{MemoryStore, SecretStore};
 use reclaim_graph::auth::cache::TokenCache;
 use reclaim_graph::auth::Authenticator;
 use reclaim_graph::cloud::NationalCloud;
+use reclaim_graph::requests;
 use reclaim_graph::{AuthError, ClientOptions, GraphClient, GraphError};
 use std::sync::Arc;
 
@@ -17,7 +18,10 @@ use std::sync::Arc;
 async fn missing_permission_names_it_and_exits_4_and_read_only_sends_nothing() {
     let s = sim(fast()).await;
     let c = read_only_app(&s, ClientOptions::default());
-    let err = c.revoke_sign_in_sessions(&admin_id(&s)).await.unwrap_err();
+    let err = c
+        .send_empty(requests::revoke_sign_in_sessions(&admin_id(&s)))
+        .await
+        .unwrap_err();
     match &err {
         GraphError::MissingPermission {
             capability,
@@ -46,11 +50,15 @@ async fn missing_permission_names_it_and_exits_4_and_read_only_sends_nothing() {
         },
     );
     assert!(matches!(
-        locked.set_account_enabled(&admin_id(&s), false).await,
+        locked
+            .send_empty(requests::set_account_enabled(&admin_id(&s), false))
+            .await,
         Err(GraphError::ReadOnly { .. })
     ));
     assert!(matches!(
-        locked.confirm_compromised(&[admin_id(&s)]).await,
+        locked
+            .send_empty(requests::confirm_compromised(&[&admin_id(&s)]))
+            .await,
         Err(GraphError::ReadOnly { .. })
     ));
     assert!(locked.list_users(None, None, false).collect().await.is_ok());

@@ -3,10 +3,12 @@
 use super::support::*;
 use reclaim_core::secrets::Secret;
 use reclaim_graph::auth::Credential;
-use reclaim_graph::client::{RiskyUserFilter, TapRequest};
+use reclaim_graph::client::{PasswordReset, RiskyUserFilter};
 use reclaim_graph::models::*;
+use reclaim_graph::requests;
 use reclaim_graph::throttle::Limits;
 use reclaim_graph::{ClientOptions, GraphError};
+use serde_json::json;
 use std::time::Duration;
 
 #[tokio::test]
@@ -84,7 +86,7 @@ async fn every_endpoint_method_works_against_the_simulator() {
         c.get_risky_user(&cfo).await.unwrap().value.risk_state,
         Some(RiskState::AtRisk)
     );
-    c.confirm_compromised(std::slice::from_ref(&cfo))
+    c.send_empty(requests::confirm_compromised(&[cfo.as_str()]))
         .await
         .unwrap();
     assert_eq!(
@@ -92,7 +94,9 @@ async fn every_endpoint_method_works_against_the_simulator() {
         Some(RiskLevel::High)
     );
     assert!(c.risky_user_history(&cfo).collect().await.is_ok());
-    c.dismiss_risk(std::slice::from_ref(&dev)).await.unwrap();
+    c.send_empty(requests::dismiss_risk(&[dev.as_str()]))
+        .await
+        .unwrap();
     assert!(c
         .list_risk_detections(
             Some(&cfo),
@@ -104,15 +108,23 @@ async fn every_endpoint_method_works_against_the_simulator() {
         .is_ok());
 
     // Sessions, sign-in blocking, password profile; the audits they leave.
-    let revoked = c.revoke_sign_in_sessions(&dev).await.unwrap();
+    let revoked = c
+        .send_empty(requests::revoke_sign_in_sessions(&dev))
+        .await
+        .unwrap();
     assert!((200..300).contains(&revoked.status));
-    c.set_account_enabled(&dev, false).await.unwrap();
+    c.send_empty(requests::set_account_enabled(&dev, false))
+        .await
+        .unwrap();
     assert_eq!(
         c.get_user(&dev).await.unwrap().value.account_enabled,
         Some(false)
     );
-    c.set_account_enabled(&dev, true).await.unwrap();
-    c.set_password_profile(&dev, &Secret::new("Xy9!long-enough-Pass".into()), true)
+    c.send_empty(requests::set_account_enabled(&dev, true))
+        .await
+        .unwrap();
+    let password = Secret::new("Xy9!long-enough-Pass".into());
+    c.send_empty(requests::set_password_profile(&dev, Some(&password), true))
         .await
         .unwrap();
     let since = (chrono::Utc::now() - chrono::Duration::hours(1))
@@ -148,35 +160,31 @@ async fn every_endpoint_method_works_against_the_simulator() {
 
     // Authentication methods: phones, TAP, delete by kind.
     let phone = c
-        .add_phone(&dev, "+1 5555550100", &PhoneType::Mobile)
+        .send_json::<PhoneMethod>(requests::add_phone(&dev, "+1 5555550100", "mobile"))
         .await
         .unwrap()
         .value;
     assert_eq!(phone.phone_type, Some(PhoneType::Mobile));
-    c.update_phone(&dev, &phone.id, "+44 7700900123")
+    c.send_empty(requests::update_phone(&dev, &phone.id, "+44 7700900123"))
         .await
         .unwrap();
     let phones = c.list_phone_methods(&dev).collect().await.unwrap().items;
     assert_eq!(phones[0].phone_number.as_deref(), Some("+44 7700900123"));
     let tap = c
-        .create_tap(
+        .send_json::<TemporaryAccessPassMethod>(requests::create_tap(
             &dev,
-            &TapRequest {
-                lifetime_minutes: Some(60),
-                usable_once: Some(true),
-                ..Default::default()
-            },
-        )
+            json!({ "lifetimeInMinutes": 60, "isUsableOnce": true }),
+        ))
         .await
         .unwrap()
         .value;
-    assert!(tap.pass.is_some() && tap.method.temporary_access_pass.is_none());
+    assert!(tap.temporary_access_pass.is_some());
     let methods = c.list_methods(&dev).collect().await.unwrap().items;
     assert!(methods.iter().any(|m| m.kind() == Some(MethodKind::Phone)));
     assert!(methods
         .iter()
         .any(|m| m.kind() == Some(MethodKind::TemporaryAccessPass)));
-    c.delete_method(&dev, MethodKind::TemporaryAccessPass, &tap.method.id)
+    c.send_empty(requests::delete_method(&dev, MethodKind::TemporaryAccessPass, &tap.id).unwrap())
         .await
         .unwrap();
     // The service's rule: the default method goes last. Its 400 comes back as Graph said it.
@@ -200,7 +208,8 @@ async fn every_endpoint_method_works_against_the_simulator() {
         prefs.is_system_preferred_authentication_method_enabled,
         Some(false)
     );
-    let default = c.delete_phone(&dev, &phone.id).await.unwrap_err();
+    let delete_phone = || requests::delete_method(&dev, MethodKind::Phone, &phone.id).unwrap();
+    let default = c.send_empty(delete_phone()).await.unwrap_err();
     assert_eq!(
         (default.status(), default.code()),
         (Some(400), Some("badRequest"))
@@ -209,9 +218,12 @@ async fn every_endpoint_method_works_against_the_simulator() {
         .to_string()
         .contains("default authentication method"));
     // Beta moves the default; then the phone may go. A kind not registered is a 400.
-    c.set_preferred_mfa_method(&dev, &DefaultMfaMethod::Push)
-        .await
-        .unwrap();
+    c.send_empty(requests::set_preferred_mfa_method(
+        &dev,
+        DefaultMfaMethod::Push.as_str(),
+    ))
+    .await
+    .unwrap();
     assert_eq!(
         c.get_sign_in_preferences(&dev)
             .await
@@ -221,14 +233,16 @@ async fn every_endpoint_method_works_against_the_simulator() {
         Some(DefaultMfaMethod::Push)
     );
     let office = c
-        .set_preferred_mfa_method(&dev, &DefaultMfaMethod::VoiceOffice)
+        .send_empty(requests::set_preferred_mfa_method(
+            &dev,
+            DefaultMfaMethod::VoiceOffice.as_str(),
+        ))
         .await
         .unwrap_err();
     assert_eq!(office.status(), Some(400));
-    c.delete_phone(&dev, &phone.id).await.unwrap();
+    c.send_empty(delete_phone()).await.unwrap();
     assert!(matches!(
-        c.delete_method(&dev, MethodKind::Password, PASSWORD_METHOD_ID)
-            .await,
+        requests::delete_method(&dev, MethodKind::Password, PASSWORD_METHOD_ID),
         Err(GraphError::Invalid(_))
     ));
 
@@ -248,11 +262,19 @@ async fn every_endpoint_method_works_against_the_simulator() {
         None,
         ClientOptions::default(),
     );
-    let reset = delegated.reset_password(&dev, None).await.unwrap();
+    let reset = delegated
+        .send(&requests::reset_password(&dev, None))
+        .await
+        .unwrap();
     assert_eq!(reset.status, 202);
-    assert!(reset.value.operation_url.is_some());
+    assert!(reset.location.is_some());
+    let reset = PasswordReset {
+        operation_url: reset.location,
+        generated_password: None,
+        retry_after: reset.retry_after,
+    };
     let op = delegated
-        .wait_for_password_reset(&dev, &reset.value, Duration::from_secs(20))
+        .wait_for_password_reset(&dev, &reset, Duration::from_secs(20))
         .await
         .unwrap();
     assert_eq!(op.value.status, Some(OperationStatus::Succeeded));
@@ -276,7 +298,7 @@ async fn every_endpoint_method_works_against_the_simulator() {
         ..Default::default()
     };
     let created = c
-        .create_rule(&cfo, rule.to_create_body())
+        .send_json::<MessageRule>(requests::create_rule(&cfo, rule.to_create_body()))
         .await
         .unwrap()
         .value;
@@ -287,12 +309,18 @@ async fn every_endpoint_method_works_against_the_simulator() {
     let listed = c.list_inbox_rules(&cfo).collect().await.unwrap().items;
     assert_eq!(listed.len(), 1);
     let disabled = c
-        .set_rule_enabled(&cfo, &created.id, false)
+        .send_json::<MessageRule>(requests::update_rule(
+            &cfo,
+            &created.id,
+            json!({ "isEnabled": false }),
+        ))
         .await
         .unwrap()
         .value;
     assert_eq!(disabled.is_enabled, Some(false));
-    c.delete_rule(&cfo, &created.id).await.unwrap();
+    c.send_empty(requests::delete_rule(&cfo, &created.id))
+        .await
+        .unwrap();
     assert!(c
         .list_inbox_rules(&cfo)
         .collect()
@@ -333,6 +361,9 @@ async fn every_endpoint_method_works_against_the_simulator() {
         Some(s.apps.full.client_id.as_str())
     );
     assert!(c.grants_for_client(&sp).collect().await.is_ok());
-    let missing = c.delete_grant("no-such-grant").await.unwrap_err();
+    let missing = c
+        .send_empty(requests::delete_grant("no-such-grant"))
+        .await
+        .unwrap_err();
     assert_eq!(missing.status(), Some(404));
 }

@@ -2,6 +2,7 @@
 //! mutating request processed twice (checked in the simulator's request log).
 
 use super::support::*;
+use reclaim_graph::requests;
 use reclaim_graph::throttle::{Limits, Window};
 use reclaim_graph::{ClientOptions, GraphClient};
 use reclaim_sim::knobs::{Knobs, Limits as SimLimits, RateLimit};
@@ -59,7 +60,9 @@ async fn workload(c: &GraphClient, s: &SimHandle, ids: &[String]) -> (usize, usi
     for id in ids.iter().take(10) {
         let (c2, id) = (c.clone(), id.clone());
         writes.push(tokio::spawn(async move {
-            c2.revoke_sign_in_sessions(&id).await.map(|_| ())
+            c2.send_empty(requests::revoke_sign_in_sessions(&id))
+                .await
+                .map(|_| ())
         }));
     }
     let total_reads = reads.len();

@@ -72,9 +72,10 @@ struct Inner {
     written: u64,
 }
 
-/// An open, locked journal. Share it as `Arc<Journal>`: every method takes `&self` and
-/// appends are serialized internally. Appends block for an fsync (a few milliseconds).
-pub struct Journal {
+/// An open, locked journal file, reached through a [`Journal`] handle. Every method takes
+/// `&self` and appends are serialized internally; an append blocks for an fsync (a few
+/// milliseconds), so async code uses the handle's `*_async` methods.
+pub struct JournalFile {
     path: PathBuf,
     tenant: String,
     operator: String,
@@ -99,14 +100,14 @@ pub fn journal_path(dir: &Path, tenant: &str) -> Result<PathBuf, AuditError> {
     Ok(dir.join(format!("{tenant}.jsonl")))
 }
 
-impl Journal {
+impl JournalFile {
     /// Opens (creating if needed) the tenant's journal with default options.
     pub fn open(
         dir: &Path,
         tenant_id: &str,
         operator: &str,
         store: Arc<dyn SecretStore>,
-    ) -> Result<Journal, AuditError> {
+    ) -> Result<JournalFile, AuditError> {
         Self::open_with(dir, tenant_id, operator, store, OpenOptions::default())
     }
 
@@ -119,7 +120,7 @@ impl Journal {
         operator: &str,
         store: Arc<dyn SecretStore>,
         opts: OpenOptions,
-    ) -> Result<Journal, AuditError> {
+    ) -> Result<JournalFile, AuditError> {
         let path = journal_path(dir, tenant_id)?;
         let io = |e| AuditError::io(&path, e);
         if !dir.exists() {
@@ -201,7 +202,7 @@ impl Journal {
         }
 
         let (tx, _) = broadcast::channel(1024);
-        let mut journal = Journal {
+        let mut journal = JournalFile {
             path,
             tenant: tenant_id.to_string(),
             operator: operator.to_string(),
@@ -467,7 +468,7 @@ impl Journal {
     }
 }
 
-impl Drop for Journal {
+impl Drop for JournalFile {
     fn drop(&mut self) {
         // A clean end of session is sealed even when the caller forgot to close.
         if self.lock_inner().file.is_some() {

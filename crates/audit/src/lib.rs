@@ -27,6 +27,7 @@ pub mod export;
 pub mod follow;
 pub mod forward;
 pub mod journal;
+mod journal_handle;
 pub mod key;
 pub mod record;
 pub mod recover;
@@ -36,7 +37,8 @@ pub mod timeline;
 pub use archive::archive;
 pub use chain::{BadRecord, ExpectedHead, VerifyOptions, VerifyReport};
 pub use follow::{Followed, Follower};
-pub use journal::{journal_path, Journal, Note, OpenOptions};
+pub use journal::{journal_path, JournalFile, Note, OpenOptions};
+pub use journal_handle::Journal;
 pub use record::{
     Record, RecordKind, RecordRef, RequestSummary, StepIntent, StepOutcome, StepResult,
 };

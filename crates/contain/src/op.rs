@@ -4,14 +4,12 @@
 //! request from the op and refuses a plan whose stored request differs, so an edited plan
 //! cannot smuggle in a request its action would never send.
 
-use reclaim_graph::models::{MethodKind, PASSWORD_METHOD_ID};
+use reclaim_graph::http::GraphRequest;
+use reclaim_graph::models::MethodKind;
+use reclaim_graph::requests;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::fmt;
-
-/// One path segment, escaped exactly as the client escapes ids (rule and grant ids are
-/// base64 and may hold `/` or `+`).
-pub use reclaim_graph::client::seg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -80,15 +78,6 @@ pub struct PlannedRequest {
 }
 
 impl PlannedRequest {
-    fn new(method: HttpMethod, path: String, body: Option<Value>) -> Self {
-        PlannedRequest {
-            method,
-            path,
-            body,
-            secret: None,
-        }
-    }
-
     /// The body as a dry run shows it: secrets replaced by a placeholder.
     pub fn display_body(&self) -> Option<Value> {
         let mut body = self.body.clone()?;
@@ -191,120 +180,118 @@ pub fn creatable_rule(rule: &Value) -> Value {
     Value::Object(out)
 }
 
+/// Why an op cannot be expressed as a request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpError {
+    #[error("a {0:?} method cannot be deleted")]
+    NotDeletable(MethodKind),
+    #[error("unknown phone type `{0}`")]
+    PhoneType(String),
+    #[error("a Temporary Access Pass lives 10 to 43200 minutes, not {0}")]
+    TapLifetime(u32),
+    #[error("`{0}` is not a default MFA method Graph accepts")]
+    DefaultMfa(String),
+}
+
+impl HttpMethod {
+    fn of(m: &reqwest::Method) -> Self {
+        match *m {
+            reqwest::Method::POST => HttpMethod::Post,
+            reqwest::Method::PATCH => HttpMethod::Patch,
+            reqwest::Method::DELETE => HttpMethod::Delete,
+            _ => HttpMethod::Get,
+        }
+    }
+}
+
+impl PlannedRequest {
+    /// The plan's record of a typed request: method, versioned path and body.
+    pub fn of(req: &GraphRequest, secret: Option<SecretSlot>) -> Self {
+        PlannedRequest {
+            method: HttpMethod::of(&req.method),
+            path: req.describe(),
+            body: req.body.clone(),
+            secret,
+        }
+    }
+}
+
 impl Op {
-    /// The request this op sends for `user_id`; `Err` when the op cannot be expressed (a
-    /// method kind without a DELETE, an unknown phone type).
-    pub fn request(&self, user_id: &str) -> Result<PlannedRequest, String> {
-        use HttpMethod::*;
-        let u = seg(user_id);
-        let auth = format!("/v1.0/users/{u}/authentication");
-        let rules = format!("/v1.0/users/{u}/mailFolders/inbox/messageRules");
-        let phone_path = |t: &str| -> Result<String, String> {
-            let id = phone_method_id(t).ok_or_else(|| format!("unknown phone type `{t}`"))?;
-            Ok(format!("{auth}/phoneMethods/{id}"))
-        };
+    /// The typed request this op sends for `user_id`, built by the Graph client's
+    /// [`requests`] (its throttle scope comes with it); `Err` when the op cannot be expressed
+    /// (a method kind without a DELETE, an unknown phone type).
+    pub fn graph_request(&self, user_id: &str) -> Result<GraphRequest, OpError> {
+        let phone_id = |t: &str| phone_method_id(t).ok_or_else(|| OpError::PhoneType(t.into()));
         Ok(match self {
-            Op::RevokeSessions => {
-                PlannedRequest::new(Post, format!("/v1.0/users/{u}/revokeSignInSessions"), None)
-            }
-            Op::SetAccountEnabled { enabled } => PlannedRequest::new(
-                Patch,
-                format!("/v1.0/users/{u}"),
-                Some(json!({ "accountEnabled": enabled })),
-            ),
+            Op::RevokeSessions => requests::revoke_sign_in_sessions(user_id),
+            Op::SetAccountEnabled { enabled } => requests::set_account_enabled(user_id, *enabled),
             Op::ResetPassword {
                 via: PasswordReset::ResetPassword,
-            } => PlannedRequest {
-                secret: Some(SecretSlot::NewPassword),
-                ..PlannedRequest::new(
-                    Post,
-                    format!("{auth}/methods/{PASSWORD_METHOD_ID}/resetPassword"),
-                    Some(json!({})),
-                )
-            },
+            } => requests::reset_password(user_id, None),
             Op::ResetPassword {
                 via: PasswordReset::PasswordProfile,
-            } => PlannedRequest {
-                secret: Some(SecretSlot::PasswordProfile),
-                ..PlannedRequest::new(
-                    Patch,
-                    format!("/v1.0/users/{u}"),
-                    Some(json!({"passwordProfile": {"forceChangePasswordNextSignIn": true}})),
-                )
-            },
+            } => requests::set_password_profile(user_id, None, true),
             Op::DeleteMethod { method_id, kind } => {
-                if !kind.deletable() {
-                    return Err(format!("a {kind:?} method cannot be deleted"));
-                }
-                PlannedRequest::new(
-                    Delete,
-                    format!("{auth}/{}/{}", kind.segment(), seg(method_id)),
-                    None,
-                )
+                requests::delete_method(user_id, *kind, method_id)
+                    .map_err(|_| OpError::NotDeletable(*kind))?
             }
-            Op::SetPhoneNumber { phone_type, number } => PlannedRequest::new(
-                Patch,
-                phone_path(phone_type)?,
-                Some(json!({ "phoneNumber": number })),
-            ),
+            Op::SetPhoneNumber { phone_type, number } => {
+                requests::update_phone(user_id, phone_id(phone_type)?, number)
+            }
             Op::AddPhone { phone_type, number } => {
-                phone_path(phone_type)?;
-                PlannedRequest::new(
-                    Post,
-                    format!("{auth}/phoneMethods"),
-                    Some(json!({ "phoneNumber": number, "phoneType": phone_type })),
-                )
+                phone_id(phone_type)?;
+                requests::add_phone(user_id, number, phone_type)
             }
-            Op::DeleteRule { rule_id } => {
-                PlannedRequest::new(Delete, format!("{rules}/{}", seg(rule_id)), None)
+            Op::DeleteRule { rule_id } => requests::delete_rule(user_id, rule_id),
+            Op::SetRuleEnabled { rule_id, enabled } => {
+                requests::update_rule(user_id, rule_id, json!({ "isEnabled": enabled }))
             }
-            Op::SetRuleEnabled { rule_id, enabled } => PlannedRequest::new(
-                Patch,
-                format!("{rules}/{}", seg(rule_id)),
-                Some(json!({ "isEnabled": enabled })),
-            ),
-            Op::CreateRule { rule } => PlannedRequest::new(Post, rules, Some(creatable_rule(rule))),
-            Op::ConfirmCompromised => PlannedRequest::new(
-                Post,
-                "/v1.0/identityProtection/riskyUsers/confirmCompromised".into(),
-                Some(json!({ "userIds": [user_id] })),
-            ),
+            Op::CreateRule { rule } => requests::create_rule(user_id, creatable_rule(rule)),
+            Op::ConfirmCompromised => requests::confirm_compromised(&[user_id]),
             Op::IssueTap {
                 lifetime_in_minutes,
                 is_usable_once,
             } => {
                 if !(10..=43200).contains(lifetime_in_minutes) {
-                    return Err(format!(
-                        "a Temporary Access Pass lives 10 to 43200 minutes, not {lifetime_in_minutes}"
-                    ));
+                    return Err(OpError::TapLifetime(*lifetime_in_minutes));
                 }
-                PlannedRequest::new(
-                    Post,
-                    format!("{auth}/temporaryAccessPassMethods"),
-                    Some(json!({
+                requests::create_tap(
+                    user_id,
+                    json!({
                         "lifetimeInMinutes": lifetime_in_minutes,
                         "isUsableOnce": is_usable_once,
-                    })),
+                    }),
                 )
             }
-            Op::DeleteGrant { grant_id } => PlannedRequest::new(
-                Delete,
-                format!("/v1.0/oauth2PermissionGrants/{}", seg(grant_id)),
-                None,
-            ),
+            Op::DeleteGrant { grant_id } => requests::delete_grant(grant_id),
             Op::SetDefaultMfa { preferred } => {
                 if !super::default_mfa::PREFERENCES.contains(&preferred.as_str()) {
-                    return Err(format!(
-                        "`{preferred}` is not a default MFA method Graph accepts"
-                    ));
+                    return Err(OpError::DefaultMfa(preferred.clone()));
                 }
-                PlannedRequest::new(
-                    Patch,
-                    format!("/beta/users/{u}/authentication/signInPreferences"),
-                    Some(json!({ "userPreferredMethodForSecondaryAuthentication": preferred })),
-                )
+                requests::set_preferred_mfa_method(user_id, preferred)
             }
         })
+    }
+
+    /// Where apply puts the secret it generates for this op, if any.
+    pub fn secret_slot(&self) -> Option<SecretSlot> {
+        match self {
+            Op::ResetPassword {
+                via: PasswordReset::ResetPassword,
+            } => Some(SecretSlot::NewPassword),
+            Op::ResetPassword {
+                via: PasswordReset::PasswordProfile,
+            } => Some(SecretSlot::PasswordProfile),
+            _ => None,
+        }
+    }
+
+    /// The plan's record of the request this op sends for `user_id`.
+    pub fn request(&self, user_id: &str) -> Result<PlannedRequest, OpError> {
+        Ok(PlannedRequest::of(
+            &self.graph_request(user_id)?,
+            self.secret_slot(),
+        ))
     }
 
     /// The capability the op's request needs when it is not its action's own (changing the
@@ -448,9 +435,38 @@ mod tests {
     }
 
     #[test]
+    fn each_op_carries_its_throttle_scope() {
+        use reclaim_graph::throttle::ThrottleScope;
+        let scope = |op: Op| op.graph_request(U).unwrap().scope;
+        assert_eq!(
+            scope(Op::ConfirmCompromised),
+            ThrottleScope::IdentityProtection
+        );
+        assert_eq!(
+            scope(Op::DeleteRule {
+                rule_id: "r".into()
+            }),
+            ThrottleScope::Outlook { mailbox: U.into() }
+        );
+        assert!(matches!(
+            scope(Op::SetPhoneNumber {
+                phone_type: "mobile".into(),
+                number: "+1 5".into()
+            }),
+            ThrottleScope::Directory { write: true, .. }
+        ));
+        assert!(matches!(
+            scope(Op::SetDefaultMfa {
+                preferred: "sms".into()
+            }),
+            ThrottleScope::Directory { write: true, .. }
+        ));
+    }
+
+    #[test]
     fn impossible_ops_are_refused() {
         assert!(Op::DeleteMethod {
-            method_id: PASSWORD_METHOD_ID.into(),
+            method_id: reclaim_graph::models::PASSWORD_METHOD_ID.into(),
             kind: MethodKind::Password
         }
         .request(U)

@@ -158,7 +158,9 @@ pub fn build_plan(
         let draft = expand(&input.state, &input.evidence, playbook, opts);
         let mut steps = Vec::with_capacity(draft.steps.len());
         for (si, d) in draft.steps.into_iter().enumerate() {
-            let request = d.op.request(&user.id).map_err(super::PlanError::Invalid)?;
+            let request =
+                d.op.request(&user.id)
+                    .map_err(|e| super::PlanError::Invalid(e.to_string()))?;
             steps.push(Step {
                 id: step_id(&id, ai, si),
                 action: d.action,

@@ -1,81 +1,14 @@
-//! Reading an account's state through the Graph client (GETs only), and sending a planned
-//! request through the same client with the right capability and throttle bucket.
+//! Reading an account's state through the Graph client (GETs only), each read a typed
+//! request from `reclaim_graph::requests` (its throttle scope comes with it).
 
-use super::op::{HttpMethod, PlannedRequest};
 use super::state::{
     AccountState, GrantState, MethodState, Part, PreferenceState, RiskState, RuleState, RulesState,
     UserState,
 };
-use reclaim_graph::cloud::ApiVersion;
 use reclaim_graph::http::GraphRequest;
-use reclaim_graph::throttle::ThrottleScope;
+use reclaim_graph::requests;
 use reclaim_graph::{GraphClient, GraphError};
-use reqwest::Method;
 use serde_json::Value;
-
-/// Splits `/v1.0/...` or `/beta/...` into the version and the version-relative path.
-pub fn split_version(path: &str) -> Result<(ApiVersion, &str), GraphError> {
-    if let Some(rest) = path.strip_prefix("/v1.0") {
-        Ok((ApiVersion::V1, rest))
-    } else if let Some(rest) = path.strip_prefix("/beta") {
-        Ok((ApiVersion::Beta, rest))
-    } else {
-        Err(GraphError::Invalid(format!(
-            "`{path}` does not start with /v1.0 or /beta"
-        )))
-    }
-}
-
-/// The throttle bucket a path falls in (REFERENCE §1).
-pub fn scope_of(rel: &str, user_id: &str, write: bool) -> ThrottleScope {
-    let lower = rel.to_ascii_lowercase();
-    if lower.starts_with("/identityprotection/") {
-        ThrottleScope::IdentityProtection
-    } else if lower.contains("/mailfolders/") || lower.contains("/mailboxsettings") {
-        ThrottleScope::Outlook {
-            mailbox: user_id.to_string(),
-        }
-    } else if !write && lower.ends_with("/authentication/methods") {
-        ThrottleScope::Reports
-    } else {
-        ThrottleScope::directory(rel, write)
-    }
-}
-
-fn method_of(m: HttpMethod) -> Method {
-    match m {
-        HttpMethod::Get => Method::GET,
-        HttpMethod::Post => Method::POST,
-        HttpMethod::Patch => Method::PATCH,
-        HttpMethod::Delete => Method::DELETE,
-    }
-}
-
-/// The client request for a planned one; `body` is the body to send (secret filled in).
-pub fn to_graph_request(
-    req: &PlannedRequest,
-    body: Option<Value>,
-    capability: &'static str,
-    user_id: &str,
-) -> Result<GraphRequest, GraphError> {
-    let (version, rel) = split_version(&req.path)?;
-    let scope = scope_of(rel, user_id, req.method.is_mutating());
-    let mut g = GraphRequest::new(method_of(req.method), version, rel, capability, scope);
-    g.body = body;
-    Ok(g)
-}
-
-fn get(path: &str, capability: &'static str, user_id: &str) -> Result<GraphRequest, GraphError> {
-    let (version, rel) = split_version(path)?;
-    let scope = scope_of(rel, user_id, false);
-    Ok(GraphRequest::new(
-        Method::GET,
-        version,
-        rel,
-        capability,
-        scope,
-    ))
-}
 
 async fn get_one(client: &GraphClient, req: GraphRequest) -> Result<Value, GraphError> {
     let resp = client.send(&req).await?;
@@ -88,8 +21,7 @@ async fn get_all(client: &GraphClient, req: GraphRequest) -> Result<Vec<Value>, 
 
 /// Every authentication method of an account, as Graph returned them (whole list or error).
 pub async fn read_methods_raw(client: &GraphClient, user: &str) -> Result<Vec<Value>, GraphError> {
-    let path = Part::Methods.path(user);
-    get_all(client, get(&path, "read-auth-methods", user)?).await
+    get_all(client, Part::Methods.request(user)).await
 }
 
 /// Reads one part of an account (`user` is its id or UPN) into `state`.
@@ -99,17 +31,17 @@ pub async fn read_part(
     part: Part,
     state: &mut AccountState,
 ) -> Result<(), GraphError> {
-    let path = part.path(user);
+    let req = part.request(user);
     match part {
         Part::User => {
-            let v = get_one(client, get(&path, "read-users", user)?).await?;
+            let v = get_one(client, req).await?;
             state.user = Some(UserState::from_graph(&v));
         }
         Part::Methods => {
             let list = read_methods_raw(client, user).await?;
             state.methods = Some(list.iter().map(MethodState::from_graph).collect());
         }
-        Part::Rules => match get_all(client, get(&path, "read-inbox-rules", user)?).await {
+        Part::Rules => match get_all(client, req).await {
             Ok(list) => {
                 state.rules = Some(RulesState::Rules {
                     rules: list.iter().map(RuleState::from_graph).collect(),
@@ -121,7 +53,7 @@ pub async fn read_part(
             Err(e) => return Err(e),
         },
         Part::Grants => {
-            let list = get_all(client, get(&path, "read-oauth-grants", user)?).await?;
+            let list = get_all(client, req).await?;
             state.grants = Some(list.iter().map(GrantState::from_graph).collect());
         }
         Part::Risk => {
@@ -131,7 +63,6 @@ pub async fn read_part(
         // Beta only: a cloud without it or a token without the permission leaves the default
         // unknown, and containment falls back to deleting the likely default last.
         Part::Preferences => {
-            let req = get(&path, "read-sign-in-preferences", user)?;
             state.preferences = Some(match get_one(client, req).await {
                 Ok(v) => PreferenceState::from_graph(&v),
                 Err(e) => PreferenceState::unreadable(e.to_string()),
@@ -170,8 +101,7 @@ pub async fn read_risky_user_raw(
     client: &GraphClient,
     user_id: &str,
 ) -> Result<Option<Value>, GraphError> {
-    let path = Part::Risk.path(user_id);
-    match get_one(client, get(&path, "read-risky-users", user_id)?).await {
+    match get_one(client, Part::Risk.request(user_id)).await {
         Ok(v) => Ok(Some(v)),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
@@ -188,9 +118,8 @@ pub async fn read_method_target(
     created: Option<&str>,
 ) -> Option<Result<AccountState, GraphError>> {
     let (kind, id) = method_target(op, created)?;
-    let path = method_path(user_id, kind, &id);
     let read = async {
-        let req = get(&path, "read-auth-methods", user_id)?;
+        let req = requests::get_method(user_id, kind, &id);
         let list = match get_one(client, req).await {
             Ok(mut v) => {
                 if v.get("@odata.type").is_none() {
@@ -207,16 +136,6 @@ pub async fn read_method_target(
         })
     };
     Some(read.await)
-}
-
-fn method_path(user_id: &str, kind: reclaim_graph::models::MethodKind, id: &str) -> String {
-    use super::op::seg;
-    format!(
-        "/v1.0/users/{}/authentication/{}/{}",
-        seg(user_id),
-        kind.segment(),
-        seg(id)
-    )
 }
 
 fn method_target(
@@ -238,7 +157,10 @@ fn method_target(
 /// The GETs that verify `op` (shown in the plan and the dry run).
 pub fn verify_paths(op: &super::op::Op, user_id: &str) -> Vec<String> {
     match method_target(op, None) {
-        Some((kind, id)) => vec![format!("GET {}", method_path(user_id, kind, &id))],
+        Some((kind, id)) => vec![format!(
+            "GET {}",
+            requests::get_method(user_id, kind, &id).describe()
+        )],
         None => op
             .parts()
             .iter()
@@ -269,37 +191,4 @@ pub fn parts_of(state: &AccountState) -> Vec<Part> {
         v.push(Part::Preferences);
     }
     v
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn buckets_follow_the_reference() {
-        assert_eq!(
-            scope_of(
-                "/identityProtection/riskyUsers/confirmCompromised",
-                "u",
-                true
-            ),
-            ThrottleScope::IdentityProtection
-        );
-        assert_eq!(
-            scope_of("/users/u/mailFolders/inbox/messageRules/r", "u", true),
-            ThrottleScope::Outlook {
-                mailbox: "u".into()
-            }
-        );
-        assert_eq!(
-            scope_of("/users/u/authentication/methods", "u", false),
-            ThrottleScope::Reports
-        );
-        assert!(matches!(
-            scope_of("/users/u/authentication/phoneMethods/x", "u", true),
-            ThrottleScope::Directory { write: true, .. }
-        ));
-        assert!(split_version("/users/u").is_err());
-        assert_eq!(split_version("/beta/users/u").unwrap().1, "/users/u");
-    }
 }

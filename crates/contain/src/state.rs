@@ -5,7 +5,9 @@
 //! step's verification reads only what it needs. Nothing secret is ever part of it.
 
 use chrono::{DateTime, Utc};
+use reclaim_graph::http::GraphRequest;
 use reclaim_graph::models::{AuthenticationMethod, MethodKind};
+use reclaim_graph::requests;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -34,17 +36,22 @@ impl Part {
         Part::Preferences,
     ];
 
-    /// The GET that reads this part of `user_id` (relative to the Graph root).
-    pub fn path(self, user_id: &str) -> String {
-        let u = super::op::seg(user_id);
+    /// The typed GET that reads this part of `user_id`.
+    pub fn request(self, user_id: &str) -> GraphRequest {
         match self {
-            Part::User => format!("/v1.0/users/{u}?$select={USER_SELECT}"),
-            Part::Methods => format!("/v1.0/users/{u}/authentication/methods"),
-            Part::Rules => format!("/v1.0/users/{u}/mailFolders/inbox/messageRules"),
-            Part::Grants => format!("/v1.0/users/{u}/oauth2PermissionGrants"),
-            Part::Risk => format!("/v1.0/identityProtection/riskyUsers/{u}"),
-            Part::Preferences => format!("/beta/users/{u}/authentication/signInPreferences"),
+            Part::User => requests::get_user(user_id, Some(USER_SELECT)),
+            Part::Methods => requests::list_methods(user_id),
+            Part::Rules => requests::list_inbox_rules(user_id),
+            Part::Grants => requests::user_oauth_grants(user_id),
+            Part::Risk => requests::get_risky_user(user_id),
+            Part::Preferences => requests::get_sign_in_preferences(user_id),
         }
+    }
+
+    /// The GET that reads this part of `user_id` (relative to the Graph root), as the plan
+    /// and the dry run show it.
+    pub fn path(self, user_id: &str) -> String {
+        self.request(user_id).describe()
     }
 }
 

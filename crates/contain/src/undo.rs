@@ -5,7 +5,7 @@
 //! Pass issued. Everything else says plainly why it cannot be undone.
 
 use super::action::ActionKind;
-use super::op::{phone_method_id, Op};
+use super::op::{phone_method_id, Op, PlannedRequest};
 use reclaim_graph::models::MethodKind;
 use serde_json::Value;
 
@@ -251,8 +251,11 @@ pub async fn undo(
         },
         other => other,
     })?;
-    let req = op.request(&a.user_id).map_err(UndoError::NotReversible)?;
-    let intent = journal.intent(StepIntent {
+    let mut greq = op
+        .graph_request(&a.user_id)
+        .map_err(|e| UndoError::NotReversible(e.to_string()))?;
+    let req = PlannedRequest::of(&greq, op.secret_slot());
+    let intent = journal.intent_async(StepIntent {
         incident: a.incident.clone(),
         plan_id: a.plan_id.clone(),
         step_id: undo_step_id(step),
@@ -260,9 +263,10 @@ pub async fn undo(
         target: a.target.clone(),
         before: serde_json::json!({ "userId": a.user_id, "op": op, "undoes": step, "state": a.before }),
         request: req.summary(),
-    })?;
+    })
+.await?;
     let capability = op.capability().unwrap_or(a.action.info().capability);
-    let greq = super::read::to_graph_request(&req, req.body.clone(), capability, &a.user_id)?;
+    greq.capability = capability;
     let resp = match client.send(&greq).await {
         Ok(r) => r,
         Err(e) => {
@@ -273,15 +277,17 @@ pub async fn undo(
                     error: e.to_string(),
                 }
             };
-            let _ = journal.outcome(
-                &intent,
-                StepOutcome {
-                    status: e.status(),
-                    graph_request_id: None,
-                    result,
-                    verification: None,
-                },
-            );
+            let _ = journal
+                .outcome_async(
+                    &intent,
+                    StepOutcome {
+                        status: e.status(),
+                        graph_request_id: None,
+                        result,
+                        verification: None,
+                    },
+                )
+                .await;
             return Err(e.into());
         }
     };
@@ -301,7 +307,7 @@ pub async fn undo(
             error: format!("not verified: {}", check.detail),
         }
     };
-    journal.outcome(
+    journal.outcome_async(
         &intent,
         StepOutcome {
             status: Some(resp.status),
@@ -311,7 +317,8 @@ pub async fn undo(
                 serde_json::json!({ "ok": check.ok, "check": check.detail, "createdId": created }),
             ),
         },
-    )?;
+    )
+.await?;
     if !check.ok {
         return Err(UndoError::Unverified {
             step: step.to_string(),

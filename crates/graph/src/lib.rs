@@ -20,6 +20,7 @@ pub mod models;
 pub mod paging;
 pub mod permissions;
 pub mod progress;
+pub mod requests;
 pub mod throttle;
 
 pub use auth::{AccessToken, Authenticator, Credential};

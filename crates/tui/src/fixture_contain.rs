@@ -67,7 +67,9 @@ fn step(
         id: step_id(PLAN_ID, ai, si),
         action,
         summary,
-        request: op.request(user).map_err(SourceError::new)?,
+        request: op
+            .request(user)
+            .map_err(|e| SourceError::new(e.to_string()))?,
         expected: op.expected(&AccountState::default()),
         op,
         before,

@@ -83,14 +83,16 @@ pub async fn apply(
         steps = plan.step_count(),
         "applying a plan"
     );
-    journal.note_with(Note {
-        kind: "apply-started".into(),
-        incident: plan.incident.clone(),
-        plan_id: Some(plan.id.clone()),
-        data: json!({ "digest": plan.digest, "accounts": plan.accounts.len(),
+    journal
+        .note_async(Note {
+            kind: "apply-started".into(),
+            incident: plan.incident.clone(),
+            plan_id: Some(plan.id.clone()),
+            data: json!({ "digest": plan.digest, "accounts": plan.accounts.len(),
                       "steps": plan.step_count(), "playbook": plan.playbook.name }),
-        ..Note::default()
-    })?;
+            ..Note::default()
+        })
+        .await?;
     let cx = Ctx {
         client,
         journal,
@@ -110,13 +112,15 @@ pub async fn apply(
         plan_id: plan.id.clone(),
         accounts,
     };
-    journal.note_with(Note {
-        kind: "apply-summary".into(),
-        incident: plan.incident.clone(),
-        plan_id: Some(plan.id.clone()),
-        data: report.summary_json(),
-        ..Note::default()
-    })?;
+    journal
+        .note_async(Note {
+            kind: "apply-summary".into(),
+            incident: plan.incident.clone(),
+            plan_id: Some(plan.id.clone()),
+            data: report.summary_json(),
+            ..Note::default()
+        })
+        .await?;
     Ok(report)
 }
 
@@ -150,14 +154,17 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
         changes,
     } = resolve(acct, &now, cx.states);
     if !changes.is_empty() {
-        let _ = cx.journal.note_with(Note {
-            kind: "drift-detected".into(),
-            incident: cx.plan.incident.clone(),
-            plan_id: Some(cx.plan.id.clone()),
-            target: Some(acct.user_principal_name.clone()),
-            data: json!({ "changes": changes }),
-            ..Note::default()
-        });
+        let _ = cx
+            .journal
+            .note_async(Note {
+                kind: "drift-detected".into(),
+                incident: cx.plan.incident.clone(),
+                plan_id: Some(cx.plan.id.clone()),
+                target: Some(acct.user_principal_name.clone()),
+                data: json!({ "changes": changes }),
+                ..Note::default()
+            })
+            .await;
         report.outcome = AccountOutcome::Drift { changes };
         report.steps = acct
             .steps
@@ -187,7 +194,7 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
                 result: StepResult::Succeeded,
                 verification: Some(json!({ "ok": true, "check": check.detail, "resumed": true })),
             };
-            if let Err(e) = cx.journal.outcome(&intent.reference(), out) {
+            if let Err(e) = cx.journal.outcome_async(&intent.reference(), out).await {
                 report.steps.push(StepReport::new(
                     step,
                     StepStatus::Failed {

@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::op::{Op, PasswordReset};
 use crate::plan::{AccountPlan, Step};
-use crate::read::{read_state, to_graph_request};
+use crate::read::read_state;
 use crate::report::StepStatus;
 use crate::reveal::generate_password;
 use crate::state::AccountState;
@@ -52,7 +52,7 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
         before: json!({ "userId": acct.user_id, "op": step.op, "state": step.before }),
         request: step.request.summary(),
     };
-    let intent = match cx.journal.intent(intent) {
+    let intent = match cx.journal.intent_async(intent).await {
         Ok(r) => r,
         Err(e) => {
             return (
@@ -71,9 +71,15 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
         .op
         .capability()
         .unwrap_or(step.action.info().capability);
-    let sent = match to_graph_request(&step.request, body, capability, &acct.user_id) {
-        Ok(req) => cx.client.send(&req).await,
-        Err(e) => Err(e),
+    // The plan's request was checked against the op when the plan was loaded; the typed
+    // request carries its throttle scope, the action's capability names a refusal.
+    let sent = match step.op.graph_request(&acct.user_id) {
+        Ok(mut req) => {
+            req.body = body;
+            req.capability = capability;
+            cx.client.send(&req).await
+        }
+        Err(e) => Err(GraphError::Invalid(e.to_string())),
     };
     let outcome = |status: Option<u16>,
                    rid: Option<String>,
@@ -111,7 +117,8 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
             }
             let _ = cx
                 .journal
-                .outcome(&intent, outcome(None, rid, StepResult::Unknown, None));
+                .outcome_async(&intent, outcome(None, rid, StepResult::Unknown, None))
+                .await;
             return (
                 StepStatus::Unknown {
                     error: e.to_string(),
@@ -136,17 +143,20 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
             }
             let error = explain(&e);
             let rid = e.ids().and_then(|i| i.request_id.clone());
-            let _ = cx.journal.outcome(
-                &intent,
-                outcome(
-                    e.status(),
-                    rid,
-                    StepResult::Failed {
-                        error: error.clone(),
-                    },
-                    None,
-                ),
-            );
+            let _ = cx
+                .journal
+                .outcome_async(
+                    &intent,
+                    outcome(
+                        e.status(),
+                        rid,
+                        StepResult::Failed {
+                            error: error.clone(),
+                        },
+                        None,
+                    ),
+                )
+                .await;
             return (StepStatus::Failed { error }, e.is_missing_permission());
         }
     };
@@ -183,17 +193,20 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
             .await
         {
             let error = format!("the password reset did not complete: {e}");
-            let _ = cx.journal.outcome(
-                &intent,
-                outcome(
-                    Some(resp.status),
-                    rid,
-                    StepResult::Failed {
-                        error: error.clone(),
-                    },
-                    None,
-                ),
-            );
+            let _ = cx
+                .journal
+                .outcome_async(
+                    &intent,
+                    outcome(
+                        Some(resp.status),
+                        rid,
+                        StepResult::Failed {
+                            error: error.clone(),
+                        },
+                        None,
+                    ),
+                )
+                .await;
             return (StepStatus::Failed { error }, e.is_missing_permission());
         }
     }
@@ -203,10 +216,13 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
     match verify(cx, acct, step, created.as_deref()).await {
         Some(check) if check.ok => {
             let v = json!({ "ok": true, "check": check.detail, "createdId": created });
-            let _ = cx.journal.outcome(
-                &intent,
-                outcome(Some(resp.status), rid, StepResult::Succeeded, Some(v)),
-            );
+            let _ = cx
+                .journal
+                .outcome_async(
+                    &intent,
+                    outcome(Some(resp.status), rid, StepResult::Succeeded, Some(v)),
+                )
+                .await;
             (
                 StepStatus::Done {
                     detail: check.detail,
@@ -218,15 +234,18 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
             let detail = other.map_or_else(|| "the read-back failed".to_string(), |c| c.detail);
             let error = format!("not verified: {detail}");
             let v = json!({ "ok": false, "check": detail, "createdId": created });
-            let _ = cx.journal.outcome(
-                &intent,
-                outcome(
-                    Some(resp.status),
-                    rid,
-                    StepResult::Failed { error },
-                    Some(v),
-                ),
-            );
+            let _ = cx
+                .journal
+                .outcome_async(
+                    &intent,
+                    outcome(
+                        Some(resp.status),
+                        rid,
+                        StepResult::Failed { error },
+                        Some(v),
+                    ),
+                )
+                .await;
             (StepStatus::Unverified { detail }, false)
         }
     }
@@ -246,15 +265,18 @@ async fn done_if_read_back(
 ) -> Option<(StepStatus, bool)> {
     let check = verify(cx, acct, step, None).await.filter(|c| c.ok)?;
     let v = json!({ "ok": true, "check": format!("{} ({why})", check.detail) });
-    let _ = cx.journal.outcome(
-        intent,
-        StepOutcome {
-            status,
-            graph_request_id,
-            result: StepResult::Succeeded,
-            verification: Some(v),
-        },
-    );
+    let _ = cx
+        .journal
+        .outcome_async(
+            intent,
+            StepOutcome {
+                status,
+                graph_request_id,
+                result: StepResult::Succeeded,
+                verification: Some(v),
+            },
+        )
+        .await;
     Some((
         StepStatus::Done {
             detail: check.detail,

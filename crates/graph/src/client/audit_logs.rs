@@ -1,10 +1,11 @@
 //! Sign-in logs and directory audits (reports throttle: 5 requests/10 s per app+tenant).
 
-use super::{query_value, GraphClient};
+use super::GraphClient;
 use crate::cloud::ApiVersion;
 use crate::http::GraphRequest;
 use crate::models::{DirectoryAudit, SignIn};
 use crate::paging::Pager;
+use crate::requests::query_value;
 use crate::throttle::ThrottleScope;
 use reqwest::Method;
 

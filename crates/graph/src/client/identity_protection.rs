@@ -1,14 +1,10 @@
 //! Identity Protection: risky users, history, detections, confirm compromised, dismiss.
 
-use super::{odata_str, query_value, seg, GraphClient, Response};
-use crate::cloud::ApiVersion;
+use super::{GraphClient, Response};
 use crate::error::GraphError;
-use crate::http::GraphRequest;
 use crate::models::{RiskDetection, RiskLevel, RiskState, RiskyUser, RiskyUserHistoryItem};
 use crate::paging::Pager;
-use crate::throttle::ThrottleScope;
-use reqwest::Method;
-use serde_json::json;
+use crate::requests::{self, odata_str, query_value};
 
 /// Typed filters for `riskyUsers` (`riskLevel eq microsoft.graph.riskLevel'high'`).
 #[derive(Debug, Clone, Default)]
@@ -55,14 +51,8 @@ impl RiskyUserFilter {
     }
 }
 
-fn ip_get(path: String, capability: &'static str) -> GraphRequest {
-    GraphRequest::new(
-        Method::GET,
-        ApiVersion::V1,
-        path,
-        capability,
-        ThrottleScope::IdentityProtection,
-    )
+fn ip_get(path: String, capability: &'static str) -> crate::http::GraphRequest {
+    requests::identity_protection(reqwest::Method::GET, path, capability)
 }
 
 impl GraphClient {
@@ -85,17 +75,16 @@ impl GraphClient {
 
     /// `GET /identityProtection/riskyUsers/{id}`.
     pub async fn get_risky_user(&self, user_id: &str) -> Result<Response<RiskyUser>, GraphError> {
-        self.get_json(ip_get(
-            format!("/identityProtection/riskyUsers/{}", seg(user_id)),
-            "read-risky-users",
-        ))
-        .await
+        self.send_json(requests::get_risky_user(user_id)).await
     }
 
     /// `GET /identityProtection/riskyUsers/{id}/history`.
     pub fn risky_user_history(&self, user_id: &str) -> Pager<RiskyUserHistoryItem> {
         self.pager(ip_get(
-            format!("/identityProtection/riskyUsers/{}/history", seg(user_id)),
+            format!(
+                "/identityProtection/riskyUsers/{}/history",
+                requests::seg(user_id)
+            ),
             "read-risky-users",
         ))
     }
@@ -129,35 +118,6 @@ impl GraphClient {
             path = format!("{path}?{}", q.join("&"));
         }
         self.pager(ip_get(path, "read-risk-detections"))
-    }
-
-    /// `POST …/riskyUsers/confirmCompromised` → 204.
-    pub async fn confirm_compromised(
-        &self,
-        user_ids: &[String],
-    ) -> Result<Response<()>, GraphError> {
-        let req = GraphRequest::new(
-            Method::POST,
-            ApiVersion::V1,
-            "/identityProtection/riskyUsers/confirmCompromised",
-            "confirm-compromised",
-            ThrottleScope::IdentityProtection,
-        )
-        .with_body(json!({ "userIds": user_ids }));
-        self.no_content(req).await
-    }
-
-    /// `POST …/riskyUsers/dismiss` → 204.
-    pub async fn dismiss_risk(&self, user_ids: &[String]) -> Result<Response<()>, GraphError> {
-        let req = GraphRequest::new(
-            Method::POST,
-            ApiVersion::V1,
-            "/identityProtection/riskyUsers/dismiss",
-            "confirm-compromised",
-            ThrottleScope::IdentityProtection,
-        )
-        .with_body(json!({ "userIds": user_ids }));
-        self.no_content(req).await
     }
 }
 

@@ -10,7 +10,7 @@ mod directory;
 mod identity_protection;
 mod mail;
 
-pub use auth_methods::{CreatedTap, PasswordReset, TapRequest};
+pub use auth_methods::PasswordReset;
 pub use identity_protection::RiskyUserFilter;
 
 use super::auth::claims::TokenClaims;
@@ -21,9 +21,7 @@ use super::error::{GraphError, RequestIds};
 use super::http::{build_http_client, GraphRequest, HttpCore, RetryPolicy};
 use super::paging::Pager;
 use super::progress::{Progress, ProgressEvent, ProgressSnapshot};
-use super::throttle::{Limits, Scheduler, ThrottleScope};
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use reqwest::Method;
+use super::throttle::{Limits, Scheduler};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -52,50 +50,6 @@ pub struct GraphClient {
     core: Arc<HttpCore>,
     /// Whatever must live as long as the client (the `--demo` simulator).
     keepalive: Option<Arc<dyn std::any::Any + Send + Sync>>,
-}
-
-/// Characters escaped in a path segment (ids, UPNs: `#`, `?`, `/`, `%`, spaces...).
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'\'')
-    .add(b'&')
-    .add(b'+');
-
-/// A path segment for an id or UPN.
-pub fn seg(s: &str) -> String {
-    utf8_percent_encode(s, SEGMENT).to_string()
-}
-
-/// An OData string literal: quoted, single quotes doubled, the result query-encoded.
-pub fn odata_str(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// Encodes a `$filter` (or any query value) for the URL.
-pub fn query_value(s: &str) -> String {
-    const Q: &AsciiSet = &CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'%')
-        .add(b'&')
-        .add(b'+')
-        .add(b'<')
-        .add(b'>')
-        .add(b'`')
-        .add(b'{')
-        .add(b'}');
-    utf8_percent_encode(s, Q).to_string()
 }
 
 impl GraphClient {
@@ -170,7 +124,8 @@ impl GraphClient {
         self.core.send(req).await
     }
 
-    pub(crate) async fn get_json<T: DeserializeOwned>(
+    /// Sends a typed request (see [`crate::requests`]) and parses its 2xx body as `T`.
+    pub async fn send_json<T: DeserializeOwned>(
         &self,
         req: GraphRequest,
     ) -> Result<Response<T>, GraphError> {
@@ -182,7 +137,8 @@ impl GraphClient {
         })
     }
 
-    pub(crate) async fn no_content(&self, req: GraphRequest) -> Result<Response<()>, GraphError> {
+    /// Sends a typed request whose answer has no body worth reading (204, or 200 `true`).
+    pub async fn send_empty(&self, req: GraphRequest) -> Result<Response<()>, GraphError> {
         let resp = self.core.send(&req).await?;
         Ok(Response {
             value: (),
@@ -203,37 +159,5 @@ impl GraphClient {
         items: Vec<BatchItem>,
     ) -> Result<Vec<BatchResult>, GraphError> {
         batch::execute(&self.core, version, items).await
-    }
-
-    pub(crate) fn directory_get(&self, path: String, capability: &'static str) -> GraphRequest {
-        let scope = ThrottleScope::directory(&path, false);
-        GraphRequest::new(Method::GET, ApiVersion::V1, path, capability, scope)
-    }
-
-    pub(crate) fn directory_write(
-        &self,
-        method: Method,
-        path: String,
-        capability: &'static str,
-    ) -> GraphRequest {
-        let scope = ThrottleScope::directory(&path, true);
-        GraphRequest::new(method, ApiVersion::V1, path, capability, scope)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_and_literals_are_escaped() {
-        assert_eq!(seg("ada@contoso.com"), "ada@contoso.com");
-        assert_eq!(seg("a#b/c?d e"), "a%23b%2Fc%3Fd%20e");
-        assert_eq!(odata_str("O'Brien"), "'O''Brien'");
-        assert_eq!(
-            query_value("userId eq 'x' and createdDateTime ge 2025-03-01T00:00:00Z"),
-            "userId%20eq%20'x'%20and%20createdDateTime%20ge%202025-03-01T00:00:00Z"
-        );
-        assert_eq!(query_value("a+b&c"), "a%2Bb%26c");
     }
 }

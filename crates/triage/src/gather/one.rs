@@ -9,7 +9,7 @@ use crate::indicators::TenantContext;
 use crate::model::AccountAssessment;
 use crate::pack::Pack;
 use chrono::SecondsFormat;
-use reclaim_graph::client::odata_str;
+use reclaim_graph::requests::odata_str;
 use reclaim_graph::{GraphClient, GraphError};
 use std::sync::{Arc, Mutex};
 
