@@ -22,7 +22,8 @@ type Sources = (Arc<dyn DataSource>, Option<Arc<dyn TenantDirectory>>);
 /// The source and profile directory for this run.
 async fn open_source(global: &GlobalOpts) -> Result<Sources, CliError> {
     if let Some(path) = std::env::var_os(FIXTURE_ENV) {
-        let dir = FixtureDirectory::load(std::path::Path::new(&path)).map_err(CliError::failure)?;
+        let dir = FixtureDirectory::load(std::path::Path::new(&path))
+            .map_err(|e| CliError::failure(e.to_string()))?;
         let wanted = global.profile.as_deref().or(global.tenant.as_deref());
         let source = dir.source(wanted).ok_or_else(|| {
             CliError::usage(format!(

@@ -77,7 +77,7 @@ fn choose_playbook(g: &GlobalOpts, args: &PlanArgs) -> Result<Playbook, CliError
             .iter()
             .map(|a| ActionKind::parse(a))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(CliError::usage)?;
+            .map_err(|e| CliError::usage(e.to_string()))?;
         return Playbook::from_actions(&actions).map_err(|e| CliError::usage(e.to_string()));
     }
     let dir = playbook::user_dir(g.config.as_deref());

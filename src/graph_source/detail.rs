@@ -69,7 +69,7 @@ fn sign_in_row(s: &SignIn, flag: Option<&str>, attacker: bool) -> SignInRow {
 fn method_row(m: &Method, a: &AccountAssessment) -> MethodRow {
     let kind = match m.phone_type {
         Some(t) => format!("phone ({})", t.as_str()),
-        None => reclaim_triage::indicators::mfa::kind_stem(&m.kind),
+        None => m.kind.stem().to_string(),
     };
     let detail = [
         m.phone_number.as_deref(),

@@ -216,6 +216,11 @@ const CATALOGUE: [ActionInfo; 12] = [
     },
 ];
 
+/// A name that is not one of CONTRACT.md's actions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown action `{}`; the actions are: {}", reclaim_core::sanitize::inert(.0), ActionKind::ALL.map(ActionKind::name).join(", "))]
+pub struct UnknownAction(pub String);
+
 impl ActionKind {
     pub const ALL: [ActionKind; 12] = [
         ActionKind::RevokeSessions,
@@ -256,15 +261,8 @@ impl ActionKind {
     }
 
     /// Parses a name, or explains which names exist.
-    pub fn parse(name: &str) -> Result<ActionKind, String> {
-        Self::from_name(name.trim()).ok_or_else(|| {
-            let names: Vec<&str> = Self::ALL.iter().map(|a| a.name()).collect();
-            format!(
-                "unknown action `{}`; the actions are: {}",
-                reclaim_core::sanitize::inert(name),
-                names.join(", ")
-            )
-        })
+    pub fn parse(name: &str) -> Result<ActionKind, UnknownAction> {
+        Self::from_name(name.trim()).ok_or_else(|| UnknownAction(name.to_string()))
     }
 
     pub fn info(self) -> &'static ActionInfo {
@@ -318,7 +316,7 @@ mod tests {
 
     #[test]
     fn unknown_names_list_the_real_ones_and_stay_inert() {
-        let e = ActionKind::parse("nuke\u{1b}[2J").unwrap_err();
+        let e = ActionKind::parse("nuke\u{1b}[2J").unwrap_err().to_string();
         assert!(e.contains("revoke-sessions"));
         assert!(!e.contains('\u{1b}'));
     }

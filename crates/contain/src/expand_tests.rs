@@ -1,7 +1,7 @@
 use super::*;
 use crate::evidence::{AttackerPhone, KnownGood, Tied};
 use crate::playbook::{self, Playbook};
-use crate::state::{GrantState, RiskState, RuleState, RulesState, UserState};
+use crate::state::{GrantState, RiskyUserState, RuleState, RulesState, UserState};
 use chrono::{TimeZone, Utc};
 use ActionKind::*;
 
@@ -75,7 +75,7 @@ fn account() -> AccountState {
             resource_id: "graph".into(),
             scope: " Mail.Read offline_access".into(),
         }]),
-        risk: Some(RiskState {
+        risk: Some(RiskyUserState {
             risk_level: "high".into(),
             risk_state: "atRisk".into(),
             risk_detail: "none".into(),

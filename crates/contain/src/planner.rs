@@ -422,7 +422,7 @@ async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
     let methods = methods.map_err(|e| (u.to_string(), e))?;
     let risky_user = risky.map_err(|e| (u.to_string(), e))?;
     s.methods = Some(methods.iter().map(MethodState::from_graph).collect());
-    s.risk = Some(crate::state::RiskState::from_read(risky_user.as_ref()));
+    s.risk = Some(crate::state::RiskyUserState::from_read(risky_user.as_ref()));
     s.user = who.user;
     Ok((
         s,

@@ -86,7 +86,7 @@ impl Playbook {
         let mut steps = Vec::with_capacity(raw.steps.len());
         for s in &raw.steps {
             steps.push(PlaybookStep {
-                action: ActionKind::parse(&s.action).map_err(err)?,
+                action: ActionKind::parse(&s.action).map_err(|e| err(e.to_string()))?,
                 why: s.why.trim().to_string(),
             });
         }

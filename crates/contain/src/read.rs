@@ -2,8 +2,8 @@
 //! request from `reclaim_graph::requests` (its throttle scope comes with it).
 
 use super::state::{
-    AccountState, GrantState, MethodState, Part, PreferenceState, RiskState, RuleState, RulesState,
-    UserState,
+    AccountState, GrantState, MethodState, Part, PreferenceState, RiskyUserState, RuleState,
+    RulesState, UserState,
 };
 use reclaim_graph::http::GraphRequest;
 use reclaim_graph::requests;
@@ -58,7 +58,7 @@ pub async fn read_part(
         }
         Part::Risk => {
             let v = read_risky_user_raw(client, user).await?;
-            state.risk = Some(RiskState::from_read(v.as_ref()));
+            state.risk = Some(RiskyUserState::from_read(v.as_ref()));
         }
         // Beta only: a cloud without it or a token without the permission leaves the default
         // unknown, and containment falls back to deleting the likely default last.

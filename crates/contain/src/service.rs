@@ -19,7 +19,7 @@ pub enum ServiceError {
     #[error("read-only: {0} is not available")]
     ReadOnly(&'static str),
     #[error(transparent)]
-    Plan(#[from] MakePlanError),
+    Plan(Box<MakePlanError>),
     #[error("cannot save plan {0:?}: its id is not a plain name; nothing was sent")]
     PlanId(String),
     #[error("cannot save the plan to {} (it is what resumes an interrupted apply); nothing was sent: {source}", path.display())]
@@ -32,6 +32,12 @@ pub enum ServiceError {
     Audit(#[from] AuditError),
     #[error(transparent)]
     Undo(#[from] UndoError),
+}
+
+impl From<MakePlanError> for ServiceError {
+    fn from(e: MakePlanError) -> Self {
+        ServiceError::Plan(Box::new(e))
+    }
 }
 
 /// What failed while saving a plan file.

@@ -157,7 +157,7 @@ pub async fn take(
             .list_users(None, Some(999), false)
             .collect()
             .await
-            .and_then(|c| c.into_complete())
+            .and_then(reclaim_graph::Collection::into_complete)
             .map_err(|e| SnapshotError::Graph("listing the tenant's users".into(), Box::new(e)))?;
         all.into_iter().map(|u| u.id).collect()
     } else {

@@ -128,7 +128,7 @@ pub struct GrantState {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct RiskState {
+pub struct RiskyUserState {
     /// `none` when Identity Protection does not list the user.
     pub risk_level: String,
     pub risk_state: String,
@@ -189,7 +189,7 @@ pub struct AccountState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grants: Option<Vec<GrantState>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk: Option<RiskState>,
+    pub risk: Option<RiskyUserState>,
     /// Not part of the drift fingerprint: deleting the last method clears it by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<PreferenceState>,
@@ -300,19 +300,19 @@ impl GrantState {
     }
 }
 
-impl RiskState {
-    pub fn from_graph(v: &Value) -> RiskState {
-        RiskState {
+impl RiskyUserState {
+    pub fn from_graph(v: &Value) -> RiskyUserState {
+        RiskyUserState {
             risk_level: text(v, "riskLevel"),
             risk_state: text(v, "riskState"),
             risk_detail: text(v, "riskDetail"),
         }
     }
     /// From a risky-user read: `None` when Identity Protection does not list the user (404).
-    pub fn from_read(v: Option<&Value>) -> RiskState {
+    pub fn from_read(v: Option<&Value>) -> RiskyUserState {
         match v {
-            Some(v) => RiskState::from_graph(v),
-            None => RiskState {
+            Some(v) => RiskyUserState::from_graph(v),
+            None => RiskyUserState {
                 risk_level: "none".into(),
                 risk_state: "none".into(),
                 risk_detail: "none".into(),

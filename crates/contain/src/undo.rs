@@ -11,7 +11,7 @@ use serde_json::Value;
 
 /// The op that reverses `op`, given the object's recorded state before it (`before`) and the
 /// id of what the step created, if anything. `Err` says why it cannot be reversed.
-pub fn reverse(
+pub(crate) fn reverse(
     action: ActionKind,
     op: &Op,
     before: &Value,

@@ -153,5 +153,5 @@ pub enum SimError {
     #[error("the simulator only listens on loopback addresses, not {0}")]
     NotLoopback(std::net::SocketAddr),
     #[error("cannot generate scenario: {0}")]
-    Scenario(String),
+    Scenario(#[from] crate::scenario::ScenarioError),
 }

@@ -3,8 +3,8 @@
 
 use super::audit_parse::{classify_activity, parse_mfa_change, Modified};
 use super::facts::{
-    AuditEvent, Detection, FolderRef, Grant, Method, MethodKind, PhoneType, Profile, RiskLevel,
-    RiskState, RiskyUser, Role, Rule, RuleActions, RuleConditions, SignIn,
+    AuditEvent, Detection, FolderRef, Grant, Method, MethodKind, MethodType, PhoneType, Profile,
+    RiskLevel, RiskState, RiskyUser, Role, Rule, RuleActions, RuleConditions, SignIn,
 };
 use reclaim_graph::models as g;
 use std::collections::HashMap;
@@ -184,16 +184,16 @@ fn phone_type(t: &Option<g::PhoneType>) -> Option<PhoneType> {
 pub fn method(m: &g::AuthenticationMethod) -> Method {
     use g::AuthenticationMethod as A;
     let kind = match m {
-        A::Password(_) => MethodKind::Password,
-        A::Phone(_) => MethodKind::Phone,
-        A::MicrosoftAuthenticator(_) => MethodKind::MicrosoftAuthenticator,
-        A::SoftwareOath(_) => MethodKind::SoftwareOath,
-        A::Fido2(_) => MethodKind::Fido2,
-        A::Email(_) => MethodKind::Email,
-        A::TemporaryAccessPass(_) => MethodKind::TemporaryAccessPass,
-        A::WindowsHelloForBusiness(_) => MethodKind::WindowsHelloForBusiness,
-        A::PlatformCredential(_) => MethodKind::PlatformCredential,
-        A::Unknown { odata_type, .. } => MethodKind::from_odata_type(odata_type),
+        A::Password(_) => MethodKind::Password.into(),
+        A::Phone(_) => MethodKind::Phone.into(),
+        A::MicrosoftAuthenticator(_) => MethodKind::MicrosoftAuthenticator.into(),
+        A::SoftwareOath(_) => MethodKind::SoftwareOath.into(),
+        A::Fido2(_) => MethodKind::Fido2.into(),
+        A::Email(_) => MethodKind::Email.into(),
+        A::TemporaryAccessPass(_) => MethodKind::TemporaryAccessPass.into(),
+        A::WindowsHelloForBusiness(_) => MethodKind::WindowsHelloForBusiness.into(),
+        A::PlatformCredential(_) => MethodKind::PlatformCredential.into(),
+        A::Unknown { odata_type, .. } => MethodType::from_odata_type(odata_type),
     };
     let mut out = Method::new(m.id(), kind);
     out.created = m.created().map(|t| t.0);
@@ -427,6 +427,6 @@ mod tests {
         assert_eq!(m[0].phone_type, Some(PhoneType::Mobile));
         assert_eq!(m[1].kind, MethodKind::MicrosoftAuthenticator);
         assert!(m[1].created.is_some());
-        assert_eq!(m[2].kind, MethodKind::Other("qrCodePin".into()));
+        assert_eq!(m[2].kind, MethodType::Other("qrCodePin".into()));
     }
 }

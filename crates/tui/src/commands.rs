@@ -123,7 +123,7 @@ fn arg_choices(arg: Arg, choices: &Choices) -> Vec<String> {
 }
 
 /// What the command line means, or why it means nothing.
-pub fn parse(line: &str, read_only: bool) -> Result<Action, String> {
+pub(crate) fn parse(line: &str, read_only: bool) -> Result<Action, String> {
     let mut words = line.split_whitespace();
     let Some(name) = words.next() else {
         return Err("type a command, e.g. :theme dark (tab completes)".into());

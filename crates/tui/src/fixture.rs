@@ -148,6 +148,20 @@ impl DataSource for FixtureSource {
     }
 }
 
+/// Why a fixture file was not loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    #[error("fixture {}: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("fixture: {0}")]
+    Parse(#[from] serde_json::Error),
+    #[error("fixture: no tenants")]
+    NoTenants,
+}
+
 /// Every tenant of a fixture file, switchable with `:tenant NAME`.
 #[derive(Debug, Clone)]
 pub struct FixtureDirectory {
@@ -155,19 +169,21 @@ pub struct FixtureDirectory {
 }
 
 impl FixtureDirectory {
-    pub fn parse(json: &str) -> Result<Self, String> {
-        let file: FixtureFile = serde_json::from_str(json).map_err(|e| format!("fixture: {e}"))?;
+    pub fn parse(json: &str) -> Result<Self, FixtureError> {
+        let file: FixtureFile = serde_json::from_str(json)?;
         if file.tenants.is_empty() {
-            return Err("fixture: no tenants".into());
+            return Err(FixtureError::NoTenants);
         }
         Ok(FixtureDirectory {
             tenants: file.tenants.into_iter().map(FixtureSource::new).collect(),
         })
     }
 
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("fixture {}: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Self, FixtureError> {
+        let text = std::fs::read_to_string(path).map_err(|source| FixtureError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::parse(&text)
     }
 

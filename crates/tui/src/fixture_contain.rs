@@ -280,7 +280,8 @@ impl Containment for FixtureContainment {
                 .iter()
                 .find(|r| r.step_id == step_id)
                 .ok_or_else(|| SourceError::new(format!("no step {step_id} in the journal")))?;
-            let action = ActionKind::parse(&row.action).map_err(SourceError::new)?;
+            let action =
+                ActionKind::parse(&row.action).map_err(|e| SourceError::new(e.to_string()))?;
             Ok(Undone {
                 step: step_id.to_string(),
                 action,

@@ -41,7 +41,7 @@ impl KeySpec {
     }
 
     /// Parses `ctrl-d`, `alt-x`, `G`, `?`, `space`, `f5`... The error says what is accepted.
-    pub fn parse(text: &str) -> Result<KeySpec, String> {
+    pub(crate) fn parse(text: &str) -> Result<KeySpec, String> {
         let mut mods = KeyModifiers::NONE;
         let mut rest = text;
         loop {

@@ -102,7 +102,7 @@ pub fn config_dir(config_file: Option<&Path>) -> Option<PathBuf> {
 }
 
 /// Reads `NAME` from the config dir: `Ok(None)` when absent, `Err` naming the file otherwise.
-pub fn read_config_file(dir: Option<&Path>, name: &str) -> Result<Option<String>, String> {
+pub(crate) fn read_config_file(dir: Option<&Path>, name: &str) -> Result<Option<String>, String> {
     let Some(dir) = dir else { return Ok(None) };
     let path = dir.join(name);
     match std::fs::read_to_string(&path) {

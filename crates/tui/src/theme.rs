@@ -121,7 +121,7 @@ fn parse_modifier(role: &str, value: &str) -> Result<Modifier, String> {
 
 impl Theme {
     /// Parses a theme file; the error names the line or the role at fault.
-    pub fn parse(name: &str, text: &str) -> Result<Theme, String> {
+    pub(crate) fn parse(name: &str, text: &str) -> Result<Theme, String> {
         let file: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut styles = [Style::default(); Role::ALL.len()];
         for (role_name, spec) in &file.roles {
@@ -166,7 +166,7 @@ impl Theme {
     }
 
     /// A built-in theme, else `<config_dir>/themes/NAME.toml`.
-    pub fn load(name: &str, config_dir: Option<&Path>) -> Result<Theme, String> {
+    pub(crate) fn load(name: &str, config_dir: Option<&Path>) -> Result<Theme, String> {
         if let Some(theme) = Theme::builtin(name) {
             return Ok(theme);
         }

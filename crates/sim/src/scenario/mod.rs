@@ -62,8 +62,20 @@ pub const KNOWN_SCENARIOS: [&str; 1] = ["campaign-2024"];
 pub const MIN_USERS: usize = 50;
 pub const MAX_USERS: usize = 100_000;
 
+/// Why a scenario was not generated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("unknown scenario '{0}'; known scenarios: {known}", known = KNOWN_SCENARIOS.join(", "))]
+    Unknown(String),
+    #[error("scenario '{name}' needs {MIN_USERS} to {MAX_USERS} users, got {users}")]
+    Users { name: String, users: usize },
+    /// A knob out of range, as `ScenarioKnobs` explains it.
+    #[error("{0}")]
+    Knobs(String),
+}
+
 /// Generate a scenario with the default mix.
-pub fn generate(name: &str, users: usize, seed: u64, now: Time) -> Result<Scenario, String> {
+pub fn generate(name: &str, users: usize, seed: u64, now: Time) -> Result<Scenario, ScenarioError> {
     generate_with(name, users, seed, now, &ScenarioKnobs::default())
 }
 
@@ -74,19 +86,17 @@ pub fn generate_with(
     seed: u64,
     now: Time,
     knobs: &ScenarioKnobs,
-) -> Result<Scenario, String> {
+) -> Result<Scenario, ScenarioError> {
     if !KNOWN_SCENARIOS.contains(&name) {
-        return Err(format!(
-            "unknown scenario '{name}'; known scenarios: {}",
-            KNOWN_SCENARIOS.join(", ")
-        ));
+        return Err(ScenarioError::Unknown(name.to_string()));
     }
     if !(MIN_USERS..=MAX_USERS).contains(&users) {
-        return Err(format!(
-            "scenario '{name}' needs {MIN_USERS} to {MAX_USERS} users, got {users}"
-        ));
+        return Err(ScenarioError::Users {
+            name: name.to_string(),
+            users,
+        });
     }
-    knobs.validate()?;
+    knobs.validate().map_err(ScenarioError::Knobs)?;
     let counts = cast::counts(users, knobs);
     let mut g = Gen::new(seed, now, knobs);
     people::identity(&mut g);

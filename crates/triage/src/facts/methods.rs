@@ -30,58 +30,79 @@ impl PhoneType {
     }
 }
 
-/// Kinds of `/authentication/methods`.
+pub use reclaim_graph::models::MethodKind;
+
+/// A method's type: a [`MethodKind`] the Graph client knows (with its endpoint and
+/// `@odata.type`), or the stem of a type it does not (e.g. `qrCodePin`, `external`), kept
+/// because a new method of any type is evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub enum MethodKind {
-    Password,
-    Phone,
-    MicrosoftAuthenticator,
-    SoftwareOath,
-    Fido2,
-    Email,
-    TemporaryAccessPass,
-    WindowsHelloForBusiness,
-    PlatformCredential,
-    External,
+pub enum MethodType {
+    Known(MethodKind),
     Other(String),
 }
 
-impl MethodKind {
+/// `#microsoft.graph.phoneAuthenticationMethod` -> `phone`.
+fn odata_stem(t: &str) -> &str {
+    t.trim_start_matches('#')
+        .trim_start_matches("microsoft.graph.")
+        .trim_end_matches("AuthenticationMethod")
+}
+
+impl MethodType {
     /// From `@odata.type`, e.g. `#microsoft.graph.phoneAuthenticationMethod`.
     pub fn from_odata_type(t: &str) -> Self {
-        let name = t
-            .trim_start_matches('#')
-            .trim_start_matches("microsoft.graph.")
-            .trim_end_matches("AuthenticationMethod");
-        match name {
-            "password" => Self::Password,
-            "phone" => Self::Phone,
-            "microsoftAuthenticator" => Self::MicrosoftAuthenticator,
-            "softwareOath" => Self::SoftwareOath,
-            "fido2" => Self::Fido2,
-            "email" => Self::Email,
-            "temporaryAccessPass" => Self::TemporaryAccessPass,
-            "windowsHelloForBusiness" => Self::WindowsHelloForBusiness,
-            "platformCredential" => Self::PlatformCredential,
-            "external" => Self::External,
-            other => Self::Other(other.to_string()),
+        match MethodKind::from_odata_type(t) {
+            Some(k) => Self::Known(k),
+            None => Self::Other(odata_stem(t).to_string()),
         }
     }
-    pub fn label(&self) -> &str {
+
+    /// The kind, when the client knows it.
+    pub fn known(&self) -> Option<MethodKind> {
         match self {
-            Self::Password => "password",
-            Self::Phone => "phone",
-            Self::MicrosoftAuthenticator => "Microsoft Authenticator",
-            Self::SoftwareOath => "software OATH token",
-            Self::Fido2 => "FIDO2 key",
-            Self::Email => "email",
-            Self::TemporaryAccessPass => "Temporary Access Pass",
-            Self::WindowsHelloForBusiness => "Windows Hello for Business",
-            Self::PlatformCredential => "platform credential",
-            Self::External => "external method",
+            Self::Known(k) => Some(*k),
+            Self::Other(_) => None,
+        }
+    }
+
+    /// The `@odata.type` stem (`microsoftAuthenticator`), as findings name kinds.
+    pub fn stem(&self) -> &str {
+        match self {
+            Self::Known(k) => odata_stem(k.odata_type()),
             Self::Other(s) => s,
         }
+    }
+
+    /// What the operator reads.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Known(k) => match k {
+                MethodKind::Password => "password",
+                MethodKind::Phone => "phone",
+                MethodKind::MicrosoftAuthenticator => "Microsoft Authenticator",
+                MethodKind::SoftwareOath => "software OATH token",
+                MethodKind::Fido2 => "FIDO2 key",
+                MethodKind::Email => "email",
+                MethodKind::TemporaryAccessPass => "Temporary Access Pass",
+                MethodKind::WindowsHelloForBusiness => "Windows Hello for Business",
+                MethodKind::PlatformCredential => "platform credential",
+            },
+            Self::Other(s) if s == "external" => "external method",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl From<MethodKind> for MethodType {
+    fn from(k: MethodKind) -> Self {
+        Self::Known(k)
+    }
+}
+
+impl PartialEq<MethodKind> for MethodType {
+    fn eq(&self, k: &MethodKind) -> bool {
+        self.known() == Some(*k)
     }
 }
 
@@ -90,7 +111,7 @@ impl MethodKind {
 #[serde(rename_all = "camelCase")]
 pub struct Method {
     pub id: String,
-    pub kind: MethodKind,
+    pub kind: MethodType,
     pub created: Option<Time>,
     /// Device name (Authenticator, FIDO2, WHfB).
     pub display_name: Option<String>,
@@ -102,10 +123,10 @@ pub struct Method {
 }
 
 impl Method {
-    pub fn new(id: impl Into<String>, kind: MethodKind) -> Self {
+    pub fn new(id: impl Into<String>, kind: impl Into<MethodType>) -> Self {
         Self {
             id: id.into(),
-            kind,
+            kind: kind.into(),
             created: None,
             display_name: None,
             phone_number: None,

@@ -335,14 +335,22 @@ mod tests {
     #[test]
     fn method_kind_from_odata_type() {
         assert_eq!(
-            MethodKind::from_odata_type(
+            MethodType::from_odata_type(
                 "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod"
             ),
             MethodKind::MicrosoftAuthenticator
         );
+        let qr = MethodType::from_odata_type("#microsoft.graph.qrCodePinAuthenticationMethod");
+        assert_eq!(qr, MethodType::Other("qrCodePin".into()));
+        assert_eq!((qr.stem(), qr.label()), ("qrCodePin", "qrCodePin"));
+        let external = MethodType::from_odata_type("#microsoft.graph.externalAuthenticationMethod");
         assert_eq!(
-            MethodKind::from_odata_type("#microsoft.graph.qrCodePinAuthenticationMethod"),
-            MethodKind::Other("qrCodePin".into())
+            (external.stem(), external.label()),
+            ("external", "external method")
+        );
+        assert_eq!(
+            MethodType::from(MethodKind::MicrosoftAuthenticator).stem(),
+            "microsoftAuthenticator"
         );
     }
 

@@ -88,15 +88,15 @@ fn is_registration(a: &AuditEvent) -> bool {
 /// Does this audit record describe the method's registration?
 fn describes(a: &AuditEvent, m: &Method) -> bool {
     let hint = method_hint(&a.result_reason);
-    match &m.kind {
-        MethodKind::MicrosoftAuthenticator => {
+    match m.kind.known() {
+        Some(MethodKind::MicrosoftAuthenticator) => {
             hint == Some(MethodHint::Authenticator)
                 || a.mfa.app_devices_added.iter().any(|d| {
                     d.id.as_deref() == Some(m.id.as_str())
                         || (d.name.is_some() && d.name == m.display_name)
                 })
         }
-        MethodKind::Phone => {
+        Some(MethodKind::Phone) => {
             let by_hint = match hint {
                 Some(MethodHint::Phone(Some(t))) => Some(t) == m.phone_type,
                 Some(MethodHint::Phone(None)) => true,
@@ -107,10 +107,10 @@ fn describes(a: &AuditEvent, m: &Method) -> bool {
                     && matches!((&c.new, &m.phone_number), (Some(n), Some(p)) if same_phone(n, p))
             })
         }
-        MethodKind::SoftwareOath => hint == Some(MethodHint::SoftwareOath),
-        MethodKind::Fido2 => hint == Some(MethodHint::Fido2),
-        MethodKind::Email => hint == Some(MethodHint::Email),
-        MethodKind::TemporaryAccessPass => hint == Some(MethodHint::TemporaryAccessPass),
+        Some(MethodKind::SoftwareOath) => hint == Some(MethodHint::SoftwareOath),
+        Some(MethodKind::Fido2) => hint == Some(MethodHint::Fido2),
+        Some(MethodKind::Email) => hint == Some(MethodHint::Email),
+        Some(MethodKind::TemporaryAccessPass) => hint == Some(MethodHint::TemporaryAccessPass),
         _ => false,
     }
 }
@@ -310,7 +310,7 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
             if !restore {
                 out.findings.attacker_methods.push(TiedMethod {
                     id: m.id.clone(),
-                    kind: kind_stem(&m.kind),
+                    kind: m.kind.stem().to_string(),
                     label: m
                         .phone_number
                         .clone()
@@ -438,22 +438,4 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
             .with_evidence(evidence::limit(recent)),
         );
     }
-}
-
-/// `@odata.type` stem of a method kind (`microsoftAuthenticator`, `phone`, ...).
-pub fn kind_stem(k: &MethodKind) -> String {
-    match k {
-        MethodKind::Password => "password",
-        MethodKind::Phone => "phone",
-        MethodKind::MicrosoftAuthenticator => "microsoftAuthenticator",
-        MethodKind::SoftwareOath => "softwareOath",
-        MethodKind::Fido2 => "fido2",
-        MethodKind::Email => "email",
-        MethodKind::TemporaryAccessPass => "temporaryAccessPass",
-        MethodKind::WindowsHelloForBusiness => "windowsHelloForBusiness",
-        MethodKind::PlatformCredential => "platformCredential",
-        MethodKind::External => "external",
-        MethodKind::Other(s) => s.as_str(),
-    }
-    .to_string()
 }

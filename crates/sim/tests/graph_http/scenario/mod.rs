@@ -47,18 +47,24 @@ fn user_index(t: &Tenant) -> BTreeMap<&str, usize> {
 
 #[test]
 fn unknown_scenario_names_the_known_ones() {
-    let err = scenario::generate("campaign-2023", 100, 1, now()).unwrap_err();
+    let err = scenario::generate("campaign-2023", 100, 1, now())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("campaign-2023") && err.contains("campaign-2024"),
         "{err}"
     );
-    let err = scenario::generate("campaign-2024", 49, 1, now()).unwrap_err();
+    let err = scenario::generate("campaign-2024", 49, 1, now())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("50"), "{err}");
     let bad = ScenarioKnobs {
         oauth_grant: 1.5,
         ..ScenarioKnobs::default()
     };
-    let err = scenario::generate_with("campaign-2024", 100, 1, now(), &bad).unwrap_err();
+    let err = scenario::generate_with("campaign-2024", 100, 1, now(), &bad)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("oauth_grant"), "{err}");
 }
 
