@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Extract the Graph types the client models (src/graph/models) from the real schema.
+"""Extract the Graph types the client models (crates/graph/src/models) from the real schema.
 
 Reads ../shared/graph/v1.0-Prod.csdl and beta-{entity,complex,enum}-types.json and writes
 tests/data/client-schema.json, which tests/client/models.rs checks every model field against
@@ -111,7 +111,7 @@ def main():
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(out_doc, indent=1, sort_keys=False) + "\n")
     # Every permission name with the schemes it exists in, for the permission table's check
-    # (src/graph/permissions.rs).
+    # (crates/graph/src/permissions.rs).
     perms = json.loads((shared / "permissions.json").read_text())["permissions"]
     perm_out = {name: sorted(p.get("schemes", {}).keys()) for name, p in sorted(perms.items())}
     (out.parent / "client-permissions.json").write_text(json.dumps(perm_out, separators=(",", ":")) + "\n")

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Extract the part of Microsoft Graph's schema the simulator serves, for tests/sim/schema/.
+"""Extract the part of Microsoft Graph's schema the simulator serves, for crates/sim/tests/graph_http/schema/.
 
 Reads the v1.0 CSDL and the beta type lists beside REFERENCE.md (../shared/graph by default)
 and writes:
 
-  tests/data/graph-schema.json       entity, complex and enum types reachable from the types the
+  crates/sim/tests/data/graph-schema.json       entity, complex and enum types reachable from the types the
                                       simulator serves: properties with their types, navigation
                                       properties, base types, enum members; for v1.0 and beta.
-  tests/data/graph-permissions.json  every permission name src/sim/graph/perms.rs uses that the
+  crates/sim/tests/data/graph-permissions.json  every permission name crates/sim/src/graph/perms.rs uses that the
                                       permission catalog knows, with its schemes.
 
 Beta lists carry property names only: a beta property's type is taken from v1.0 when v1.0 has
@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "..", "shared", "graph")
 if not os.path.isdir(SRC):
     SRC = "/work/shared/graph"
-OUT = os.path.join(ROOT, "tests", "data")
+OUT = os.path.join(ROOT, "crates", "sim", "tests", "data")
 
 # What the simulator serves (entity or complex types), by qualified name.
 ROOTS = [
@@ -185,7 +185,7 @@ def main():
 
     with open(os.path.join(SRC, "permissions.json")) as f:
         catalog = json.load(f)["permissions"]
-    with open(os.path.join(ROOT, "src", "sim", "graph", "perms.rs")) as f:
+    with open(os.path.join(ROOT, "crates", "sim", "src", "graph", "perms.rs")) as f:
         used = sorted(set(re.findall(r'"([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"', f.read())))
     perms = {n: sorted(catalog[n]["schemes"].keys()) for n in used if n in catalog}
     with open(os.path.join(OUT, "graph-permissions.json"), "w") as f:
