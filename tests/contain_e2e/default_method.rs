@@ -127,7 +127,9 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
         };
         // Read back through the client as the console would.
         let now = c
-            .get_sign_in_preferences(&acct.user_id)
+            .send_json::<reclaim_graph::models::SignInPreferences>(
+                reclaim_graph::requests::get_sign_in_preferences(&acct.user_id),
+            )
             .await
             .unwrap()
             .value;
@@ -174,7 +176,9 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
         }
     );
     let now = c
-        .get_sign_in_preferences(&acct.user_id)
+        .send_json::<reclaim_graph::models::SignInPreferences>(
+            reclaim_graph::requests::get_sign_in_preferences(&acct.user_id),
+        )
         .await
         .unwrap()
         .value;

@@ -137,11 +137,6 @@ pub fn list_methods(user: &str) -> GraphRequest {
     reports_get(auth_path(user, "methods"), "read-auth-methods")
 }
 
-/// `GET /users/{id}/authentication/phoneMethods`.
-pub fn list_phone_methods(user: &str) -> GraphRequest {
-    reports_get(auth_path(user, "phoneMethods"), "read-auth-methods")
-}
-
 /// `GET /users/{id}/authentication/{kind}Methods/{id}`: one method, outside the reports budget.
 pub fn get_method(user: &str, kind: MethodKind, method_id: &str) -> GraphRequest {
     let path = auth_path(user, &format!("{}/{}", kind.segment(), seg(method_id)));

@@ -3,7 +3,7 @@
 
 use super::{GraphClient, Response};
 use crate::error::GraphError;
-use crate::models::{AuthenticationMethod, LongRunningOperation, PhoneMethod, SignInPreferences};
+use crate::models::{AuthenticationMethod, LongRunningOperation};
 use crate::paging::Pager;
 use crate::requests;
 use reclaim_core::secrets::Secret;
@@ -24,21 +24,6 @@ impl GraphClient {
     /// falls in the reports throttle (REFERENCE §1), 5 requests/10 s.
     pub fn list_methods(&self, user: &str) -> Pager<AuthenticationMethod> {
         self.pager(requests::list_methods(user))
-    }
-
-    /// `GET /users/{id}/authentication/phoneMethods`.
-    pub fn list_phone_methods(&self, user: &str) -> Pager<PhoneMethod> {
-        self.pager(requests::list_phone_methods(user))
-    }
-
-    /// Beta `GET …/authentication/signInPreferences`: the default MFA method, which v1.0
-    /// cannot read (REFERENCE §5). A tenant or token without beta access answers 400/403.
-    pub async fn get_sign_in_preferences(
-        &self,
-        user: &str,
-    ) -> Result<Response<SignInPreferences>, GraphError> {
-        self.send_json(requests::get_sign_in_preferences(user))
-            .await
     }
 
     /// `GET /users/{id}/authentication/operations/{opId}`.

@@ -2,7 +2,7 @@
 
 use super::{GraphClient, Response};
 use crate::error::GraphError;
-use crate::models::{DirectoryRole, OAuth2PermissionGrant, RoleAssignment, ServicePrincipal, User};
+use crate::models::{OAuth2PermissionGrant, RoleAssignment, ServicePrincipal, User};
 use crate::paging::Pager;
 use crate::requests::{self, directory_get, odata_str, query_value, seg};
 
@@ -38,30 +38,6 @@ impl GraphClient {
             .await
     }
 
-    /// `GET /users/{id}/manager`; `None` when the user has none (404).
-    pub async fn get_manager(&self, user_id: &str) -> Result<Response<Option<User>>, GraphError> {
-        let req = directory_get(
-            format!(
-                "/users/{}/manager?$select=id,displayName,userPrincipalName,jobTitle,department",
-                seg(user_id)
-            ),
-            "read-users",
-        );
-        match self.send_json::<User>(req).await {
-            Ok(r) => Ok(Response {
-                value: Some(r.value),
-                ids: r.ids,
-                status: r.status,
-            }),
-            Err(e) if e.is_not_found() => Ok(Response {
-                value: None,
-                ids: e.ids().cloned().unwrap_or_default(),
-                status: 404,
-            }),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Role assignments of a principal with their definitions
     /// (`/roleManagement/directory/roleAssignments?$filter=principalId eq '…'&$expand=roleDefinition`).
     pub fn user_roles(&self, user_id: &str) -> Pager<RoleAssignment> {
@@ -83,29 +59,9 @@ impl GraphClient {
         ))
     }
 
-    /// Active direct directory roles (`/users/{id}/memberOf/microsoft.graph.directoryRole`).
-    pub fn user_directory_roles(&self, user_id: &str) -> Pager<DirectoryRole> {
-        self.pager(directory_get(
-            format!(
-                "/users/{}/memberOf/microsoft.graph.directoryRole",
-                seg(user_id)
-            ),
-            "read-roles",
-        ))
-    }
-
     /// `GET /users/{id}/oauth2PermissionGrants` (that user's `Principal` grants only).
     pub fn user_oauth_grants(&self, user_id: &str) -> Pager<OAuth2PermissionGrant> {
         self.pager(requests::user_oauth_grants(user_id))
-    }
-
-    /// Grants of one client app (both `Principal` and tenant-wide `AllPrincipals`).
-    pub fn grants_for_client(&self, client_sp_id: &str) -> Pager<OAuth2PermissionGrant> {
-        let f = format!("clientId eq {}", odata_str(client_sp_id));
-        self.pager(directory_get(
-            format!("/oauth2PermissionGrants?$filter={}", query_value(&f)),
-            "read-oauth-grants",
-        ))
     }
 
     /// `GET /servicePrincipals/{id}` (by object id).

@@ -2,7 +2,7 @@
 
 use super::{GraphClient, Response};
 use crate::error::GraphError;
-use crate::models::{RiskDetection, RiskLevel, RiskState, RiskyUser, RiskyUserHistoryItem};
+use crate::models::{RiskDetection, RiskLevel, RiskState, RiskyUser};
 use crate::paging::Pager;
 use crate::requests::{self, odata_str, query_value};
 
@@ -76,17 +76,6 @@ impl GraphClient {
     /// `GET /identityProtection/riskyUsers/{id}`.
     pub async fn get_risky_user(&self, user_id: &str) -> Result<Response<RiskyUser>, GraphError> {
         self.send_json(requests::get_risky_user(user_id)).await
-    }
-
-    /// `GET /identityProtection/riskyUsers/{id}/history`.
-    pub fn risky_user_history(&self, user_id: &str) -> Pager<RiskyUserHistoryItem> {
-        self.pager(ip_get(
-            format!(
-                "/identityProtection/riskyUsers/{}/history",
-                requests::seg(user_id)
-            ),
-            "read-risky-users",
-        ))
     }
 
     /// `GET /identityProtection/riskDetections`, optionally for one user and/or since a time.

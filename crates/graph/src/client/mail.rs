@@ -2,7 +2,7 @@
 
 use super::{GraphClient, Response};
 use crate::error::GraphError;
-use crate::models::{MailFolder, MailboxSettings, MessageRule};
+use crate::models::{MailFolder, MessageRule};
 use crate::paging::Pager;
 use crate::requests::{self, outlook, seg};
 use reqwest::Method;
@@ -34,20 +34,6 @@ impl GraphClient {
             user,
             format!("/users/{}/mailFolders/{}", seg(user), seg(folder)),
             "read-mail-folders",
-        ))
-        .await
-    }
-
-    /// `GET /users/{id}/mailboxSettings`.
-    pub async fn mailbox_settings(
-        &self,
-        user: &str,
-    ) -> Result<Response<MailboxSettings>, GraphError> {
-        self.send_json(outlook(
-            Method::GET,
-            user,
-            format!("/users/{}/mailboxSettings", seg(user)),
-            "read-inbox-rules",
         ))
         .await
     }
