@@ -1,10 +1,10 @@
 //! The journal file: open under an exclusive lock, repair a torn tail, append with fsync.
 //!
 //! One file per tenant, `<dir>/<tenant>.jsonl`, mode 0600 in a 0700 directory. A writer holds
-//! an exclusive `flock` on it from [`Journal::open`] until [`Journal::close`] (or drop), so two
+//! an exclusive `flock` on it from [`crate::Journal::open`] until [`JournalFile::close`] (or drop), so two
 //! consoles never interleave: a second opener polls for [`OpenOptions::lock_wait`] (5 s by
 //! default) and then fails with [`AuditError::Locked`]. Readers (`verify`, `show`, `export`,
-//! [`load_timeline`]) take no lock and ignore an incomplete last line.
+//! [`crate::load_timeline`]) take no lock and ignore an incomplete last line.
 
 use super::chain::{self, VerifyOptions};
 use super::key::{self, AuditKey};
@@ -38,7 +38,7 @@ impl Default for OpenOptions {
     }
 }
 
-/// A non-mutating event for [`Journal::note_with`].
+/// A non-mutating event for [`JournalFile::note_with`].
 #[derive(Debug, Clone, Default)]
 pub struct Note {
     /// `plan-created`, `drift-detected`, `finding`, `apply-summary`, `undo`, ...
@@ -72,7 +72,7 @@ struct Inner {
     written: u64,
 }
 
-/// An open, locked journal file, reached through a [`Journal`] handle. Every method takes
+/// An open, locked journal file, reached through a [`crate::Journal`] handle. Every method takes
 /// `&self` and appends are serialized internally; an append blocks for an fsync (a few
 /// milliseconds), so async code uses the handle's `*_async` methods.
 pub struct JournalFile {
@@ -101,20 +101,10 @@ pub fn journal_path(dir: &Path, tenant: &str) -> Result<PathBuf, AuditError> {
 }
 
 impl JournalFile {
-    /// Opens (creating if needed) the tenant's journal with default options.
-    pub fn open(
-        dir: &Path,
-        tenant_id: &str,
-        operator: &str,
-        store: Arc<dyn SecretStore>,
-    ) -> Result<JournalFile, AuditError> {
-        Self::open_with(dir, tenant_id, operator, store, OpenOptions::default())
-    }
-
     /// Opens the journal: lock, truncate a torn last line, verify everything already written
     /// (refusing to append to a journal that fails), then write the recovery notes that apply
-    /// and an `open` record.
-    pub fn open_with(
+    /// and an `open` record. [`crate::Journal::open_with`] is how callers get one.
+    pub(crate) fn open_with(
         dir: &Path,
         tenant_id: &str,
         operator: &str,
@@ -250,7 +240,7 @@ impl JournalFile {
     }
 
     /// Writes and fsyncs an intent BEFORE the mutating request leaves. Send the request only
-    /// if this returns `Ok`; keep the reference for [`Journal::outcome`].
+    /// if this returns `Ok`; keep the reference for [`JournalFile::outcome`].
     pub fn intent(&self, intent: StepIntent) -> Result<RecordRef, AuditError> {
         if intent.step_id.is_empty() || intent.action.is_empty() {
             return Err(AuditError::Invalid(
@@ -308,7 +298,7 @@ impl JournalFile {
         })
     }
 
-    /// [`Journal::note`] with the plan, step and account it concerns.
+    /// [`JournalFile::note`] with the plan, step and account it concerns.
     pub fn note_with(&self, note: Note) -> Result<RecordRef, AuditError> {
         let mut r = self.blank(RecordKind::Note);
         r.note = Some(note.kind);

@@ -39,7 +39,9 @@ impl Journal {
         Self::open_with(dir, tenant_id, operator, store, OpenOptions::default())
     }
 
-    /// [`JournalFile::open_with`], behind a handle.
+    /// Opens the journal with `opts`: lock, truncate a torn last line, verify everything
+    /// already written (refusing to append to a journal that fails), then write the recovery
+    /// notes that apply and an `open` record.
     pub fn open_with(
         dir: &Path,
         tenant_id: &str,

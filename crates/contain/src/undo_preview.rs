@@ -1,6 +1,6 @@
 //! What undoing a step would do, said before anything is sent: the console's undo
 //! confirmation shows it. Worked out from the journal alone (the recorded pre-state and the
-//! reversing op of [`super::undo::reverse`]), so it needs no network; the undo itself still
+//! reversing op of `undo::reverse`), so it needs no network; the undo itself still
 //! reads the tenant first and changes nothing if the step's effect is gone.
 
 use super::op::Op;

@@ -1,8 +1,8 @@
 //! The console's containment screens as plain state, ready for its reducer: the plan as
 //! before/after rows with the evidence, the confirmation (Cancel focused; several accounts need
 //! their count typed, one account with irreversible steps its UPN), and the progress of an
-//! apply folded from its events. [`crate::views::plan`] and [`crate::views::progress`] draw
-//! them; no terminal and no I/O here.
+//! apply folded from its events. The plan and progress views (`views::plan`,
+//! `views::progress`) draw them; no terminal and no I/O here.
 
 use reclaim_contain::op::Op;
 use reclaim_contain::plan::{Plan, Step};
