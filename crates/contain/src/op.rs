@@ -191,28 +191,32 @@ pub enum OpError {
     TapLifetime(u32),
     #[error("`{0}` is not a default MFA method Graph accepts")]
     DefaultMfa(String),
+    #[error("a plan cannot hold a {0} request")]
+    Method(String),
 }
 
 impl HttpMethod {
-    fn of(m: &reqwest::Method) -> Self {
-        match *m {
+    /// Refuses a method a plan has no name for, rather than recording it as something else.
+    fn of(m: &reqwest::Method) -> Result<Self, OpError> {
+        Ok(match *m {
+            reqwest::Method::GET => HttpMethod::Get,
             reqwest::Method::POST => HttpMethod::Post,
             reqwest::Method::PATCH => HttpMethod::Patch,
             reqwest::Method::DELETE => HttpMethod::Delete,
-            _ => HttpMethod::Get,
-        }
+            _ => return Err(OpError::Method(m.to_string())),
+        })
     }
 }
 
 impl PlannedRequest {
     /// The plan's record of a typed request: method, versioned path and body.
-    pub fn of(req: &GraphRequest, secret: Option<SecretSlot>) -> Self {
-        PlannedRequest {
-            method: HttpMethod::of(&req.method),
+    pub fn of(req: &GraphRequest, secret: Option<SecretSlot>) -> Result<Self, OpError> {
+        Ok(PlannedRequest {
+            method: HttpMethod::of(&req.method)?,
             path: req.describe(),
             body: req.body.clone(),
             secret,
-        }
+        })
     }
 }
 
@@ -288,10 +292,7 @@ impl Op {
 
     /// The plan's record of the request this op sends for `user_id`.
     pub fn request(&self, user_id: &str) -> Result<PlannedRequest, OpError> {
-        Ok(PlannedRequest::of(
-            &self.graph_request(user_id)?,
-            self.secret_slot(),
-        ))
+        PlannedRequest::of(&self.graph_request(user_id)?, self.secret_slot())
     }
 
     /// The capability the op's request needs when it is not its action's own (changing the

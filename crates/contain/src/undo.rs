@@ -251,20 +251,23 @@ pub async fn undo(
         },
         other => other,
     })?;
-    let mut greq = op
-        .graph_request(&a.user_id)
-        .map_err(|e| UndoError::NotReversible(e.to_string()))?;
-    let req = PlannedRequest::of(&greq, op.secret_slot());
-    let intent = journal.intent_async(StepIntent {
-        incident: a.incident.clone(),
-        plan_id: a.plan_id.clone(),
-        step_id: undo_step_id(step),
-        action: format!("undo:{}", a.action),
-        target: a.target.clone(),
-        before: serde_json::json!({ "userId": a.user_id, "op": op, "undoes": step, "state": a.before }),
-        request: req.summary(),
-    })
-.await?;
+    let not_reversible = |e: super::op::OpError| UndoError::NotReversible(e.to_string());
+    let mut greq = op.graph_request(&a.user_id).map_err(not_reversible)?;
+    let req = PlannedRequest::of(&greq, op.secret_slot()).map_err(not_reversible)?;
+    let before = serde_json::json!({
+        "userId": a.user_id, "op": op, "undoes": step, "state": a.before,
+    });
+    let intent = journal
+        .intent_async(StepIntent {
+            incident: a.incident.clone(),
+            plan_id: a.plan_id.clone(),
+            step_id: undo_step_id(step),
+            action: format!("undo:{}", a.action),
+            target: a.target.clone(),
+            before,
+            request: req.summary(),
+        })
+        .await?;
     let capability = op.capability().unwrap_or(a.action.info().capability);
     greq.capability = capability;
     let resp = match client.send(&greq).await {
@@ -307,18 +310,19 @@ pub async fn undo(
             error: format!("not verified: {}", check.detail),
         }
     };
-    journal.outcome_async(
-        &intent,
-        StepOutcome {
-            status: Some(resp.status),
-            graph_request_id: resp.ids.request_id.clone(),
-            result,
-            verification: Some(
-                serde_json::json!({ "ok": check.ok, "check": check.detail, "createdId": created }),
-            ),
-        },
-    )
-.await?;
+    let verification =
+        serde_json::json!({ "ok": check.ok, "check": check.detail, "createdId": created });
+    journal
+        .outcome_async(
+            &intent,
+            StepOutcome {
+                status: Some(resp.status),
+                graph_request_id: resp.ids.request_id.clone(),
+                result,
+                verification: Some(verification),
+            },
+        )
+        .await?;
     if !check.ok {
         return Err(UndoError::Unverified {
             step: step.to_string(),

@@ -66,7 +66,7 @@ pub fn directory_get(path: String, capability: &'static str) -> GraphRequest {
 }
 
 /// A directory write (one unit of the write budget).
-pub fn directory_write(method: Method, path: String, capability: &'static str) -> GraphRequest {
+fn directory_write(method: Method, path: String, capability: &'static str) -> GraphRequest {
     let scope = ThrottleScope::directory(&path, true);
     GraphRequest::new(method, ApiVersion::V1, path, capability, scope)
 }

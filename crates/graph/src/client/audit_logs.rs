@@ -5,7 +5,7 @@ use crate::cloud::ApiVersion;
 use crate::http::GraphRequest;
 use crate::models::{DirectoryAudit, SignIn};
 use crate::paging::Pager;
-use crate::requests::query_value;
+use crate::requests::{query_value, reports_get};
 use crate::throttle::ThrottleScope;
 use reqwest::Method;
 
@@ -29,13 +29,7 @@ impl GraphClient {
     /// `filter` e.g. `userId eq '…' and createdDateTime ge 2025-03-01T00:00:00Z`.
     pub fn list_sign_ins(&self, filter: Option<&str>, top: Option<u32>) -> Pager<SignIn> {
         let path = reports_path("/auditLogs/signIns", filter, top, 1000);
-        self.pager(GraphRequest::new(
-            Method::GET,
-            ApiVersion::V1,
-            path,
-            "read-sign-ins",
-            ThrottleScope::Reports,
-        ))
+        self.pager(reports_get(path, "read-sign-ins"))
     }
 
     /// The beta sign-in log: ASN, network locations, event types, non-interactive sign-ins
@@ -59,12 +53,6 @@ impl GraphClient {
         top: Option<u32>,
     ) -> Pager<DirectoryAudit> {
         let path = reports_path("/auditLogs/directoryAudits", filter, top, 1000);
-        self.pager(GraphRequest::new(
-            Method::GET,
-            ApiVersion::V1,
-            path,
-            "read-directory-audits",
-            ThrottleScope::Reports,
-        ))
+        self.pager(reports_get(path, "read-directory-audits"))
     }
 }
