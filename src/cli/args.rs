@@ -120,6 +120,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Tenant, principal, granted permissions against what each action needs
     Whoami(WhoamiArgs),
+    /// Check the config file, user playbooks and packs, without connecting
+    Check,
     /// Sign in and cache the token in the OS keyring
     Login,
     /// Forget the cached token
@@ -151,6 +153,7 @@ impl Command {
             Command::Undo(_) => "undo",
             Command::Audit(_) => "audit",
             Command::Whoami(_) => "whoami",
+            Command::Check => "check",
             Command::Login => "login",
             Command::Logout => "logout",
             Command::Sim(_) => "sim",

@@ -3,6 +3,7 @@
 //! `verify` prints the head to paste into a ticket when the journal is good, and names the
 //! first bad record (line, seq, reason) with exit 1 when it is not.
 
+use super::output;
 use super::{AuditArgs, AuditCommand, CliError, CliResult, Exit, ExportFormat, GlobalOpts};
 use reclaim_audit::export::{self, ExportMeta};
 use reclaim_audit::forward::{self, JsonLinesSink, SyslogTarget, TlsOptions};
@@ -21,7 +22,7 @@ pub async fn run(global: &GlobalOpts, args: AuditArgs) -> CliResult {
     };
     let (store, store_warning) = reclaim_core::secrets::open_default();
     if let Some(w) = store_warning {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     if let AuditCommand::Archive { yes } = &args.command {
         return archive(&dir, global, *yes, store.as_ref());
@@ -42,7 +43,10 @@ pub async fn run(global: &GlobalOpts, args: AuditArgs) -> CliResult {
                 ExportFormat::Csv => export::to_csv(&records),
                 ExportFormat::Md => export::to_markdown(&meta, &records),
             };
-            print!("{text}");
+            match format {
+                ExportFormat::Json => output::json(&text)?,
+                ExportFormat::Csv | ExportFormat::Md => output::text(&text)?,
+            }
             warn_if_bad(&loaded.report, &path);
             Ok(Exit::Success)
         }
@@ -68,7 +72,7 @@ pub async fn run(global: &GlobalOpts, args: AuditArgs) -> CliResult {
                 forward::forward_jsonl(&records, &sink)
             }
             .map_err(|e| CliError::failure(e.to_string()))?;
-            eprintln!("forwarded {sent} records");
+            errln!("forwarded {sent} records");
             Ok(Exit::Success)
         }
         AuditCommand::Archive { .. } => Ok(Exit::Success),
@@ -182,25 +186,25 @@ fn load(
 
 fn verify(path: &Path, tenant: &str, rep: &VerifyReport) -> CliResult {
     if let Some(bad) = &rep.first_bad {
-        println!(
+        outln!(
             "FAILED: {} records good, then {}",
             rep.records,
             inert(&bad.to_string())
-        );
+        )?;
         return Err(CliError::failure(format!(
             "audit journal {} failed verification at {}",
             path.display(),
             inert(&bad.to_string())
         )));
     }
-    println!(
+    outln!(
         "ok: {} records, hash chain intact, {} authenticated by the audit key{}",
         rep.records,
         rep.authenticated,
         if rep.sealed { ", sealed" } else { "" }
-    );
+    )?;
     if rep.unauthenticated > 0 {
-        eprintln!(
+        errln!(
             "warning: {} records could not be authenticated: this tenant's audit key is not in \
              this keyring (a memory-only store?), so only the hash chain was checked; compare \
              the head with the one pasted into the ticket",
@@ -208,21 +212,21 @@ fn verify(path: &Path, tenant: &str, rep: &VerifyReport) -> CliResult {
         );
     }
     if rep.records > 0 && !rep.sealed {
-        eprintln!("note: the last record is not a seal: a writer is open, or the last one crashed");
+        errln!("note: the last record is not a seal: a writer is open, or the last one crashed");
     }
     if let Some(n) = rep.torn_tail {
-        eprintln!("note: an incomplete last line ({n} bytes) from an interrupted write; the next writer removes it");
+        errln!("note: an incomplete last line ({n} bytes) from an interrupted write; the next writer removes it");
     }
     match export::ticket_line(tenant, rep) {
-        Some(line) => println!("{line}"),
-        None => println!("the journal is empty"),
+        Some(line) => outln!("{line}")?,
+        None => outln!("the journal is empty")?,
     }
     Ok(Exit::Success)
 }
 
 fn warn_if_bad(rep: &VerifyReport, path: &Path) {
     if let Some(bad) = &rep.first_bad {
-        eprintln!(
+        errln!(
             "warning: {} failed verification at {}; only the records before it are shown",
             path.display(),
             inert(&bad.to_string())
@@ -247,6 +251,6 @@ fn archive(dir: &Path, global: &GlobalOpts, yes: bool, store: &dyn SecretStore) 
         })
         .ok_or_else(|| CliError::usage("pass --tenant to say which journal to archive"))?;
     let dest = audit::archive(dir, &tenant, store).map_err(|e| CliError::failure(e.to_string()))?;
-    println!("archived to {}", dest.display());
+    outln!("archived to {}", dest.display())?;
     Ok(Exit::Success)
 }

@@ -1,6 +1,7 @@
 //! `reclaim login`, `logout` and `whoami` (CONTRACT.md).
 
 use super::connect::{self, auth_name, resolve, ConnectOptions};
+use super::output;
 use super::{AuthMethod, CliError, CliResult, Exit, GlobalOpts, WhoamiArgs};
 use reclaim_core::sanitize::inert;
 use reclaim_core::secrets::Secret;
@@ -161,9 +162,9 @@ pub async fn whoami(g: &GlobalOpts, args: &WhoamiArgs) -> CliResult {
     if args.json {
         let json =
             serde_json::to_string_pretty(&report).map_err(|e| CliError::failure(e.to_string()))?;
-        println!("{json}");
+        output::json(&(json + "\n"))?;
     } else {
-        print!("{}", render_text(&report));
+        output::text(&render_text(&report))?;
     }
     Ok(Exit::Success)
 }
@@ -213,7 +214,7 @@ pub async fn login(g: &GlobalOpts) -> CliResult {
         }
         _ => "nothing to keep for this method",
     };
-    eprintln!(
+    errln!(
         "Signed in as {} to tenant {} with {}; {kept}.",
         inert(&claims.principal()),
         inert(claims.tid.as_deref().unwrap_or(&settings.tenant)),
@@ -228,9 +229,9 @@ pub async fn logout(g: &GlobalOpts) -> CliResult {
     match cache_for(g, store)? {
         Some(cache) => {
             cache.clear()?;
-            eprintln!("Signed out: the cached sign-in for this tenant and app is forgotten.");
+            errln!("Signed out: the cached sign-in for this tenant and app is forgotten.");
         }
-        None => eprintln!("Nothing cached for this method."),
+        None => errln!("Nothing cached for this method."),
     }
     Ok(Exit::Success)
 }

@@ -161,10 +161,10 @@ pub fn delegated_permissions(read_only: bool) -> Vec<String> {
 /// The device-code prompt on stderr (stdout belongs to the command's output).
 pub fn stderr_prompt(with_qr: bool) -> PromptHook {
     Arc::new(move |p: &DeviceCodePrompt| {
-        eprintln!("{}", reclaim_core::sanitize::inert(&p.message));
+        errln!("{}", reclaim_core::sanitize::inert(&p.message));
         if with_qr {
             if let Some(qr) = p.qr_code() {
-                eprintln!("{qr}");
+                errln!("{qr}");
             }
         }
     })
@@ -230,11 +230,24 @@ pub fn credential(
     })
 }
 
+/// Whether this run must not write: `--read-only`, or the selected profile's
+/// `read_only = true`. Known before anything is sent or journaled, so `apply`, `undo` and the
+/// console refuse up front the same way for both (finding 4 of #17).
+pub fn read_only(g: &GlobalOpts) -> Result<bool, CliError> {
+    if g.read_only {
+        return Ok(true);
+    }
+    if g.demo {
+        return Ok(false);
+    }
+    Ok(resolve(g)?.read_only)
+}
+
 /// The secret store to use, printing the one-line warning when only memory is available.
 pub fn default_store() -> Arc<dyn SecretStore> {
     let (store, warning) = reclaim_core::secrets::open_default();
     if let Some(w) = warning {
-        eprintln!("reclaim: warning: {w}");
+        errln!("reclaim: warning: {w}");
     }
     store
 }
@@ -289,7 +302,7 @@ pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
         client.progress = Progress::with_hook(Arc::new(|e: &ProgressEvent| {
             if let ProgressEvent::ThrottleWait { scope, wait } = e {
                 if wait.as_secs() >= 3 {
-                    eprintln!(
+                    errln!(
                         "reclaim: waiting {}s to stay within Graph's {scope} limit",
                         wait.as_secs()
                     );

@@ -45,7 +45,7 @@ pub async fn run(global: &GlobalOpts) -> CliResult {
     }
     let (source, tenants) = open_source(global).await?;
     let options = ConsoleOptions {
-        read_only: global.read_only,
+        read_only: super::connect::read_only(global)?,
         colour: colour_enabled(global.color, no_color_env(), true),
         config_dir: settings::config_dir(global.config.as_deref()),
         tenants,

@@ -5,6 +5,7 @@
 //! `--yes`); 3 partial; 4 a permission is missing.
 
 use super::connect::connect;
+use super::output;
 use super::{ApplyArgs, CliError, CliResult, Exit, GlobalOpts, PlanArgs, SnapshotArgs, UndoArgs};
 use reclaim_audit::{self as audit, Journal};
 use reclaim_contain::apply::{apply, ApplyOptions, SecretSink};
@@ -38,9 +39,9 @@ impl SecretSink for TerminalSink {
                     return;
                 }
             }
-            eprintln!("reclaim: warning: no terminal; the secret below goes to stderr, wherever that is kept");
+            errln!("reclaim: warning: no terminal; the secret below goes to stderr, wherever that is kept");
         }
-        eprint!("{line}");
+        errp!("{line}");
     }
 }
 
@@ -99,7 +100,7 @@ pub async fn plan(g: &GlobalOpts, args: PlanArgs) -> CliResult {
             Ok(s) => Some(s),
             Err(e) => {
                 tracing::warn!("the baseline snapshot is not used: {e}");
-                eprintln!("reclaim: warning: the baseline snapshot is not used: {e}");
+                errln!("reclaim: warning: the baseline snapshot is not used: {e}");
                 None
             }
         });
@@ -125,20 +126,20 @@ pub async fn plan(g: &GlobalOpts, args: PlanArgs) -> CliResult {
             .iter()
             .filter(|w| !w.starts_with("revocation") && !w.starts_with("Graph cannot"))
         {
-            eprintln!("reclaim: {}: {}", inert(&a.user_principal_name), inert(n));
+            errln!("reclaim: {}: {}", inert(&a.user_principal_name), inert(n));
         }
     }
     match &args.output {
         Some(path) => plan
             .save(path)
             .map_err(|e| CliError::failure(e.to_string()))?,
-        None => print!(
-            "{}",
-            plan.to_json()
-                .map_err(|e| CliError::failure(e.to_string()))?
-        ),
+        None => output::json(
+            &plan
+                .to_json()
+                .map_err(|e| CliError::failure(e.to_string()))?,
+        )?,
     }
-    eprintln!(
+    errln!(
         "reclaim: plan {} ({}): {} accounts, {} steps{}",
         plan.id,
         inert(&plan.playbook.name),
@@ -151,7 +152,7 @@ pub async fn plan(g: &GlobalOpts, args: PlanArgs) -> CliResult {
     );
     // The plan stands (another principal may apply it), but this token cannot: say so.
     if let Some(list) = missing_permissions(&claims, &plan) {
-        eprintln!("reclaim: this token cannot apply the plan: {list}");
+        errln!("reclaim: this token cannot apply the plan: {list}");
         return Ok(Exit::MissingPermission);
     }
     Ok(Exit::Success)
@@ -169,14 +170,14 @@ fn confirm(plan: &Plan) -> Result<bool, CliError> {
         .flat_map(|a| &a.steps)
         .filter(|s| !s.reversible)
         .count();
-    eprintln!(
+    errln!(
         "About to apply plan {} to {} account(s): {} steps, {irreversible} of them cannot be undone.",
         plan.id,
         plan.accounts.len(),
         plan.step_count()
     );
     for a in &plan.accounts {
-        eprintln!(
+        errln!(
             "  {} ({} steps)",
             inert(&a.user_principal_name),
             a.steps.len()
@@ -187,7 +188,7 @@ fn confirm(plan: &Plan) -> Result<bool, CliError> {
         [_] => "yes".to_string(),
         many => many.len().to_string(),
     };
-    eprint!(
+    errp!(
         "Type `{}` to go ahead (anything else cancels): ",
         inert(&expected)
     );
@@ -249,41 +250,44 @@ fn missing_permissions(claims: &TokenClaims, plan: &Plan) -> Option<String> {
     Some(list.join("; "))
 }
 
+/// A plan applies only to the tenant it was made on; a dry run refuses the same way, so it
+/// never reads another tenant "as the plan expects" (finding 3 of #17).
+fn check_tenant(claims: &TokenClaims, plan: &Plan) -> Result<(), CliError> {
+    match &claims.tid {
+        Some(tid) if !tid.eq_ignore_ascii_case(&plan.tenant) => Err(CliError::usage(format!(
+            "this plan is for tenant {}, but the sign-in is for {}; nothing was sent",
+            inert(&plan.tenant),
+            inert(tid)
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
     let plan = load_plan(&args)?;
     if args.dry_run {
         let client = connect(g).await?;
+        check_tenant(&claims_of(&client).await?, &plan)?;
         let records = audit::journal_path(&audit_dir(g)?, &plan.tenant)
             .ok()
             .and_then(|p| audit::read_records(&p).ok())
             .map(|(r, _)| r)
             .unwrap_or_default();
-        print!(
-            "{}",
-            reclaim_contain::dry_run::render(Some(&client), &plan, &records).await
-        );
+        output::text(&reclaim_contain::dry_run::render(Some(&client), &plan, &records).await)?;
         return Ok(Exit::Success);
     }
-    if g.read_only {
+    if super::connect::read_only(g)? {
         return Err(CliError::failure(
-            "--read-only: refusing to apply a plan (nothing was sent); use `reclaim apply --dry-run` to see what it would send",
+            "read-only (--read-only or the profile's read_only): refusing to apply a plan (nothing was sent); use `reclaim apply --dry-run` to see what it would send",
         ));
     }
     if needs_terminal(args.yes, "apply")? && !confirm(&plan)? {
-        eprintln!("reclaim: cancelled; nothing was sent");
+        errln!("reclaim: cancelled; nothing was sent");
         return Ok(Exit::Failure);
     }
     let client = connect(g).await?;
     let claims = claims_of(&client).await?;
-    if let Some(tid) = &claims.tid {
-        if !tid.eq_ignore_ascii_case(&plan.tenant) {
-            return Err(CliError::usage(format!(
-                "this plan is for tenant {}, but the sign-in is for {}",
-                inert(&plan.tenant),
-                inert(tid)
-            )));
-        }
-    }
+    check_tenant(&claims, &plan)?;
     preflight(&claims, &plan)?;
     let journal = Journal::open(
         &audit_dir(g)?,
@@ -294,14 +298,14 @@ pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
     .map_err(|e| CliError::failure(e.to_string()))?;
     for w in journal.warnings() {
         tracing::warn!("audit journal: {w}");
-        eprintln!("reclaim: warning: {w}");
+        errln!("reclaim: warning: {w}");
     }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let printer = tokio::spawn(async move {
         while let Some(e) = rx.recv().await {
             match e {
-                ApplyEvent::AccountStarted { user } => eprintln!("reclaim: {}", inert(&user)),
-                ApplyEvent::StepStarted { step } => eprintln!("reclaim:   [{step}] sending"),
+                ApplyEvent::AccountStarted { user } => errln!("reclaim: {}", inert(&user)),
+                ApplyEvent::StepStarted { step } => errln!("reclaim:   [{step}] sending"),
                 ApplyEvent::StepFinished { step, status } => {
                     let extra = match &status {
                         StepStatus::Failed { error } | StepStatus::Unknown { error } => {
@@ -310,7 +314,7 @@ pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
                         StepStatus::Unverified { detail } => format!(": {}", inert(detail)),
                         _ => String::new(),
                     };
-                    eprintln!("reclaim:   [{step}] {}{extra}", status.label());
+                    errln!("reclaim:   [{step}] {}{extra}", status.label());
                 }
             }
         }
@@ -323,11 +327,11 @@ pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
     drop(opts);
     let _ = printer.await;
     let report = result.map_err(|e| CliError::failure(e.to_string()))?;
-    print!("{}", report.render());
+    output::text(&report.render())?;
     let head = journal
         .close()
         .map_err(|e| CliError::failure(e.to_string()))?;
-    eprintln!("reclaim: audit journal head {}:{}", head.seq, head.hash);
+    errln!("reclaim: audit journal head {}:{}", head.seq, head.hash);
     Ok(match report.verdict() {
         Verdict::Success => Exit::Success,
         Verdict::Partial => Exit::Partial,
@@ -337,9 +341,9 @@ pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
 }
 
 pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
-    if g.read_only {
+    if super::connect::read_only(g)? {
         return Err(CliError::failure(
-            "--read-only: refusing to undo (nothing was sent)",
+            "read-only (--read-only or the profile's read_only): refusing to undo (nothing was sent)",
         ));
     }
     let client = connect(g).await?;
@@ -361,7 +365,7 @@ pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
     let req = op
         .request(&applied.user_id)
         .map_err(|e| CliError::failure(e.to_string()))?;
-    eprintln!(
+    errln!(
         "Undo step {} ({} on {}): {} {}",
         inert(&args.step),
         applied.action,
@@ -370,12 +374,12 @@ pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
         req.path
     );
     if needs_terminal(args.yes, "undo")? {
-        eprint!("Type the step id to go ahead (anything else cancels): ");
+        errp!("Type the step id to go ahead (anything else cancels): ");
         let _ = std::io::stderr().flush();
         let mut line = String::new();
         let _ = std::io::stdin().read_line(&mut line);
         if line.trim() != args.step {
-            eprintln!("reclaim: cancelled; nothing was sent");
+            errln!("reclaim: cancelled; nothing was sent");
             return Ok(Exit::Failure);
         }
     }
@@ -391,13 +395,13 @@ pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
         .map_err(undo_error);
     let _ = journal.close();
     let done = done?;
-    println!(
+    outln!(
         "undone {} ({} on {}): {}",
         done.step,
         done.action,
         inert(&done.target),
         inert(&done.detail)
-    );
+    )?;
     Ok(Exit::Success)
 }
 
@@ -418,11 +422,11 @@ pub async fn snapshot_cmd(g: &GlobalOpts, args: SnapshotArgs) -> CliResult {
     let claims = claims_of(&client).await?;
     let tenant = tenant_of(&claims, g)?;
     if args.users.is_empty() {
-        eprintln!("reclaim: snapshot of every account in the tenant (methods are read 5 accounts per 10 s on a real tenant)");
+        errln!("reclaim: snapshot of every account in the tenant (methods are read 5 accounts per 10 s on a real tenant)");
     }
     let progress = |n: usize| {
         if n.is_multiple_of(100) {
-            eprintln!("reclaim: {n} accounts read");
+            errln!("reclaim: {n} accounts read");
         }
     };
     let snap = snapshot::take(&client, &tenant, &args.users, 4, &progress)
@@ -441,7 +445,7 @@ pub async fn snapshot_cmd(g: &GlobalOpts, args: SnapshotArgs) -> CliResult {
     };
     snap.save(&path)
         .map_err(|e| CliError::failure(e.to_string()))?;
-    eprintln!(
+    errln!(
         "reclaim: snapshot of {} accounts written to {}",
         snap.accounts.len(),
         path.display()

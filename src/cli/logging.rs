@@ -48,7 +48,7 @@ pub fn open_log(path: &Path) -> std::io::Result<File> {
 fn filter() -> EnvFilter {
     match std::env::var(FILTER_ENV) {
         Ok(v) if !v.trim().is_empty() => EnvFilter::try_new(&v).unwrap_or_else(|e| {
-            eprintln!("reclaim: warning: {FILTER_ENV} is not a valid filter ({e}); logging at the default level");
+            errln!("reclaim: warning: {FILTER_ENV} is not a valid filter ({e}); logging at the default level");
             EnvFilter::new(DEFAULT_FILTER)
         }),
         _ => EnvFilter::new(DEFAULT_FILTER),
@@ -62,7 +62,7 @@ pub fn init() -> Option<PathBuf> {
     let file = match open_log(&path) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "reclaim: warning: cannot write the log file {}: {e}",
                 path.display()
             );

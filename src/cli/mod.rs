@@ -3,9 +3,12 @@
 //! Each command lives in its own file and returns an [`Exit`] code; `main` maps
 //! errors to the contract's exit codes and prints them without control sequences.
 
+#[macro_use]
+pub(crate) mod output;
 mod args;
 mod audit_cmd;
 mod auth_cmd;
+mod check_cmd;
 pub mod connect;
 mod console_cmd;
 pub mod contain_cmd;
@@ -88,7 +91,7 @@ pub fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("reclaim: cannot start the async runtime: {e}");
+            errln!("reclaim: cannot start the async runtime: {e}");
             return Exit::Failure.into();
         }
     };
@@ -106,7 +109,8 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let message = reclaim_core::sanitize::inert(&e.message);
             tracing::warn!(command, exit = e.exit as u8, error = %message, "command failed");
-            eprintln!("reclaim: {message}");
+            // The gate keeps line feeds: a TOML error's own layout stays readable.
+            errln!("reclaim: {}", e.message);
             e.exit.into()
         }
     }
@@ -143,6 +147,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Some(Command::Triage(args)) => triage_cmd::triage(&cli.global, args).await,
         Some(Command::Investigate(args)) => triage_cmd::investigate(&cli.global, args).await,
         Some(Command::Audit(args)) => audit_cmd::run(&cli.global, args).await,
+        Some(Command::Check) => check_cmd::run(&cli.global),
         Some(Command::Login) => auth_cmd::login(&cli.global).await,
         Some(Command::Logout) => auth_cmd::logout(&cli.global).await,
         Some(Command::Whoami(args)) => auth_cmd::whoami(&cli.global, &args).await,

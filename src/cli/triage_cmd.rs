@@ -2,15 +2,20 @@
 //! [--json]` (CONTRACT.md).
 
 use super::connect::{connect, connect_with, stderr_prompt, ConnectOptions};
+use super::output as out;
 use super::{CliError, CliResult, Exit, GlobalOpts, InvestigateArgs, TriageArgs};
 use reclaim_core::sanitize::inert;
 use reclaim_triage::gather::{self, GatherEvent, GatherOptions};
 use reclaim_triage::output::{self, InvestigateReport, TriageReport};
 use reclaim_triage::Pack;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::sync::Arc;
 
-/// `--since`: `14d`, `36h`, `90m`...
+/// The longest `--since` accepted. Entra keeps sign-ins and audits for 30 days (7 on a free
+/// tenant); a year leaves room for exported logs and keeps every date arithmetic in range.
+pub const MAX_SINCE_DAYS: i64 = 366;
+
+/// `--since`: `14d`, `36h`, `90m`... Longer than zero and at most [`MAX_SINCE_DAYS`].
 pub fn parse_since(text: &str) -> Result<chrono::Duration, CliError> {
     let d = humantime::parse_duration(text.trim()).map_err(|e| {
         CliError::usage(format!(
@@ -18,8 +23,16 @@ pub fn parse_since(text: &str) -> Result<chrono::Duration, CliError> {
             inert(text)
         ))
     })?;
-    let d = chrono::Duration::from_std(d)
-        .map_err(|_| CliError::usage(format!("--since {}: too long", inert(text))))?;
+    let too_long = || {
+        CliError::usage(format!(
+            "--since {}: longer than the {MAX_SINCE_DAYS} days reclaim reads back",
+            inert(text)
+        ))
+    };
+    if d > std::time::Duration::from_secs(MAX_SINCE_DAYS as u64 * 86_400) {
+        return Err(too_long());
+    }
+    let d = chrono::Duration::from_std(d).map_err(|_| too_long())?;
     if d <= chrono::Duration::zero() {
         return Err(CliError::usage("--since must be longer than zero"));
     }
@@ -45,20 +58,13 @@ fn exit_for(missing: &[String], complete: bool) -> Exit {
     }
 }
 
-fn print_stdout(text: &str) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| CliError::failure(format!("cannot write the output: {e}")))
-}
-
 fn warn_stderr(warnings: &[String], missing: &[String]) {
     for w in warnings {
-        eprintln!("reclaim: warning: {}", inert(w));
+        errln!("reclaim: warning: {}", inert(w));
     }
     if !missing.is_empty() {
         tracing::warn!(missing = %inert(&missing.join(", ")), "triage ran without permissions");
-        eprintln!(
+        errln!(
             "reclaim: missing permission(s): {} (see `reclaim whoami`)",
             inert(&missing.join(", "))
         );
@@ -75,10 +81,10 @@ fn progress_printer() -> Option<tokio::sync::mpsc::UnboundedSender<GatherEvent>>
         while let Some(e) = rx.recv().await {
             if let GatherEvent::Progress { phase, done, total } = e {
                 let total = total.map(|t| format!("/{t}")).unwrap_or_default();
-                eprint!("\r\x1b[2K{} {done}{total}", inert(&phase));
+                out::progress(&format!("{phase} {done}{total}"));
             }
         }
-        eprint!("\r\x1b[2K");
+        out::progress_done();
     });
     Some(tx)
 }
@@ -195,7 +201,11 @@ pub async fn triage(g: &GlobalOpts, args: TriageArgs) -> CliResult {
     } else {
         output::triage_text(&got.tenant, &got.accounts, &[])
     };
-    print_stdout(&text)?;
+    if args.json {
+        out::json(&text)?;
+    } else {
+        out::text(&text)?;
+    }
     warn_stderr(&got.warnings, &got.missing_permissions);
     Ok(exit_for(&got.missing_permissions, got.complete))
 }
@@ -230,7 +240,11 @@ pub async fn investigate(g: &GlobalOpts, args: InvestigateArgs) -> CliResult {
     } else {
         output::investigate_text(&inv.assessment, &inv.facts)
     };
-    print_stdout(&text)?;
+    if args.json {
+        out::json(&text)?;
+    } else {
+        out::text(&text)?;
+    }
     warn_stderr(&inv.warnings, &inv.missing_permissions);
     Ok(exit_for(&inv.missing_permissions, inv.complete))
 }
@@ -245,6 +259,23 @@ mod tests {
         assert_eq!(parse_since("36h").unwrap(), chrono::Duration::hours(36));
         assert_eq!(parse_since("soon").unwrap_err().exit, Exit::Usage);
         assert_eq!(parse_since("0s").unwrap_err().exit, Exit::Usage);
+    }
+
+    /// Finding 2 of #17: `99999999999d` panicked in date arithmetic, `100000000h` sent a year
+    /// -9382 filter to Graph.
+    #[test]
+    fn since_is_bounded() {
+        for huge in [
+            "99999999999d",
+            "100000000h",
+            "367d",
+            "18446744073709551615s",
+        ] {
+            let e = parse_since(huge).unwrap_err();
+            assert_eq!(e.exit, Exit::Usage, "{huge}");
+            assert!(e.message.contains("366 days"), "{huge}: {}", e.message);
+        }
+        assert_eq!(parse_since("366d").unwrap(), chrono::Duration::days(366));
     }
 
     #[test]

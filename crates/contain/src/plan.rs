@@ -169,7 +169,9 @@ impl Plan {
         let mut s = serde_json::to_string_pretty(self)
             .map_err(|e| PlanError::Malformed(format!("does not serialize: {e}")))?;
         s.push('\n');
-        Ok(s)
+        // Same JSON value, but no raw C1, DEL or bidi character from a rule name reaches a
+        // terminal or an editor (finding 1 of #17).
+        Ok(reclaim_core::sanitize::json_text(&s).into_owned())
     }
 
     /// Parses and fully checks a plan file's text.
@@ -213,7 +215,7 @@ impl Plan {
 
     /// Reads and checks a plan file.
     pub fn load(path: &Path) -> Result<Plan, PlanError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PlanError::Io {
+        let text = super::sealed::read_capped(path).map_err(|source| PlanError::Io {
             path: path.display().to_string(),
             source,
         })?;

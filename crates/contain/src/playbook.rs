@@ -68,7 +68,7 @@ struct RawStep {
     why: String,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 #[error("playbook {source_name}: {message}")]
 pub struct PlaybookError {
     pub source_name: String,
@@ -197,13 +197,58 @@ impl Playbook {
     }
 }
 
+/// A user playbook file that could not be used, and the names it may have meant to define
+/// (the `name` it declares, if that much parses, and its file stem).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokenPlaybook {
+    pub names: Vec<String>,
+    pub error: PlaybookError,
+}
+
+/// Every playbook that loads, and every user file that does not. A broken file blocks only
+/// the playbook it names, so one bad file cannot stop `contain-ato` (finding 5 of #17);
+/// `reclaim check` lists them all.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub playbooks: BTreeMap<String, Playbook>,
+    pub broken: Vec<BrokenPlaybook>,
+}
+
+impl Catalog {
+    /// The playbook `name`; the error of a broken user file that meant it wins over an
+    /// embedded playbook of the same name, so a broken override never falls back silently.
+    pub fn get(&self, name: &str) -> Result<Playbook, PlaybookError> {
+        if let Some(b) = self
+            .broken
+            .iter()
+            .find(|b| b.names.iter().any(|n| n == name))
+        {
+            return Err(b.error.clone());
+        }
+        self.playbooks
+            .get(name)
+            .cloned()
+            .ok_or_else(|| PlaybookError {
+                source_name: reclaim_core::sanitize::inert(name).into_owned(),
+                message: format!(
+                    "no such playbook; known: {}",
+                    self.playbooks
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+    }
+}
+
 /// The embedded playbooks and those in `user_dir`, by name (a user file replaces an embedded
-/// playbook of the same name). A broken user file is an error naming the file.
-pub fn load_all(user_dir: Option<&Path>) -> Result<BTreeMap<String, Playbook>, PlaybookError> {
-    let mut out = BTreeMap::new();
+/// playbook of the same name). Fails only when the directory itself cannot be read.
+pub fn load_all(user_dir: Option<&Path>) -> Result<Catalog, PlaybookError> {
+    let mut out = Catalog::default();
     for (file, text) in EMBEDDED {
         let pb = Playbook::parse(text, &format!("embedded {file}"))?;
-        out.insert(pb.name.clone(), pb);
+        out.playbooks.insert(pb.name.clone(), pb);
     }
     let Some(dir) = user_dir else {
         return Ok(out);
@@ -225,14 +270,40 @@ pub fn load_all(user_dir: Option<&Path>) -> Result<BTreeMap<String, Playbook>, P
     files.sort();
     for path in files {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| PlaybookError {
-            source_name: shown.clone(),
-            message: e.to_string(),
-        })?;
-        let pb = Playbook::parse(&text, &shown)?;
-        out.insert(pb.name.clone(), pb);
+        let parsed = std::fs::read_to_string(&path)
+            .map_err(|e| (String::new(), e.to_string()))
+            .and_then(|text| Playbook::parse(&text, &shown).map_err(|e| (text, e.message)));
+        match parsed {
+            Ok(pb) => {
+                out.playbooks.insert(pb.name.clone(), pb);
+            }
+            Err((text, message)) => {
+                tracing::warn!(file = %reclaim_core::sanitize::inert(&shown), "playbook not loaded");
+                let mut names: Vec<String> = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .into_iter()
+                    .collect();
+                if let Some(n) = declared_name(&text) {
+                    names.push(n);
+                }
+                out.broken.push(BrokenPlaybook {
+                    names,
+                    error: PlaybookError {
+                        source_name: shown,
+                        message,
+                    },
+                });
+            }
+        }
     }
     Ok(out)
+}
+
+/// The `name = "..."` a file declares, when at least that much of it is TOML.
+fn declared_name(text: &str) -> Option<String> {
+    let v: toml::Table = toml::from_str(text).ok()?;
+    v.get("name")?.as_str().map(str::to_string)
 }
 
 /// Where user playbooks live: `playbooks/` beside `--config FILE`, else in the platform
@@ -246,14 +317,7 @@ pub fn user_dir(config_file: Option<&Path>) -> Option<PathBuf> {
 
 /// One playbook by name, or an error listing the known ones.
 pub fn find(name: &str, user_dir: Option<&Path>) -> Result<Playbook, PlaybookError> {
-    let all = load_all(user_dir)?;
-    all.get(name).cloned().ok_or_else(|| PlaybookError {
-        source_name: reclaim_core::sanitize::inert(name).into_owned(),
-        message: format!(
-            "no such playbook; known: {}",
-            all.keys().cloned().collect::<Vec<_>>().join(", ")
-        ),
-    })
+    load_all(user_dir)?.get(name)
 }
 
 #[cfg(test)]
@@ -263,7 +327,7 @@ mod tests {
 
     #[test]
     fn embedded_playbooks_parse_and_contain_ato_keeps_its_order() {
-        let all = load_all(None).unwrap();
+        let all = load_all(None).unwrap().playbooks;
         assert_eq!(all.len(), 4);
         let ato = &all[DEFAULT_PLAYBOOK];
         assert_eq!(
@@ -334,13 +398,38 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
         let all = load_all(Some(dir.path())).unwrap();
-        assert_eq!(all[DEFAULT_PLAYBOOK].summary, "mine");
+        assert_eq!(all.playbooks[DEFAULT_PLAYBOOK].summary, "mine");
         assert!(find("lockdown", Some(dir.path())).is_ok());
         let e = find("nope", Some(dir.path())).unwrap_err();
         assert!(e.message.contains("contain-ato"));
-        std::fs::write(dir.path().join("broken.toml"), "name = ").unwrap();
-        let e = load_all(Some(dir.path())).unwrap_err();
-        assert!(e.source_name.ends_with("broken.toml"));
+    }
+
+    /// Finding 5 of #17: one `steps = []` file made every `plan --playbook contain-ato` fail.
+    #[test]
+    fn a_broken_file_blocks_only_the_playbook_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.toml"), "name = \"x\"\nsteps = []\n").unwrap();
+        std::fs::write(dir.path().join("garbled.toml"), "name = ").unwrap();
+        assert_eq!(
+            find(DEFAULT_PLAYBOOK, Some(dir.path())).unwrap().source,
+            "embedded contain-ato.toml"
+        );
+        let e = find("x", Some(dir.path())).unwrap_err();
+        assert!(
+            e.source_name.ends_with("x.toml") && e.message.contains("no steps"),
+            "{e}"
+        );
+        let e = find("garbled", Some(dir.path())).unwrap_err();
+        assert!(e.source_name.ends_with("garbled.toml"), "{e}");
+        assert_eq!(load_all(Some(dir.path())).unwrap().broken.len(), 2);
+        // A broken override of an embedded playbook never falls back to the embedded one.
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "name = \"lockdown\"\n[[steps]]\naction = \"nuke\"\n",
+        )
+        .unwrap();
+        let e = find("lockdown", Some(dir.path())).unwrap_err();
+        assert!(e.source_name.ends_with("mine.toml"), "{e}");
     }
 
     #[test]

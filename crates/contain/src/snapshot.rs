@@ -89,7 +89,7 @@ impl Snapshot {
 
     pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+        let text = super::sealed::read_capped(path).map_err(|source| SnapshotError::Io {
             path: shown.clone(),
             source,
         })?;

@@ -58,6 +58,26 @@ pub fn inert(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`inert`] for a block of text the program laid out itself (a report, a rendered plan): line
+/// feeds and tabs stay, every other dangerous character becomes its escape. Tenant values
+/// inside should already have been through [`inert`], which escapes their line feeds; this is
+/// the last gate before a stream or file, so a writer that forgot cannot leak a control.
+pub fn inert_text(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| is_dangerous(c) && c != '\n' && c != '\t';
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            escape_into(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// [`inert`], then cut to at most `max_width` terminal columns with a trailing `...` (ASCII,
 /// three columns) when it does not fit.
 pub fn for_display(s: &str, max_width: usize) -> String {
@@ -137,6 +157,12 @@ mod tests {
     fn escapes_bidi_and_zero_width() {
         let out = inert("abc\u{202e}fdp.exe\u{200b}");
         assert_eq!(out, "abc\\u{202e}fdp.exe\\u{200b}");
+    }
+
+    #[test]
+    fn text_blocks_keep_layout_only() {
+        let out = inert_text("a\tb\nc\r\u{9b}31m\u{202e}d\x1b[2J");
+        assert_eq!(out, "a\tb\nc\\x0d\\u{009b}31m\\u{202e}d\\x1b[2J");
     }
 
     #[test]

@@ -179,7 +179,7 @@ impl ServiceContainment {
 impl Containment for ServiceContainment {
     fn playbooks(&self) -> Vec<String> {
         let mut names: Vec<String> = playbook::load_all(self.playbook_dir.as_deref())
-            .map(|all| all.into_keys().collect())
+            .map(|all| all.playbooks.into_keys().collect())
             .unwrap_or_default();
         // The default first: it is what `p` plans.
         names.retain(|n| n != playbook::DEFAULT_PLAYBOOK);
