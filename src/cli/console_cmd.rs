@@ -39,8 +39,7 @@ async fn open_source(global: &GlobalOpts) -> Result<Sources, CliError> {
 }
 
 pub async fn run(global: &GlobalOpts) -> CliResult {
-    let stdout = std::io::stdout();
-    if !stdout.is_tty() || !std::io::stdin().is_tty() {
+    if !std::io::stdout().is_tty() || !std::io::stdin().is_tty() {
         return Err(CliError::usage(ConsoleError::NotATerminal.to_string()));
     }
     let (source, tenants) = open_source(global).await?;

@@ -5,6 +5,16 @@ use super::{Cli, CliError, CliResult, Exit};
 use clap::CommandFactory;
 use std::io::Write;
 
+/// `reclaim completions SHELL` on stdout.
+pub fn print_completions(shell: clap_complete::Shell) -> CliResult {
+    completions(shell, &mut std::io::stdout().lock())
+}
+
+/// `reclaim man` on stdout.
+pub fn print_man() -> CliResult {
+    man(&mut std::io::stdout().lock())
+}
+
 pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> CliResult {
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "reclaim", out);

@@ -71,7 +71,7 @@ pub fn init() -> Option<PathBuf> {
     };
     tracing_subscriber::fmt()
         .with_env_filter(filter())
-        .with_writer(Mutex::new(file))
+        .with_writer(Mutex::new(super::log_writer::InertWriter(file)))
         .with_ansi(false)
         .try_init()
         .ok()?;

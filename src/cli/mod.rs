@@ -13,6 +13,7 @@ pub mod connect;
 mod console_cmd;
 pub mod contain_cmd;
 mod docs_cmd;
+mod log_writer;
 pub mod logging;
 #[cfg(feature = "sim")]
 mod sim_cmd;
@@ -155,10 +156,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Some(Command::Apply(args)) => contain_cmd::apply_cmd(&cli.global, args).await,
         Some(Command::Snapshot(args)) => contain_cmd::snapshot_cmd(&cli.global, args).await,
         Some(Command::Undo(args)) => contain_cmd::undo_cmd(&cli.global, args).await,
-        Some(Command::Completions { shell }) => {
-            docs_cmd::completions(shell, &mut std::io::stdout().lock())
-        }
-        Some(Command::Man) => docs_cmd::man(&mut std::io::stdout().lock()),
+        Some(Command::Completions { shell }) => docs_cmd::print_completions(shell),
+        Some(Command::Man) => docs_cmd::print_man(),
         None => console_cmd::run(&cli.global).await,
     }
 }

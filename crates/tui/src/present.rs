@@ -221,7 +221,12 @@ impl<W: Write> Presenter<W> {
                 self.out.write_all(sgr(want).as_bytes())?;
                 pen = want;
             }
-            let symbol = cell.symbol();
+            let mut symbol = cell.symbol();
+            // The last gate: widgets draw tenant text through `for_display`, but a control in
+            // a cell must never reach the terminal whatever drew it.
+            if symbol.chars().any(reclaim_core::sanitize::is_dangerous) {
+                symbol = "?";
+            }
             self.out.write_all(symbol.as_bytes())?;
             at = Some((x + symbol.width().max(1) as u16, y));
         }

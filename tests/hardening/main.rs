@@ -1,0 +1,135 @@
+//! The findings of issue #17 (a hostile tenant and a hurried operator), each kept found by a
+//! test that failed before its fix: output paths, input validation, plan files, playbooks,
+//! read-only profiles, and the judgement errors Microsoft's own example payloads showed.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod inputs;
+mod output_paths;
+mod writers;
+
+use reclaim::cli::connect::sim_app_client;
+use reclaim_graph::throttle::{Limits, Window};
+use reclaim_graph::{ClientOptions, GraphClient};
+use reclaim_sim::scenario::{self, ScenarioKnobs};
+use reclaim_sim::{Profile, SimConfig, SimHandle};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+pub struct Env {
+    pub sim: SimHandle,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn env(users: usize, seed: u64) -> Env {
+    let s = scenario::generate_with(
+        "campaign-2024",
+        users,
+        seed,
+        chrono::Utc::now(),
+        &ScenarioKnobs::default(),
+    )
+    .unwrap();
+    let cfg = SimConfig {
+        profile: Profile::Fast,
+        users,
+        seed,
+        ..SimConfig::default()
+    };
+    Env {
+        sim: reclaim_sim::start_with(cfg, s).await.unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Env {
+    pub fn audit(&self) -> PathBuf {
+        self.dir.path().join("audit")
+    }
+
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
+        let mut c = tokio::process::Command::from(common::reclaim_as(
+            &self.sim,
+            &self.sim.apps.full,
+            self.dir.path(),
+        ));
+        c.arg("--audit-dir")
+            .arg(self.audit())
+            .args(args)
+            .env("RECLAIM_SECRET_OUTPUT", "stderr")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        c
+    }
+
+    pub async fn run(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().await.unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    pub fn mutating(&self) -> usize {
+        self.sim
+            .request_log()
+            .iter()
+            .filter(|e| e.is_mutating())
+            .count()
+    }
+
+    /// A client of the full app that the fast simulator never throttles.
+    pub fn client(&self) -> GraphClient {
+        let w = Window {
+            limit: 100_000,
+            period: Duration::from_millis(100),
+        };
+        let limits = Limits {
+            identity_protection: w,
+            reports: w,
+            directory_units: w,
+            directory_writes: w,
+            mailbox_requests: w,
+            ..Limits::default()
+        };
+        sim_app_client(
+            &self.sim,
+            &self.sim.apps.full,
+            ClientOptions {
+                limits,
+                ..ClientOptions::default()
+            },
+        )
+        .unwrap()
+    }
+
+    /// The compromised account with malicious rules: (id, upn).
+    pub fn ruled(&self) -> (String, String) {
+        let t = self.sim.ground_truth();
+        let a = t
+            .compromised()
+            .find(|a| !a.malicious_rule_ids.is_empty())
+            .expect("a compromised account with rules");
+        (a.user_id.clone(), a.user_principal_name.clone())
+    }
+}
+
+/// No character the sanitizer calls dangerous, other than the layout a text output keeps.
+pub fn assert_inert(what: &str, text: &str) {
+    let bad: Vec<String> = text
+        .chars()
+        .filter(|c| reclaim_core::sanitize::is_dangerous(*c) && *c != '\n' && *c != '\t')
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    assert!(bad.is_empty(), "{what} carries raw {bad:?}");
+}
