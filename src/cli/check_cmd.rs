@@ -27,7 +27,12 @@ pub fn run(g: &GlobalOpts) -> CliResult {
             report.push_str(&format!(
                 "playbooks: {} usable ({})\n",
                 catalog.playbooks.len(),
-                catalog.playbooks.keys().cloned().collect::<Vec<_>>().join(", ")
+                catalog
+                    .playbooks
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
             problems.extend(catalog.broken.iter().map(|b| b.error.to_string()));
         }

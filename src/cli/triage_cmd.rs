@@ -99,7 +99,9 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn reclaim_tui::DataS
     let client = connect_with(
         g,
         ConnectOptions {
-            prompt: std::io::stderr().is_terminal().then(|| stderr_prompt(false)),
+            prompt: std::io::stderr()
+                .is_terminal()
+                .then(|| stderr_prompt(false)),
             client: reclaim_graph::ClientOptions {
                 progress,
                 ..Default::default()

@@ -55,7 +55,10 @@ async fn tenant_text_is_inert_on_every_output() {
             saw_rule += 1;
         }
     }
-    assert!(saw_rule >= 4, "the rule was shown by too few commands ({saw_rule})");
+    assert!(
+        saw_rule >= 4,
+        "the rule was shown by too few commands ({saw_rule})"
+    );
     for f in [&plan_file, &snap_file] {
         let text = std::fs::read_to_string(f).unwrap();
         assert_inert(&f.display().to_string(), &text);
@@ -64,7 +67,10 @@ async fn tenant_text_is_inert_on_every_output() {
     // The plan file still means the same: the name survives parsing, escapes and all.
     let plan = reclaim_contain::Plan::load(&plan_file).unwrap();
     let raw = serde_json::to_string(&plan).unwrap();
-    assert!(raw.contains(HOSTILE_NAME), "the escaped name parses back to the raw one");
+    assert!(
+        raw.contains(HOSTILE_NAME),
+        "the escaped name parses back to the raw one"
+    );
     let log = std::fs::read_to_string(dir.join("state/reclaim/reclaim.log")).unwrap();
     assert_inert("the log file", &log);
 }
@@ -73,7 +79,11 @@ fn b64url(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..=chunk.len() {
             out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -99,7 +109,12 @@ async fn whoami_shows_a_hostile_token_inertly() {
     for args in [["whoami", "--json"].as_slice(), ["whoami"].as_slice()] {
         let home = e.dir.path();
         let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-            .args(["--graph-url", &e.sim.graph_url, "--login-url", &e.sim.login_url])
+            .args([
+                "--graph-url",
+                &e.sim.graph_url,
+                "--login-url",
+                &e.sim.login_url,
+            ])
             .args(["--auth", "env-token"])
             .args(args)
             .env("RECLAIM_ACCESS_TOKEN", &token)

@@ -9,17 +9,50 @@ use std::path::{Path, PathBuf};
 const GATES: &[(&str, &str)] = &[
     ("src/cli/output.rs", "the gate for stdout and stderr"),
     ("src/cli/log_writer.rs", "the gate for the log file"),
-    ("src/cli/logging.rs", "opens the log file the log writer wraps"),
-    ("src/cli/docs_cmd.rs", "completions and man page: no tenant text"),
-    ("src/cli/sim_cmd.rs", "the simulator's JSON line: loopback addresses and its own ids"),
-    ("src/cli/contain_cmd.rs", "shows a Temporary Access Pass once on /dev/tty, sanitized"),
-    ("crates/contain/src/sealed.rs", "plans and snapshots: json_text, exclusive 0600 files"),
-    ("crates/audit/src/journal.rs", "journal lines: json_text over canonical JSON"),
-    ("crates/audit/src/archive.rs", "moves the journal file; writes no text"),
-    ("crates/audit/src/forward.rs", "syslog: inert SD-PARAMs and json_text"),
-    ("crates/tui/src/terminal.rs", "takes over and restores the terminal: no tenant text"),
-    ("crates/tui/src/present.rs", "the console's frames: a cell with a control becomes `?`"),
-    ("crates/tui/src/event_loop.rs", "the console's terminal: ratatui cells, tenant text via for_display"),
+    (
+        "src/cli/logging.rs",
+        "opens the log file the log writer wraps",
+    ),
+    (
+        "src/cli/docs_cmd.rs",
+        "completions and man page: no tenant text",
+    ),
+    (
+        "src/cli/sim_cmd.rs",
+        "the simulator's JSON line: loopback addresses and its own ids",
+    ),
+    (
+        "src/cli/contain_cmd.rs",
+        "shows a Temporary Access Pass once on /dev/tty, sanitized",
+    ),
+    (
+        "crates/contain/src/sealed.rs",
+        "plans and snapshots: json_text, exclusive 0600 files",
+    ),
+    (
+        "crates/audit/src/journal.rs",
+        "journal lines: json_text over canonical JSON",
+    ),
+    (
+        "crates/audit/src/archive.rs",
+        "moves the journal file; writes no text",
+    ),
+    (
+        "crates/audit/src/forward.rs",
+        "syslog: inert SD-PARAMs and json_text",
+    ),
+    (
+        "crates/tui/src/terminal.rs",
+        "takes over and restores the terminal: no tenant text",
+    ),
+    (
+        "crates/tui/src/present.rs",
+        "the console's frames: a cell with a control becomes `?`",
+    ),
+    (
+        "crates/tui/src/event_loop.rs",
+        "the console's terminal: ratatui cells, tenant text via for_display",
+    ),
 ];
 
 const WRITERS: &[&str] = &[
