@@ -1,8 +1,9 @@
 //! Forwarding to real receivers: a real rsyslogd on loopback (plain TCP and TLS with its gtls
 //! driver) started by the test with its own config, a rustls listener, and JSON lines.
 //!
-//! rsyslogd must be installed (Debian: rsyslog, rsyslog-gnutls; .ci/run installs them). Set
-//! RECLAIM_SKIP_RSYSLOG=1 to skip the rsyslog tests where it cannot be.
+//! rsyslogd comes from Debian's rsyslog and rsyslog-gnutls (.ci/run installs them). Without
+//! rsyslogd the rsyslog tests skip with a visible line, unless
+//! RECLAIM_REQUIRE_EXTERNAL=1 (set by .ci/run) makes that a failure.
 
 use reclaim_audit::forward::{self, JsonLinesSink, SyslogTarget, TlsOptions};
 use reclaim_audit::{Journal, Record, RequestSummary, StepIntent, StepOutcome, StepResult};
@@ -68,14 +69,17 @@ fn rsyslogd() -> Option<PathBuf> {
             return Some(p);
         }
     }
-    if std::env::var("RECLAIM_SKIP_RSYSLOG").as_deref() == Ok("1") {
-        eprintln!("rsyslogd not installed: skipped (RECLAIM_SKIP_RSYSLOG=1)");
-        return None;
-    }
-    panic!(
-        "rsyslogd is not installed: install the Debian packages rsyslog and rsyslog-gnutls \
-         (`apt-get install rsyslog rsyslog-gnutls`), or set RECLAIM_SKIP_RSYSLOG=1 to skip"
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("rsyslog")
+        .to_string();
+    super::external::available_or_skip(
+        "rsyslogd",
+        false,
+        &test,
+        "apt-get install rsyslog rsyslog-gnutls",
     );
+    None
 }
 
 /// An rsyslogd of our own: imtcp on a free loopback port, omfile to a temp file.

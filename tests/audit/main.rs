@@ -6,5 +6,8 @@
 #[allow(dead_code)] // the journal tests use the rest
 mod support;
 
+#[path = "../common/external.rs"]
+mod external;
+
 mod export;
 mod forward;

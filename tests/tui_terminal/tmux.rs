@@ -18,6 +18,17 @@ pub fn have_tmux() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Whether tmux is here; without it the test skips with a visible line, unless
+/// `RECLAIM_REQUIRE_EXTERNAL=1` (`.ci/run`) makes that a failure.
+#[track_caller]
+pub fn tmux_or_skip() -> bool {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a tmux test")
+        .to_string();
+    super::external::available_or_skip("tmux", have_tmux(), &test, "apt-get install tmux")
+}
+
 pub struct Tmux {
     socket: String,
     socket_path: Option<PathBuf>,
