@@ -47,6 +47,9 @@ pub struct Evidence {
     pub owner_method_ids: Vec<String>,
     pub known_good_phones: Vec<KnownGood>,
     pub malicious_rules: Vec<Tied>,
+    /// Rules triage shows as evidence but not as malicious: named in the plan, left in place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_to_review: Vec<Tied>,
     pub malicious_grants: Vec<Tied>,
 }
 

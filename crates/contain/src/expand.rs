@@ -308,6 +308,20 @@ fn reset_password(cx: &mut Ctx<'_>) {
 
 fn rules(cx: &mut Ctx<'_>, action: ActionKind) {
     cx.warn("Graph cannot see hidden inbox rules, mailbox forwarding (ForwardingSmtpAddress) or transport rules: check them with Exchange Online PowerShell (Get-InboxRule -IncludeHidden, Get-Mailbox)");
+    // Whatever triage showed as evidence is either handled below or named here with the reason
+    // it stays (finding 8 of #17).
+    for tied in cx.ev.rules_to_review.clone() {
+        let name = cx
+            .work
+            .rule_list()
+            .and_then(|l| l.iter().find(|r| r.id == tied.id))
+            .map_or_else(|| tied.id.clone(), |r| inert(&r.display_name).into_owned());
+        let why: Vec<String> = tied.reasons.iter().map(|r| inert(r).into_owned()).collect();
+        cx.warn(format!(
+            "inbox rule \"{name}\" is left in place: {}; it stays below the malicious threshold and may be the owner's, so review it with them (disable-malicious-rules does not touch it)",
+            why.join("; ")
+        ));
+    }
     if cx.ev.malicious_rules.is_empty() {
         cx.skip(action, "the evidence flags no inbox rule");
         return;

@@ -394,3 +394,26 @@ fn nothing_flagged_means_nothing_removed() {
         assert!(d.skipped.iter().any(|k| k.action == a), "{a}");
     }
 }
+
+/// Finding 8 of #17: a rule triage shows as evidence is removed, or named with the reason
+/// it stays; never silently left.
+#[test]
+fn a_rule_shown_as_evidence_but_not_malicious_is_named_not_touched() {
+    let mut ev = evidence();
+    ev.rules_to_review = vec![Tied {
+        id: "r-owner".into(),
+        reasons: vec!["deletes mail; marks it read".into()],
+    }];
+    let d = expand(&account(), &ev, &ato(), ExpandOptions::default());
+    let text = serde_json::to_string(&ops(&d)).unwrap();
+    assert!(
+        !text.contains("r-owner"),
+        "the rule to review is never an object"
+    );
+    let w = d
+        .warnings
+        .iter()
+        .find(|w| w.contains("\"Newsletters\" is left in place"))
+        .expect("the plan names the rule it leaves");
+    assert!(w.contains("deletes mail") && w.contains("review it"), "{w}");
+}

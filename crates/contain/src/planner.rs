@@ -109,6 +109,14 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
                 reasons: r.reasons.clone(),
             })
             .collect(),
+        rules_to_review: f
+            .rules_to_review
+            .iter()
+            .map(|r| Tied {
+                id: r.id.clone(),
+                reasons: r.reasons.clone(),
+            })
+            .collect(),
         malicious_grants: f
             .malicious_grants
             .iter()

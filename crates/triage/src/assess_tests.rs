@@ -296,6 +296,34 @@ fn forwarding_rule_to_outside_is_found() {
     assert!(a.verdict >= Verdict::Suspicious);
 }
 
+/// Finding 8 of #17 (the Graph reference's example rule shape): a rule with no condition that
+/// deletes and marks read all mail was "hides mail" evidence, yet never malicious, so
+/// containment left it. Now it is malicious; a narrower one is named for review instead.
+#[test]
+fn a_rule_hiding_all_mail_is_malicious_and_a_narrow_one_is_for_review() {
+    let mut f = facts("all", "Controller", "Finance");
+    owner_history(&mut f);
+    let mut r = rule("r-all", "Clean");
+    r.actions.delete = true;
+    r.actions.mark_as_read = true;
+    f.rules.push(r);
+    let mut narrow = rule("r-news", "Newsletters");
+    narrow.conditions.senders = vec!["news@shop.example".into()];
+    narrow.actions.delete = true;
+    narrow.actions.mark_as_read = true;
+    f.rules.push(narrow);
+    let a = judge(&f);
+    let hides = a
+        .indicators
+        .iter()
+        .find(|i| i.id == "rule-hides-mail")
+        .unwrap();
+    assert_eq!(hides.evidence.len(), 2);
+    let ids = |v: &[crate::model::TiedRule]| v.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&a.findings.malicious_rules), ["r-all"]);
+    assert_eq!(ids(&a.findings.rules_to_review), ["r-news"]);
+}
+
 /// The seed-15 rule: payment and security mail moved to Archive, later rules stopped, and a
 /// name that is an escape sequence around ";" (not punctuation-only once its payload counts).
 /// Judged on what it does, whatever it is called; a look-alike without the stop stays clear.

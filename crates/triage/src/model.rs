@@ -105,6 +105,10 @@ pub struct Findings {
     /// networks): containment must leave them.
     pub owner_method_ids: Vec<String>,
     pub malicious_rules: Vec<TiedRule>,
+    /// Rules shown as evidence that stay below the malicious threshold (they may be the
+    /// owner's): containment leaves them and says so in the plan, for review with the owner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_to_review: Vec<TiedRule>,
     pub malicious_grants: Vec<TiedGrant>,
 }
 

@@ -93,9 +93,20 @@ pub fn read_rule<'a>(ctx: &Ctx<'a>, r: &Rule) -> RuleReading<'a> {
     if !rd.keywords.is_empty() {
         score += pack.weight("rule-keywords");
     }
+    // Nobody hides all of their own mail: a rule with no condition that deletes it or moves it
+    // where nobody looks is malicious whatever else it does (finding 8 of #17).
+    if applies_to_all_mail(r) && rd.hide >= w / 2 {
+        score = score.max(pack.rule_malicious_at);
+    }
     // A disabled rule does nothing today; it still shows someone planted it.
     rd.score = if r.enabled { score } else { score / 2 };
     rd
+}
+
+fn applies_to_all_mail(r: &Rule) -> bool {
+    r.conditions.keywords.is_empty()
+        && r.conditions.senders.is_empty()
+        && r.conditions.other.is_empty()
 }
 
 fn describe(rd: &RuleReading<'_>, r: &Rule) -> String {
@@ -109,10 +120,7 @@ fn describe(rd: &RuleReading<'_>, r: &Rule) -> String {
     if !rd.keywords.is_empty() {
         parts.push(format!("aimed at mail about {}", rd.keywords.join(", ")));
     }
-    if r.conditions.keywords.is_empty()
-        && r.conditions.senders.is_empty()
-        && r.conditions.other.is_empty()
-    {
+    if applies_to_all_mail(r) {
         parts.push("applies to all mail".into());
     }
     if r.read_only {
@@ -146,12 +154,20 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
             kw_pts = kw_pts.max(half(pack.weight("rule-keywords"), r));
             kw_ev.push(evidence::rule(r, &text));
         }
+        let tied = TiedRule {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            reasons: vec![text],
+        };
         if rd.score >= pack.rule_malicious_at {
-            out.findings.malicious_rules.push(TiedRule {
-                id: r.id.clone(),
-                name: r.name.clone(),
-                reasons: vec![text],
-            });
+            out.findings.malicious_rules.push(tied);
+        } else if rd.hide >= pack.weight("rule-hides-mail") / 3 && rd.hide > 0
+            || !rd.external.is_empty()
+            || rd.punctuation
+            || !rd.keywords.is_empty()
+        {
+            // Shown as evidence, yet maybe the owner's: containment names it, never deletes it.
+            out.findings.rules_to_review.push(tied);
         }
     }
     let mut push = |id: &'static str, pts: u32, ev: Vec<crate::model::Evidence>, what: &str| {
