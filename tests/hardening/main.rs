@@ -6,6 +6,7 @@
 mod common;
 mod inputs;
 mod output_paths;
+mod retry;
 mod writers;
 
 use reclaim::cli::connect::sim_app_client;

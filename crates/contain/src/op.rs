@@ -305,6 +305,22 @@ impl Op {
         }
     }
 
+    /// A DELETE, or a PATCH to a fixed value: sending it again after a read-back shows it
+    /// did not take effect can only reach the planned state (finding 9 of #17). Everything
+    /// else that fails with an unknown outcome stays fail-closed.
+    pub fn is_idempotent_write(&self) -> bool {
+        matches!(
+            self,
+            Op::SetAccountEnabled { .. }
+                | Op::DeleteMethod { .. }
+                | Op::SetPhoneNumber { .. }
+                | Op::DeleteRule { .. }
+                | Op::SetRuleEnabled { .. }
+                | Op::DeleteGrant { .. }
+                | Op::SetDefaultMfa { .. }
+        )
+    }
+
     /// Whether sending this twice could do something once is not meant to (creates a new
     /// object, or a new secret): such a step is only re-sent after reading the tenant.
     pub fn creates(&self) -> bool {

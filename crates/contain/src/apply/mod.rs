@@ -35,6 +35,9 @@ pub struct ApplyOptions {
     pub verify_attempts: u32,
     /// Wait before the second read-back; doubled each time.
     pub verify_delay: Duration,
+    /// Sends of an idempotent write (DELETE, PATCH to a fixed value) whose outcome is unknown
+    /// (a 5xx, a lost answer) and whose read-back shows it not done, within one run.
+    pub write_attempts: u32,
     pub events: Option<UnboundedSender<ApplyEvent>>,
 }
 
@@ -44,6 +47,7 @@ impl Default for ApplyOptions {
             concurrency: 4,
             verify_attempts: 4,
             verify_delay: Duration::from_millis(500),
+            write_attempts: 3,
             events: None,
         }
     }

@@ -71,16 +71,6 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
         .op
         .capability()
         .unwrap_or(step.action.info().capability);
-    // The plan's request was checked against the op when the plan was loaded; the typed
-    // request carries its throttle scope, the action's capability names a refusal.
-    let sent = match step.op.graph_request(&acct.user_id) {
-        Ok(mut req) => {
-            req.body = body;
-            req.capability = capability;
-            cx.client.send(&req).await
-        }
-        Err(e) => Err(GraphError::Invalid(e.to_string())),
-    };
     let outcome = |status: Option<u16>,
                    rid: Option<String>,
                    result: StepResult,
@@ -90,74 +80,109 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
         result,
         verification,
     };
-    let resp = match sent {
-        Ok(r) => r,
-        Err(e) if e.is_outcome_unknown() => {
-            if let Some(s) = &secret {
-                cx.sink.show(
-                    upn,
-                    &step.id,
-                    "new password (the reset may or may not have taken effect)",
-                    s,
+    let mut attempt = 0;
+    let resp = loop {
+        attempt += 1;
+        // The plan's request was checked against the op when the plan was loaded; the typed
+        // request carries its throttle scope, the action's capability names a refusal.
+        let sent = match step.op.graph_request(&acct.user_id) {
+            Ok(mut req) => {
+                req.body = body.clone();
+                req.capability = capability;
+                cx.client.send(&req).await
+            }
+            Err(e) => Err(GraphError::Invalid(e.to_string())),
+        };
+        match sent {
+            Ok(r) => break r,
+            Err(e) if e.is_outcome_unknown() => {
+                if let Some(s) = &secret {
+                    cx.sink.show(
+                        upn,
+                        &step.id,
+                        "new password (the reset may or may not have taken effect)",
+                        s,
+                    );
+                }
+                let rid = e.ids().and_then(|i| i.request_id.clone());
+                // The answer was lost, not necessarily the change: read the state back now,
+                // as a resumed run would, so one lost response does not stop the account. Not
+                // for steps whose result carries a secret (a TAP or password that never
+                // reached us).
+                if secret.is_none()
+                    && !matches!(step.op, Op::IssueTap { .. } | Op::ResetPassword { .. })
+                {
+                    let why = "read back after the response was lost";
+                    if let Some(done) =
+                        done_if_read_back(cx, acct, step, &intent, None, rid.clone(), why).await
+                    {
+                        return done;
+                    }
+                }
+                // Not done: an idempotent write is sent again, said in the journal first.
+                if step.op.is_idempotent_write() && attempt < cx.opts.write_attempts {
+                    let note = reclaim_audit::Note {
+                        kind: "retry".into(),
+                        incident: cx.plan.incident.clone(),
+                        plan_id: Some(cx.plan.id.clone()),
+                        step_id: Some(step.id.clone()),
+                        target: Some(upn.clone()),
+                        data: json!({
+                            "attempt": attempt + 1,
+                            "of": cx.opts.write_attempts,
+                            "after": e.to_string(),
+                            "readBack": "not done",
+                        }),
+                    };
+                    if cx.journal.note_async(note).await.is_ok() {
+                        tokio::time::sleep(cx.opts.verify_delay * attempt).await;
+                        continue;
+                    }
+                }
+                let _ = cx
+                    .journal
+                    .outcome_async(&intent, outcome(None, rid, StepResult::Unknown, None))
+                    .await;
+                return (
+                    StepStatus::Unknown {
+                        error: e.to_string(),
+                    },
+                    false,
                 );
             }
-            let rid = e.ids().and_then(|i| i.request_id.clone());
-            // The answer was lost, not necessarily the change: read the state back now, as a
-            // resumed run would, so one lost response does not stop the account. Not for
-            // steps whose result carries a secret (a TAP or password that never reached us).
-            if secret.is_none()
-                && !matches!(step.op, Op::IssueTap { .. } | Op::ResetPassword { .. })
-            {
-                let why = "read back after the response was lost";
-                if let Some(done) =
-                    done_if_read_back(cx, acct, step, &intent, None, rid.clone(), why).await
-                {
-                    return done;
+            Err(e) => {
+                // Refused. A delete of something already gone has the effect the plan wants.
+                let gone = e.is_not_found()
+                    && matches!(
+                        step.op,
+                        Op::DeleteMethod { .. } | Op::DeleteRule { .. } | Op::DeleteGrant { .. }
+                    );
+                if gone {
+                    let why = "it was already gone";
+                    if let Some(done) =
+                        done_if_read_back(cx, acct, step, &intent, e.status(), None, why).await
+                    {
+                        return done;
+                    }
                 }
+                let error = explain(&e);
+                let rid = e.ids().and_then(|i| i.request_id.clone());
+                let _ = cx
+                    .journal
+                    .outcome_async(
+                        &intent,
+                        outcome(
+                            e.status(),
+                            rid,
+                            StepResult::Failed {
+                                error: error.clone(),
+                            },
+                            None,
+                        ),
+                    )
+                    .await;
+                return (StepStatus::Failed { error }, e.is_missing_permission());
             }
-            let _ = cx
-                .journal
-                .outcome_async(&intent, outcome(None, rid, StepResult::Unknown, None))
-                .await;
-            return (
-                StepStatus::Unknown {
-                    error: e.to_string(),
-                },
-                false,
-            );
-        }
-        Err(e) => {
-            // Refused. A delete of something already gone has the effect the plan wants.
-            let gone = e.is_not_found()
-                && matches!(
-                    step.op,
-                    Op::DeleteMethod { .. } | Op::DeleteRule { .. } | Op::DeleteGrant { .. }
-                );
-            if gone {
-                let why = "it was already gone";
-                if let Some(done) =
-                    done_if_read_back(cx, acct, step, &intent, e.status(), None, why).await
-                {
-                    return done;
-                }
-            }
-            let error = explain(&e);
-            let rid = e.ids().and_then(|i| i.request_id.clone());
-            let _ = cx
-                .journal
-                .outcome_async(
-                    &intent,
-                    outcome(
-                        e.status(),
-                        rid,
-                        StepResult::Failed {
-                            error: error.clone(),
-                        },
-                        None,
-                    ),
-                )
-                .await;
-            return (StepStatus::Failed { error }, e.is_missing_permission());
         }
     };
     let rid = resp.ids.request_id.clone();
