@@ -7,6 +7,7 @@ mod common;
 mod inputs;
 mod output_paths;
 mod retry;
+mod superseded;
 mod writers;
 
 use reclaim::cli::connect::sim_app_client;

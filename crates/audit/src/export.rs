@@ -125,6 +125,7 @@ fn result_parts(r: &Record) -> (&'static str, String) {
         Some(StepResult::Succeeded) => ("succeeded", String::new()),
         Some(StepResult::Failed { error }) => ("failed", error.clone()),
         Some(StepResult::Unknown) => ("unknown", String::new()),
+        Some(StepResult::Superseded { detail }) => ("superseded", detail.clone()),
         None => ("", String::new()),
     }
 }

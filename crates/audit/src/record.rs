@@ -67,6 +67,9 @@ pub enum StepResult {
     /// The request may or may not have taken effect (timeout, connection lost after sending):
     /// the tenant must be checked before the step is repeated.
     Unknown,
+    /// A run cut off after this intent; the resumed run read the tenant, found the step not
+    /// done, and runs it again under a new intent, which this closes the old one in favour of.
+    Superseded { detail: String },
 }
 
 /// Everything the journal needs before a mutating request leaves.
@@ -212,6 +215,9 @@ impl Record {
                     Some(StepResult::Succeeded) => "succeeded".to_string(),
                     Some(StepResult::Failed { error }) => format!("failed: {error}"),
                     Some(StepResult::Unknown) | None => "outcome unknown".to_string(),
+                    Some(StepResult::Superseded { .. }) => {
+                        "superseded by a resumed run".to_string()
+                    }
                 };
                 format!("{action} on {target} {res}")
             }

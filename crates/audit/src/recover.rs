@@ -6,6 +6,8 @@
 //! - no outcome, or an outcome `unknown`: [`StepState::Unknown`]: the request may have reached
 //!   Graph; read the tenant before repeating anything, then write an outcome for the intent
 //!   (its [`RecordRef`](super::record::RecordRef) is `intent.reference()`);
+//! - an outcome `superseded` (a resumed run found it not done and runs it again): absent,
+//!   like a step never started, until the new intent;
 //! - no intent at all: never started (absent from the map).
 
 use super::record::{Record, RecordKind, StepResult};
@@ -80,6 +82,8 @@ pub fn step_states(records: &[Record], plan_id: Option<&str>) -> BTreeMap<String
                         error: error.clone(),
                     },
                     Some(StepResult::Unknown) | None => StepState::Unknown(intent),
+                    // Closed without effect: as if never started, until its new intent.
+                    Some(StepResult::Superseded { .. }) => continue,
                 };
                 latest.insert(step, state);
             }

@@ -231,6 +231,34 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
                 .push(StepReport::new(step, StepStatus::AlreadyDone));
             continue;
         }
+        // An earlier run was cut off after this step's intent and the tenant shows the step
+        // not done: close that intent before the new one, so none stays pending for ever.
+        if let Some(StepState::Unknown(old)) = cx.states.get(&step.id) {
+            let out = StepOutcome {
+                status: None,
+                graph_request_id: None,
+                result: StepResult::Superseded {
+                    detail: format!(
+                        "the tenant shows step {} not done; it runs again under a new intent",
+                        step.id
+                    ),
+                },
+                verification: None,
+            };
+            if let Err(e) = cx.journal.outcome_async(&old.reference(), out).await {
+                report.steps.push(StepReport::new(
+                    step,
+                    StepStatus::Failed {
+                        error: format!("cannot write the journal: {e}"),
+                    },
+                ));
+                report.steps.extend(not_run(&acct.steps, i + 1));
+                report.outcome = AccountOutcome::Stopped {
+                    step: step.id.clone(),
+                };
+                return report;
+            }
+        }
         cx.emit(ApplyEvent::StepStarted {
             step: step.id.clone(),
         });
