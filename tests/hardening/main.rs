@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod inputs;
+mod judgement;
 mod output_paths;
 mod retry;
 mod superseded;

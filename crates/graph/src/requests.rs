@@ -132,6 +132,14 @@ pub fn get_user(user: &str, select: Option<&str>) -> GraphRequest {
     directory_get(path, "read-users")
 }
 
+/// `GET /organization`: the tenant's verified domains (mail to any of them is internal).
+pub fn get_organization() -> GraphRequest {
+    directory_get(
+        "/organization?$select=id,verifiedDomains".into(),
+        "read-organization",
+    )
+}
+
 /// `GET /users/{id}/authentication/methods`: the reports budget (REFERENCE §1).
 pub fn list_methods(user: &str) -> GraphRequest {
     reports_get(auth_path(user, "methods"), "read-auth-methods")

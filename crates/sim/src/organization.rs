@@ -3,9 +3,10 @@
 use crate::caller::Caller;
 use crate::error::GraphError;
 use crate::state::{read_lock, ApiVersion, Shared};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 /// Organization.Read.All is the least application permission; signed-in users read it with
 /// User.Read.
@@ -16,6 +17,12 @@ const ACCEPTED: &[&str] = &[
     "Directory.ReadWrite.All",
     "User.Read",
 ];
+
+/// The tenant's second verified domain: `<name>.onmicrosoft.com` becomes `<name>.example`.
+pub fn alias_domain(domain: &str) -> String {
+    let label = domain.split('.').next().unwrap_or(domain);
+    format!("{label}.example")
+}
 
 fn organization(state: &Shared) -> Value {
     let tenant = read_lock(&state.tenant);
@@ -54,19 +61,50 @@ fn organization(state: &Shared) -> Value {
             "isInitial": true,
             "name": tenant.domain,
             "type": "Managed",
+        }, {
+            // A second domain no account signs in with, as real tenants have (a brand or a
+            // merger's domain): mail forwarded there stays inside the organization.
+            "capabilities": "Email",
+            "isDefault": false,
+            "isInitial": false,
+            "name": alias_domain(&tenant.domain),
+            "type": "Managed",
         }],
     })
+}
+
+/// `$select`: only the named properties (an unknown name is a 400, as Graph answers).
+fn select(org: Value, query: &HashMap<String, String>) -> Result<Value, GraphError> {
+    let Some(list) = query.get("$select") else {
+        return Ok(org);
+    };
+    let Value::Object(all) = org else {
+        return Ok(org);
+    };
+    let mut out = serde_json::Map::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match all.get(name) {
+            Some(v) => {
+                out.insert(name.to_string(), v.clone());
+            }
+            None => return Err(GraphError::bad_request(format!(
+                "Could not find a property named '{name}' on type 'microsoft.graph.organization'."
+            ))),
+        }
+    }
+    Ok(Value::Object(out))
 }
 
 pub async fn list(
     State(state): State<Shared>,
     Extension(version): Extension<ApiVersion>,
+    Query(query): Query<HashMap<String, String>>,
     caller: Caller,
 ) -> Result<Json<Value>, GraphError> {
     caller.require(ACCEPTED)?;
     Ok(Json(json!({
         "@odata.context": format!("{}/{}/$metadata#organization", state.base_url, version.segment()),
-        "value": [organization(&state)],
+        "value": [select(organization(&state), &query)?],
     })))
 }
 

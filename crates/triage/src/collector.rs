@@ -85,7 +85,10 @@ impl Collector {
             f.profile = convert::profile_from_risky(r);
             f.profile.id = keep_id;
         }
-        if r.is_deleted == Some(true) {
+        // The directory is the authority on whether the account exists (finding 14 of #17):
+        // Identity Protection's isDeleted counts only until /users has answered.
+        let directory_read = matches!(f.coverage.profile, SourceState::Complete);
+        if r.is_deleted == Some(true) && !directory_read {
             f.profile.deleted = true;
         }
         self.flag(&r.id, Reason::RiskyUser);

@@ -324,11 +324,75 @@ pub fn grant(gr: &g::OAuth2PermissionGrant, sp: Option<&g::ServicePrincipal>) ->
     }
 }
 
+/// Built-in directory roles by template id (Microsoft Entra built-in roles reference). For a
+/// built-in role, an assignment's `roleDefinitionId` is this template id.
+const BUILT_IN_ROLES: &[(&str, &str)] = &[
+    (
+        "62e90394-69f5-4237-9190-012177145e10",
+        "Global Administrator",
+    ),
+    (
+        "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+        "Privileged Authentication Administrator",
+    ),
+    (
+        "e8611ab8-c189-46e8-94e1-60213ab1f814",
+        "Privileged Role Administrator",
+    ),
+    (
+        "194ae4cb-b126-40b2-bd5b-6091b380977d",
+        "Security Administrator",
+    ),
+    ("fe930be7-5e62-47db-91af-98c3a49a38b1", "User Administrator"),
+    (
+        "c4e39bd9-1100-46d3-8c65-fb160da0071f",
+        "Authentication Administrator",
+    ),
+    (
+        "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+        "Helpdesk Administrator",
+    ),
+    (
+        "29232cdf-9323-42fd-ade2-1d097af3e4de",
+        "Exchange Administrator",
+    ),
+    (
+        "f28a1f50-f6e7-4571-818b-6a12f2af6b6c",
+        "SharePoint Administrator",
+    ),
+    (
+        "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9",
+        "Conditional Access Administrator",
+    ),
+    ("f2ef992c-3afb-46b9-b7cf-a126ee74c451", "Global Reader"),
+    (
+        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+        "Application Administrator",
+    ),
+    (
+        "158c047a-c907-4556-b7ef-446551a6b5f7",
+        "Cloud Application Administrator",
+    ),
+];
+
+/// The role an assignment grants. With `roleDefinition` expanded, its name and template; with
+/// only `roleDefinitionId` (finding 13 of #17), the built-in role that id names, or the id
+/// itself for a custom role, so the role is never silently dropped.
 pub fn role_from_assignment(a: &g::RoleAssignment) -> Option<Role> {
-    let d = a.role_definition.as_ref()?;
+    if let Some(d) = a.role_definition.as_ref() {
+        return Some(Role {
+            name: d.display_name.clone().unwrap_or_default(),
+            template_id: non_empty(&d.template_id).or_else(|| Some(d.id.clone())),
+        });
+    }
+    let id = non_empty(&a.role_definition_id)?.to_lowercase();
+    let name = BUILT_IN_ROLES
+        .iter()
+        .find(|(t, _)| *t == id)
+        .map_or_else(|| format!("role {id}"), |(_, n)| (*n).to_string());
     Some(Role {
-        name: d.display_name.clone().unwrap_or_default(),
-        template_id: non_empty(&d.template_id).or_else(|| Some(d.id.clone())),
+        name,
+        template_id: Some(id),
     })
 }
 
@@ -343,6 +407,35 @@ pub fn role_from_directory_role(r: &g::DirectoryRole) -> Role {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Finding 13 of #17: the Graph reference's roleAssignment example carries only
+    /// `roleDefinitionId`; the role came out empty.
+    #[test]
+    fn a_role_without_its_expanded_definition_keeps_its_id() {
+        let a: g::RoleAssignment = serde_json::from_value(json!({
+            "id": "lAPpYvVpN0KRkAEhdxReEJC2sEqbR_9Hr48lds9SGHI-1",
+            "principalId": "4aae6e0e-1d0d-4a42-8d6e-f1f2a2ee5a4e",
+            "directoryScopeId": "/",
+            "roleDefinitionId": "62E90394-69F5-4237-9190-012177145E10"
+        }))
+        .unwrap();
+        let r = role_from_assignment(&a).unwrap();
+        assert_eq!(r.name, "Global Administrator");
+        assert_eq!(
+            r.template_id.as_deref(),
+            Some("62e90394-69f5-4237-9190-012177145e10")
+        );
+        let pack = crate::Pack::embedded();
+        assert!(pack.is_privileged_role(&r.name, r.template_id.as_deref()));
+        let custom: g::RoleAssignment = serde_json::from_value(json!({
+            "id": "x", "principalId": "p", "roleDefinitionId": "aaaaaaaa-0000-0000-0000-000000000001"
+        }))
+        .unwrap();
+        assert_eq!(
+            role_from_assignment(&custom).unwrap().name,
+            "role aaaaaaaa-0000-0000-0000-000000000001"
+        );
+    }
 
     #[test]
     fn sign_in_from_graph_json() {

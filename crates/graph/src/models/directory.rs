@@ -95,6 +95,23 @@ graph_model! {
 }
 
 graph_model! {
+    /// `microsoft.graph.organization`: only what tells the tenant's own mail domains.
+    pub struct Organization = "organization" {
+        pub id: String = "id",
+        pub verified_domains: Vec<VerifiedDomain> = "verifiedDomains",
+    }
+}
+
+graph_model! {
+    /// `microsoft.graph.verifiedDomain`: a domain the tenant proved it owns.
+    pub struct VerifiedDomain = "verifiedDomain" {
+        pub name: Option<String> = "name",
+        pub is_default: Option<bool> = "isDefault",
+        pub is_initial: Option<bool> = "isInitial",
+    }
+}
+
+graph_model! {
     /// `microsoft.graph.oAuth2PermissionGrant`: ids are service principal *object* ids.
     pub struct OAuth2PermissionGrant = "oAuth2PermissionGrant" {
         pub id: String = "id",

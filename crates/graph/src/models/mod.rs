@@ -243,6 +243,8 @@ pub fn schema_registry() -> Vec<(&'static str, Vec<FieldSpec>)> {
         e::<RoleDefinition>(),
         e::<ServicePrincipal>(),
         e::<OAuth2PermissionGrant>(),
+        e::<Organization>(),
+        e::<VerifiedDomain>(),
         e::<SignIn>(),
         e::<SignInStatus>(),
         e::<DeviceDetail>(),

@@ -20,6 +20,7 @@
 //! is truncated silently: a source that stopped early marks the accounts it covers partial
 //! and adds a warning.
 
+mod domains;
 mod one;
 mod passes;
 mod per_user;
@@ -184,8 +185,9 @@ pub async fn gather(
 ) -> Result<Gathered, GraphError> {
     let now = opts.now.unwrap_or_else(chrono::Utc::now);
     let since = now - opts.since;
+    let (internal_domains, domain_warning) = domains::domains_or_warn(client).await;
     let tenant = TenantContext {
-        internal_domains: Vec::new(),
+        internal_domains,
         now: Some(now),
     };
     let sh = Arc::new(Shared {
@@ -198,6 +200,9 @@ pub async fn gather(
         opts: opts.clone(),
         known_methods: None,
     });
+    if let Some(w) = domain_warning {
+        sh.warn(w);
+    }
 
     // Reports in the background while Identity Protection and the directory give the first
     // screen.

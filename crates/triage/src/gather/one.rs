@@ -56,8 +56,9 @@ pub async fn investigate_knowing(
 ) -> Result<Investigation, GraphError> {
     let now = opts.now.unwrap_or_else(chrono::Utc::now);
     let since = now - opts.since;
+    let (internal_domains, domain_warning) = super::domains::domains_or_warn(client).await;
     let tenant = TenantContext {
-        internal_domains: Vec::new(),
+        internal_domains,
         now: Some(now),
     };
     let sh = Shared {
@@ -70,6 +71,9 @@ pub async fn investigate_knowing(
         opts,
         known_methods: known.methods,
     };
+    if let Some(w) = domain_warning {
+        sh.warn(w);
+    }
 
     let id = match client.get_user(who).await {
         Ok(u) => u.value.id,

@@ -62,11 +62,8 @@ async fn profile_and_roles(client: &GraphClient, sh: &Shared, id: &str) {
         }
         let f = c.account_mut(id);
         match &user {
-            Ok(u) => {
-                let deleted = f.profile.deleted;
-                f.profile = convert::profile(&u.value);
-                f.profile.deleted = deleted;
-            }
+            // The directory found it: it exists, whatever Identity Protection's record says.
+            Ok(u) => f.profile = convert::profile(&u.value),
             // Gone from /users: deleted (Identity Protection still lists it).
             Err(e) if e.is_not_found() => f.profile.deleted = true,
             Err(_) => {}

@@ -11,7 +11,10 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
     let facts = ctx.facts;
     let p = &facts.profile;
 
-    if p.deleted || facts.risky.as_ref().is_some_and(|r| r.deleted) {
+    // The directory decides; Identity Protection's isDeleted only when /users was not read.
+    let directory_read = matches!(facts.coverage.profile, crate::facts::SourceState::Complete);
+    let risky_says_deleted = facts.risky.as_ref().is_some_and(|r| r.deleted);
+    if p.deleted || (risky_says_deleted && !directory_read) {
         let why = "The account is deleted: nothing can sign in to it; restore it before containing";
         out.push(
             Hit::new("account-deleted", Family::Context, 0, why)
