@@ -240,7 +240,13 @@ pub fn read_only(g: &GlobalOpts) -> Result<bool, CliError> {
     if g.demo {
         return Ok(false);
     }
-    Ok(resolve(g)?.read_only)
+    // Only the profile: a missing tenant or client id is for `connect` to report.
+    let (config, path) =
+        Config::load(g.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let selected = config
+        .select(g.profile.as_deref(), path.as_deref())
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(selected.is_some_and(|(_, p)| p.read_only))
 }
 
 /// The secret store to use, printing the one-line warning when only memory is available.

@@ -96,12 +96,11 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn reclaim_tui::DataS
     use crate::graph_source::{throttle_progress, TriageSource};
     let pack = load_pack()?;
     let (progress, slot) = throttle_progress();
+    let interactive = std::io::stderr().is_terminal();
     let client = connect_with(
         g,
         ConnectOptions {
-            prompt: std::io::stderr()
-                .is_terminal()
-                .then(|| stderr_prompt(false)),
+            prompt: interactive.then(|| stderr_prompt(false)),
             client: reclaim_graph::ClientOptions {
                 progress,
                 ..Default::default()

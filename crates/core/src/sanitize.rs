@@ -63,13 +63,25 @@ pub fn inert(s: &str) -> Cow<'_, str> {
 /// inside should already have been through [`inert`], which escapes their line feeds; this is
 /// the last gate before a stream or file, so a writer that forgot cannot leak a control.
 pub fn inert_text(s: &str) -> Cow<'_, str> {
-    let bad = |c: char| is_dangerous(c) && c != '\n' && c != '\t';
-    if !s.chars().any(bad) {
+    // A CR ending a line (CSV's CRLF) is layout; a lone CR could overwrite the line.
+    let bad = |c: char, next: Option<char>| {
+        is_dangerous(c) && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+    };
+    let mut it = s.chars().peekable();
+    let mut clean = true;
+    while let Some(c) = it.next() {
+        if bad(c, it.peek().copied()) {
+            clean = false;
+            break;
+        }
+    }
+    if clean {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if bad(c) {
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if bad(c, it.peek().copied()) {
             escape_into(&mut out, c);
         } else {
             out.push(c);
@@ -161,8 +173,8 @@ mod tests {
 
     #[test]
     fn text_blocks_keep_layout_only() {
-        let out = inert_text("a\tb\nc\r\u{9b}31m\u{202e}d\x1b[2J");
-        assert_eq!(out, "a\tb\nc\\x0d\\u{009b}31m\\u{202e}d\\x1b[2J");
+        let out = inert_text("a\tb\nc\r\u{9b}31m\u{202e}d\x1b[2J\r\n");
+        assert_eq!(out, "a\tb\nc\\x0d\\u{009b}31m\\u{202e}d\\x1b[2J\r\n");
     }
 
     #[test]

@@ -87,9 +87,11 @@ fn select(org: Value, query: &HashMap<String, String>) -> Result<Value, GraphErr
             Some(v) => {
                 out.insert(name.to_string(), v.clone());
             }
-            None => return Err(GraphError::bad_request(format!(
+            None => {
+                return Err(GraphError::bad_request(format!(
                 "Could not find a property named '{name}' on type 'microsoft.graph.organization'."
-            ))),
+            )))
+            }
         }
     }
     Ok(Value::Object(out))
