@@ -194,6 +194,7 @@ pub async fn triage(g: &GlobalOpts, args: TriageArgs) -> CliResult {
             accounts: &got.accounts,
             complete: got.complete,
             warnings: &got.warnings,
+            unavailable: &got.unavailable,
         }) + "\n"
     } else if args.csv {
         output::triage_csv(&got.accounts)
@@ -235,6 +236,7 @@ pub async fn investigate(g: &GlobalOpts, args: InvestigateArgs) -> CliResult {
             generated: output::rfc3339(chrono::Utc::now()),
             account: &inv.assessment,
             facts: &inv.facts,
+            unavailable: &inv.unavailable,
         }) + "\n"
     } else {
         output::investigate_text(&inv.assessment, &inv.facts)

@@ -9,6 +9,7 @@ mod judgement;
 mod output_paths;
 mod retry;
 mod superseded;
+mod unavailable;
 mod writers;
 
 use reclaim::cli::connect::sim_app_client;

@@ -431,6 +431,12 @@ async fn send_envelope(
             let body = serde_json::to_vec(&raw.body).unwrap_or_default();
             let (code, message, _) = parse_error_body(status, &body);
             Next::Done(Err(match status {
+                403 if code == crate::error::UNLICENSED_CODE => GraphError::Unlicensed {
+                    capability: m.capability.to_string(),
+                    code,
+                    message,
+                    ids,
+                },
                 403 => GraphError::MissingPermission {
                     capability: m.capability.to_string(),
                     permissions: permissions::capability(m.capability)

@@ -65,6 +65,15 @@ pub enum GraphError {
         message: String,
         ids: RequestIds,
     },
+    /// The tenant's licence does not include the API (a 403 whose code says so, e.g. sign-ins
+    /// on a tenant without Entra ID P1): not a missing permission, and not the caller's fault.
+    #[error("the tenant's licence does not include {capability} ({code}: {message}; {ids})")]
+    Unlicensed {
+        capability: String,
+        code: String,
+        message: String,
+        ids: RequestIds,
+    },
     #[error(transparent)]
     Auth(#[from] AuthError),
     /// Graph answered with an error status.
@@ -118,6 +127,7 @@ impl GraphError {
     pub fn ids(&self) -> Option<&RequestIds> {
         match self {
             GraphError::MissingPermission { ids, .. }
+            | GraphError::Unlicensed { ids, .. }
             | GraphError::Api { ids, .. }
             | GraphError::OutcomeUnknown { ids, .. }
             | GraphError::Transport { ids, .. }
@@ -131,7 +141,7 @@ impl GraphError {
     pub fn status(&self) -> Option<u16> {
         match self {
             GraphError::Api { status, .. } => Some(*status),
-            GraphError::MissingPermission { .. } => Some(403),
+            GraphError::MissingPermission { .. } | GraphError::Unlicensed { .. } => Some(403),
             GraphError::GaveUp { last_status, .. } => Some(*last_status),
             _ => None,
         }
@@ -142,12 +152,31 @@ impl GraphError {
         match self {
             GraphError::Api { code, .. } => Some(code),
             GraphError::MissingPermission { .. } => Some("Authorization_RequestDenied"),
+            GraphError::Unlicensed { code, .. } => Some(code),
             _ => None,
         }
     }
 
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
+    }
+
+    /// Why a source could not be read, in `triage --json`'s `unavailable[].reason` words
+    /// (CONTRACT.md): `licence`, `permission`, `conditional-access`, `throttled` or `error`.
+    pub fn unavailable_reason(&self) -> &'static str {
+        match self {
+            GraphError::Unlicensed { .. } => "licence",
+            GraphError::MissingPermission { .. } => "permission",
+            GraphError::Auth(AuthError::Refused { codes, .. }) if codes.contains(&53003) => {
+                "conditional-access"
+            }
+            GraphError::GaveUp { last_status, .. } if *last_status == 429 => "throttled",
+            _ => "error",
+        }
+    }
+
+    pub fn is_unlicensed(&self) -> bool {
+        matches!(self, GraphError::Unlicensed { .. })
     }
 
     pub fn is_missing_permission(&self) -> bool {
@@ -162,6 +191,10 @@ impl GraphError {
         matches!(self, GraphError::Auth(AuthError::SignInAgain { .. }))
     }
 }
+
+/// The code Graph answers a premium API with on a tenant whose licence lacks it ("Neither
+/// tenant is B2C or tenant doesn't have premium license").
+pub const UNLICENSED_CODE: &str = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
 
 /// Graph's error envelope: `{"error":{"code","message","innerError":{...}}}`.
 #[derive(Debug, Deserialize)]
@@ -204,6 +237,38 @@ pub fn parse_error_body(status: u16, body: &[u8]) -> (String, String, Option<Str
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unavailable_reasons_use_the_contracts_words() {
+        let ids = RequestIds::default();
+        let licence = GraphError::Unlicensed {
+            capability: "read-sign-ins".into(),
+            code: UNLICENSED_CODE.into(),
+            message: "Neither tenant is B2C or tenant doesn't have premium license".into(),
+            ids: ids.clone(),
+        };
+        assert_eq!(licence.unavailable_reason(), "licence");
+        assert!(!licence.is_missing_permission() && licence.status() == Some(403));
+        let perm = GraphError::MissingPermission {
+            capability: "c".into(),
+            permissions: vec![],
+            message: String::new(),
+            ids: ids.clone(),
+        };
+        assert_eq!(perm.unavailable_reason(), "permission");
+        let ca = GraphError::Auth(AuthError::Refused {
+            status: 400,
+            error: "invalid_grant".into(),
+            codes: vec![53003],
+            description: "blocked by Conditional Access".into(),
+        });
+        assert_eq!(ca.unavailable_reason(), "conditional-access");
+        assert_eq!(
+            GraphError::Invalid("x".into()).unavailable_reason(),
+            "error"
+        );
+    }
+
     use super::*;
 
     #[test]

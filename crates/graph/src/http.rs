@@ -366,6 +366,12 @@ impl HttpCore {
             401 => Attempt::Fail(GraphError::Auth(AuthError::SignInAgain {
                 reason: format!("Graph refused the access token even after a refresh ({code}: {message}; {ids})"),
             })),
+            403 if code == crate::error::UNLICENSED_CODE => Attempt::Fail(GraphError::Unlicensed {
+                capability: req.capability.to_string(),
+                code: code.clone(),
+                message,
+                ids: ids.clone(),
+            }),
             403 => {
                 let delegated = token.claims.as_ref().is_some_and(|c| c.is_delegated());
                 let perms = permissions::capability(req.capability)

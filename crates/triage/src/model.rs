@@ -190,3 +190,13 @@ pub struct TiedGrant {
     pub scopes: Vec<String>,
     pub reasons: Vec<String>,
 }
+
+/// A source that could not be read (`triage --json`'s `unavailable`, CONTRACT.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Unavailable {
+    /// What was being read: `risky users`, `sign-ins`, `audits`, `methods`...
+    pub source: String,
+    /// `licence`, `permission`, `role`, `conditional-access`, `throttled` or `error`.
+    pub reason: String,
+    pub detail: String,
+}

@@ -19,6 +19,8 @@ pub struct TriageReport<'a> {
     /// False when something was not (fully) read; `warnings` says what.
     pub complete: bool,
     pub warnings: &'a [String],
+    /// Every source that could not be read: `{source, reason, detail}` (CONTRACT.md).
+    pub unavailable: &'a [crate::model::Unavailable],
 }
 
 /// `investigate --json`: the assessment and every fact it rests on.
@@ -29,6 +31,7 @@ pub struct InvestigateReport<'a> {
     pub generated: String,
     pub account: &'a AccountAssessment,
     pub facts: &'a AccountFacts,
+    pub unavailable: &'a [crate::model::Unavailable],
 }
 
 pub fn rfc3339(t: DateTime<Utc>) -> String {
@@ -304,6 +307,7 @@ mod tests {
             accounts: &accounts,
             complete: false,
             warnings: &warnings,
+            unavailable: &[],
         };
         let s = triage_json(&r);
         assert!(!s.chars().any(|c| is_dangerous(c) && c != '\n'), "{s}");

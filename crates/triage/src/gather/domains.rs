@@ -6,6 +6,10 @@
 use reclaim_graph::models::Organization;
 use reclaim_graph::{requests, GraphClient, GraphError};
 
+/// The source's name in warnings and `unavailable`. Without it, forwarding is judged
+/// internal only for the domains members' sign-in names use.
+pub const SOURCE: &str = "verified domains";
+
 /// Every verified domain name, lower-cased.
 pub async fn verified_domains(client: &GraphClient) -> Result<Vec<String>, GraphError> {
     let orgs = client
@@ -23,19 +27,4 @@ pub async fn verified_domains(client: &GraphClient) -> Result<Vec<String>, Graph
     out.sort();
     out.dedup();
     Ok(out)
-}
-
-/// [`verified_domains`], or none with the reason as a warning: without them, forwarding is
-/// judged internal only for the domains members' UPNs use.
-pub async fn domains_or_warn(client: &GraphClient) -> (Vec<String>, Option<String>) {
-    match verified_domains(client).await {
-        Ok(d) => (d, None),
-        Err(e) => (
-            Vec::new(),
-            Some(format!(
-                "the tenant's verified domains could not be read ({e}): mail forwarded to a \
-                 domain no account's sign-in name uses counts as leaving the organization"
-            )),
-        ),
-    }
 }

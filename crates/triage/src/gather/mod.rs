@@ -93,6 +93,8 @@ pub struct Gathered {
     pub missing_permissions: Vec<String>,
     /// Every source read in full.
     pub complete: bool,
+    /// Sources that could not be read, and why.
+    pub unavailable: Vec<crate::model::Unavailable>,
 }
 
 /// State shared by the concurrent passes. Locks are never held across an await.
@@ -101,6 +103,8 @@ pub(crate) struct Shared {
     events: Option<UnboundedSender<GatherEvent>>,
     warnings: Mutex<Vec<String>>,
     missing: Mutex<Vec<String>>,
+    /// Sources that could not be read, one entry per source (the first failure's reason).
+    unavailable: Mutex<Vec<crate::model::Unavailable>>,
     /// Per-account failures by source: the first is a warning, the rest are counted.
     failures: Mutex<HashMap<String, usize>>,
     pub since: Time,
@@ -147,6 +151,16 @@ impl Shared {
                 }
             }
         }
+        {
+            let mut u = lock(&self.unavailable);
+            if !u.iter().any(|x| x.source == what) {
+                u.push(crate::model::Unavailable {
+                    source: what.to_string(),
+                    reason: e.unavailable_reason().to_string(),
+                    detail: reclaim_core::sanitize::inert(&e.to_string()).into_owned(),
+                });
+            }
+        }
         let first = {
             let mut f = lock(&self.failures);
             let n = f.entry(what.to_string()).or_default();
@@ -185,9 +199,9 @@ pub async fn gather(
 ) -> Result<Gathered, GraphError> {
     let now = opts.now.unwrap_or_else(chrono::Utc::now);
     let since = now - opts.since;
-    let (internal_domains, domain_warning) = domains::domains_or_warn(client).await;
+    let domains = domains::verified_domains(client).await;
     let tenant = TenantContext {
-        internal_domains,
+        internal_domains: domains.as_ref().cloned().unwrap_or_default(),
         now: Some(now),
     };
     let sh = Arc::new(Shared {
@@ -195,13 +209,14 @@ pub async fn gather(
         events,
         warnings: Mutex::new(Vec::new()),
         missing: Mutex::new(Vec::new()),
+        unavailable: Mutex::new(Vec::new()),
         failures: Mutex::new(HashMap::new()),
         since,
         opts: opts.clone(),
         known_methods: None,
     });
-    if let Some(w) = domain_warning {
-        sh.warn(w);
+    if let Err(e) = &domains {
+        sh.failed(domains::SOURCE, e);
     }
 
     // Reports in the background while Identity Protection and the directory give the first
@@ -284,6 +299,7 @@ pub async fn gather(
     }
     let warnings = lock(&sh.warnings).clone();
     let missing_permissions = lock(&sh.missing).clone();
+    let unavailable = lock(&sh.unavailable).clone();
     let Ok(shared) = Arc::try_unwrap(sh) else {
         // Every task above has finished, so this is the last reference.
         return Err(GraphError::Invalid("gather tasks still running".into()));
@@ -305,6 +321,7 @@ pub async fn gather(
         warnings,
         missing_permissions,
         complete,
+        unavailable,
     })
 }
 

@@ -22,6 +22,8 @@ pub struct Investigation {
     pub warnings: Vec<String>,
     pub missing_permissions: Vec<String>,
     pub complete: bool,
+    /// Sources that could not be read, and why.
+    pub unavailable: Vec<crate::model::Unavailable>,
 }
 
 /// Looks the account up by UPN or id (a deleted account by its id, through Identity
@@ -56,9 +58,9 @@ pub async fn investigate_knowing(
 ) -> Result<Investigation, GraphError> {
     let now = opts.now.unwrap_or_else(chrono::Utc::now);
     let since = now - opts.since;
-    let (internal_domains, domain_warning) = super::domains::domains_or_warn(client).await;
+    let domains = super::domains::verified_domains(client).await;
     let tenant = TenantContext {
-        internal_domains,
+        internal_domains: domains.as_ref().cloned().unwrap_or_default(),
         now: Some(now),
     };
     let sh = Shared {
@@ -66,13 +68,14 @@ pub async fn investigate_knowing(
         events: None,
         warnings: Mutex::new(Vec::new()),
         missing: Mutex::new(Vec::new()),
+        unavailable: Mutex::new(Vec::new()),
         failures: Mutex::new(Default::default()),
         since,
         opts,
         known_methods: known.methods,
     };
-    if let Some(w) = domain_warning {
-        sh.warn(w);
+    if let Err(e) = &domains {
+        sh.failed(super::domains::SOURCE, e);
     }
 
     let id = match client.get_user(who).await {
@@ -150,6 +153,7 @@ pub async fn investigate_knowing(
 
     let warnings = lock(&sh.warnings).clone();
     let missing_permissions = lock(&sh.missing).clone();
+    let unavailable = lock(&sh.unavailable).clone();
     let collector = sh.collector.into_inner().unwrap_or_else(|p| p.into_inner());
     let assessment = collector
         .assess(&id)
@@ -163,5 +167,6 @@ pub async fn investigate_knowing(
         warnings,
         missing_permissions,
         complete,
+        unavailable,
     })
 }
