@@ -14,6 +14,8 @@ pub mod logging;
 #[cfg(feature = "sim")]
 mod sim_cmd;
 pub(crate) mod triage_cmd;
+#[cfg(test)]
+mod since_properties;
 
 pub use args::{
     ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, Command, ExportFormat, GlobalOpts,
