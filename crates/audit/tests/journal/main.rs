@@ -7,3 +7,4 @@ mod support;
 mod crash;
 mod integrity;
 mod journal;
+mod properties;
