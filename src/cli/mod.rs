@@ -13,9 +13,9 @@ mod docs_cmd;
 pub mod logging;
 #[cfg(feature = "sim")]
 mod sim_cmd;
-pub(crate) mod triage_cmd;
 #[cfg(test)]
 mod since_properties;
+pub(crate) mod triage_cmd;
 
 pub use args::{
     ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, Command, ExportFormat, GlobalOpts,

@@ -10,8 +10,8 @@ const TEN_YEARS_DAYS: i64 = 3653;
 
 fn duration_text() -> impl Strategy<Value = String> {
     let unit = prop::sample::select(vec![
-        "ns", "us", "ms", "s", "m", "min", "h", "hr", "d", "days", "w", "weeks", "M", "y",
-        "years", "",
+        "ns", "us", "ms", "s", "m", "min", "h", "hr", "d", "days", "w", "weeks", "M", "y", "years",
+        "",
     ]);
     prop_oneof![
         3 => (any::<u64>(), unit.clone()).prop_map(|(n, u)| format!("{n}{u}")),

@@ -24,16 +24,52 @@ macro_rules! parsers {
 /// Every registered model's parser (the first test checks none is missing).
 fn parsers() -> Vec<(&'static str, Parse)> {
     parsers![
-        RiskyUser, RiskyUserHistoryItem, RiskUserActivity, RiskDetection, User, DirectoryRole,
-        RoleAssignment, RoleDefinition, ServicePrincipal, OAuth2PermissionGrant, SignIn,
-        SignInStatus, DeviceDetail, SignInLocation, GeoCoordinates, NetworkLocationDetail,
-        AuthenticationDetail, DirectoryAudit, AuditActivityInitiator, UserIdentity, AppIdentity,
-        TargetResource, ModifiedProperty, KeyValue, PasswordMethod, PhoneMethod,
-        AuthenticatorMethod, TemporaryAccessPassMethod, Fido2Method, SoftwareOathMethod,
-        EmailMethod, WindowsHelloMethod, PlatformCredentialMethod, SignInPreferences,
-        LongRunningOperation, MessageRule, MessageRulePredicates, MessageRuleActions, Recipient,
-        EmailAddress, SizeRange, MailFolder, MailboxSettings, AutomaticRepliesSetting,
-        DateTimeTimeZone, LocaleInfo,
+        RiskyUser,
+        RiskyUserHistoryItem,
+        RiskUserActivity,
+        RiskDetection,
+        User,
+        DirectoryRole,
+        RoleAssignment,
+        RoleDefinition,
+        ServicePrincipal,
+        OAuth2PermissionGrant,
+        SignIn,
+        SignInStatus,
+        DeviceDetail,
+        SignInLocation,
+        GeoCoordinates,
+        NetworkLocationDetail,
+        AuthenticationDetail,
+        DirectoryAudit,
+        AuditActivityInitiator,
+        UserIdentity,
+        AppIdentity,
+        TargetResource,
+        ModifiedProperty,
+        KeyValue,
+        PasswordMethod,
+        PhoneMethod,
+        AuthenticatorMethod,
+        TemporaryAccessPassMethod,
+        Fido2Method,
+        SoftwareOathMethod,
+        EmailMethod,
+        WindowsHelloMethod,
+        PlatformCredentialMethod,
+        SignInPreferences,
+        LongRunningOperation,
+        MessageRule,
+        MessageRulePredicates,
+        MessageRuleActions,
+        Recipient,
+        EmailAddress,
+        SizeRange,
+        MailFolder,
+        MailboxSettings,
+        AutomaticRepliesSetting,
+        DateTimeTimeZone,
+        LocaleInfo,
     ]
 }
 
@@ -60,7 +96,14 @@ fn new_member() -> impl Strategy<Value = String> {
 }
 
 fn timestamp() -> impl Strategy<Value = String> {
-    (1u32..=9999, 1u32..=12, 1u32..=28, 0u32..24, 0u32..60, 0u32..60)
+    (
+        1u32..=9999,
+        1u32..=12,
+        1u32..=28,
+        0u32..24,
+        0u32..60,
+        0u32..60,
+    )
         .prop_flat_map(|d| {
             let fraction = prop_oneof![Just(String::new()), "\\.[0-9]{1,7}"];
             let offset = prop_oneof![
@@ -127,11 +170,9 @@ fn value_of(kind: &FieldKind, depth: u32) -> BoxedStrategy<Value> {
             .boxed()
         }
         FieldKind::Complex(name) => object_of(name, depth + 1),
-        FieldKind::Collection(inner) => {
-            prop::collection::vec(value_of(inner, depth), 0..3)
-                .prop_map(Value::Array)
-                .boxed()
-        }
+        FieldKind::Collection(inner) => prop::collection::vec(value_of(inner, depth), 0..3)
+            .prop_map(Value::Array)
+            .boxed(),
     }
 }
 
@@ -159,7 +200,8 @@ fn object_of(name: &str, depth: u32) -> BoxedStrategy<Value> {
             .boxed()
         })
         .collect();
-    let unknown = prop::collection::btree_map("[a-z][a-zA-Z]{0,10}|@odata\\.[a-z]{1,8}", any_json(), 0..3);
+    let unknown =
+        prop::collection::btree_map("[a-z][a-zA-Z]{0,10}|@odata\\.[a-z]{1,8}", any_json(), 0..3);
     (per_field, unknown)
         .prop_map(move |(present, extra)| {
             let mut m: Map<String, Value> = extra
