@@ -13,6 +13,7 @@ mod pack;
 mod plan;
 mod playbook;
 mod toml_text;
+mod triage_output;
 
 use proptest::test_runner::Config as ProptestConfig;
 
