@@ -6,6 +6,7 @@
 mod common;
 #[path = "../common/containment.rs"]
 mod containment;
+mod hostile_text;
 mod kill;
 mod soak;
 mod support;
