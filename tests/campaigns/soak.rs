@@ -1,5 +1,5 @@
 //! A soak on the hostile profile (random 429/503/504/500, connection resets, slow bodies,
-//! early token expiry): `triage`, `plan`, `apply` and `undo` through the binary, round after
+//! early token expiry): `triage`, `plan`, `apply` and `undo` (of a rule or grant removal) through the binary, round after
 //! round, each on the next compromised account. The same rounds on a `fast` tenant of the same
 //! scenario give the reference. At the end: no run panicked, every planned step is done in the
 //! journal (re-running `apply` as an operator would until it exits 0: nothing is lost), each
@@ -21,8 +21,9 @@ struct Round {
     plan: Plan,
 }
 
-/// Runs `args` until it exits with one of `ok`, checking no run panicked; the exit codes seen.
-async fn until_ok(e: &Env, args: &[&str], ok: &[i32], what: &str) -> Vec<i32> {
+/// Runs `args` until it exits with one of `ok`, checking no run panicked; the exit codes seen
+/// and the last run's stderr.
+async fn until_ok(e: &Env, args: &[&str], ok: &[i32], what: &str) -> (Vec<i32>, String) {
     let mut codes = Vec::new();
     for _ in 0..RETRIES {
         let (code, out, err) = e.run(args).await;
@@ -32,7 +33,7 @@ async fn until_ok(e: &Env, args: &[&str], ok: &[i32], what: &str) -> Vec<i32> {
         );
         codes.push(code);
         if ok.contains(&code) {
-            return codes;
+            return (codes, err);
         }
         eprintln!(
             "{what}: exit {code}, again: {}",
@@ -63,16 +64,20 @@ async fn soak(e: &Env, rounds: usize, label: &str) -> Vec<Round> {
         until_ok(e, &["plan", "--user", &user, "-o", pfs], &[0], &what).await;
         let plan = Plan::load(&pf).unwrap();
         until_ok(e, &["apply", pfs, "--yes"], &[0], &what).await;
-        let undo = plan.accounts[0]
-            .steps
-            .iter()
-            .find(|s| matches!(s.op, Op::DeleteRule { .. }))
-            .or_else(|| plan.accounts[0].steps.iter().find(|s| s.reversible));
+        // A step no later step of the playbook overrides (undoing `disable-signin` after
+        // `enable-signin` ran is rightly refused).
+        let undo = plan.accounts[0].steps.iter().find(|s| {
+            s.reversible && matches!(s.op, Op::DeleteRule { .. } | Op::DeleteGrant { .. })
+        });
         if let Some(step) = undo {
             // 1 after a cut-off run that did undo it: "already undone".
-            let codes = until_ok(e, &["undo", &step.id, "--yes"], &[0, 1], &what).await;
+            let (codes, err) = until_ok(e, &["undo", &step.id, "--yes"], &[0, 1], &what).await;
             if codes.last() == Some(&1) {
-                assert!(codes.len() > 1, "{what}: undo refused at once");
+                assert!(
+                    codes.len() > 1,
+                    "{what}: undo of {} refused: {err}",
+                    step.action
+                );
             }
         }
         eprintln!("{what}: {:?}", t0.elapsed());
