@@ -146,7 +146,7 @@ async fn kill_9_campaign_20_kills_ends_as_the_clean_run() {
 
 /// The long campaign: 100 kills of a 50-account apply on the realistic profile.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "long (about N minutes): cargo test --test campaigns -- --ignored kill_9_campaign_100"]
+#[ignore = "long (about 30 min): cargo test --test campaigns -- --ignored kill_9_campaign_100"]
 async fn kill_9_campaign_100_kills_of_a_50_account_apply() {
     run_campaign(Campaign {
         accounts: env_or("RECLAIM_KILL_ACCOUNTS", 50),
