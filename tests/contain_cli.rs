@@ -4,13 +4,12 @@
 //! re-run that ends in the same state with no step done twice (request log and journal).
 
 mod common;
+#[path = "common/containment.rs"]
+mod containment;
 
-use reclaim::cli::connect::sim_app_client;
+use containment::{final_state, make_contain_plan, mutating, planned};
 use reclaim_audit::{read_records, step_states, StepState};
-use reclaim_contain::planner::{make_plan, PlanMeta};
-use reclaim_contain::{playbook, ActionKind, Op, Plan};
-use reclaim_graph::throttle::{Limits, Window};
-use reclaim_graph::ClientOptions;
+use reclaim_contain::{ActionKind, Op, Plan};
 use reclaim_sim::scenario::{self, ScenarioKnobs};
 use reclaim_sim::{Profile, SimConfig, SimHandle};
 use std::os::unix::fs::PermissionsExt as _;
@@ -76,64 +75,14 @@ impl Env {
     }
 
     fn mutating(&self) -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> = self
-            .sim
-            .request_log()
-            .into_iter()
-            .filter(|e| e.is_mutating())
-            .map(|e| (e.method, e.path))
-            .collect();
-        v.sort();
-        v
+        mutating(&self.sim)
     }
 
     /// A plan made through the library with an unpaced client (the fast simulator does not
     /// throttle), written where the binary will read it.
     async fn plan(&self, users: &[String], file: &Path) -> Plan {
-        let w = Window {
-            limit: 100_000,
-            period: Duration::from_millis(100),
-        };
-        let limits = Limits {
-            identity_protection: w,
-            reports: w,
-            directory_units: w,
-            directory_writes: w,
-            mailbox_requests: w,
-            ..Limits::default()
-        };
-        let c = sim_app_client(
-            &self.sim,
-            &self.sim.apps.full,
-            ClientOptions {
-                limits,
-                ..ClientOptions::default()
-            },
-        )
-        .unwrap();
-        let meta = PlanMeta {
-            tenant: self.sim.tenant_id.clone(),
-            operator: "responder@test".into(),
-            incident: None,
-            delegated: false,
-            created: chrono::Utc::now(),
-        };
-        let pb = playbook::find("contain-ato", None).unwrap();
-        let plan = make_plan(&c, users, &pb, &meta, None).await.unwrap();
-        plan.save(file).unwrap();
-        plan
+        make_contain_plan(&self.sim, users, file).await
     }
-}
-
-fn planned(plan: &Plan) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = plan
-        .accounts
-        .iter()
-        .flat_map(|a| &a.steps)
-        .map(|s| (s.request.method.to_string(), s.request.path.clone()))
-        .collect();
-    v.sort();
-    v
 }
 
 /// The compromised account with the most kinds of attacker artefacts.
@@ -474,33 +423,4 @@ async fn kill_9_during_apply_then_reapply_ends_the_same_with_no_step_twice() {
         interrupted_midway >= 1,
         "at least one kill landed in the middle of the apply"
     );
-}
-
-/// What containment leaves on the account (times and generated secrets aside).
-fn final_state(t: &reclaim_sim::model::Tenant, id: &str) -> Vec<String> {
-    let mut v: Vec<String> = t.methods[id]
-        .iter()
-        .map(|m| format!("{} {:?}", m.id, m.phone_number))
-        .collect();
-    if let Some(m) = t.mailboxes.get(id) {
-        v.extend(
-            m.rules
-                .iter()
-                .map(|r| format!("rule {} {}", r.id, r.is_enabled)),
-        );
-    }
-    v.extend(
-        t.grants
-            .iter()
-            .filter(|g| g.principal_id.as_deref() == Some(id))
-            .map(|g| format!("grant {}", g.id)),
-    );
-    let u = t.users.iter().find(|u| *u.id == *id).unwrap();
-    v.push(format!("enabled {}", u.account_enabled));
-    v.push(format!(
-        "risk {:?}",
-        t.risky_users.get(id).map(|r| r.risk_state)
-    ));
-    v.sort();
-    v
 }

@@ -17,6 +17,8 @@ mod log_writer;
 pub mod logging;
 #[cfg(feature = "sim")]
 mod sim_cmd;
+#[cfg(test)]
+mod since_properties;
 pub(crate) mod triage_cmd;
 
 pub use args::{

@@ -7,3 +7,5 @@ mod support;
 mod crash;
 mod integrity;
 mod journal;
+mod output_properties;
+mod properties;
