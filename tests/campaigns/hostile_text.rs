@@ -71,7 +71,6 @@ fn file(path: &Path) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "finding #1: plan writes C1 and bidi controls from rule names raw (stdout, plan file)"]
 async fn hostile_tenant_text_reaches_no_output_raw() {
     let seed: u64 = env_or("RECLAIM_HOSTILE_SEED", rand::random());
     eprintln!("hostile text seed {seed} (replay with RECLAIM_HOSTILE_SEED={seed})");
