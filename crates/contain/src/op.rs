@@ -67,7 +67,7 @@ impl SecretSlot {
 
 /// One request exactly as it will be sent (path relative to the Graph root, version included).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlannedRequest {
     pub method: HttpMethod,
     pub path: String,
