@@ -71,6 +71,7 @@ proptest! {
             accounts: &accounts,
             complete: true,
             warnings: &warnings,
+            unavailable: &[],
         };
         let json = triage_json(&report);
         assert_inert("triage json", &json);
@@ -80,6 +81,7 @@ proptest! {
             generated: String::new(),
             account: &accounts[0],
             facts: &f,
+            unavailable: &[],
         };
         let json = investigate_json(&report);
         assert_inert("investigate json", &json);
