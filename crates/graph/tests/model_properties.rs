@@ -34,6 +34,8 @@ fn parsers() -> Vec<(&'static str, Parse)> {
         RoleDefinition,
         ServicePrincipal,
         OAuth2PermissionGrant,
+        Organization,
+        VerifiedDomain,
         SignIn,
         SignInStatus,
         DeviceDetail,
