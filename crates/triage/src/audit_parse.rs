@@ -40,6 +40,10 @@ pub fn classify_activity(activity: &str) -> AuditKind {
         "ConfirmCompromised" => AuditKind::RiskConfirmedCompromised,
         "DismissUser" => AuditKind::RiskDismissed,
         "ConfirmSafe" => AuditKind::RiskConfirmedSafe,
+        "Register device" | "Add device" => AuditKind::DeviceRegistered,
+        "Add registered owner to device" | "Add registered users to device" => {
+            AuditKind::DeviceUserAdded
+        }
         _ => AuditKind::Other,
     }
 }

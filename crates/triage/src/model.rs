@@ -106,6 +106,9 @@ pub struct Findings {
     pub owner_method_ids: Vec<String>,
     pub malicious_rules: Vec<TiedRule>,
     pub malicious_grants: Vec<TiedGrant>,
+    /// Devices the attacker registered to the account (never a managed or compliant one).
+    #[serde(default)]
+    pub attacker_devices: Vec<TiedDevice>,
 }
 
 impl Findings {
@@ -114,6 +117,7 @@ impl Findings {
             && self.attacker_phones.is_empty()
             && self.malicious_rules.is_empty()
             && self.malicious_grants.is_empty()
+            && self.attacker_devices.is_empty()
     }
 }
 
@@ -184,5 +188,17 @@ pub struct TiedGrant {
     pub client_id: String,
     pub app_name: Option<String>,
     pub scopes: Vec<String>,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedDevice {
+    /// The directory object id (`/devices/{id}`).
+    pub id: String,
+    /// Tenant text.
+    pub name: String,
+    pub operating_system: Option<String>,
+    pub registered: Option<DateTime<Utc>>,
     pub reasons: Vec<String>,
 }

@@ -20,6 +20,7 @@
 //! is truncated silently: a source that stopped early marks the accounts it covers partial
 //! and adds a warning.
 
+mod footholds;
 mod one;
 mod passes;
 mod per_user;

@@ -37,6 +37,7 @@ pub const WEIGHT_IDS: &[&str] = &[
     "mailbox-forwarding-external",
     "suspicious-oauth-grant",
     "risky-oauth-grant",
+    "device-registered-by-attacker",
     "high-value-title",
     "high-value-department",
     "high-value-role",
