@@ -137,6 +137,13 @@ fn inventory(t: &Tenant, user: &str) -> BTreeSet<String> {
     if let Some(u) = t.users.iter().find(|u| *u.id == *user) {
         out.insert(format!("enabled {}", u.account_enabled));
     }
+    for d in t
+        .devices
+        .iter()
+        .filter(|d| d.users.iter().chain(&d.owners).any(|x| x == user))
+    {
+        out.insert(format!("device {} {}", d.id, d.account_enabled));
+    }
     out
 }
 
@@ -200,6 +207,22 @@ fn assert_contained(
             for g in &a.malicious_grant_ids {
                 if t.grants.iter().any(|x| *x.id == **g) {
                     bad.push(format!("{who}: grant {g} left"));
+                }
+            }
+            let enabled = |id: &str| {
+                t.devices
+                    .iter()
+                    .find(|d| d.id == id)
+                    .map(|d| d.account_enabled)
+            };
+            for d in &a.attacker_device_ids {
+                if enabled(d) != Some(false) {
+                    bad.push(format!("{who}: attacker device {d} still enabled"));
+                }
+            }
+            for d in &a.owner_device_ids {
+                if enabled(d) != Some(true) {
+                    bad.push(format!("{who}: owner device {d} touched"));
                 }
             }
             let user = t.users.iter().find(|u| *u.id == *a.user_id).unwrap();
@@ -335,7 +358,36 @@ async fn contain_everything(seed: u64) -> usize {
         .flat_map(|a| &a.steps)
         .all(|s| s.status == StepStatus::AlreadyDone));
     assert_eq!(mutating(&s).len(), planned.len());
+    undo_a_device(&s, &c, &j, &plan, seed).await;
     moved
+}
+
+/// Every seed has an attacker device: its step is in the plan, and undo enables it again.
+async fn undo_a_device(s: &SimHandle, c: &GraphClient, j: &Journal, plan: &Plan, seed: u64) {
+    let step = plan
+        .accounts
+        .iter()
+        .flat_map(|a| &a.steps)
+        .find(|st| st.action == ActionKind::DisableAttackerDevices)
+        .unwrap_or_else(|| panic!("seed {seed}: no attacker device was disabled"));
+    let Op::SetDeviceEnabled { device_id, .. } = &step.op else {
+        panic!("{:?}", step.op)
+    };
+    let enabled = |s: &SimHandle| {
+        s.with_tenant(|t| {
+            t.devices
+                .iter()
+                .find(|d| &d.id == device_id)
+                .map(|d| d.account_enabled)
+        })
+    };
+    assert_eq!(enabled(s), Some(false));
+    undo(c, j, &step.id).await.unwrap();
+    assert_eq!(enabled(s), Some(true), "seed {seed}: undo re-enables");
+    assert!(matches!(
+        undo(c, j, &step.id).await,
+        Err(UndoError::AlreadyUndone(_))
+    ));
 }
 
 /// Where the attacker's Authenticator was the default and the owner kept a method that could

@@ -23,6 +23,7 @@ pub enum ActionKind {
     ConfirmCompromised,
     IssueTap,
     RevokeOauthGrants,
+    DisableAttackerDevices,
 }
 
 /// Whether an applied step of an action can be reversed by `reclaim undo`.
@@ -70,7 +71,7 @@ pub struct ActionInfo {
     pub verification: &'static str,
 }
 
-const CATALOGUE: [ActionInfo; 12] = [
+const CATALOGUE: [ActionInfo; 13] = [
     ActionInfo {
         kind: ActionKind::RevokeSessions,
         summary: "invalidates every refresh token and session cookie of the account \
@@ -214,6 +215,18 @@ const CATALOGUE: [ActionInfo; 12] = [
         ),
         verification: "the grant no longer appears in the user's oauth2PermissionGrants",
     },
+    ActionInfo {
+        kind: ActionKind::DisableAttackerDevices,
+        summary: "disables the devices the evidence ties to the attacker (PATCH /devices/{id} \
+                  accountEnabled=false): they can no longer sign in or satisfy device-based \
+                  Conditional Access; the owner's managed or compliant devices are never touched, \
+                  and nothing is deleted",
+        capability: "disable-attacker-devices",
+        app_permission: "Device.ReadWrite.All",
+        delegated_permission: "Directory.AccessAsUser.All (and the Cloud Device Administrator role)",
+        reversibility: Reversibility::Reversible("the device is enabled again (accountEnabled=true)"),
+        verification: "the device reads accountEnabled false in the user's registeredDevices",
+    },
 ];
 
 /// A name that is not one of CONTRACT.md's actions.
@@ -222,7 +235,7 @@ const CATALOGUE: [ActionInfo; 12] = [
 pub struct UnknownAction(pub String);
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 12] = [
+    pub const ALL: [ActionKind; 13] = [
         ActionKind::RevokeSessions,
         ActionKind::DisableSignin,
         ActionKind::EnableSignin,
@@ -235,6 +248,7 @@ impl ActionKind {
         ActionKind::ConfirmCompromised,
         ActionKind::IssueTap,
         ActionKind::RevokeOauthGrants,
+        ActionKind::DisableAttackerDevices,
     ];
 
     /// The CONTRACT.md name.
@@ -252,6 +266,7 @@ impl ActionKind {
             ActionKind::ConfirmCompromised => "confirm-compromised",
             ActionKind::IssueTap => "issue-tap",
             ActionKind::RevokeOauthGrants => "revoke-oauth-grants",
+            ActionKind::DisableAttackerDevices => "disable-attacker-devices",
         }
     }
 
@@ -309,7 +324,8 @@ mod tests {
                 "disable-malicious-rules",
                 "confirm-compromised",
                 "issue-tap",
-                "revoke-oauth-grants"
+                "revoke-oauth-grants",
+                "disable-attacker-devices"
             ]
         );
     }

@@ -48,6 +48,9 @@ pub struct Evidence {
     pub known_good_phones: Vec<KnownGood>,
     pub malicious_rules: Vec<Tied>,
     pub malicious_grants: Vec<Tied>,
+    /// Devices the attacker registered (directory object ids).
+    #[serde(default)]
+    pub attacker_devices: Vec<Tied>,
 }
 
 /// Two phone numbers are the same when their digits are (Graph and the audit log format

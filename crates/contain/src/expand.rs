@@ -187,6 +187,7 @@ pub fn expand(
             ActionKind::ConfirmCompromised => confirm(&mut cx),
             ActionKind::IssueTap => tap(&mut cx),
             ActionKind::RevokeOauthGrants => grants(&mut cx),
+            ActionKind::DisableAttackerDevices => super::footholds::disable_devices(&mut cx),
         }
         if !playbook_why.is_empty() {
             for d in &mut cx.out.steps[before_len..] {

@@ -24,6 +24,7 @@ pub mod earlier;
 pub mod evidence;
 pub mod expand;
 mod expand_mfa;
+pub mod footholds;
 pub mod op;
 pub mod plan;
 pub mod planner;

@@ -147,6 +147,7 @@ pub fn op_belongs_to(action: ActionKind, op: &Op) -> bool {
         (ConfirmCompromised, Op::ConfirmCompromised) => true,
         (IssueTap, Op::IssueTap { .. }) => true,
         (RevokeOauthGrants, Op::DeleteGrant { .. }) => true,
+        (DisableAttackerDevices, Op::SetDeviceEnabled { enabled, .. }) => !enabled,
         // Moving the default MFA method off a method about to be deleted.
         (RemoveAttackerMfa | ResetMfa | RestorePhone, Op::SetDefaultMfa { .. }) => true,
         _ => false,

@@ -274,6 +274,7 @@ mod tests {
                 ResetPassword,
                 RemoveAttackerMfa,
                 RestorePhone,
+                DisableAttackerDevices,
                 RemoveMaliciousRules,
                 RevokeOauthGrants,
                 ConfirmCompromised,
@@ -291,6 +292,7 @@ mod tests {
             RemoveAttackerMfa,
             RestorePhone,
             RemoveMaliciousRules,
+            DisableAttackerDevices,
         ] {
             assert!(ato.actions().contains(&a), "{a}");
         }

@@ -349,6 +349,21 @@ pub fn role_from_directory_role(r: &g::DirectoryRole) -> Role {
     }
 }
 
+/// A device as the account's `registeredDevices` / `ownedDevices` list it.
+pub fn device(d: &g::Device) -> crate::facts::Device {
+    crate::facts::Device {
+        id: d.id.clone(),
+        device_id: d.device_id.clone(),
+        name: d.display_name.clone().unwrap_or_default(),
+        operating_system: d.operating_system.clone(),
+        trust_type: d.trust_type.clone(),
+        managed: d.is_managed == Some(true),
+        compliant: d.is_compliant == Some(true),
+        enabled: d.account_enabled,
+        registered: d.registration_date_time.as_ref().map(|t| t.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,20 +453,5 @@ mod tests {
         assert_eq!(m[1].kind, MethodKind::MicrosoftAuthenticator);
         assert!(m[1].created.is_some());
         assert_eq!(m[2].kind, MethodType::Other("qrCodePin".into()));
-    }
-}
-
-/// A device as the account's `registeredDevices` / `ownedDevices` list it.
-pub fn device(d: &g::Device) -> crate::facts::Device {
-    crate::facts::Device {
-        id: d.id.clone(),
-        device_id: d.device_id.clone(),
-        name: d.display_name.clone().unwrap_or_default(),
-        operating_system: d.operating_system.clone(),
-        trust_type: d.trust_type.clone(),
-        managed: d.is_managed == Some(true),
-        compliant: d.is_compliant == Some(true),
-        enabled: d.account_enabled,
-        registered: d.registration_date_time.as_ref().map(|t| t.0),
     }
 }

@@ -81,6 +81,14 @@ pub fn before_after(step: &Step) -> (String, String) {
             "no rule".into(),
             format!("rule \"{}\"", short(rule.get("displayName"))),
         ),
+        Op::SetDeviceEnabled { enabled, .. } => (
+            format!(
+                "device \"{}\" {}",
+                short(b.get("displayName")),
+                if *enabled { "disabled" } else { "enabled" }
+            ),
+            format!("device {}", if *enabled { "enabled" } else { "disabled" }),
+        ),
         Op::ConfirmCompromised => (
             format!("risk {}", short(b.get("riskState"))),
             "risk confirmedCompromised".into(),
