@@ -3,6 +3,7 @@
 //! Each command lives in its own file and returns an [`Exit`] code; `main` maps
 //! errors to the contract's exit codes and prints them without control sequences.
 
+mod ack_cmd;
 mod args;
 mod audit_cmd;
 mod auth_cmd;
@@ -16,9 +17,9 @@ mod sim_cmd;
 pub(crate) mod triage_cmd;
 
 pub use args::{
-    ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, Command, ExportFormat, GlobalOpts,
-    InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs, UndoArgs,
-    WhoamiArgs,
+    AckArgs, ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, Command, ExportFormat,
+    GlobalOpts, InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs,
+    UndoArgs, WhoamiArgs,
 };
 pub use args::{AuditForwardArgs, AuditForwardSink};
 pub use auth_cmd::{whoami_report as auth_cmd_report, WhoamiReport};
@@ -150,6 +151,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Some(Command::Apply(args)) => contain_cmd::apply_cmd(&cli.global, args).await,
         Some(Command::Snapshot(args)) => contain_cmd::snapshot_cmd(&cli.global, args).await,
         Some(Command::Undo(args)) => contain_cmd::undo_cmd(&cli.global, args).await,
+        Some(Command::Ack(args)) => ack_cmd::ack_cmd(&cli.global, args).await,
         Some(Command::Completions { shell }) => {
             docs_cmd::completions(shell, &mut std::io::stdout().lock())
         }

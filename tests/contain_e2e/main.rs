@@ -304,11 +304,37 @@ async fn contain_everything(seed: u64) -> usize {
     let sink = CollectingSink::default();
     let started = chrono::Utc::now() - chrono::Duration::seconds(1);
     let report = apply(&c, &j, &plan, &fast(), &sink).await.unwrap();
+    // Every Graph step is done; each mailbox's Exchange check is handed over and pending, so
+    // the account is not yet plainly contained (exit 3 for scripts).
     assert_eq!(
-        report.verdict(),
+        report.graph_verdict(),
         Verdict::Success,
         "seed {seed}: {}",
         report.render()
+    );
+    assert_eq!(report.verdict(), Verdict::Partial);
+    let pending: Vec<String> = report
+        .pending_manual_steps()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(pending.len(), ids.len(), "one Exchange check per mailbox");
+    let text = report.render();
+    assert!(text.contains("contained in Graph, Exchange check pending"));
+    assert!(text.contains("-IncludeHidden") && text.contains("Get-RecipientPermission"));
+    assert!(matches!(
+        reclaim_contain::exchange::acknowledge(&j, "nope-01-01", None).await,
+        Err(reclaim_contain::exchange::AcknowledgeError::Refused(_))
+    ));
+    for step in &pending {
+        reclaim_contain::exchange::acknowledge(&j, step, Some("checked in EXO"))
+            .await
+            .unwrap();
+    }
+    assert!(
+        reclaim_contain::exchange::acknowledge(&j, &pending[0], None)
+            .await
+            .is_err()
     );
     assert_contained(&s, &truth, &ids, started);
     let moved = default_moved_to_the_owner(&s, &truth, &plan);
@@ -350,8 +376,9 @@ async fn contain_everything(seed: u64) -> usize {
         assert!(!plan.to_json().unwrap().contains(secret.as_str()));
     }
 
-    // Applying again repeats nothing.
+    // Applying again repeats nothing; with the checks acknowledged the accounts are contained.
     let again = apply(&c, &j, &plan, &fast(), &sink).await.unwrap();
+    assert_eq!(again.verdict(), Verdict::Success, "{}", again.render());
     assert!(again
         .accounts
         .iter()
@@ -496,7 +523,12 @@ async fn lost_write_responses_are_read_back_not_repeated() {
     let j = journal(dir.path(), &s);
     let sink = CollectingSink::default();
     let report = apply(&c, &j, &plan, &fast(), &sink).await.unwrap();
-    assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+    assert_eq!(
+        report.graph_verdict(),
+        Verdict::Success,
+        "{}",
+        report.render()
+    );
     let steps = plan.step_count();
     assert!(steps >= ids.len() * 3, "{steps}");
     let journal_text = std::fs::read_to_string(j.path()).unwrap();

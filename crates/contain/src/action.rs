@@ -24,6 +24,7 @@ pub enum ActionKind {
     IssueTap,
     RevokeOauthGrants,
     DisableAttackerDevices,
+    ExchangeCheck,
 }
 
 /// Whether an applied step of an action can be reversed by `reclaim undo`.
@@ -71,7 +72,7 @@ pub struct ActionInfo {
     pub verification: &'static str,
 }
 
-const CATALOGUE: [ActionInfo; 13] = [
+const CATALOGUE: [ActionInfo; 14] = [
     ActionInfo {
         kind: ActionKind::RevokeSessions,
         summary: "invalidates every refresh token and session cookie of the account \
@@ -227,6 +228,20 @@ const CATALOGUE: [ActionInfo; 13] = [
         reversibility: Reversibility::Reversible("the device is enabled again (accountEnabled=true)"),
         verification: "the device reads accountEnabled false in the user's registeredDevices",
     },
+    ActionInfo {
+        kind: ActionKind::ExchangeCheck,
+        summary: "a manual step: the exact Exchange Online PowerShell commands that list and \
+                  remove mailbox forwarding, hidden inbox rules and FullAccess/SendAs delegates \
+                  (Graph cannot see them), shown and journaled as handed over; the account \
+                  counts as contained once the operator confirms with `reclaim ack STEP_ID`",
+        capability: "",
+        app_permission: "",
+        delegated_permission: "",
+        reversibility: Reversibility::Irreversible(
+            "a manual step: reclaim sends nothing, so there is nothing to undo",
+        ),
+        verification: "the operator's acknowledgement (`reclaim ack`), journaled",
+    },
 ];
 
 /// A name that is not one of CONTRACT.md's actions.
@@ -235,7 +250,7 @@ const CATALOGUE: [ActionInfo; 13] = [
 pub struct UnknownAction(pub String);
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 13] = [
+    pub const ALL: [ActionKind; 14] = [
         ActionKind::RevokeSessions,
         ActionKind::DisableSignin,
         ActionKind::EnableSignin,
@@ -249,6 +264,7 @@ impl ActionKind {
         ActionKind::IssueTap,
         ActionKind::RevokeOauthGrants,
         ActionKind::DisableAttackerDevices,
+        ActionKind::ExchangeCheck,
     ];
 
     /// The CONTRACT.md name.
@@ -267,6 +283,7 @@ impl ActionKind {
             ActionKind::IssueTap => "issue-tap",
             ActionKind::RevokeOauthGrants => "revoke-oauth-grants",
             ActionKind::DisableAttackerDevices => "disable-attacker-devices",
+            ActionKind::ExchangeCheck => "exchange-check",
         }
     }
 
@@ -278,6 +295,11 @@ impl ActionKind {
     /// Parses a name, or explains which names exist.
     pub fn parse(name: &str) -> Result<ActionKind, UnknownAction> {
         Self::from_name(name.trim()).ok_or_else(|| UnknownAction(name.to_string()))
+    }
+
+    /// Carried out by the operator outside Graph (handed over, then acknowledged).
+    pub fn is_manual(self) -> bool {
+        self == ActionKind::ExchangeCheck
     }
 
     pub fn info(self) -> &'static ActionInfo {
@@ -325,7 +347,8 @@ mod tests {
                 "confirm-compromised",
                 "issue-tap",
                 "revoke-oauth-grants",
-                "disable-attacker-devices"
+                "disable-attacker-devices",
+                "exchange-check"
             ]
         );
     }
@@ -339,7 +362,7 @@ mod tests {
 
     #[test]
     fn capabilities_exist_in_the_client_table() {
-        for a in ActionKind::ALL {
+        for a in ActionKind::ALL.into_iter().filter(|a| !a.is_manual()) {
             let cap = reclaim_graph::permissions::capability(a.info().capability)
                 .unwrap_or_else(|| panic!("{a}: no capability {}", a.info().capability));
             assert!(cap.writes, "{a}");

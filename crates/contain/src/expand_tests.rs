@@ -204,6 +204,13 @@ fn contain_ato_removes_only_the_attackers_footholds_in_a_safe_order() {
     let text = serde_json::to_string(&ops(&d)).unwrap();
     assert!(!text.contains("owner-app") && !text.contains("r-owner"));
     assert!(!text.contains("d-owner"));
+    // The Exchange check is handed over for the mailbox, after every Graph step.
+    assert_eq!(d.manual.len(), 1);
+    assert_eq!(d.manual[0].action, ExchangeCheck);
+    assert!(d.manual[0]
+        .commands
+        .iter()
+        .any(|c| c.contains("Get-InboxRule -Mailbox 'cfo@contoso.com' -IncludeHidden")));
     // Tenant text is inert in summaries; every step says why.
     assert!(d
         .steps

@@ -22,6 +22,7 @@ mod default_mfa;
 pub mod dry_run;
 pub mod earlier;
 pub mod evidence;
+pub mod exchange;
 pub mod expand;
 mod expand_mfa;
 pub mod footholds;

@@ -199,6 +199,19 @@ pub fn build_plan(
                 indicators: ev.indicators.clone(),
             }),
             before: input.state.clone(),
+            manual: draft
+                .manual
+                .into_iter()
+                .enumerate()
+                .map(|(k, m)| super::exchange::ManualStep {
+                    id: step_id(&id, ai, steps.len() + k),
+                    action: m.action,
+                    mailbox: m.mailbox,
+                    summary: m.summary,
+                    commands: m.commands,
+                    why: m.why,
+                })
+                .collect(),
             steps,
             skipped: draft.skipped,
             warnings: draft.warnings,

@@ -179,7 +179,9 @@ impl Playbook {
             }
         }
         if let Some(e) = self.position(EnableSignin) {
-            if e + 1 != self.steps.len() && seen.contains(&DisableSignin) {
+            // Manual hand-overs (the Exchange check) send nothing: they may follow.
+            let after = self.steps[e + 1..].iter().any(|s| !s.action.is_manual());
+            if after && seen.contains(&DisableSignin) {
                 return Err(
                     "`enable-signin` must be the last step: the account opens only when \
                      everything else is done"
@@ -278,7 +280,8 @@ mod tests {
                 RemoveMaliciousRules,
                 RevokeOauthGrants,
                 ConfirmCompromised,
-                EnableSignin
+                EnableSignin,
+                ExchangeCheck
             ]
         );
         assert!(
