@@ -293,8 +293,14 @@ impl ProgressView {
             }
         }
         let v = report.summary_json();
+        let pending = v["exchangePending"].as_u64().unwrap_or(0);
+        let exo = if pending > 0 {
+            format!(", {pending} contained in Graph with the Exchange check pending (reclaim ack)")
+        } else {
+            String::new()
+        };
         self.summary = Some(format!(
-            "{} of {} accounts contained",
+            "{} of {} accounts contained{exo}",
             v["completed"], v["accounts"]
         ));
     }
