@@ -113,6 +113,8 @@ pub enum Action {
     OpenPlan,
     /// Audit view: ask to undo the step under the cursor (absent in read-only mode).
     UndoStep,
+    /// Audit view: acknowledge the handed-over manual step (Exchange check) under the cursor.
+    AckStep,
     /// Open the confirmation for the plan shown. Absent in read-only mode.
     ConfirmPlan,
     /// A key while the confirmation dialog has the focus.
@@ -243,6 +245,12 @@ pub enum Action {
         step: String,
         result: Result<Box<Undone>, String>,
     },
+    /// An acknowledgement of a manual step was journaled (or why not).
+    AckDone {
+        job: JobId,
+        step: String,
+        result: Result<(), String>,
+    },
 }
 
 impl Action {
@@ -269,6 +277,7 @@ impl Action {
                 | Action::ApplyDone { .. }
                 | Action::UndoDone { .. }
                 | Action::UndoPreviewReady { .. }
+                | Action::AckDone { .. }
         )
     }
 }

@@ -134,6 +134,7 @@ fn defaults() -> Vec<Default_> {
         bind!(Plan, "apply", ["enter"], Action::ConfirmPlan, "apply the plan (asks first; Cancel has the focus)", Some("apply"), true),
         bind!(Progress, "audit", ["a"], Action::OpenJournal, "the audit timeline of what was done", Some("audit")),
         bind!(Audit, "undo", ["u"], Action::UndoStep, "undo the step under the cursor (asks first)", Some("undo"), true),
+        bind!(Audit, "ack", ["c"], Action::AckStep, "confirm the handed-over Exchange check under the cursor was carried out (journaled)", Some("ack")),
     ]
 }
 
