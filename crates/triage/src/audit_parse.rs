@@ -11,9 +11,9 @@ use serde_json::Value;
 pub fn classify_activity(activity: &str) -> AuditKind {
     let a = activity.trim();
     match a {
-        "User registered security info" | "Admin registered security info" => {
-            AuditKind::SecurityInfoRegistered
-        }
+        "User registered security info"
+        | "Admin registered security info"
+        | "User registered all required security info" => AuditKind::SecurityInfoRegistered,
         "User deleted security info" | "Admin deleted security info" => {
             AuditKind::SecurityInfoDeleted
         }
