@@ -43,6 +43,27 @@ pub struct ManualDraft {
     pub why: Vec<String>,
 }
 
+/// The manual steps of account `account`, numbered after its `graph_steps` Graph steps.
+pub(crate) fn number(
+    drafts: Vec<ManualDraft>,
+    plan_id: &str,
+    account: usize,
+    graph_steps: usize,
+) -> Vec<ManualStep> {
+    drafts
+        .into_iter()
+        .enumerate()
+        .map(|(k, m)| ManualStep {
+            id: super::plan::step_id(plan_id, account, graph_steps + k),
+            action: m.action,
+            mailbox: m.mailbox,
+            summary: m.summary,
+            commands: m.commands,
+            why: m.why,
+        })
+        .collect()
+}
+
 /// A PowerShell single-quoted string: nothing inside is interpreted; quotes are doubled.
 fn ps_quote(s: &str) -> String {
     let clean: String = s.chars().filter(|c| !c.is_control()).collect();

@@ -199,19 +199,7 @@ pub fn build_plan(
                 indicators: ev.indicators.clone(),
             }),
             before: input.state.clone(),
-            manual: draft
-                .manual
-                .into_iter()
-                .enumerate()
-                .map(|(k, m)| super::exchange::ManualStep {
-                    id: step_id(&id, ai, steps.len() + k),
-                    action: m.action,
-                    mailbox: m.mailbox,
-                    summary: m.summary,
-                    commands: m.commands,
-                    why: m.why,
-                })
-                .collect(),
+            manual: super::exchange::number(draft.manual, &id, ai, steps.len()),
             steps,
             skipped: draft.skipped,
             warnings: draft.warnings,

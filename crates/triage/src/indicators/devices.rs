@@ -128,3 +128,7 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
         .with_evidence(evidence::limit(found)),
     );
 }
+
+#[cfg(test)]
+#[path = "devices_tests.rs"]
+mod tests;

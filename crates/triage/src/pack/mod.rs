@@ -407,6 +407,12 @@ impl Pack {
                 .any(|a| a.eq_ignore_ascii_case(app.trim()))
     }
 
+    /// An app the campaign opened after the first one (My Signins, where it added its MFA
+    /// methods).
+    pub fn is_follow_on_app(&self, app: &str) -> bool {
+        !self.is_first_app(app) && self.is_campaign_app(app)
+    }
+
     pub fn first_apps(&self) -> &[String] {
         &self.first_apps
     }
