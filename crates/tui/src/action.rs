@@ -46,16 +46,18 @@ pub enum DetailTab {
     Rules,
     AuditEvents,
     Grants,
+    Devices,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 6] = [
+    pub const ALL: [DetailTab; 7] = [
         DetailTab::Overview,
         DetailTab::SignIns,
         DetailTab::Methods,
         DetailTab::Rules,
         DetailTab::AuditEvents,
         DetailTab::Grants,
+        DetailTab::Devices,
     ];
 
     pub fn title(self) -> &'static str {
@@ -66,6 +68,7 @@ impl DetailTab {
             DetailTab::Rules => "inbox rules",
             DetailTab::AuditEvents => "audit events",
             DetailTab::Grants => "OAuth grants",
+            DetailTab::Devices => "devices",
         }
     }
 
