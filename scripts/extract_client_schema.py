@@ -30,7 +30,7 @@ V1_TYPES = [
     "messageRule", "messageRulePredicates", "messageRuleActions", "recipient",
     "emailAddress", "sizeRange", "mailFolder", "mailboxSettings",
     "automaticRepliesSetting", "dateTimeTimeZone", "localeInfo",
-    "oAuth2PermissionGrant", "servicePrincipal", "organization", "verifiedDomain",
+    "oAuth2PermissionGrant", "servicePrincipal", "organization", "verifiedDomain", "device",
 ]
 # Beta types the client reads (sign-in fields only beta serves), plus the beta view of the
 # v1.0 types above (to check beta-only fields by name).

@@ -39,6 +39,7 @@ ROOTS = [
     "temporaryAccessPassAuthenticationMethod", "windowsHelloForBusinessAuthenticationMethod",
     "longRunningOperation", "messageRule", "mailFolder", "mailboxSettings",
     "oAuth2PermissionGrant", "servicePrincipal", "signInActivity", "networkLocationDetail",
+    "device",
 ]
 NS = "microsoft.graph"
 

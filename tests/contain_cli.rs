@@ -204,9 +204,15 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     assert!(err.contains("not valid"), "{err}");
     assert!(e.mutating().is_empty());
 
+    // Every Graph step is done; the Exchange check is handed over and pending: exit 3.
     let (code, out, err) = e.run(false, &["apply", pf, "--yes"]).await;
-    assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("1 of 1 accounts contained"), "{out}");
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert!(
+        out.contains("contained in Graph, Exchange check pending"),
+        "{out}"
+    );
+    assert!(out.contains("Get-InboxRule -Mailbox") && out.contains("-IncludeHidden"));
+    assert!(out.contains("0 of 1 accounts contained (1 with the Exchange check pending)"));
     assert!(
         !format!("{out}{err}").contains("graph response"),
         "the request log goes to the file, not stdout or stderr"
@@ -230,6 +236,30 @@ async fn plan_dry_run_read_only_apply_and_undo_through_the_binary() {
     assert!(!std::fs::read_to_string(&plan_file)
         .unwrap()
         .contains(&password));
+
+    // `reclaim ack`: an unknown step is a usage error; the handed-over one is journaled once;
+    // applying again then reports the account contained (exit 0) and sends nothing.
+    let exo = &plan.accounts[0].manual[0];
+    assert_eq!(exo.action, ActionKind::ExchangeCheck);
+    let (code, _, err) = e.run(false, &["ack", "0000-01-99"]).await;
+    assert_eq!(code, 2, "{err}");
+    let (code, out, err) = e
+        .run(false, &["ack", &exo.id, "--note", "no forwarding found"])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = e.run(false, &["ack", &exo.id]).await;
+    assert_eq!(code, 2, "acknowledged twice: {err}");
+    let journal =
+        std::fs::read_to_string(e.audit().join(format!("{}.jsonl", e.sim.tenant_id))).unwrap();
+    assert!(journal.contains("exchange-check-handed-over"));
+    assert!(
+        journal.contains("exchange-check-acknowledged") && journal.contains("no forwarding found")
+    );
+    let sent = e.mutating().len();
+    let (code, out, err) = e.run(false, &["apply", pf, "--yes"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("1 of 1 accounts contained"), "{out}");
+    assert_eq!(e.mutating().len(), sent);
 
     // Undo: refused under --read-only and for an irreversible step; a deleted rule comes back.
     let rule_step = plan.accounts[0]
@@ -351,7 +381,8 @@ async fn kill_9_during_apply_then_reapply_ends_the_same_with_no_step_twice() {
     let (code, out, err) = probe
         .run(false, &["apply", pf.to_str().unwrap(), "--yes"])
         .await;
-    assert_eq!(code, 0, "{out}{err}");
+    // 3: every Graph step done, the Exchange check handed over and not yet acknowledged.
+    assert_eq!(code, 3, "{out}{err}");
     let full = t0.elapsed();
     let reference = probe.sim.with_tenant(|t| final_state(t, &pid));
     assert!(plan.step_count() >= 6);
@@ -389,7 +420,7 @@ async fn kill_9_during_apply_then_reapply_ends_the_same_with_no_step_twice() {
             interrupted_midway += 1;
         }
         let (code, out, err) = e.run(false, &["apply", pfs, "--yes"]).await;
-        assert_eq!(code, 0, "trial {k}: {out}\n{err}");
+        assert_eq!(code, 3, "trial {k}: {out}\n{err}");
         assert_eq!(
             e.sim.with_tenant(|t| final_state(t, &id)),
             reference,

@@ -116,6 +116,8 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Reverse one applied step from its recorded pre-state
     Undo(UndoArgs),
+    /// Record that you carried out a manual step the plan handed over (the Exchange check)
+    Ack(AckArgs),
     /// The audit journal
     Audit(AuditArgs),
     /// Tenant, principal, granted permissions against what each action needs
@@ -151,6 +153,7 @@ impl Command {
             Command::Apply(_) => "apply",
             Command::Snapshot(_) => "snapshot",
             Command::Undo(_) => "undo",
+            Command::Ack(_) => "ack",
             Command::Audit(_) => "audit",
             Command::Whoami(_) => "whoami",
             Command::Check => "check",
@@ -228,6 +231,15 @@ pub struct UndoArgs {
     pub step: String,
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AckArgs {
+    #[arg(value_name = "STEP_ID")]
+    pub step: String,
+    /// What was found and done (kept in the journal)
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

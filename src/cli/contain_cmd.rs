@@ -45,7 +45,7 @@ impl SecretSink for TerminalSink {
     }
 }
 
-fn audit_dir(g: &GlobalOpts) -> Result<PathBuf, CliError> {
+pub(super) fn audit_dir(g: &GlobalOpts) -> Result<PathBuf, CliError> {
     match &g.audit_dir {
         Some(d) => Ok(d.clone()),
         None => audit::default_audit_dir().ok_or_else(|| {
@@ -54,11 +54,11 @@ fn audit_dir(g: &GlobalOpts) -> Result<PathBuf, CliError> {
     }
 }
 
-async fn claims_of(client: &GraphClient) -> Result<TokenClaims, CliError> {
+pub(super) async fn claims_of(client: &GraphClient) -> Result<TokenClaims, CliError> {
     Ok(client.claims().await?.unwrap_or_default())
 }
 
-fn tenant_of(claims: &TokenClaims, g: &GlobalOpts) -> Result<String, CliError> {
+pub(super) fn tenant_of(claims: &TokenClaims, g: &GlobalOpts) -> Result<String, CliError> {
     claims
         .tid
         .clone()

@@ -5,6 +5,7 @@
 
 #[macro_use]
 pub(crate) mod output;
+mod ack_cmd;
 mod args;
 mod audit_cmd;
 mod auth_cmd;
@@ -22,9 +23,9 @@ mod since_properties;
 pub(crate) mod triage_cmd;
 
 pub use args::{
-    ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, Command, ExportFormat, GlobalOpts,
-    InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs, UndoArgs,
-    WhoamiArgs,
+    AckArgs, ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, Command, ExportFormat,
+    GlobalOpts, InvestigateArgs, PlanArgs, SimArgs, SimProfileArg, SnapshotArgs, TriageArgs,
+    UndoArgs, WhoamiArgs,
 };
 pub use args::{AuditForwardArgs, AuditForwardSink};
 pub use auth_cmd::{whoami_report as auth_cmd_report, WhoamiReport};
@@ -158,6 +159,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Some(Command::Apply(args)) => contain_cmd::apply_cmd(&cli.global, args).await,
         Some(Command::Snapshot(args)) => contain_cmd::snapshot_cmd(&cli.global, args).await,
         Some(Command::Undo(args)) => contain_cmd::undo_cmd(&cli.global, args).await,
+        Some(Command::Ack(args)) => ack_cmd::ack_cmd(&cli.global, args).await,
         Some(Command::Completions { shell }) => docs_cmd::print_completions(shell),
         Some(Command::Man) => docs_cmd::print_man(),
         None => console_cmd::run(&cli.global).await,

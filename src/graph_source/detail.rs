@@ -5,7 +5,7 @@ use reclaim_triage::facts::{AccountFacts, AuditEvent, Method, Rule, SignIn, Sour
 use reclaim_triage::indicators::evidence::rfc3339;
 use reclaim_triage::model::AccountAssessment;
 use reclaim_tui::source::{
-    AccountDetail, AuditEventRow, GrantRow, MethodRow, RuleRow, Section, SignInRow,
+    AccountDetail, AuditEventRow, DeviceRow, GrantRow, MethodRow, RuleRow, Section, SignInRow,
 };
 use std::collections::HashMap;
 
@@ -332,6 +332,40 @@ pub fn account_detail(a: &AccountAssessment, f: &AccountFacts) -> AccountDetail 
                 })
                 .collect(),
         ),
+        devices: section(
+            &f.coverage.devices,
+            f.devices.iter().map(|d| device_row(d, a)).collect(),
+        ),
+    }
+}
+
+fn device_row(d: &reclaim_triage::facts::Device, a: &AccountAssessment) -> DeviceRow {
+    let tied = a.findings.attacker_devices.iter().find(|t| t.id == d.id);
+    DeviceRow {
+        name: d.name.clone(),
+        os: d.operating_system.clone().unwrap_or_default(),
+        trust: d.trust_type.clone().unwrap_or_default(),
+        management: format!(
+            "{}, {}",
+            if d.managed { "managed" } else { "unmanaged" },
+            if d.compliant {
+                "compliant"
+            } else {
+                "non-compliant"
+            }
+        ),
+        enabled: match d.enabled {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => String::new(),
+        },
+        registered: time(d.registered),
+        flag: tied.map(|t| {
+            format!(
+                "attacker: {}",
+                t.reasons.first().map(String::as_str).unwrap_or("")
+            )
+        }),
     }
 }
 

@@ -108,12 +108,12 @@ async fn run_campaign(c: Campaign) {
             killed, c.kills,
             "seed {seed}: too many runs ended before their kill"
         );
-        let (code, out, err) = e.run(&["apply", pfs, "--yes"]).await;
+        let (code, out, err) = e.apply_to_the_end(&plan, pfs).await;
         assert_eq!(code, 0, "the last run (seed {seed}):\n{out}\n{err}");
         midway
     };
     let reference = async {
-        let (code, out, err) = clean.run(&["apply", cfs, "--yes"]).await;
+        let (code, out, err) = clean.apply_to_the_end(&clean_plan, cfs).await;
         assert_eq!(code, 0, "the clean run:\n{out}\n{err}");
     };
     let (midway, ()) = tokio::join!(campaign, reference);

@@ -67,7 +67,12 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
     let progress = console.app.apply.clone().unwrap();
     assert_eq!(progress.error, None);
     let report = progress.report.as_ref().unwrap();
-    assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+    assert_eq!(
+        report.graph_verdict(),
+        Verdict::Success,
+        "{}",
+        report.render()
+    );
     assert_eq!(progress.saved_plan.as_deref(), Some(file.as_path()));
 
     // The file is the plan, private to the operator.
@@ -92,16 +97,16 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
         "{screen}"
     );
 
-    // Back in the table, the account reads as contained.
+    // Back in the table, the account reads as contained in Graph, its Exchange check pending.
     assert_eq!(
         console.app.applied.get(&user),
-        Some(&reclaim_tui::contain_state::Applied::Contained)
+        Some(&reclaim_tui::contain_state::Applied::ExchangePending)
     );
     console.act(Action::Home);
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 200, 40));
     reclaim_tui::views::render(&console.app, buf.area, &mut buf);
     let screen: String = buf.content().iter().map(|c| c.symbol()).collect();
-    assert!(screen.contains("contained"), "{screen}");
+    assert!(screen.contains("EXO pending"), "{screen}");
 
     // A console opened later (the SSH session dropped) reads the marks from the journal.
     let mut later = LiveConsole::new(&s, &c, dir.path(), store.clone());
@@ -113,7 +118,7 @@ async fn a_console_apply_saves_its_plan_first_and_the_file_resumes_it() {
         .await;
     assert_eq!(
         later.app.applied.get(&user),
-        Some(&reclaim_tui::contain_state::Applied::Contained)
+        Some(&reclaim_tui::contain_state::Applied::ExchangePending)
     );
     assert_eq!(later.app.applied.len(), 1, "{:?}", later.app.applied);
     drop(later);
@@ -257,12 +262,17 @@ async fn the_next_console_names_an_apply_that_was_cut_off_and_how_to_finish_it()
     .await
     .unwrap();
     j.close().unwrap();
-    assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+    assert_eq!(
+        report.graph_verdict(),
+        Verdict::Success,
+        "{}",
+        report.render()
+    );
     let mut next = LiveConsole::new(&s, &c, dir.path(), store);
     next.start();
     next.until("the accounts", |app| !app.loading.contains(&Pane::Accounts))
         .await;
-    assert_eq!(next.app.applied.get(&user), Some(&Applied::Contained));
+    assert_eq!(next.app.applied.get(&user), Some(&Applied::ExchangePending));
     assert!(
         next.app
             .status

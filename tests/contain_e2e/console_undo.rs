@@ -49,7 +49,12 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
         let report = apply(&c, &j, &plan, &fast(), &CollectingSink::default())
             .await
             .unwrap();
-        assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+        assert_eq!(
+            report.graph_verdict(),
+            Verdict::Success,
+            "{}",
+            report.render()
+        );
         j.close().unwrap();
     }
     assert!(s.with_tenant(|t| !t.mailboxes[user.as_str()]
@@ -172,7 +177,7 @@ async fn the_console_shows_another_writers_apply_live_and_undoes_a_step_from_the
         .collect();
     assert_eq!(
         applied_marks(&before_undo).get(&user),
-        Some(&Applied::Contained)
+        Some(&Applied::ExchangePending)
     );
     assert_eq!(applied_marks(&records).get(&user), Some(&Applied::Partial));
 }

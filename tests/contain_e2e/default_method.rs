@@ -109,7 +109,12 @@ async fn the_owners_method_becomes_the_default_then_the_attackers_goes() {
     let report = apply(&c, &j, &plan, &fast(), &CollectingSink::default())
         .await
         .unwrap();
-    assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+    assert_eq!(
+        report.graph_verdict(),
+        Verdict::Success,
+        "{}",
+        report.render()
+    );
     let truth = s.ground_truth();
     for acct in &plan.accounts {
         let a = truth

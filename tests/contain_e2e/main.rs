@@ -137,6 +137,13 @@ fn inventory(t: &Tenant, user: &str) -> BTreeSet<String> {
     if let Some(u) = t.users.iter().find(|u| *u.id == *user) {
         out.insert(format!("enabled {}", u.account_enabled));
     }
+    for d in t
+        .devices
+        .iter()
+        .filter(|d| d.users.iter().chain(&d.owners).any(|x| x == user))
+    {
+        out.insert(format!("device {} {}", d.id, d.account_enabled));
+    }
     out
 }
 
@@ -200,6 +207,22 @@ fn assert_contained(
             for g in &a.malicious_grant_ids {
                 if t.grants.iter().any(|x| *x.id == **g) {
                     bad.push(format!("{who}: grant {g} left"));
+                }
+            }
+            let enabled = |id: &str| {
+                t.devices
+                    .iter()
+                    .find(|d| d.id == id)
+                    .map(|d| d.account_enabled)
+            };
+            for d in &a.attacker_device_ids {
+                if enabled(d) != Some(false) {
+                    bad.push(format!("{who}: attacker device {d} still enabled"));
+                }
+            }
+            for d in &a.owner_device_ids {
+                if enabled(d) != Some(true) {
+                    bad.push(format!("{who}: owner device {d} touched"));
                 }
             }
             let user = t.users.iter().find(|u| *u.id == *a.user_id).unwrap();
@@ -281,11 +304,37 @@ async fn contain_everything(seed: u64) -> usize {
     let sink = CollectingSink::default();
     let started = chrono::Utc::now() - chrono::Duration::seconds(1);
     let report = apply(&c, &j, &plan, &fast(), &sink).await.unwrap();
+    // Every Graph step is done; each mailbox's Exchange check is handed over and pending, so
+    // the account is not yet plainly contained (exit 3 for scripts).
     assert_eq!(
-        report.verdict(),
+        report.graph_verdict(),
         Verdict::Success,
         "seed {seed}: {}",
         report.render()
+    );
+    assert_eq!(report.verdict(), Verdict::Partial);
+    let pending: Vec<String> = report
+        .pending_manual_steps()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(pending.len(), ids.len(), "one Exchange check per mailbox");
+    let text = report.render();
+    assert!(text.contains("contained in Graph, Exchange check pending"));
+    assert!(text.contains("-IncludeHidden") && text.contains("Get-RecipientPermission"));
+    assert!(matches!(
+        reclaim_contain::exchange::acknowledge(&j, "nope-01-01", None).await,
+        Err(reclaim_contain::exchange::AcknowledgeError::Refused(_))
+    ));
+    for step in &pending {
+        reclaim_contain::exchange::acknowledge(&j, step, Some("checked in EXO"))
+            .await
+            .unwrap();
+    }
+    assert!(
+        reclaim_contain::exchange::acknowledge(&j, &pending[0], None)
+            .await
+            .is_err()
     );
     assert_contained(&s, &truth, &ids, started);
     let moved = default_moved_to_the_owner(&s, &truth, &plan);
@@ -327,15 +376,45 @@ async fn contain_everything(seed: u64) -> usize {
         assert!(!plan.to_json().unwrap().contains(secret.as_str()));
     }
 
-    // Applying again repeats nothing.
+    // Applying again repeats nothing; with the checks acknowledged the accounts are contained.
     let again = apply(&c, &j, &plan, &fast(), &sink).await.unwrap();
+    assert_eq!(again.verdict(), Verdict::Success, "{}", again.render());
     assert!(again
         .accounts
         .iter()
         .flat_map(|a| &a.steps)
         .all(|s| s.status == StepStatus::AlreadyDone));
     assert_eq!(mutating(&s).len(), planned.len());
+    undo_a_device(&s, &c, &j, &plan, seed).await;
     moved
+}
+
+/// Every seed has an attacker device: its step is in the plan, and undo enables it again.
+async fn undo_a_device(s: &SimHandle, c: &GraphClient, j: &Journal, plan: &Plan, seed: u64) {
+    let step = plan
+        .accounts
+        .iter()
+        .flat_map(|a| &a.steps)
+        .find(|st| st.action == ActionKind::DisableAttackerDevices)
+        .unwrap_or_else(|| panic!("seed {seed}: no attacker device was disabled"));
+    let Op::SetDeviceEnabled { device_id, .. } = &step.op else {
+        panic!("{:?}", step.op)
+    };
+    let enabled = |s: &SimHandle| {
+        s.with_tenant(|t| {
+            t.devices
+                .iter()
+                .find(|d| &d.id == device_id)
+                .map(|d| d.account_enabled)
+        })
+    };
+    assert_eq!(enabled(s), Some(false));
+    undo(c, j, &step.id).await.unwrap();
+    assert_eq!(enabled(s), Some(true), "seed {seed}: undo re-enables");
+    assert!(matches!(
+        undo(c, j, &step.id).await,
+        Err(UndoError::AlreadyUndone(_))
+    ));
 }
 
 /// Where the attacker's Authenticator was the default and the owner kept a method that could
@@ -444,7 +523,12 @@ async fn lost_write_responses_are_read_back_not_repeated() {
     let j = journal(dir.path(), &s);
     let sink = CollectingSink::default();
     let report = apply(&c, &j, &plan, &fast(), &sink).await.unwrap();
-    assert_eq!(report.verdict(), Verdict::Success, "{}", report.render());
+    assert_eq!(
+        report.graph_verdict(),
+        Verdict::Success,
+        "{}",
+        report.render()
+    );
     let steps = plan.step_count();
     assert!(steps >= ids.len() * 3, "{steps}");
     let journal_text = std::fs::read_to_string(j.path()).unwrap();

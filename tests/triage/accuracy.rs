@@ -273,6 +273,31 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
                 t.user_principal_name
             ));
         }
+        let want_devices = set(t.attacker_device_ids.clone());
+        let got_devices = set(f.attacker_devices.iter().map(|d| d.id.clone()).collect());
+        if got_devices != want_devices {
+            if std::env::var_os("TRIAGE_DUMP").is_some() {
+                if let Some(facts) = got.facts.get(&t.user_id) {
+                    eprintln!("{}", serde_json::to_string_pretty(facts).unwrap());
+                }
+                eprintln!("{t:#?}");
+            }
+            problems.push(format!(
+                "{}: devices {got_devices:?}, truth {want_devices:?}",
+                t.user_principal_name
+            ));
+        }
+        let owner_devices: Vec<&String> = t
+            .owner_device_ids
+            .iter()
+            .filter(|d| got_devices.contains(*d))
+            .collect();
+        if !owner_devices.is_empty() {
+            problems.push(format!(
+                "{}: owner's devices tied to the attacker: {owner_devices:?}",
+                t.user_principal_name
+            ));
+        }
     }
     assert!(
         problems.is_empty(),

@@ -435,7 +435,11 @@ fn plan_confirm_apply_from_the_console_contains_the_accounts() {
     // The progress screen showed every step's status (a refused step as failed, with its
     // reason); the secret only there.
     let text = text_of(&c.buffer(200, 50));
-    let contained = format!("{} of 2 accounts contained", completed.len());
+    // Contained in Graph; each mailbox's Exchange check is handed over, pending `reclaim ack`.
+    let contained = format!(
+        "0 of 2 accounts contained, {} contained in Graph with the Exchange check pending",
+        completed.len()
+    );
     assert!(text.contains(&contained), "{text}");
     assert!(text.contains(&format!("{} failed", tally.failed)), "{text}");
     let secrets: Vec<String> = apply

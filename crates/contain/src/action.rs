@@ -23,6 +23,8 @@ pub enum ActionKind {
     ConfirmCompromised,
     IssueTap,
     RevokeOauthGrants,
+    DisableAttackerDevices,
+    ExchangeCheck,
 }
 
 /// Whether an applied step of an action can be reversed by `reclaim undo`.
@@ -70,7 +72,7 @@ pub struct ActionInfo {
     pub verification: &'static str,
 }
 
-const CATALOGUE: [ActionInfo; 12] = [
+const CATALOGUE: [ActionInfo; 14] = [
     ActionInfo {
         kind: ActionKind::RevokeSessions,
         summary: "invalidates every refresh token and session cookie of the account \
@@ -214,6 +216,32 @@ const CATALOGUE: [ActionInfo; 12] = [
         ),
         verification: "the grant no longer appears in the user's oauth2PermissionGrants",
     },
+    ActionInfo {
+        kind: ActionKind::DisableAttackerDevices,
+        summary: "disables the devices the evidence ties to the attacker (PATCH /devices/{id} \
+                  accountEnabled=false): they can no longer sign in or satisfy device-based \
+                  Conditional Access; the owner's managed or compliant devices are never touched, \
+                  and nothing is deleted",
+        capability: "disable-attacker-devices",
+        app_permission: "Device.ReadWrite.All",
+        delegated_permission: "Directory.AccessAsUser.All (and the Cloud Device Administrator role)",
+        reversibility: Reversibility::Reversible("the device is enabled again (accountEnabled=true)"),
+        verification: "the device reads accountEnabled false in the user's registeredDevices",
+    },
+    ActionInfo {
+        kind: ActionKind::ExchangeCheck,
+        summary: "a manual step: the exact Exchange Online PowerShell commands that list and \
+                  remove mailbox forwarding, hidden inbox rules and FullAccess/SendAs delegates \
+                  (Graph cannot see them), shown and journaled as handed over; the account \
+                  counts as contained once the operator confirms with `reclaim ack STEP_ID`",
+        capability: "",
+        app_permission: "",
+        delegated_permission: "",
+        reversibility: Reversibility::Irreversible(
+            "a manual step: reclaim sends nothing, so there is nothing to undo",
+        ),
+        verification: "the operator's acknowledgement (`reclaim ack`), journaled",
+    },
 ];
 
 /// A name that is not one of CONTRACT.md's actions.
@@ -222,7 +250,7 @@ const CATALOGUE: [ActionInfo; 12] = [
 pub struct UnknownAction(pub String);
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 12] = [
+    pub const ALL: [ActionKind; 14] = [
         ActionKind::RevokeSessions,
         ActionKind::DisableSignin,
         ActionKind::EnableSignin,
@@ -235,6 +263,8 @@ impl ActionKind {
         ActionKind::ConfirmCompromised,
         ActionKind::IssueTap,
         ActionKind::RevokeOauthGrants,
+        ActionKind::DisableAttackerDevices,
+        ActionKind::ExchangeCheck,
     ];
 
     /// The CONTRACT.md name.
@@ -252,6 +282,8 @@ impl ActionKind {
             ActionKind::ConfirmCompromised => "confirm-compromised",
             ActionKind::IssueTap => "issue-tap",
             ActionKind::RevokeOauthGrants => "revoke-oauth-grants",
+            ActionKind::DisableAttackerDevices => "disable-attacker-devices",
+            ActionKind::ExchangeCheck => "exchange-check",
         }
     }
 
@@ -263,6 +295,11 @@ impl ActionKind {
     /// Parses a name, or explains which names exist.
     pub fn parse(name: &str) -> Result<ActionKind, UnknownAction> {
         Self::from_name(name.trim()).ok_or_else(|| UnknownAction(name.to_string()))
+    }
+
+    /// Carried out by the operator outside Graph (handed over, then acknowledged).
+    pub fn is_manual(self) -> bool {
+        self == ActionKind::ExchangeCheck
     }
 
     pub fn info(self) -> &'static ActionInfo {
@@ -309,7 +346,9 @@ mod tests {
                 "disable-malicious-rules",
                 "confirm-compromised",
                 "issue-tap",
-                "revoke-oauth-grants"
+                "revoke-oauth-grants",
+                "disable-attacker-devices",
+                "exchange-check"
             ]
         );
     }
@@ -323,7 +362,7 @@ mod tests {
 
     #[test]
     fn capabilities_exist_in_the_client_table() {
-        for a in ActionKind::ALL {
+        for a in ActionKind::ALL.into_iter().filter(|a| !a.is_manual()) {
             let cap = reclaim_graph::permissions::capability(a.info().capability)
                 .unwrap_or_else(|| panic!("{a}: no capability {}", a.info().capability));
             assert!(cap.writes, "{a}");

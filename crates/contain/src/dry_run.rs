@@ -105,6 +105,19 @@ pub async fn render(client: Option<&GraphClient>, plan: &Plan, records: &[Record
             };
             let _ = writeln!(out, "      {undo}");
         }
+        for m in &acct.manual {
+            let _ = writeln!(
+                out,
+                "  [{}] {} (manual, sends nothing): {}",
+                m.id,
+                m.action,
+                inert(&m.summary)
+            );
+            for c in &m.commands {
+                let _ = writeln!(out, "      {}", inert(c));
+            }
+            let _ = writeln!(out, "      confirm with: reclaim ack {}", m.id);
+        }
     }
     out
 }

@@ -51,6 +51,9 @@ pub struct Evidence {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules_to_review: Vec<Tied>,
     pub malicious_grants: Vec<Tied>,
+    /// Devices the attacker registered (directory object ids).
+    #[serde(default)]
+    pub attacker_devices: Vec<Tied>,
 }
 
 /// Two phone numbers are the same when their digits are (Graph and the audit log format

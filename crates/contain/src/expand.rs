@@ -29,6 +29,8 @@ pub struct Draft {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountDraft {
     pub steps: Vec<Draft>,
+    /// Steps the operator carries out (the Exchange check).
+    pub manual: Vec<super::exchange::ManualDraft>,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<String>,
 }
@@ -114,6 +116,9 @@ impl Ctx<'_> {
             why,
         });
     }
+    pub(super) fn manual(&mut self, m: super::exchange::ManualDraft) {
+        self.out.manual.push(m);
+    }
     pub(super) fn skip(&mut self, action: ActionKind, reason: impl Into<String>) {
         self.out.skipped.push(Skipped {
             action,
@@ -187,6 +192,8 @@ pub fn expand(
             ActionKind::ConfirmCompromised => confirm(&mut cx),
             ActionKind::IssueTap => tap(&mut cx),
             ActionKind::RevokeOauthGrants => grants(&mut cx),
+            ActionKind::DisableAttackerDevices => super::footholds::disable_devices(&mut cx),
+            ActionKind::ExchangeCheck => super::exchange::draft(&mut cx),
         }
         if !playbook_why.is_empty() {
             for d in &mut cx.out.steps[before_len..] {

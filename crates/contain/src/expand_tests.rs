@@ -81,7 +81,19 @@ fn account() -> AccountState {
             risk_detail: "none".into(),
         }),
         preferences: None,
+        devices: Some(vec![
+            device("d-owner", "LT-CFO", true),
+            device("d-bad", "DESKTOP-X\u{1b}[2J", false),
+        ]),
     }
+}
+
+fn device(id: &str, name: &str, managed: bool) -> crate::footholds::DeviceState {
+    crate::footholds::DeviceState::from_graph(&serde_json::json!({
+        "id": id, "displayName": name, "accountEnabled": true,
+        "trustType": if managed { "AzureAd" } else { "Workplace" },
+        "isManaged": managed, "isCompliant": managed,
+    }))
 }
 
 fn evidence() -> Evidence {
@@ -121,6 +133,7 @@ fn evidence() -> Evidence {
         ],
         malicious_rules: vec![tied("r-bad")],
         malicious_grants: vec![tied("g-bad")],
+        attacker_devices: vec![tied("d-bad")],
         ..Evidence::default()
     }
 }
@@ -165,6 +178,13 @@ fn contain_ato_removes_only_the_attackers_footholds_in_a_safe_order() {
                 }
             ),
             (
+                DisableAttackerDevices,
+                Op::SetDeviceEnabled {
+                    device_id: "d-bad".into(),
+                    enabled: false
+                }
+            ),
+            (
                 RemoveMaliciousRules,
                 Op::DeleteRule {
                     rule_id: "r-bad".into()
@@ -183,6 +203,14 @@ fn contain_ato_removes_only_the_attackers_footholds_in_a_safe_order() {
     // The owner's Authenticator and rule are never the object of a step.
     let text = serde_json::to_string(&ops(&d)).unwrap();
     assert!(!text.contains("owner-app") && !text.contains("r-owner"));
+    assert!(!text.contains("d-owner"));
+    // The Exchange check is handed over for the mailbox, after every Graph step.
+    assert_eq!(d.manual.len(), 1);
+    assert_eq!(d.manual[0].action, ExchangeCheck);
+    assert!(d.manual[0]
+        .commands
+        .iter()
+        .any(|c| c.contains("Get-InboxRule -Mailbox 'cfo@contoso.com' -IncludeHidden")));
     // Tenant text is inert in summaries; every step says why.
     assert!(d
         .steps
@@ -194,7 +222,7 @@ fn contain_ato_removes_only_the_attackers_footholds_in_a_safe_order() {
         .iter()
         .all(|s| s.why.iter().any(|w| w.starts_with("order: "))));
     // The deleted rule is recorded in full for undo.
-    assert_eq!(d.steps[6].before["actions"]["moveToFolder"], "rss");
+    assert_eq!(d.steps[7].before["actions"]["moveToFolder"], "rss");
     assert!(d.warnings.iter().any(|w| w.contains("hidden inbox rules")));
     assert!(d.warnings.iter().any(|w| w.contains("default MFA method")));
 }
@@ -416,4 +444,44 @@ fn a_rule_shown_as_evidence_but_not_malicious_is_named_not_touched() {
         .find(|w| w.contains("\"Newsletters\" is left in place"))
         .expect("the plan names the rule it leaves");
     assert!(w.contains("deletes mail") && w.contains("review it"), "{w}");
+}
+
+#[test]
+fn a_managed_device_is_never_disabled_even_when_the_evidence_names_it() {
+    let mut ev = evidence();
+    ev.attacker_devices.push(Tied {
+        id: "d-owner".into(),
+        reasons: vec!["named by mistake".into()],
+    });
+    let d = expand(&account(), &ev, &ato(), ExpandOptions::default());
+    let devices: Vec<&Op> = d
+        .steps
+        .iter()
+        .filter(|s| s.action == DisableAttackerDevices)
+        .map(|s| &s.op)
+        .collect();
+    assert_eq!(
+        devices,
+        [&Op::SetDeviceEnabled {
+            device_id: "d-bad".into(),
+            enabled: false
+        }]
+    );
+    assert!(d
+        .skipped
+        .iter()
+        .any(|s| s.action == DisableAttackerDevices && s.reason.contains("managed")));
+    // Undo puts the recorded accountEnabled back.
+    let step = d
+        .steps
+        .iter()
+        .find(|s| s.action == DisableAttackerDevices)
+        .unwrap();
+    assert_eq!(
+        crate::undo::reverse(step.action, &step.op, &step.before, None),
+        Ok(Op::SetDeviceEnabled {
+            device_id: "d-bad".into(),
+            enabled: true
+        })
+    );
 }

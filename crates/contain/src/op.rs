@@ -152,6 +152,9 @@ pub enum Op {
     /// `{"userPreferredMethodForSecondaryAuthentication": ..}`: moves the default MFA method.
     #[serde(rename_all = "camelCase")]
     SetDefaultMfa { preferred: String },
+    /// `PATCH /devices/{deviceId}` `{"accountEnabled": ..}` (the directory object id).
+    #[serde(rename_all = "camelCase")]
+    SetDeviceEnabled { device_id: String, enabled: bool },
 }
 
 /// Graph's fixed phone method id of a phone type.
@@ -273,6 +276,9 @@ impl Op {
                     return Err(OpError::DefaultMfa(preferred.clone()));
                 }
                 requests::set_preferred_mfa_method(user_id, preferred)
+            }
+            Op::SetDeviceEnabled { device_id, enabled } => {
+                requests::set_device_enabled(device_id, *enabled)
             }
         })
     }

@@ -75,6 +75,9 @@ pub struct AccountPlan {
     /// What the operator must know (hidden rules, guests, revocation lag...).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Steps handed to the operator (the Exchange check), after the Graph steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual: Vec<super::exchange::ManualStep>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,6 +150,7 @@ pub fn op_belongs_to(action: ActionKind, op: &Op) -> bool {
         (ConfirmCompromised, Op::ConfirmCompromised) => true,
         (IssueTap, Op::IssueTap { .. }) => true,
         (RevokeOauthGrants, Op::DeleteGrant { .. }) => true,
+        (DisableAttackerDevices, Op::SetDeviceEnabled { enabled, .. }) => !enabled,
         // Moving the default MFA method off a method about to be deleted.
         (RemoveAttackerMfa | ResetMfa | RestorePhone, Op::SetDefaultMfa { .. }) => true,
         _ => false,
@@ -274,6 +278,20 @@ impl Plan {
                     ));
                 }
             }
+            for (k, m) in a.manual.iter().enumerate() {
+                let expected = step_id(&self.id, ai, a.steps.len() + k);
+                if m.id != expected || !steps.insert(m.id.clone()) || !m.action.is_manual() {
+                    return bad(format!("manual step of {who} has the wrong id or action"));
+                }
+                if m.mailbox != a.user_principal_name
+                    || m.commands != super::exchange::exchange_commands(&m.mailbox)
+                {
+                    return bad(format!(
+                        "manual step {} of {who}: its commands are not the ones reclaim writes",
+                        m.id
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -342,6 +360,7 @@ mod tests {
                 actions: vec![ActionKind::DisableSignin],
             },
             accounts: vec![AccountPlan {
+                manual: Vec::new(),
                 user_id: user.into(),
                 user_principal_name: "cfo@contoso.com".into(),
                 display_name: "CFO".into(),

@@ -125,6 +125,14 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
                 reasons: g.reasons.clone(),
             })
             .collect(),
+        attacker_devices: f
+            .attacker_devices
+            .iter()
+            .map(|d| Tied {
+                id: d.id.clone(),
+                reasons: d.reasons.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -199,6 +207,7 @@ pub fn build_plan(
                 indicators: ev.indicators.clone(),
             }),
             before: input.state.clone(),
+            manual: super::exchange::number(draft.manual, &id, ai, steps.len()),
             steps,
             skipped: draft.skipped,
             warnings: draft.warnings,
@@ -418,7 +427,7 @@ async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
         .await
         .map_err(|e| (u.to_string(), e))?;
     let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-    let rest = [Part::Rules, Part::Grants, Part::Preferences];
+    let rest = [Part::Rules, Part::Grants, Part::Preferences, Part::Devices];
     // The methods and the risky user raw: the investigation reuses them instead of reading
     // them again (the reports budget; Identity Protection's 1 request per second).
     let (s, methods, risky) = futures::join!(

@@ -179,7 +179,9 @@ impl Playbook {
             }
         }
         if let Some(e) = self.position(EnableSignin) {
-            if e + 1 != self.steps.len() && seen.contains(&DisableSignin) {
+            // Manual hand-overs (the Exchange check) send nothing: they may follow.
+            let after = self.steps[e + 1..].iter().any(|s| !s.action.is_manual());
+            if after && seen.contains(&DisableSignin) {
                 return Err(
                     "`enable-signin` must be the last step: the account opens only when \
                      everything else is done"
@@ -338,10 +340,12 @@ mod tests {
                 ResetPassword,
                 RemoveAttackerMfa,
                 RestorePhone,
+                DisableAttackerDevices,
                 RemoveMaliciousRules,
                 RevokeOauthGrants,
                 ConfirmCompromised,
-                EnableSignin
+                EnableSignin,
+                ExchangeCheck
             ]
         );
         assert!(
@@ -355,6 +359,7 @@ mod tests {
             RemoveAttackerMfa,
             RestorePhone,
             RemoveMaliciousRules,
+            DisableAttackerDevices,
         ] {
             assert!(ato.actions().contains(&a), "{a}");
         }

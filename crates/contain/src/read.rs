@@ -62,6 +62,14 @@ pub async fn read_part(
         }
         // Beta only: a cloud without it or a token without the permission leaves the default
         // unknown, and containment falls back to deleting the likely default last.
+        Part::Devices => {
+            let list = get_all(client, req).await?;
+            state.devices = Some(
+                list.iter()
+                    .map(super::footholds::DeviceState::from_graph)
+                    .collect(),
+            );
+        }
         Part::Preferences => {
             state.preferences = Some(match get_one(client, req).await {
                 Ok(v) => PreferenceState::from_graph(&v),
@@ -91,6 +99,7 @@ pub async fn read_state(
         out.grants = out.grants.or(s.grants);
         out.risk = out.risk.or(s.risk);
         out.preferences = out.preferences.or(s.preferences);
+        out.devices = out.devices.or(s.devices);
     }
     Ok(out)
 }
@@ -189,6 +198,9 @@ pub fn parts_of(state: &AccountState) -> Vec<Part> {
     }
     if state.preferences.is_some() {
         v.push(Part::Preferences);
+    }
+    if state.devices.is_some() {
+        v.push(Part::Devices);
     }
     v
 }

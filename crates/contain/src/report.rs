@@ -118,6 +118,8 @@ pub enum Applied {
     Contained,
     /// Some steps ran, not all: the progress screen (or the journal) says which and why.
     Partial,
+    /// Every Graph step verified; the Exchange check was handed over and not yet confirmed.
+    ExchangePending,
 }
 
 impl Applied {
@@ -127,18 +129,20 @@ impl Applied {
         match outcome {
             "completed" => Some(Applied::Contained),
             "stopped" => Some(Applied::Partial),
+            super::exchange::PENDING_OUTCOME => Some(Applied::ExchangePending),
             _ => None,
         }
     }
 
     pub fn from_report(a: &AccountReport) -> Option<Applied> {
-        Applied::from_outcome(a.outcome.name())
+        Applied::from_outcome(a.outcome_name())
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Applied::Contained => "contained",
             Applied::Partial => "partial",
+            Applied::ExchangePending => "contained in Graph, Exchange check pending",
         }
     }
 }
@@ -152,6 +156,9 @@ pub struct AccountReport {
     pub outcome: AccountOutcome,
     pub steps: Vec<StepReport>,
     pub missing_permission: bool,
+    /// Manual steps handed to the operator (the Exchange check) and whether each is confirmed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handed_over: Vec<super::exchange::HandOver>,
 }
 
 impl AccountReport {
@@ -162,6 +169,22 @@ impl AccountReport {
             outcome: AccountOutcome::Completed,
             steps: Vec::new(),
             missing_permission: false,
+            handed_over: Vec::new(),
+        }
+    }
+
+    /// Every Graph step done, but a handed-over manual step is not yet confirmed.
+    pub fn exchange_pending(&self) -> bool {
+        self.outcome == AccountOutcome::Completed
+            && self.handed_over.iter().any(|h| !h.acknowledged)
+    }
+
+    /// The outcome as the journal's `apply-summary` names it.
+    pub fn outcome_name(&self) -> &'static str {
+        if self.exchange_pending() {
+            super::exchange::PENDING_OUTCOME
+        } else {
+            self.outcome.name()
         }
     }
 }
@@ -199,6 +222,28 @@ impl ApplyReport {
         self.accounts.iter().flat_map(|a| a.steps.iter())
     }
 
+    /// The verdict of the Graph steps alone: what it would be with every handed-over manual
+    /// step acknowledged.
+    pub fn graph_verdict(&self) -> Verdict {
+        let mut all_acked = self.clone();
+        for a in &mut all_acked.accounts {
+            for h in &mut a.handed_over {
+                h.acknowledged = true;
+            }
+        }
+        all_acked.verdict()
+    }
+
+    /// Manual steps handed over and not yet acknowledged, by step id.
+    pub fn pending_manual_steps(&self) -> Vec<&str> {
+        self.accounts
+            .iter()
+            .flat_map(|a| &a.handed_over)
+            .filter(|h| !h.acknowledged)
+            .map(|h| h.id.as_str())
+            .collect()
+    }
+
     pub fn verdict(&self) -> Verdict {
         if self.accounts.iter().any(|a| a.missing_permission) {
             return Verdict::MissingPermission;
@@ -206,7 +251,7 @@ impl ApplyReport {
         let complete = self
             .accounts
             .iter()
-            .all(|a| a.outcome == AccountOutcome::Completed);
+            .all(|a| a.outcome == AccountOutcome::Completed && !a.exchange_pending());
         if complete {
             return Verdict::Success;
         }
@@ -221,7 +266,8 @@ impl ApplyReport {
         let count = |f: &dyn Fn(&StepStatus) -> bool| self.steps().filter(|s| f(&s.status)).count();
         json!({
             "accounts": self.accounts.len(),
-            "completed": self.accounts.iter().filter(|a| a.outcome == AccountOutcome::Completed).count(),
+            "completed": self.accounts.iter().filter(|a| a.outcome == AccountOutcome::Completed && !a.exchange_pending()).count(),
+            "exchangePending": self.accounts.iter().filter(|a| a.exchange_pending()).count(),
             "drift": self.accounts.iter().filter(|a| matches!(a.outcome, AccountOutcome::Drift { .. })).count(),
             "done": count(&|s| matches!(s, StepStatus::Done { .. })),
             "alreadyDone": count(&|s| matches!(s, StepStatus::AlreadyDone | StepStatus::Recovered { .. })),
@@ -230,7 +276,7 @@ impl ApplyReport {
             "notRun": count(&|s| matches!(s, StepStatus::NotRun)),
             // Ids only (tenant text stays out of the summary): what a later console marks.
             "outcomes": self.accounts.iter()
-                .map(|a| json!({ "userId": a.user_id, "outcome": a.outcome.name() }))
+                .map(|a| json!({ "userId": a.user_id, "outcome": a.outcome_name() }))
                 .collect::<Vec<_>>(),
         })
     }
@@ -240,6 +286,9 @@ impl ApplyReport {
         let mut out = String::new();
         for a in &self.accounts {
             let head = match &a.outcome {
+                AccountOutcome::Completed if a.exchange_pending() => {
+                    "contained in Graph, Exchange check pending".to_string()
+                }
                 AccountOutcome::Completed => "contained".to_string(),
                 AccountOutcome::Drift { .. } => "STOPPED: the account changed since the plan; nothing was sent. Make a new plan with `reclaim plan`".to_string(),
                 AccountOutcome::Stopped { step } => format!("STOPPED at step {step}; later steps were not run (fix the cause and run apply again: done steps are not repeated)"),
@@ -266,11 +315,12 @@ impl ApplyReport {
                     out.push_str(&format!("        warning: {}\n", inert(w)));
                 }
             }
+            out.push_str(&super::exchange::render_handed_over(&a.handed_over));
         }
         let v = self.summary_json();
         out.push_str(&format!(
-            "{} of {} accounts contained; steps: {} done now, {} already done, {} failed or not verified, {} unknown, {} not run\n",
-            v["completed"], v["accounts"], v["done"], v["alreadyDone"], v["failed"], v["unknown"], v["notRun"]
+            "{} of {} accounts contained ({} with the Exchange check pending); steps: {} done now, {} already done, {} failed or not verified, {} unknown, {} not run\n",
+            v["completed"], v["accounts"], v["exchangePending"], v["done"], v["alreadyDone"], v["failed"], v["unknown"], v["notRun"]
         ));
         out
     }

@@ -32,6 +32,8 @@ pub enum ServiceError {
     Audit(#[from] AuditError),
     #[error(transparent)]
     Undo(#[from] UndoError),
+    #[error(transparent)]
+    Ack(#[from] super::exchange::AckError),
 }
 
 impl From<MakePlanError> for ServiceError {
@@ -144,6 +146,23 @@ impl ContainmentService {
             .map_err(ServiceError::from);
         let _ = journal.close();
         r
+    }
+
+    /// Journals the operator's confirmation of a handed-over manual step (`reclaim ack`);
+    /// sends nothing to Graph, so read-only mode allows it.
+    pub async fn acknowledge(&self, step_id: &str, note: Option<&str>) -> Result<(), ServiceError> {
+        let journal = Journal::open(
+            &self.audit_dir,
+            &self.tenant,
+            &self.operator,
+            self.store.clone(),
+        )?;
+        let r = super::exchange::acknowledge(&journal, step_id, note).await;
+        let _ = journal.close();
+        r.map_err(|e| match e {
+            super::exchange::AcknowledgeError::Refused(e) => ServiceError::Ack(e),
+            super::exchange::AcknowledgeError::Journal(e) => ServiceError::Audit(e),
+        })
     }
 
     pub async fn undo(&self, step_id: &str) -> Result<Undone, ServiceError> {

@@ -24,16 +24,19 @@ pub enum Part {
     Risk,
     /// Beta `signInPreferences`: the default MFA method (v1.0 cannot read it).
     Preferences,
+    /// `registeredDevices`.
+    Devices,
 }
 
 impl Part {
-    pub const ALL: [Part; 6] = [
+    pub const ALL: [Part; 7] = [
         Part::User,
         Part::Methods,
         Part::Rules,
         Part::Grants,
         Part::Risk,
         Part::Preferences,
+        Part::Devices,
     ];
 
     /// The typed GET that reads this part of `user_id`.
@@ -45,6 +48,7 @@ impl Part {
             Part::Grants => requests::user_oauth_grants(user_id),
             Part::Risk => requests::get_risky_user(user_id),
             Part::Preferences => requests::get_sign_in_preferences(user_id),
+            Part::Devices => requests::user_registered_devices(user_id),
         }
     }
 
@@ -193,6 +197,8 @@ pub struct AccountState {
     /// Not part of the drift fingerprint: deleting the last method clears it by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<PreferenceState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<super::footholds::DeviceState>>,
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -392,6 +398,12 @@ impl AccountState {
             for g in gs {
                 f.insert(format!("grant {}", g.id), g.scope.trim().to_string());
             }
+        }
+        for d in self.devices.iter().flatten() {
+            f.insert(
+                format!("device {}", d.id),
+                format!("enabled={:?}", d.account_enabled),
+            );
         }
         f
     }

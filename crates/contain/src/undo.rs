@@ -64,6 +64,13 @@ pub(crate) fn reverse(
                 rule: before.clone(),
             })
         }
+        Op::SetDeviceEnabled { device_id, enabled } => Ok(Op::SetDeviceEnabled {
+            device_id: device_id.clone(),
+            enabled: before
+                .get("accountEnabled")
+                .and_then(Value::as_bool)
+                .unwrap_or(!enabled),
+        }),
         Op::SetRuleEnabled { rule_id, enabled } => Ok(Op::SetRuleEnabled {
             rule_id: rule_id.clone(),
             enabled: before

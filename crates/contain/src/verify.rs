@@ -17,7 +17,7 @@ pub struct Check {
 }
 
 impl Check {
-    fn yes(detail: impl Into<String>) -> Check {
+    pub(crate) fn yes(detail: impl Into<String>) -> Check {
         Check {
             ok: true,
             detail: detail.into(),
@@ -53,6 +53,7 @@ impl Op {
             Op::ConfirmCompromised => &[Part::Risk],
             Op::DeleteGrant { .. } => &[Part::Grants],
             Op::SetDefaultMfa { .. } => &[Part::Preferences],
+            Op::SetDeviceEnabled { .. } => &[Part::Devices],
         }
     }
 
@@ -188,6 +189,9 @@ impl Op {
                 }
                 Some(_) => Check::yes(format!("grant {grant_id} is gone")),
             },
+            Op::SetDeviceEnabled { device_id, enabled } => {
+                super::footholds::check_device(now, device_id, *enabled)
+            }
             Op::SetDefaultMfa { preferred } => match now.preferences.as_ref() {
                 None => unread("the sign-in preferences"),
                 Some(p) => match p.known() {
@@ -255,6 +259,9 @@ impl Op {
                     gs.retain(|g| &g.id != grant_id);
                 }
             }
+            Op::SetDeviceEnabled { device_id, enabled } => {
+                super::footholds::project_device(state, device_id, *enabled)
+            }
             Op::SetDefaultMfa { preferred } => {
                 if let Some(p) = state.preferences.as_mut() {
                     p.preferred = Some(preferred.clone());
@@ -306,6 +313,9 @@ impl Op {
                 "lifetimeInMinutes": lifetime_in_minutes, "isUsableOnce": is_usable_once
             }),
             Op::DeleteGrant { grant_id } => json!({ "grant": grant_id, "present": false }),
+            Op::SetDeviceEnabled { device_id, enabled } => {
+                super::footholds::expected_device(device_id, *enabled)
+            }
             Op::SetDefaultMfa { preferred } => {
                 json!({ "userPreferredMethodForSecondaryAuthentication": preferred })
             }

@@ -85,6 +85,9 @@ pub const CAPABILITIES: &[Capability] = &[
     cap!("read-service-principals", "name the apps behind OAuth grants",
         app: &[&["Application.Read.All"], &["Directory.Read.All"]],
         delegated: &[&["Application.Read.All"], &["Directory.Read.All"]], writes: false),
+    cap!("read-devices", "list the devices registered to or owned by users",
+        app: &[&["User.Read.All"], &["Device.Read.All"], &["Directory.Read.All"]],
+        delegated: &[&["User.Read.All"], &["Device.Read.All"], &["Directory.Read.All"]], writes: false),
     cap!("revoke-sessions", "revoke a user's sign-in sessions and refresh tokens",
         app: &[&["User.RevokeSessions.All"], &["User.ReadWrite.All"], &["Directory.ReadWrite.All"]],
         delegated: &[&["User.RevokeSessions.All"], &["User.ReadWrite.All"], &["Directory.ReadWrite.All"]], writes: true),
@@ -111,6 +114,9 @@ pub const CAPABILITIES: &[Capability] = &[
     cap!("revoke-oauth-grants", "delete or narrow delegated OAuth grants",
         app: &[&["DelegatedPermissionGrant.ReadWrite.All"], &["Directory.ReadWrite.All"]],
         delegated: &[&["DelegatedPermissionGrant.ReadWrite.All"], &["Directory.ReadWrite.All"]], writes: true),
+    cap!("disable-attacker-devices", "disable (or re-enable) devices registered to an account",
+        app: &[&["Device.ReadWrite.All"], &["Directory.ReadWrite.All"]],
+        delegated: &[&["Directory.AccessAsUser.All"]], writes: true),
 ];
 
 /// The capability with this name.

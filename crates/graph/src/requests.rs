@@ -15,6 +15,9 @@ use reclaim_core::secrets::Secret;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+mod footholds;
+pub use footholds::*;
+
 /// Characters escaped in a path segment (ids, UPNs: `#`, `?`, `/`, `%`, spaces...).
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')

@@ -35,6 +35,7 @@ fn parsers() -> Vec<(&'static str, Parse)> {
         ServicePrincipal,
         OAuth2PermissionGrant,
         Organization,
+        Device,
         VerifiedDomain,
         SignIn,
         SignInStatus,

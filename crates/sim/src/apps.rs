@@ -25,6 +25,7 @@ pub const FULL_PERMISSIONS: &[&str] = &[
     "DelegatedPermissionGrant.ReadWrite.All",
     "Application.Read.All",
     "Organization.Read.All",
+    "Device.ReadWrite.All",
 ];
 
 /// The read side of the same surface.
@@ -40,6 +41,7 @@ pub const READ_PERMISSIONS: &[&str] = &[
     "Mail.ReadBasic.All",
     "Application.Read.All",
     "Organization.Read.All",
+    "Device.Read.All",
 ];
 
 fn delegated(app_permissions: &[&str]) -> Vec<String> {

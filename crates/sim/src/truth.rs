@@ -59,6 +59,12 @@ pub struct AccountTruth {
     pub owner_rule_ids: Vec<String>,
     /// Delegated permission grants the attacker consented to.
     pub malicious_grant_ids: Vec<String>,
+    /// Devices the attacker registered to the account.
+    #[serde(default)]
+    pub attacker_device_ids: Vec<String>,
+    /// The owner's own devices (including ones enrolled during the window).
+    #[serde(default)]
+    pub owner_device_ids: Vec<String>,
 }
 
 impl AccountTruth {

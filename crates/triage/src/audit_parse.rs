@@ -11,9 +11,9 @@ use serde_json::Value;
 pub fn classify_activity(activity: &str) -> AuditKind {
     let a = activity.trim();
     match a {
-        "User registered security info" | "Admin registered security info" => {
-            AuditKind::SecurityInfoRegistered
-        }
+        "User registered security info"
+        | "Admin registered security info"
+        | "User registered all required security info" => AuditKind::SecurityInfoRegistered,
         "User deleted security info" | "Admin deleted security info" => {
             AuditKind::SecurityInfoDeleted
         }
@@ -40,6 +40,10 @@ pub fn classify_activity(activity: &str) -> AuditKind {
         "ConfirmCompromised" => AuditKind::RiskConfirmedCompromised,
         "DismissUser" => AuditKind::RiskDismissed,
         "ConfirmSafe" => AuditKind::RiskConfirmedSafe,
+        "Register device" | "Add device" => AuditKind::DeviceRegistered,
+        "Add registered owner to device" | "Add registered users to device" => {
+            AuditKind::DeviceUserAdded
+        }
         _ => AuditKind::Other,
     }
 }

@@ -286,6 +286,7 @@ pub enum Source {
     Methods,
     Rules,
     Grants,
+    Devices,
 }
 
 impl Source {
@@ -299,6 +300,7 @@ impl Source {
             Source::Methods => &mut c.methods,
             Source::Rules => &mut c.rules,
             Source::Grants => &mut c.grants,
+            Source::Devices => &mut c.devices,
         }
     }
 }

@@ -173,6 +173,16 @@ pub fn audit(a: &g::DirectoryAudit) -> AuditEvent {
             .iter()
             .filter_map(|t| non_empty(&t.display_name))
             .collect(),
+        target_object_ids: a
+            .target_resources
+            .iter()
+            .filter(|t| {
+                !t.r#type
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("user"))
+            })
+            .filter_map(|t| non_empty(&t.id))
+            .collect(),
         mfa: parse_mfa_change(&props),
     }
 }
@@ -400,6 +410,21 @@ pub fn role_from_directory_role(r: &g::DirectoryRole) -> Role {
     Role {
         name: r.display_name.clone().unwrap_or_default(),
         template_id: non_empty(&r.role_template_id),
+    }
+}
+
+/// A device as the account's `registeredDevices` / `ownedDevices` list it.
+pub fn device(d: &g::Device) -> crate::facts::Device {
+    crate::facts::Device {
+        id: d.id.clone(),
+        device_id: d.device_id.clone(),
+        name: d.display_name.clone().unwrap_or_default(),
+        operating_system: d.operating_system.clone(),
+        trust_type: d.trust_type.clone(),
+        managed: d.is_managed == Some(true),
+        compliant: d.is_compliant == Some(true),
+        enabled: d.account_enabled,
+        registered: d.registration_date_time.as_ref().map(|t| t.0),
     }
 }
 

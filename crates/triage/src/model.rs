@@ -110,6 +110,9 @@ pub struct Findings {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules_to_review: Vec<TiedRule>,
     pub malicious_grants: Vec<TiedGrant>,
+    /// Devices the attacker registered to the account (never a managed or compliant one).
+    #[serde(default)]
+    pub attacker_devices: Vec<TiedDevice>,
 }
 
 impl Findings {
@@ -118,6 +121,7 @@ impl Findings {
             && self.attacker_phones.is_empty()
             && self.malicious_rules.is_empty()
             && self.malicious_grants.is_empty()
+            && self.attacker_devices.is_empty()
     }
 }
 
@@ -199,4 +203,16 @@ pub struct Unavailable {
     /// `licence`, `permission`, `role`, `conditional-access`, `throttled` or `error`.
     pub reason: String,
     pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedDevice {
+    /// The directory object id (`/devices/{id}`).
+    pub id: String,
+    /// Tenant text.
+    pub name: String,
+    pub operating_system: Option<String>,
+    pub registered: Option<DateTime<Utc>>,
+    pub reasons: Vec<String>,
 }

@@ -245,13 +245,23 @@ pub fn investigate_text(a: &AccountAssessment, f: &AccountFacts) -> String {
             d(g.app_name.as_deref().unwrap_or(&g.client_id))
         ));
     }
+    for dv in &fi.attacker_devices {
+        out.push_str(&format!(
+            "  device {} \"{}\": {}\n",
+            d(&dv.id),
+            d(&dv.name),
+            d(&dv.reasons.join("; "))
+        ));
+    }
     out.push_str(&format!(
-        "\n{} sign-in(s), {} audit record(s), {} method(s), {} inbox rule(s), {} grant(s)\n",
+        "\n{} sign-in(s), {} audit record(s), {} method(s), {} inbox rule(s), {} grant(s), \
+         {} device(s)\n",
         f.sign_ins.len(),
         f.audits.len(),
         f.methods.len(),
         f.rules.len(),
-        f.grants.len()
+        f.grants.len(),
+        f.devices.len()
     ));
     out.push_str(
         "Graph cannot list MAPI-hidden inbox rules or mailbox forwarding: check those with \

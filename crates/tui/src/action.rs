@@ -46,16 +46,18 @@ pub enum DetailTab {
     Rules,
     AuditEvents,
     Grants,
+    Devices,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 6] = [
+    pub const ALL: [DetailTab; 7] = [
         DetailTab::Overview,
         DetailTab::SignIns,
         DetailTab::Methods,
         DetailTab::Rules,
         DetailTab::AuditEvents,
         DetailTab::Grants,
+        DetailTab::Devices,
     ];
 
     pub fn title(self) -> &'static str {
@@ -66,6 +68,7 @@ impl DetailTab {
             DetailTab::Rules => "inbox rules",
             DetailTab::AuditEvents => "audit events",
             DetailTab::Grants => "OAuth grants",
+            DetailTab::Devices => "devices",
         }
     }
 
@@ -113,6 +116,8 @@ pub enum Action {
     OpenPlan,
     /// Audit view: ask to undo the step under the cursor (absent in read-only mode).
     UndoStep,
+    /// Audit view: acknowledge the handed-over manual step (Exchange check) under the cursor.
+    AckStep,
     /// Open the confirmation for the plan shown. Absent in read-only mode.
     ConfirmPlan,
     /// A key while the confirmation dialog has the focus.
@@ -243,6 +248,12 @@ pub enum Action {
         step: String,
         result: Result<Box<Undone>, String>,
     },
+    /// An acknowledgement of a manual step was journaled (or why not).
+    AckDone {
+        job: JobId,
+        step: String,
+        result: Result<(), String>,
+    },
 }
 
 impl Action {
@@ -269,6 +280,7 @@ impl Action {
                 | Action::ApplyDone { .. }
                 | Action::UndoDone { .. }
                 | Action::UndoPreviewReady { .. }
+                | Action::AckDone { .. }
         )
     }
 }

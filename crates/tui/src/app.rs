@@ -26,8 +26,8 @@ pub struct DetailState {
     pub tab: DetailTab,
     pub data: Loadable<Box<AccountDetail>>,
     /// Cursor and scroll offset per tab.
-    pub cursor: [usize; 6],
-    pub offset: [usize; 6],
+    pub cursor: [usize; DetailTab::ALL.len()],
+    pub offset: [usize; DetailTab::ALL.len()],
 }
 
 impl DetailState {
@@ -36,8 +36,8 @@ impl DetailState {
             account_id,
             tab: DetailTab::Overview,
             data: Loadable::Loading,
-            cursor: [0; 6],
-            offset: [0; 6],
+            cursor: [0; DetailTab::ALL.len()],
+            offset: [0; DetailTab::ALL.len()],
         }
     }
 
@@ -57,6 +57,7 @@ impl DetailState {
             DetailTab::Rules => d.rules.rows().len(),
             DetailTab::AuditEvents => d.audit_events.rows().len(),
             DetailTab::Grants => d.grants.rows().len(),
+            DetailTab::Devices => d.devices.rows().len(),
         }
     }
 }

@@ -81,6 +81,14 @@ pub fn before_after(step: &Step) -> (String, String) {
             "no rule".into(),
             format!("rule \"{}\"", short(rule.get("displayName"))),
         ),
+        Op::SetDeviceEnabled { enabled, .. } => (
+            format!(
+                "device \"{}\" {}",
+                short(b.get("displayName")),
+                if *enabled { "disabled" } else { "enabled" }
+            ),
+            format!("device {}", if *enabled { "enabled" } else { "disabled" }),
+        ),
         Op::ConfirmCompromised => (
             format!("risk {}", short(b.get("riskState"))),
             "risk confirmedCompromised".into(),
@@ -285,8 +293,14 @@ impl ProgressView {
             }
         }
         let v = report.summary_json();
+        let pending = v["exchangePending"].as_u64().unwrap_or(0);
+        let exo = if pending > 0 {
+            format!(", {pending} contained in Graph with the Exchange check pending (reclaim ack)")
+        } else {
+            String::new()
+        };
         self.summary = Some(format!(
-            "{} of {} accounts contained",
+            "{} of {} accounts contained{exo}",
             v["completed"], v["accounts"]
         ));
     }

@@ -54,6 +54,7 @@ fn plan(accounts: usize) -> Plan {
             })
             .collect();
         out.push(AccountPlan {
+            manual: Vec::new(),
             user_id: user,
             user_principal_name: format!("cfo{ai}@contoso.com"),
             display_name: "CFO".into(),
@@ -171,6 +172,7 @@ fn progress_follows_events_and_the_report() {
                 })
                 .collect(),
             missing_permission: false,
+            handed_over: Vec::new(),
         }],
     };
     v.finish(&report);

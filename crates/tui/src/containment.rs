@@ -62,6 +62,15 @@ pub trait Containment: Send + Sync {
         })
     }
 
+    /// Journals that the operator carried out a handed-over manual step (`reclaim ack`).
+    fn acknowledge<'a>(&'a self, step_id: &'a str) -> BoxFuture<'a, Result<(), SourceError>> {
+        Box::pin(async move {
+            Err(SourceError::new(format!(
+                "this console cannot acknowledge step {step_id}: use `reclaim ack {step_id}`"
+            )))
+        })
+    }
+
     /// What earlier applies (any console or `reclaim apply`) left, from the journal: each
     /// account's mark, and the applies cut off before their end, so a console opened after
     /// a dropped session shows what is contained and how to finish the rest.
@@ -237,6 +246,10 @@ impl Containment for ServiceContainment {
 
     fn earlier_applies(&self) -> BoxFuture<'_, Result<EarlierApplies, SourceError>> {
         Box::pin(self.read_journal(|dir, records| EarlierApplies::read(records, dir)))
+    }
+
+    fn acknowledge<'a>(&'a self, step_id: &'a str) -> BoxFuture<'a, Result<(), SourceError>> {
+        Box::pin(async move { Ok(self.service.acknowledge(step_id, None).await?) })
     }
 }
 

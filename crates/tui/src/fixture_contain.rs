@@ -149,6 +149,7 @@ impl FixtureContainment {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             accounts.push(AccountPlan {
+                manual: Vec::new(),
                 user_id: a.id.clone(),
                 user_principal_name: a.user_principal_name.clone(),
                 display_name: a.display_name.clone(),

@@ -209,6 +209,13 @@ pub async fn perform(
             };
             Action::UndoDone { job, step, result }
         }
+        Request::Ack(step) => {
+            let result = match source.containment() {
+                None => Err(NO_CONTAINMENT.to_string()),
+                Some(c) => c.acknowledge(&step).await.map_err(|e| e.message),
+            };
+            Action::AckDone { job, step, result }
+        }
         Request::UndoPreview(step) => Action::UndoPreviewReady {
             job,
             result: match source.containment() {
@@ -259,6 +266,11 @@ fn failure(job: JobId, request: &Request) -> Action {
         },
         Request::UndoPreview(_) => Action::UndoPreviewReady {
             job,
+            result: Err(e),
+        },
+        Request::Ack(step) => Action::AckDone {
+            job,
+            step: step.clone(),
             result: Err(e),
         },
     }

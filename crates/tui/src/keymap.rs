@@ -130,10 +130,12 @@ fn defaults() -> Vec<Default_> {
         bind!(Detail, "rules", ["4"], Action::GoTab(DetailTab::Rules), "inbox rules", None),
         bind!(Detail, "audit-events", ["5"], Action::GoTab(DetailTab::AuditEvents), "directory audit events", None),
         bind!(Detail, "grants", ["6"], Action::GoTab(DetailTab::Grants), "OAuth grants", None),
+        bind!(Detail, "devices", ["7"], Action::GoTab(DetailTab::Devices), "registered and owned devices", None),
         bind!(Detail, "plan", ["p"], Action::OpenPlan, "plan containment for this account", Some("plan")),
         bind!(Plan, "apply", ["enter"], Action::ConfirmPlan, "apply the plan (asks first; Cancel has the focus)", Some("apply"), true),
         bind!(Progress, "audit", ["a"], Action::OpenJournal, "the audit timeline of what was done", Some("audit")),
         bind!(Audit, "undo", ["u"], Action::UndoStep, "undo the step under the cursor (asks first)", Some("undo"), true),
+        bind!(Audit, "ack", ["c"], Action::AckStep, "confirm the handed-over Exchange check under the cursor was carried out (journaled)", Some("ack")),
     ]
 }
 

@@ -145,6 +145,21 @@ pub struct GrantRow {
     pub flag: Option<String>,
 }
 
+/// A device the account is a registered user or owner of.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeviceRow {
+    pub name: String,
+    pub os: String,
+    /// `Workplace`, `AzureAd`, `ServerAd`.
+    pub trust: String,
+    /// `managed, compliant` or `unmanaged, non-compliant`.
+    pub management: String,
+    pub enabled: String,
+    pub registered: String,
+    pub flag: Option<String>,
+}
+
 /// Everything the detail view shows about one account, one field per tab.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -156,6 +171,7 @@ pub struct AccountDetail {
     pub rules: Section<RuleRow>,
     pub audit_events: Section<AuditEventRow>,
     pub grants: Section<GrantRow>,
+    pub devices: Section<DeviceRow>,
 }
 
 /// One entry of the operator's audit journal, for the timeline view.

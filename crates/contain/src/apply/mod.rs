@@ -60,6 +60,8 @@ struct Ctx<'a> {
     opts: &'a ApplyOptions,
     sink: &'a dyn SecretSink,
     states: &'a BTreeMap<String, StepState>,
+    /// Manual steps already handed over or acknowledged in the journal.
+    manual: &'a super::exchange::ManualStates,
 }
 
 impl Ctx<'_> {
@@ -80,6 +82,11 @@ pub async fn apply(
     sink: &dyn SecretSink,
 ) -> Result<ApplyReport, reclaim_audit::AuditError> {
     let states = journal.step_states(Some(&plan.id))?;
+    let manual = if plan.accounts.iter().any(|a| !a.manual.is_empty()) {
+        super::exchange::manual_states(&journal.records()?)
+    } else {
+        super::exchange::ManualStates::default()
+    };
     tracing::info!(
         plan = %plan.id,
         playbook = %reclaim_core::sanitize::inert(&plan.playbook.name),
@@ -104,6 +111,7 @@ pub async fn apply(
         opts,
         sink,
         states: &states,
+        manual: &manual,
     };
     // Indices, not references, into the stream: a closure over borrowed items makes the
     // future fail `Send` for the console's spawned tasks (rustc #102211).
@@ -280,7 +288,38 @@ async fn apply_account(cx: &Ctx<'_>, acct: &AccountPlan) -> AccountReport {
         }
     }
     report.outcome = AccountOutcome::Completed;
+    report.handed_over = hand_over(cx, acct).await;
     report
+}
+
+/// Hands the account's manual steps (the Exchange check) to the operator once its Graph
+/// steps are all done: journaled once as handed over, reported until acknowledged.
+async fn hand_over(cx: &Ctx<'_>, acct: &AccountPlan) -> Vec<super::exchange::HandOver> {
+    let mut out = Vec::new();
+    for m in &acct.manual {
+        let acknowledged = cx.manual.acknowledged.contains_key(&m.id);
+        if !acknowledged && !cx.manual.handed_over.contains(&m.id) {
+            let note = Note {
+                kind: super::exchange::HANDED_OVER.into(),
+                incident: cx.plan.incident.clone(),
+                plan_id: Some(cx.plan.id.clone()),
+                step_id: Some(m.id.clone()),
+                target: Some(acct.user_principal_name.clone()),
+                data: json!({ "action": m.action, "mailbox": m.mailbox, "commands": m.commands }),
+            };
+            if let Err(e) = cx.journal.note_async(note).await {
+                tracing::warn!(step = %m.id, error = %e, "the hand-over could not be journaled");
+            }
+        }
+        out.push(super::exchange::HandOver {
+            id: m.id.clone(),
+            action: m.action,
+            mailbox: m.mailbox.clone(),
+            commands: m.commands.clone(),
+            acknowledged,
+        });
+    }
+    out
 }
 
 /// One log line a step: which, on whom, and how it ended (the journal has the detail).

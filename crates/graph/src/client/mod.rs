@@ -6,6 +6,7 @@
 
 mod audit_logs;
 mod auth_methods;
+mod devices;
 mod directory;
 mod identity_protection;
 mod mail;

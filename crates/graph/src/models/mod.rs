@@ -8,12 +8,14 @@
 
 mod audit_logs;
 mod auth_methods;
+mod devices;
 mod directory;
 mod identity_protection;
 mod mail;
 
 pub use audit_logs::*;
 pub use auth_methods::*;
+pub use devices::*;
 pub use directory::*;
 pub use identity_protection::*;
 pub use mail::*;
@@ -245,6 +247,7 @@ pub fn schema_registry() -> Vec<(&'static str, Vec<FieldSpec>)> {
         e::<OAuth2PermissionGrant>(),
         e::<Organization>(),
         e::<VerifiedDomain>(),
+        e::<Device>(),
         e::<SignIn>(),
         e::<SignInStatus>(),
         e::<DeviceDetail>(),

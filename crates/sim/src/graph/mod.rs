@@ -6,6 +6,7 @@ pub mod access;
 pub mod audits;
 pub mod ctx;
 pub mod detections;
+pub mod devices;
 pub mod entities;
 pub mod grants;
 pub mod index;
@@ -20,6 +21,7 @@ pub mod risky;
 pub mod roles;
 pub mod rules;
 pub mod sample;
+pub mod sample_devices;
 pub mod sample_logs;
 pub mod side;
 pub mod sign_in_activity;
@@ -54,6 +56,13 @@ pub fn routes() -> Router<Shared> {
             post(users_write::revoke_sessions),
         )
         .route("/users/{id}/memberOf", get(roles::member_of))
+        .route(
+            "/users/{id}/registeredDevices",
+            get(devices::registered_devices),
+        )
+        .route("/users/{id}/ownedDevices", get(devices::owned_devices))
+        .route("/devices", get(devices::list))
+        .route("/devices/{id}", get(devices::get).patch(devices::update))
         .route(
             "/users/{id}/memberOf/microsoft.graph.directoryRole",
             get(roles::member_of_roles),

@@ -235,3 +235,13 @@ pub const ALL: &[&[&str]] = &[
     GRANTS_WRITE,
     SERVICE_PRINCIPALS_READ,
 ];
+
+/// `/devices` reads (a user's own device navigations need only the user read).
+pub const DEVICES_READ: &[&str] = &[
+    "Device.Read.All",
+    "Device.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+/// `PATCH /devices/{id}`: the catalog's least for app-only is Device.ReadWrite.All.
+pub const DEVICES_WRITE: &[&str] = &["Device.ReadWrite.All", "Directory.ReadWrite.All"];

@@ -498,6 +498,7 @@ pub fn sample_tenant(fillers: usize, sign_ins: usize) -> Scenario {
         ],
         apps: Vec::new(),
         sign_in_preferences: Default::default(),
+        devices: super::sample_devices::devices(now),
     };
     Scenario {
         tenant,

@@ -12,10 +12,12 @@ use std::sync::Arc;
 
 pub use super::short_text::ShortText;
 
+mod devices;
 mod directory_audits;
 mod mail;
 mod methods;
 mod sign_ins;
+pub use devices::*;
 pub use directory_audits::*;
 pub use mail::*;
 pub use methods::*;
@@ -55,6 +57,8 @@ pub struct Tenant {
     pub apps: Vec<AppRegistration>,
     /// Beta `signInPreferences`, keyed by user id; a user without an entry has the defaults.
     pub sign_in_preferences: HashMap<String, SignInPreferences>,
+    /// Registered and joined devices.
+    pub devices: Vec<Device>,
 }
 
 /// A user's beta `signInPreferences` beyond which method is the default (that is

@@ -32,6 +32,7 @@ mod campaign;
 mod cast;
 mod catalog;
 mod ctx;
+mod devices;
 mod grants;
 mod hostile;
 mod knobs;
@@ -109,6 +110,7 @@ pub fn generate_with(
     grants::baseline(&mut g);
     campaign::run(&mut g);
     lookalikes::run(&mut g);
+    devices::run(&mut g);
     background::run(&mut g);
     Ok(finish(g))
 }

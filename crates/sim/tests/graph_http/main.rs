@@ -19,6 +19,7 @@ mod traffic;
 
 mod conventions;
 mod default_method;
+mod devices;
 mod directory;
 mod faults;
 mod golden;

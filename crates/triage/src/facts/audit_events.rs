@@ -25,6 +25,10 @@ pub enum AuditKind {
     RiskConfirmedCompromised,
     RiskDismissed,
     RiskConfirmedSafe,
+    /// "Register device" / "Add device".
+    DeviceRegistered,
+    /// "Add registered owner to device" / "Add registered users to device".
+    DeviceUserAdded,
     #[default]
     Other,
 }
@@ -100,5 +104,8 @@ pub struct AuditEvent {
     pub target_id: Option<String>,
     /// Display names of the record's targets (e.g. the app of a consent).
     pub target_names: Vec<String>,
+    /// Ids of the record's targets that are not users (a device, an app, a role).
+    #[serde(default)]
+    pub target_object_ids: Vec<String>,
     pub mfa: MfaChange,
 }

@@ -8,9 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod audit_events;
+mod devices;
 mod mailbox;
 mod methods;
 pub use audit_events::*;
+pub use devices::*;
 pub use mailbox::*;
 pub use methods::*;
 
@@ -254,11 +256,13 @@ pub struct Coverage {
     pub methods: SourceState,
     pub rules: SourceState,
     pub grants: SourceState,
+    #[serde(default)]
+    pub devices: SourceState,
 }
 
 impl Coverage {
     /// Every source as (name, state).
-    pub fn sources(&self) -> [(&'static str, &SourceState); 7] {
+    pub fn sources(&self) -> [(&'static str, &SourceState); 8] {
         [
             ("profile", &self.profile),
             ("roles", &self.roles),
@@ -267,6 +271,7 @@ impl Coverage {
             ("authenticationMethods", &self.methods),
             ("messageRules", &self.rules),
             ("oauth2PermissionGrants", &self.grants),
+            ("devices", &self.devices),
         ]
     }
     pub fn all_complete(&self) -> bool {
@@ -282,6 +287,7 @@ impl Coverage {
             methods: SourceState::Complete,
             rules: SourceState::Complete,
             grants: SourceState::Complete,
+            devices: SourceState::Complete,
         }
     }
 }
@@ -301,6 +307,9 @@ pub struct AccountFacts {
     pub rules: Vec<Rule>,
     pub forwarding: Vec<Forwarding>,
     pub grants: Vec<Grant>,
+    /// Devices registered to or owned by the account.
+    #[serde(default)]
+    pub devices: Vec<Device>,
     pub coverage: Coverage,
 }
 

@@ -21,6 +21,7 @@
 //! and adds a warning.
 
 mod domains;
+mod footholds;
 mod one;
 mod passes;
 mod per_user;

@@ -100,6 +100,14 @@ fn audit_filters(sh: &Shared) -> Vec<(String, String)> {
                 "activityDateTime ge {since} and activityDisplayName eq 'Consent to application'"
             ),
         ),
+        // "Add registered owner to device" and "Add registered users to device": they name
+        // the account as a target, and the initiator's address ties a device to a sign-in.
+        (
+            "device audits".into(),
+            format!(
+                "activityDateTime ge {since} and startswith(activityDisplayName,'Add registered')"
+            ),
+        ),
     ]
 }
 

@@ -99,7 +99,12 @@ pub(crate) async fn detail(client: &GraphClient, sh: &Shared, id: &str) {
         let gone = SourceState::Unavailable("the account is deleted".into());
         sh.with(|c| {
             let f = c.account_mut(id);
-            for s in [Source::Methods, Source::Rules, Source::Grants] {
+            for s in [
+                Source::Methods,
+                Source::Rules,
+                Source::Grants,
+                Source::Devices,
+            ] {
                 *s.of(f) = gone.clone();
             }
         });
@@ -108,7 +113,8 @@ pub(crate) async fn detail(client: &GraphClient, sh: &Shared, id: &str) {
     tokio::join!(
         methods(client, sh, id, want_methods),
         rules(client, sh, id),
-        grants(client, sh, id)
+        grants(client, sh, id),
+        super::footholds::devices(client, sh, id)
     );
     // Compromised on other evidence (rules, consents): containment will need its methods
     // and the owner's phones, so read them after all.

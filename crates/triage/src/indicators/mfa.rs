@@ -182,13 +182,16 @@ fn phone_events<'a>(ctx: &Ctx<'a>) -> Vec<PhoneEvent<'a>> {
 
 fn signin_evidence(ctx: &Ctx<'_>, t: &Tie) -> Vec<Evidence> {
     match t {
-        Tie::AttackerIp(ip) => ctx
-            .signins
-            .attacker_signins_from(ip)
-            .into_iter()
-            .take(2)
-            .map(|s| evidence::sign_in(s, ctx.pack))
-            .collect(),
+        Tie::AttackerIp(ip) => {
+            // The follow-on app the methods were added through (My Signins) first, then the
+            // way in.
+            let mut from = ctx.signins.attacker_signins_from(ip);
+            from.sort_by_key(|s| !ctx.pack.is_follow_on_app(&s.app));
+            from.into_iter()
+                .take(2)
+                .map(|s| evidence::sign_in(s, ctx.pack))
+                .collect()
+        }
         Tie::AfterSignIn { sign_in_id, .. } => ctx
             .facts
             .sign_ins

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod consent;
 pub mod context;
+pub mod devices;
 pub mod evidence;
 pub mod mailbox;
 pub mod mfa;
@@ -160,6 +161,7 @@ pub fn evaluate(facts: &AccountFacts, pack: &Pack, tenant: &TenantContext) -> Ou
     mfa::evaluate(&ctx, &mut out);
     mailbox::evaluate(&ctx, &mut out);
     consent::evaluate(&ctx, &mut out);
+    devices::evaluate(&ctx, &mut out);
     context::evaluate(&ctx, &mut out);
     out
 }

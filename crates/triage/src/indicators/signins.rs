@@ -229,6 +229,7 @@ impl<'a> Analysis<'a> {
             .iter()
             .filter(|a| a.success && touches_security_info(a))
             .filter_map(|a| a.initiator_ip.as_deref())
+            .chain(super::devices::unmanaged_registration_ips(facts))
             .collect();
         for v in &mut views {
             let s = v.sign_in;

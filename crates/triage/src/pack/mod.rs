@@ -37,6 +37,7 @@ pub const WEIGHT_IDS: &[&str] = &[
     "mailbox-forwarding-external",
     "suspicious-oauth-grant",
     "risky-oauth-grant",
+    "device-registered-by-attacker",
     "high-value-title",
     "high-value-department",
     "high-value-role",
@@ -404,6 +405,12 @@ impl Pack {
                 .follow_on_apps
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(app.trim()))
+    }
+
+    /// An app the campaign opened after the first one (My Signins, where it added its MFA
+    /// methods).
+    pub fn is_follow_on_app(&self, app: &str) -> bool {
+        !self.is_first_app(app) && self.is_campaign_app(app)
     }
 
     pub fn first_apps(&self) -> &[String] {

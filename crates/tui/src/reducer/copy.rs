@@ -67,5 +67,6 @@ pub(super) fn detail_value(app: &App, d: &DetailState) -> Option<String> {
             .rows()
             .get(cursor)
             .map(|r| format!("{} {}", r.client, r.scopes)),
+        DetailTab::Devices => data.devices.rows().get(cursor).map(|r| r.name.clone()),
     }
 }

@@ -10,6 +10,7 @@ use super::list::Filter;
 use super::source::DataSource;
 use super::theme::Theme;
 
+mod ack;
 mod contain;
 mod copy;
 mod input;
@@ -45,6 +46,8 @@ pub enum Request {
     Undo(String),
     /// What undoing this step would restore (reads the journal, sends nothing).
     UndoPreview(String),
+    /// Journal that the operator carried out a handed-over manual step.
+    Ack(String),
 }
 
 impl Request {
@@ -56,7 +59,7 @@ impl Request {
             Request::Tenant(_) => Pane::Tenant,
             Request::Plan { .. } => Pane::Plan,
             Request::Apply(_) => Pane::Apply,
-            Request::Undo(_) | Request::UndoPreview(_) => Pane::Undo,
+            Request::Undo(_) | Request::UndoPreview(_) | Request::Ack(_) => Pane::Undo,
         }
     }
 }
@@ -199,6 +202,7 @@ fn reduce_inner(app: &mut App, action: Action) -> Update {
         Action::NextTab | Action::PrevTab | Action::GoTab(_) => switch_tab(app, action),
         Action::OpenJournal => journal::open_journal(app),
         Action::UndoStep => undo::ask(app),
+        Action::AckStep => ack::ask(app),
         Action::OpenPlan => contain::open_plan(app, None),
         Action::Playbook(name) => contain::open_plan(app, Some(name)),
         Action::ConfirmPlan => contain::confirm_plan(app),

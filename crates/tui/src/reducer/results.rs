@@ -53,6 +53,7 @@ pub(super) fn task_result(app: &mut App, action: Action) -> Update {
         Action::JournalAppended { job, rows } => super::journal::appended(app, job, rows),
         Action::UndoPreviewReady { job, result } => super::undo::preview_ready(app, job, result),
         Action::UndoDone { job, step, result } => super::undo::done(app, job, step, result),
+        Action::AckDone { job, step, result } => super::ack::done(app, job, step, result),
         Action::TenantOpened { job, result } if job == app.jobs.tenant => {
             app.set_loading(Pane::Tenant, false);
             match result {

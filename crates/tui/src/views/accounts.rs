@@ -116,6 +116,8 @@ fn row_cells<'a>(
         match applied {
             Some(m @ Applied::Contained) => Cell::new(m.label(), theme.style(Role::Ok)),
             Some(m @ Applied::Partial) => Cell::new(m.label(), theme.style(Role::Warning)),
+            // Contained in Graph; the Exchange check still needs the operator's `ack`.
+            Some(Applied::ExchangePending) => Cell::new("EXO pending", theme.style(Role::Warning)),
             None => Cell::new(a.verdict.as_str(), theme.style(verdict_role(a.verdict))),
         },
         Cell::new(&a.display_name, name_style),

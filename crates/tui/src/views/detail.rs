@@ -22,6 +22,7 @@ fn short_title(tab: DetailTab) -> &'static str {
         DetailTab::Rules => "rules",
         DetailTab::AuditEvents => "audit",
         DetailTab::Grants => "grants",
+        DetailTab::Devices => "devices",
     }
 }
 
@@ -199,6 +200,7 @@ fn tab_label(
         (DetailTab::Rules, Some(d)) => count(&d.rules),
         (DetailTab::AuditEvents, Some(d)) => count(&d.audit_events),
         (DetailTab::Grants, Some(d)) => count(&d.grants),
+        (DetailTab::Devices, Some(d)) => count(&d.devices),
     };
     format!(" {} {}{} ", tab.index() + 1, title, n)
 }
@@ -211,6 +213,7 @@ fn tab_flagged(tab: DetailTab, d: &AccountDetail) -> bool {
         DetailTab::Rules => d.rules.rows().iter().any(|r| r.flag.is_some()),
         DetailTab::AuditEvents => d.audit_events.rows().iter().any(|r| r.flag.is_some()),
         DetailTab::Grants => d.grants.rows().iter().any(|r| r.flag.is_some()),
+        DetailTab::Devices => d.devices.rows().iter().any(|r| r.flag.is_some()),
     }
 }
 

@@ -137,6 +137,15 @@ const GRANT_COLS: [Column; 5] = [
     Column::new("SCOPES", 16, 100, 0),
     Column::new("CREATED", 17, 17, 3),
 ];
+const DEVICE_COLS: [Column; 7] = [
+    Column::new("FLAG", 12, 36, 1),
+    Column::new("NAME", 12, 30, 0),
+    Column::new("OS", 7, 12, 2),
+    Column::new("TRUST", 9, 10, 2),
+    Column::new("MANAGEMENT", 16, 24, 0),
+    Column::new("ENABLED", 7, 7, 3),
+    Column::new("REGISTERED", 17, 17, 3),
+];
 const INDICATOR_COLS: [Column; 4] = [
     Column::new("WEIGHT", 6, 6, 0).right(),
     Column::new("INDICATOR", 34, 34, 0),
@@ -348,6 +357,30 @@ pub fn rows(theme: &Theme, d: &DetailState, detail: &AccountDetail, body: Rect, 
                         r.consent.clone(),
                         r.scopes.clone(),
                         r.created.clone(),
+                    ],
+                    flagged,
+                )
+            },
+        ),
+        DetailTab::Devices => table(
+            theme,
+            body,
+            buf,
+            &DEVICE_COLS,
+            &detail.devices,
+            cursor,
+            offset,
+            |r| {
+                let (f, flagged) = flag(&r.flag);
+                (
+                    vec![
+                        f,
+                        r.name.clone(),
+                        r.os.clone(),
+                        r.trust.clone(),
+                        r.management.clone(),
+                        r.enabled.clone(),
+                        r.registered.clone(),
                     ],
                     flagged,
                 )

@@ -25,11 +25,13 @@ struct Subjects {
     rich: String,
     admin: String,
     sp: String,
+    device: String,
 }
 
 /// (path under the version root, served type) for every GET endpoint.
 fn endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
     let (rich, admin, sp) = (&who.rich, &who.admin, &who.sp);
+    let device = &who.device;
     let props = "id,accountEnabled,businessPhones,companyName,createdDateTime,department,displayName,givenName,jobTitle,lastPasswordChangeDateTime,mail,mobilePhone,officeLocation,onPremisesSyncEnabled,otherMails,preferredLanguage,signInActivity,signInSessionsValidFromDateTime,surname,usageLocation,userPrincipalName,userType";
     let auth = format!("/users/{rich}/authentication");
     let methods = [
@@ -105,6 +107,10 @@ fn endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
         ("/oauth2PermissionGrants".into(), "oAuth2PermissionGrant"),
         ("/servicePrincipals".into(), "servicePrincipal"),
         (format!("/servicePrincipals/{sp}"), "servicePrincipal"),
+        (format!("/users/{rich}/registeredDevices"), "directoryObject"),
+        (format!("/users/{rich}/ownedDevices"), "directoryObject"),
+        ("/devices".into(), "device"),
+        (format!("/devices/{device}"), "device"),
     ];
     list.extend(
         methods
@@ -122,6 +128,7 @@ async fn mutate(api: &Api) {
         (Method::DELETE, format!("/v1.0/users/{CFO}/authentication/phoneMethods/b6332ec1-7057-4abe-9331-3d72feddfe41"), None, 204),
         (Method::POST, "/v1.0/identityProtection/riskyUsers/confirmCompromised".into(), Some(json!({"userIds": [CFO]})), 204),
         (Method::DELETE, format!("/v1.0/oauth2PermissionGrants/{}", sample::GRANT_ALL), None, 204),
+        (Method::PATCH, format!("/v1.0/devices/{}", reclaim_sim::graph::sample_devices::SALES_LAPTOP), Some(json!({"accountEnabled": false})), 204),
         (Method::POST, format!("/v1.0/users/{CFO}/authentication/temporaryAccessPassMethods"), Some(json!({"lifetimeInMinutes": 60})), 201),
     ];
     for (method, path, body, status) in calls {
@@ -172,6 +179,7 @@ async fn every_served_property_is_in_the_schema_with_its_type() {
         rich: CFO.into(),
         admin: ADMIN.into(),
         sp: sample::EVIL_SP.into(),
+        device: reclaim_sim::graph::sample_devices::CFO_LAPTOP.into(),
     };
     let mut report = Report::new(false);
     for (version, phone_user, phone_type) in
@@ -336,8 +344,14 @@ async fn generated_tenant_serves_schema_valid_objects() {
             }
         }
     }
+    let device = t.devices.first().map(|d| d.id.clone()).expect("a device");
     let api = Api::start_with(SimConfig::with_profile(Profile::Fast), scenario).await;
-    let who = Subjects { rich, admin, sp };
+    let who = Subjects {
+        rich,
+        admin,
+        sp,
+        device,
+    };
     let mut report = Report::new(true);
     for version in ["v1.0", "beta"] {
         sweep(
