@@ -186,7 +186,7 @@ pub async fn login(g: &GlobalOpts) -> CliResult {
         ));
     }
     let settings = resolve(g)?;
-    let store = connect::default_store();
+    let store = connect::open_store(g)?;
     let opts = ConnectOptions {
         prompt: Some(connect::stderr_prompt(true)),
         store: Some(store.clone()),
@@ -207,11 +207,20 @@ pub async fn login(g: &GlobalOpts) -> CliResult {
     }
     let claims = token.claims.unwrap_or_default();
     let kept = match (settings.auth, store.kind()) {
-        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, "keyring") => "kept in the OS keyring",
-        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, _) => {
-            "kept in memory only (no usable keyring): it is forgotten when reclaim exits"
+        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, "keyring") => {
+            "kept in the OS keyring".to_string()
         }
-        _ => "nothing to keep for this method",
+        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, "file") => format!(
+            "kept in reclaim's private file store ({})",
+            store
+                .location()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ),
+        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, _) => {
+            "kept in memory only: it is forgotten when reclaim exits".to_string()
+        }
+        _ => "nothing to keep for this method".to_string(),
     };
     eprintln!(
         "Signed in as {} to tenant {} with {}; {kept}.",
@@ -224,7 +233,7 @@ pub async fn login(g: &GlobalOpts) -> CliResult {
 
 /// `reclaim logout`: forgets the cached sign-in for the tenant and app.
 pub async fn logout(g: &GlobalOpts) -> CliResult {
-    let store = connect::default_store();
+    let store = connect::open_store(g)?;
     match cache_for(g, store)? {
         Some(cache) => {
             cache.clear()?;

@@ -177,8 +177,8 @@ impl JournalFile {
         };
         if !persistent {
             warnings.push(
-                "no OS keyring: the audit key lives in memory only, so records written now can be \
-                 authenticated by this process alone; afterwards the hash chain and the head you \
+                "the secret store is memory only: the audit key lives in this process alone, so \
+                 records written now can be authenticated by this process alone; afterwards the hash chain and the head you \
                  paste into the ticket protect them"
                     .to_string(),
             );
