@@ -226,6 +226,48 @@ async fn one_device_code_and_a_journal_that_stays_authenticated_without_a_keyrin
     assert!(log.contains("secret store"), "the log names the store");
 
     tampering_is_caught_by_verify_and_the_next_writer(&e, plan_arg).await;
+    whoami_and_version_say_where(&e).await;
+}
+
+/// `whoami` (text and JSON) and `--version` name the store and where things are; a store
+/// someone loosened is refused with the fix, and left as found.
+async fn whoami_and_version_say_where(e: &Env) {
+    let secrets = e.secrets().display().to_string();
+    let (code, out, err) = e.run(&["whoami", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["secretStore"], "file", "{out}");
+    assert_eq!(v["secretStoreDir"], secrets.as_str());
+    assert_eq!(v["stateDir"], e.state().display().to_string().as_str());
+    let log = e.state().join("reclaim.log").display().to_string();
+    assert_eq!(v["logFile"], log.as_str());
+    let (code, out, _) = e.run(&["whoami"]).await;
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!("secret store  file ({secrets})")),
+        "{out}"
+    );
+    assert!(out.contains(&format!("log file      {log}")), "{out}");
+    let (code, out, _) = e.run(&["--version"]).await;
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("reclaim 0.") && out.contains("(commit "),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("secret store  file ({secrets})")),
+        "{out}"
+    );
+
+    std::fs::set_permissions(e.secrets(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (code, _, err) = e.run(&["whoami"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("mode 755") && err.contains("chmod 700"),
+        "{err}"
+    );
+    assert_eq!(mode(&e.secrets()), 0o755, "left as found");
+    std::fs::set_permissions(e.secrets(), std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
 /// The journal cut short, rolled back to an older copy, and deleted: each is refused by

@@ -1,6 +1,7 @@
 //! `reclaim login`, `logout` and `whoami` (CONTRACT.md).
 
 use super::connect::{self, auth_name, resolve, ConnectOptions};
+use super::local_setup::LocalSetup;
 use super::{AuthMethod, CliError, CliResult, Exit, GlobalOpts, WhoamiArgs};
 use reclaim_core::sanitize::inert;
 use reclaim_core::secrets::Secret;
@@ -33,6 +34,9 @@ pub struct WhoamiReport {
     pub read_only: bool,
     pub token_expires: Option<String>,
     pub capabilities: Vec<CapabilityStatus>,
+    /// Where this machine keeps secrets, state and the log (filled in by `whoami`).
+    #[serde(flatten)]
+    pub local: LocalSetup,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -95,6 +99,7 @@ pub async fn whoami_report(client: &GraphClient) -> Result<WhoamiReport, CliErro
         read_only: client.is_read_only(),
         token_expires: claims_expiry(&claims),
         capabilities,
+        local: LocalSetup::default(),
     })
 }
 
@@ -141,6 +146,9 @@ pub fn render_text(r: &WhoamiReport) -> String {
             r.permissions.join(" ")
         },
     );
+    if !r.local.secret_store.is_empty() {
+        out.push_str(&r.local.lines(14));
+    }
     out.push_str("capabilities\n");
     for c in &r.capabilities {
         let (status, detail) = match &c.readiness {
@@ -157,7 +165,8 @@ pub fn render_text(r: &WhoamiReport) -> String {
 /// `reclaim whoami [--json]`.
 pub async fn whoami(g: &GlobalOpts, args: &WhoamiArgs) -> CliResult {
     let client = connect::connect(g).await?;
-    let report = whoami_report(&client).await?;
+    let mut report = whoami_report(&client).await?;
+    report.local = LocalSetup::for_options(g, true);
     if args.json {
         let json =
             serde_json::to_string_pretty(&report).map_err(|e| CliError::failure(e.to_string()))?;

@@ -137,6 +137,19 @@ pub fn open(choice: StoreChoice, file_dir: Option<&Path>) -> Result<Opened, Secr
     }
 }
 
+/// Which store [`open`] would use, and where, without creating or checking anything on disk
+/// (`auto` still tries the keyring): for `reclaim --version`.
+pub fn would_open(choice: StoreChoice, file_dir: Option<&Path>) -> (&'static str, Option<PathBuf>) {
+    let file_dir = || file_dir.map(Path::to_path_buf).or_else(default_file_dir);
+    match choice {
+        StoreChoice::Memory => ("memory", None),
+        StoreChoice::Keyring => ("keyring", None),
+        StoreChoice::File => ("file", file_dir()),
+        StoreChoice::Auto if KeyringStore::new(SERVICE).probe().is_ok() => ("keyring", None),
+        StoreChoice::Auto => ("file", file_dir()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +171,9 @@ mod tests {
         assert!(f.notice.is_none());
         let m = open(StoreChoice::Memory, Some(&dir)).unwrap();
         assert_eq!(m.describe(), "memory");
+        let other = tmp.path().join("not-created");
+        let (kind, at) = would_open(StoreChoice::File, Some(&other));
+        assert_eq!((kind, at.as_deref()), ("file", Some(other.as_path())));
+        assert!(!other.exists(), "would_open creates nothing");
     }
 }
