@@ -308,3 +308,64 @@ async fn tampering_is_caught_by_verify_and_the_next_writer(e: &Env, plan: &str) 
     let (code, out, err) = e.run(&["audit", "verify"]).await;
     assert_eq!(code, 0, "restored: {out}{err}");
 }
+
+/// Which store `--version` reports for environment and config: `RECLAIM_SECRET_STORE` over
+/// `RECLAIM_KEYRING=memory` over the profile's `secret_store` over the file's.
+#[test]
+fn the_store_is_chosen_by_environment_then_profile_then_file() {
+    let home = tempfile::tempdir().unwrap();
+    let store = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_reclaim"));
+        c.args(args)
+            .env_remove("RECLAIM_KEYRING")
+            .env_remove("RECLAIM_SECRET_STORE")
+            .env("XDG_CONFIG_HOME", home.path().join("xdg-config"))
+            .env("XDG_STATE_HOME", home.path().join("state"));
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("secret store"))
+            .unwrap_or_else(|| panic!("{text}{}", String::from_utf8_lossy(&out.stderr)))
+            .trim_start_matches("secret store")
+            .trim()
+            .to_string();
+        line.split(' ').next().unwrap().to_string()
+    };
+    // Only the version's line: whoami needs a tenant, --version does not.
+    assert_eq!(
+        store(&["--version"], &[("RECLAIM_KEYRING", "memory")]),
+        "memory"
+    );
+    assert_eq!(
+        store(
+            &["--version"],
+            &[
+                ("RECLAIM_KEYRING", "memory"),
+                ("RECLAIM_SECRET_STORE", "file")
+            ]
+        ),
+        "file"
+    );
+    assert_eq!(
+        store(&["--version"], &[("RECLAIM_SECRET_STORE", "bogus")]),
+        "unusable:"
+    );
+    // The config file: --version reads the default one.
+    let xdg = home.path().join("xdg-config/reclaim");
+    std::fs::create_dir_all(&xdg).unwrap();
+    let with_profile = "secret_store = \"memory\"\nactive_profile = \"a\"\n\
+                        [profiles.a]\nsecret_store = \"file\"\n";
+    std::fs::write(xdg.join("config.toml"), with_profile).unwrap();
+    assert_eq!(store(&["--version"], &[]), "file", "the active profile's");
+    let top_only = "secret_store = \"memory\"\n";
+    std::fs::write(xdg.join("config.toml"), top_only).unwrap();
+    assert_eq!(store(&["--version"], &[]), "memory", "the file's");
+    assert!(
+        !home.path().join("state/reclaim/secrets").exists(),
+        "--version creates no store"
+    );
+}
