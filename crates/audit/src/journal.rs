@@ -449,7 +449,7 @@ impl JournalFile {
         }
         if let Err(e) = key::store_head(self.store.as_ref(), &self.tenant, record.seq, &record.hash)
         {
-            tracing::warn!("could not remember the audit head in the keyring: {e}");
+            tracing::warn!("could not remember the audit head in the secret store: {e}");
         }
         drop(inner);
         let reference = record.reference();
