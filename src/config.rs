@@ -4,6 +4,7 @@
 //!
 //! ```toml
 //! active_profile = "contoso"
+//! secret_store = "auto"          # auto | keyring | file | memory (docs/authentication.md)
 //!
 //! [profiles.contoso]
 //! tenant = "contoso.onmicrosoft.com"
@@ -12,11 +13,13 @@
 //! client_id = "00000000-0000-0000-0000-000000000000"
 //! certificate = "/home/me/reclaim.pfx"
 //! # graph_url / login_url override the cloud's hosts
+//! # secret_store = "file"        # a profile may choose its own store
 //! ```
 //!
 //! Secrets are never stored here: a key that looks like one is refused with a pointer to the
 //! keyring or the environment. reclaim never rewrites the file, so a broken file loses nothing.
 
+use reclaim_core::secrets::StoreChoice;
 use reclaim_graph::cloud::NationalCloud;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -28,6 +31,9 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     #[serde(default)]
     pub active_profile: Option<String>,
+    /// Where secrets are kept: `auto` (default), `keyring`, `file` or `memory`.
+    #[serde(default)]
+    pub secret_store: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -46,6 +52,8 @@ pub struct Profile {
     /// Always connect read-only with this profile.
     #[serde(default)]
     pub read_only: bool,
+    /// This profile's secret store, over the file's `secret_store`.
+    pub secret_store: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -71,6 +79,9 @@ pub enum ConfigError {
         available: String,
     },
 }
+
+/// Keys whose names contain a secret word but hold no secret.
+const NOT_SECRETS: [&str; 1] = ["secret_store"];
 
 const SECRET_WORDS: [&str; 6] = [
     "secret",
@@ -137,6 +148,35 @@ impl Config {
             });
         }
         let config: Config = toml::from_str(text).map_err(invalid)?;
+        let stores = config.secret_store.iter().map(|s| ("", s));
+        let stores = stores.chain(
+            config
+                .profiles
+                .iter()
+                .filter_map(|(n, p)| p.secret_store.as_ref().map(|s| (n.as_str(), s))),
+        );
+        for (name, store) in stores {
+            if StoreChoice::parse(store).is_none() {
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("secret_store"))
+                    .map(|i| i + 1)
+                    .unwrap_or(1);
+                let whose = if name.is_empty() {
+                    String::new()
+                } else {
+                    format!("profile {name}: ")
+                };
+                return Err(ConfigError::Invalid {
+                    path: path.to_string(),
+                    line,
+                    why: format!(
+                        "{whose}unknown secret_store {store:?} (expected one of {})",
+                        StoreChoice::NAMES.join(", ")
+                    ),
+                });
+            }
+        }
         for (name, p) in &config.profiles {
             if let Some(a) = &p.auth {
                 if !reclaim_graph::auth::METHOD_NAMES.contains(&a.as_str()) {
@@ -203,6 +243,9 @@ impl Config {
 fn find_secret_key(table: &toml::Table) -> Option<String> {
     for (k, v) in table {
         let lower = k.to_ascii_lowercase();
+        if NOT_SECRETS.contains(&lower.as_str()) {
+            continue;
+        }
         if SECRET_WORDS.iter().any(|w| {
             lower == *w || lower.ends_with(&format!("_{w}")) || lower.starts_with(&format!("{w}_"))
         }) {
@@ -307,6 +350,19 @@ read_only = true
         assert!(!e.to_string().contains("hunter2"));
         assert!(Config::parse("[profiles.a]\npassword = \"x\"\n", "c").is_err());
         assert!(Config::parse("[profiles.a]\naccess_token = \"x\"\n", "c").is_err());
+    }
+
+    #[test]
+    fn secret_store_is_a_setting_not_a_secret() {
+        let s = "secret_store = \"file\"\n[profiles.a]\nsecret_store = \"memory\"\n";
+        let c = Config::parse(s, "c.toml").unwrap();
+        assert_eq!(c.secret_store.as_deref(), Some("file"));
+        assert_eq!(c.profiles["a"].secret_store.as_deref(), Some("memory"));
+        let e = Config::parse("[profiles.a]\nsecret_store = \"vault\"\n", "c.toml").unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::Invalid { line: 2, why, .. } if why.contains("vault")),
+            "{e}"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub async fn ack_cmd(g: &GlobalOpts, args: AckArgs) -> CliResult {
         &audit_dir(g)?,
         &tenant,
         &claims.principal(),
-        super::connect::default_store(),
+        super::connect::default_store(g)?,
     )
     .map_err(|e| CliError::failure(e.to_string()))?;
     let done = exchange::acknowledge(&journal, &args.step, args.note.as_deref()).await;
@@ -28,13 +28,13 @@ pub async fn ack_cmd(g: &GlobalOpts, args: AckArgs) -> CliResult {
         Err(e) => return Err(CliError::failure(e.to_string())),
     }
     closed.map_err(|e| CliError::failure(e.to_string()))?;
-    println!(
+    outln!(
         "acknowledged {}: the Exchange check was carried out{}",
         inert(&args.step),
         args.note
             .as_deref()
             .map(|n| format!(" ({})", inert(n)))
             .unwrap_or_default()
-    );
+    )?;
     Ok(Exit::Success)
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "reclaim",
-    version,
+    version = super::local_setup::VERSION,
     about = "Microsoft 365 account-takeover response: triage, guided containment, audit trail",
     propagate_version = true
 )]

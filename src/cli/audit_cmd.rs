@@ -20,14 +20,11 @@ pub async fn run(global: &GlobalOpts, args: AuditArgs) -> CliResult {
             CliError::failure("no state directory on this platform: pass --audit-dir")
         })?,
     };
-    let (store, store_warning) = reclaim_core::secrets::open_default();
-    if let Some(w) = store_warning {
-        errln!("warning: {w}");
-    }
+    let store = super::connect::open_store(global)?;
     if let AuditCommand::Archive { yes } = &args.command {
         return archive(&dir, global, *yes, store.as_ref());
     }
-    let (path, tenant) = locate(&dir, global, &args)?;
+    let (path, tenant) = locate(&dir, global, &args, store.as_ref())?;
     let loaded = load(&path, &tenant, &args, store)?;
     match &args.command {
         AuditCommand::Verify => verify(&path, &tenant, &loaded.report),
@@ -103,6 +100,7 @@ fn locate(
     dir: &Path,
     global: &GlobalOpts,
     args: &AuditArgs,
+    store: &dyn SecretStore,
 ) -> Result<(PathBuf, String), CliError> {
     if let Some(file) = &args.journal {
         let tenant = match &global.tenant {
@@ -124,7 +122,8 @@ fn locate(
                 [one] => one.clone(),
                 [] => {
                     return Err(CliError::failure(format!(
-                        "no audit journal in {}",
+                        "no audit journal in {} (pass --tenant to check for one that was \
+                         deleted against the head the secret store remembers)",
                         dir.display()
                     )))
                 }
@@ -139,6 +138,20 @@ fn locate(
         }
     };
     let path = audit::journal_path(dir, &tenant).map_err(|e| CliError::usage(e.to_string()))?;
+    let remembered =
+        key::load_head(store, &tenant).map_err(|e| CliError::failure(e.to_string()))?;
+    if let (false, Some(head)) = (path.exists(), remembered) {
+        // The journal is gone but its last head is remembered: deleted or moved, not "none yet".
+        let why = format!(
+            "the journal {} is missing, but the secret store remembers its head at seq {} ({}): \
+             it was deleted or moved",
+            path.display(),
+            head.seq,
+            head.hash.get(..12).unwrap_or(&head.hash)
+        );
+        outln!("FAILED: {why}")?;
+        return Err(CliError::failure(why));
+    }
     if !path.exists() {
         return Err(CliError::failure(format!(
             "no audit journal at {}",
@@ -206,8 +219,8 @@ fn verify(path: &Path, tenant: &str, rep: &VerifyReport) -> CliResult {
     if rep.unauthenticated > 0 {
         errln!(
             "warning: {} records could not be authenticated: this tenant's audit key is not in \
-             this keyring (a memory-only store?), so only the hash chain was checked; compare \
-             the head with the one pasted into the ticket",
+             this secret store (the memory store, or another machine?), so only the hash \
+             chain was checked; compare the head with the one pasted into the ticket",
             rep.unauthenticated
         );
     }

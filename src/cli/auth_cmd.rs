@@ -1,6 +1,7 @@
 //! `reclaim login`, `logout` and `whoami` (CONTRACT.md).
 
 use super::connect::{self, auth_name, resolve, ConnectOptions};
+use super::local_setup::LocalSetup;
 use super::output;
 use super::{AuthMethod, CliError, CliResult, Exit, GlobalOpts, WhoamiArgs};
 use reclaim_core::sanitize::inert;
@@ -34,6 +35,9 @@ pub struct WhoamiReport {
     pub read_only: bool,
     pub token_expires: Option<String>,
     pub capabilities: Vec<CapabilityStatus>,
+    /// Where this machine keeps secrets, state and the log (filled in by `whoami`).
+    #[serde(flatten)]
+    pub local: LocalSetup,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -96,6 +100,7 @@ pub async fn whoami_report(client: &GraphClient) -> Result<WhoamiReport, CliErro
         read_only: client.is_read_only(),
         token_expires: claims_expiry(&claims),
         capabilities,
+        local: LocalSetup::default(),
     })
 }
 
@@ -142,6 +147,9 @@ pub fn render_text(r: &WhoamiReport) -> String {
             r.permissions.join(" ")
         },
     );
+    if !r.local.secret_store.is_empty() {
+        out.push_str(&r.local.lines(14));
+    }
     out.push_str("capabilities\n");
     for c in &r.capabilities {
         let (status, detail) = match &c.readiness {
@@ -158,7 +166,8 @@ pub fn render_text(r: &WhoamiReport) -> String {
 /// `reclaim whoami [--json]`.
 pub async fn whoami(g: &GlobalOpts, args: &WhoamiArgs) -> CliResult {
     let client = connect::connect(g).await?;
-    let report = whoami_report(&client).await?;
+    let mut report = whoami_report(&client).await?;
+    report.local = LocalSetup::for_options(g, true);
     if args.json {
         let json =
             serde_json::to_string_pretty(&report).map_err(|e| CliError::failure(e.to_string()))?;
@@ -187,7 +196,7 @@ pub async fn login(g: &GlobalOpts) -> CliResult {
         ));
     }
     let settings = resolve(g)?;
-    let store = connect::default_store();
+    let store = connect::open_store(g)?;
     let opts = ConnectOptions {
         prompt: Some(connect::stderr_prompt(true)),
         store: Some(store.clone()),
@@ -208,11 +217,20 @@ pub async fn login(g: &GlobalOpts) -> CliResult {
     }
     let claims = token.claims.unwrap_or_default();
     let kept = match (settings.auth, store.kind()) {
-        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, "keyring") => "kept in the OS keyring",
-        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, _) => {
-            "kept in memory only (no usable keyring): it is forgotten when reclaim exits"
+        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, "keyring") => {
+            "kept in the OS keyring".to_string()
         }
-        _ => "nothing to keep for this method",
+        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, "file") => format!(
+            "kept in reclaim's private file store ({})",
+            store
+                .location()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ),
+        (AuthMethod::DeviceCode | AuthMethod::ClientSecret, _) => {
+            "kept in memory only: it is forgotten when reclaim exits".to_string()
+        }
+        _ => "nothing to keep for this method".to_string(),
     };
     errln!(
         "Signed in as {} to tenant {} with {}; {kept}.",
@@ -225,7 +243,7 @@ pub async fn login(g: &GlobalOpts) -> CliResult {
 
 /// `reclaim logout`: forgets the cached sign-in for the tenant and app.
 pub async fn logout(g: &GlobalOpts) -> CliResult {
-    let store = connect::default_store();
+    let store = connect::open_store(g)?;
     match cache_for(g, store)? {
         Some(cache) => {
             cache.clear()?;

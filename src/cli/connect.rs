@@ -8,7 +8,7 @@
 use super::{AuthMethod, CliError, Exit, GlobalOpts};
 use crate::config::Config;
 use reclaim_core::secrets::Secret;
-use reclaim_core::secrets::SecretStore;
+use reclaim_core::secrets::{SecretStore, StoreChoice};
 use reclaim_graph::auth::cache::TokenCache;
 use reclaim_graph::auth::certificate::CertificateCredential;
 use reclaim_graph::auth::device_code::{DeviceCodePrompt, PromptHook};
@@ -176,7 +176,7 @@ pub struct ConnectOptions {
     /// Where a device code is shown; `None`: cached sign-ins only (`login` runs the flow).
     pub prompt: Option<PromptHook>,
     pub client: ClientOptions,
-    /// The secret store (default: the OS keyring, or memory with a warning).
+    /// The secret store (default: [`open_store`]).
     pub store: Option<Arc<dyn SecretStore>>,
     /// For the console: `--demo` then serves the `realistic` profile (latency and the real
     /// service's limits, as a rehearsal should feel). Headless `--demo` commands get the
@@ -249,13 +249,58 @@ pub fn read_only(g: &GlobalOpts) -> Result<bool, CliError> {
     Ok(selected.is_some_and(|(_, p)| p.read_only))
 }
 
-/// The secret store to use, printing the one-line warning when only memory is available.
-pub fn default_store() -> Arc<dyn SecretStore> {
-    let (store, warning) = reclaim_core::secrets::open_default();
-    if let Some(w) = warning {
-        errln!("reclaim: warning: {w}");
+/// Which secret store the command uses: `RECLAIM_SECRET_STORE` (or `RECLAIM_KEYRING=memory`),
+/// else the selected profile's `secret_store`, else the config file's, else `auto`.
+pub fn store_choice(g: &GlobalOpts) -> Result<StoreChoice, CliError> {
+    if let Some(c) = StoreChoice::from_env().map_err(|e| CliError::usage(e.to_string()))? {
+        return Ok(c);
     }
-    store
+    let (config, path) =
+        Config::load(g.config.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let profile = config
+        .select(g.profile.as_deref(), path.as_deref())
+        .map_err(|e| CliError::usage(e.to_string()))?
+        .and_then(|(_, p)| p.secret_store.clone());
+    // Config::parse checked the names.
+    Ok(profile
+        .or(config.secret_store)
+        .as_deref()
+        .and_then(StoreChoice::parse)
+        .unwrap_or_default())
+}
+
+/// The stores this process opened, by choice and directory: one per process, so every part of
+/// a command (sign-in, journal, console) shares one memory store and the note is shown once.
+type OpenStores = Vec<((StoreChoice, Option<PathBuf>), Arc<dyn SecretStore>)>;
+static OPEN_STORES: std::sync::Mutex<OpenStores> = std::sync::Mutex::new(Vec::new());
+
+/// The secret store for the command (see [`store_choice`]), with a one-line note on stderr when
+/// `auto` had to fall back from the keyring to the file store. An explicit store that cannot be
+/// used (no keyring, a loosened directory) is an error, never a silent fallback to memory.
+pub fn open_store(g: &GlobalOpts) -> Result<Arc<dyn SecretStore>, CliError> {
+    let choice = store_choice(g)?;
+    let key = (choice, reclaim_core::secrets::select::default_file_dir());
+    let mut open = OPEN_STORES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, s)) = open.iter().find(|(k, _)| *k == key) {
+        return Ok(s.clone());
+    }
+    let opened = reclaim_core::secrets::select::open(choice, None).map_err(|e| {
+        CliError::failure(format!(
+            "cannot use the {} secret store: {e}",
+            choice.as_str()
+        ))
+    })?;
+    if let Some(n) = &opened.notice {
+        errln!("reclaim: note: {n}");
+    }
+    tracing::info!(store = %opened.describe(), choice = choice.as_str(), "secret store");
+    open.push((key, opened.store.clone()));
+    Ok(opened.store)
+}
+
+/// [`open_store`] under its older name.
+pub fn default_store(g: &GlobalOpts) -> Result<Arc<dyn SecretStore>, CliError> {
+    open_store(g)
 }
 
 /// Resolves, builds the authenticator and client. Nothing is sent until the first request.
@@ -264,7 +309,10 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
         return connect_demo(g, opts).await;
     }
     let settings = resolve(g)?;
-    let store = opts.store.clone().unwrap_or_else(default_store);
+    let store = match opts.store.clone() {
+        Some(s) => s,
+        None => open_store(g)?,
+    };
     let cache = settings.client_id.as_deref().map(|id| {
         TokenCache::new(
             store.clone(),

@@ -293,7 +293,7 @@ pub async fn apply_cmd(g: &GlobalOpts, args: ApplyArgs) -> CliResult {
         &audit_dir(g)?,
         &plan.tenant,
         &claims.principal(),
-        super::connect::default_store(),
+        super::connect::open_store(g)?,
     )
     .map_err(|e| CliError::failure(e.to_string()))?;
     for w in journal.warnings() {
@@ -387,7 +387,7 @@ pub async fn undo_cmd(g: &GlobalOpts, args: UndoArgs) -> CliResult {
         &dir,
         &tenant,
         &claims.principal(),
-        super::connect::default_store(),
+        super::connect::open_store(g)?,
     )
     .map_err(|e| CliError::failure(e.to_string()))?;
     let done = undo::undo(&client, &journal, &args.step)

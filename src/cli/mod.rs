@@ -14,6 +14,7 @@ pub mod connect;
 mod console_cmd;
 pub mod contain_cmd;
 mod docs_cmd;
+pub mod local_setup;
 mod log_writer;
 pub mod logging;
 #[cfg(feature = "sim")]
@@ -77,7 +78,7 @@ pub type CliResult = Result<Exit, CliError>;
 
 pub fn main() -> ExitCode {
     restore_default_sigpipe();
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help/version to stdout with exit 0, usage errors to stderr with 2.
@@ -120,6 +121,20 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Parses the command line. `--version` also says where this machine keeps secrets, state and
+/// the log, which needs a look at the environment, so that text is made only when asked for.
+fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let asks_version = std::env::args_os().skip(1).any(|a| a == "--version");
+    if !asks_version {
+        return Cli::try_parse();
+    }
+    // clap keeps version texts as &'static str; this runs once, just before the process exits.
+    let long: &'static str = Box::leak(local_setup::long_version().into_boxed_str());
+    let matches = Cli::command().long_version(long).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// The first line of a run in the log: what was asked, of which tenant (the tenant a profile
 /// names is logged when `connect` resolves it).
 fn log_start(command: &str, g: &GlobalOpts) {
@@ -129,7 +144,7 @@ fn log_start(command: &str, g: &GlobalOpts) {
     };
     tracing::info!(
         command,
-        version = env!("CARGO_PKG_VERSION"),
+        version = local_setup::VERSION,
         tenant = inert(&g.tenant).as_deref().unwrap_or("-"),
         profile = inert(&g.profile).as_deref().unwrap_or("-"),
         demo = g.demo,

@@ -135,10 +135,11 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn reclaim_tui::DataS
         .audit_dir
         .clone()
         .or_else(reclaim_audit::default_audit_dir);
+    let store = super::connect::open_store(g)?;
     let service = audit_dir.map(|audit_dir| reclaim_contain::service::ContainmentService {
         client: client.clone(),
         audit_dir,
-        store: super::connect::default_store(),
+        store,
         tenant: claims
             .as_ref()
             .and_then(|c| c.tid.clone())

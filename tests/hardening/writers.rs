@@ -26,6 +26,10 @@ const GATES: &[(&str, &str)] = &[
         "shows a Temporary Access Pass once on /dev/tty, sanitized",
     ),
     (
+        "crates/core/src/secrets/file_store.rs",
+        "the private secret store: 0600 files, 0700 dir; never shown",
+    ),
+    (
         "crates/contain/src/sealed.rs",
         "plans and snapshots: json_text, exclusive 0600 files",
     ),

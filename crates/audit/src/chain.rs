@@ -105,7 +105,7 @@ pub struct VerifyOptions {
     pub tenant: Option<String>,
     /// A head pasted into a ticket earlier (hash, optionally with seq): it must be in the chain.
     pub expected_head: Option<ExpectedHead>,
-    /// The head the keyring remembers: the journal must reach at least this far.
+    /// The head the secret store remembers: the journal must reach at least this far.
     pub stored_head: Option<StoredHead>,
 }
 
@@ -216,7 +216,7 @@ pub fn verify_bytes(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
                 line: end,
                 seq: Some(h.seq),
                 reason: format!(
-                    "the keyring remembers head seq {} ({}) but the journal {}: records were removed or rewritten",
+                    "the secret store remembers head seq {} ({}) but the journal {}: records were removed or rewritten",
                     h.seq,
                     short(&h.hash),
                     if h.seq > rep.records { format!("ends at seq {}", rep.records) } else { "holds a different record there".to_string() }

@@ -177,8 +177,8 @@ impl JournalFile {
         };
         if !persistent {
             warnings.push(
-                "no OS keyring: the audit key lives in memory only, so records written now can be \
-                 authenticated by this process alone; afterwards the hash chain and the head you \
+                "the secret store is memory only: the audit key lives in this process alone, so \
+                 records written now can be authenticated by this process alone; afterwards the hash chain and the head you \
                  paste into the ticket protect them"
                     .to_string(),
             );
@@ -449,7 +449,7 @@ impl JournalFile {
         }
         if let Err(e) = key::store_head(self.store.as_ref(), &self.tenant, record.seq, &record.hash)
         {
-            tracing::warn!("could not remember the audit head in the keyring: {e}");
+            tracing::warn!("could not remember the audit head in the secret store: {e}");
         }
         drop(inner);
         let reference = record.reference();

@@ -1,10 +1,20 @@
 //! Where secrets live: the OS keyring (Secret Service on desktops, kernel keyutils on headless
-//! Linux), or process memory when no keyring is usable. Never a file.
+//! Linux); where no keyring works, reclaim's private file store ([`FileStore`]: 0600 files in
+//! a 0700 directory under the state dir); or process memory for throwaway sessions and tests.
 //!
-//! `RECLAIM_KEYRING=memory` forces the in-memory store (tests, CI, throwaway sessions).
+//! [`select::open`] picks one from `secret_store = "auto" | "keyring" | "file" | "memory"`
+//! (`RECLAIM_SECRET_STORE`, or the config file); `RECLAIM_KEYRING=memory` is the older
+//! spelling of `memory`. docs/authentication.md says what each store guarantees.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+
+mod file_store;
+pub mod select;
+
+pub use file_store::FileStore;
+pub use select::StoreChoice;
 
 /// The keyring service name every reclaim entry is stored under.
 pub const SERVICE: &str = "reclaim";
@@ -13,6 +23,14 @@ pub const SERVICE: &str = "reclaim";
 pub enum SecretError {
     #[error("the OS keyring refused the operation: {0}")]
     Keyring(String),
+    #[error("the file secret store: {0}")]
+    File(String),
+    /// The store's directory or a file in it is not private to the user.
+    #[error("{0}")]
+    Unsafe(String),
+    /// The chosen store cannot be used here.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// A place for secrets, keyed by a name such as `refresh-token/<tenant>/<client>`.
@@ -20,8 +38,12 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, key: &str) -> Result<Option<String>, SecretError>;
     fn set(&self, key: &str, value: &str) -> Result<(), SecretError>;
     fn delete(&self, key: &str) -> Result<(), SecretError>;
-    /// `keyring` or `memory`, for `whoami` and warnings.
+    /// `keyring`, `file` or `memory`, for `whoami` and warnings.
     fn kind(&self) -> &'static str;
+    /// Where the secrets are, for stores that are somewhere the operator can look.
+    fn location(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// The OS keyring through the `keyring` crate.
@@ -33,6 +55,21 @@ impl KeyringStore {
     pub fn new(service: impl Into<String>) -> Self {
         Self {
             service: service.into(),
+        }
+    }
+
+    /// A round trip through the keyring: the only reliable test that one works here (a
+    /// Secret Service may be absent, keyutils blocked by a container's seccomp profile).
+    pub fn probe(&self) -> Result<(), SecretError> {
+        let probe = "probe/usable";
+        self.set(probe, "1")?;
+        let back = self.get(probe)?;
+        self.delete(probe)?;
+        match back.as_deref() {
+            Some("1") => Ok(()),
+            _ => Err(SecretError::Keyring(
+                "a value written could not be read back".into(),
+            )),
         }
     }
 
@@ -95,28 +132,27 @@ impl MemoryStore {
     }
 }
 
-/// The store to use: the OS keyring when a round trip through it works, else memory with a
-/// one-line warning for the operator.
+/// The store the environment asks for (`auto` when it asks for none), falling back to memory
+/// with a one-line warning when that store cannot be opened. Commands use the root crate's
+/// `connect::open_store`, which also reads the config file and refuses instead of falling back.
 pub fn open_default() -> (Arc<dyn SecretStore>, Option<String>) {
-    if std::env::var("RECLAIM_KEYRING").as_deref() == Ok("memory") {
-        return (Arc::new(MemoryStore::default()), None);
+    let choice = match StoreChoice::from_env() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => return memory_with(e),
+    };
+    match select::open(choice, None) {
+        Ok(o) => (o.store, o.notice),
+        Err(e) => memory_with(e),
     }
-    let store = KeyringStore::new(SERVICE);
-    let probe = "probe/usable";
-    let usable = store.set(probe, "1").is_ok()
-        && matches!(store.get(probe), Ok(Some(ref v)) if v == "1")
-        && store.delete(probe).is_ok();
-    if usable {
-        (Arc::new(store), None)
-    } else {
-        (
-            Arc::new(MemoryStore::default()),
-            Some(
-                "no usable OS keyring: secrets are kept in memory only and forgotten on exit"
-                    .to_string(),
-            ),
-        )
-    }
+}
+
+fn memory_with(e: SecretError) -> (Arc<dyn SecretStore>, Option<String>) {
+    (
+        Arc::new(MemoryStore::default()),
+        Some(format!(
+            "{e}: secrets are kept in memory only and forgotten on exit"
+        )),
+    )
 }
 
 #[cfg(test)]
