@@ -287,7 +287,7 @@ pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
     let mut client = ClientOptions::default();
     if interactive {
         client.progress = Progress::with_hook(Arc::new(|e: &ProgressEvent| {
-            if let ProgressEvent::ThrottleWait { scope, wait } = e {
+            if let ProgressEvent::ThrottleWait { scope, wait, .. } = e {
                 if wait.as_secs() >= 3 {
                     eprintln!(
                         "reclaim: waiting {}s to stay within Graph's {scope} limit",

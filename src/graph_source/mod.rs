@@ -54,10 +54,24 @@ pub fn throttle_progress() -> (Progress, ThrottleSlot) {
     let slot: ThrottleSlot = Arc::new(Mutex::new(None));
     let hooked = slot.clone();
     let progress = Progress::with_hook(Arc::new(move |e| {
-        if let ProgressEvent::ThrottleWait { wait, .. } | ProgressEvent::Retry { wait, .. } = e {
-            if let Some(feed) = lock(&hooked).as_ref() {
-                feed.throttled(*wait);
+        let Some(feed) = lock(&hooked).clone() else {
+            return;
+        };
+        match e {
+            // The gather pacing itself is its own business (its progress shows); the operator
+            // hears when it steps aside for them, and when their own work waits.
+            ProgressEvent::ThrottleWait {
+                yielded: true,
+                wait,
+                ..
+            } => feed.yielded(*wait),
+            ProgressEvent::ThrottleWait {
+                background: false,
+                wait,
+                ..
             }
+            | ProgressEvent::Retry { wait, .. } => feed.throttled(*wait),
+            _ => {}
         }
     }));
     (progress, slot)
@@ -124,8 +138,10 @@ impl TriageSource {
                 }
             })
         };
-        let result =
-            gather::gather(&self.client, self.pack.clone(), self.opts.clone(), Some(tx)).await;
+        // Background work: the operator's reads, plans and applies go first in every
+        // throttle scope (docs/throttling.md).
+        let client = self.client.background();
+        let result = gather::gather(&client, self.pack.clone(), self.opts.clone(), Some(tx)).await;
         let _ = forward.await;
         *lock(&self.throttle) = None;
         let got = result.map_err(|e| SourceError::new(e.to_string()))?;
