@@ -9,3 +9,4 @@ mod support;
 mod accuracy;
 mod console;
 mod output;
+mod pacing;
