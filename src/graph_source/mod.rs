@@ -12,7 +12,7 @@ use reclaim_graph::GraphClient;
 use reclaim_triage::assess::assess;
 use reclaim_triage::convert;
 use reclaim_triage::facts::{AccountFacts, SourceState};
-use reclaim_triage::gather::{self, GatherEvent, GatherOptions};
+use reclaim_triage::gather::{self, GatherEvent, GatherOptions, RecentFacts};
 use reclaim_triage::indicators::TenantContext;
 use reclaim_triage::model::AccountAssessment;
 use reclaim_triage::pack::Pack;
@@ -43,6 +43,8 @@ pub struct TriageSource {
     journal_tenant: Option<String>,
     /// The tenant's audit key: the live view then checks MACs as well as the chain.
     journal_key: Option<reclaim_audit::key::AuditKey>,
+    /// What the gather read, shared with the planner so a plan does not read it again.
+    recent: RecentFacts,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -98,7 +100,14 @@ impl TriageSource {
             cache: Arc::new(Mutex::new(Cache::default())),
             journal_tenant: None,
             journal_key: None,
+            recent: RecentFacts::default(),
         }
+    }
+
+    /// Shares what the gather reads with `recent` (the containment service's).
+    pub fn with_recent(mut self, recent: RecentFacts) -> Self {
+        self.recent = recent;
+        self
     }
 
     /// Reads the journal the containment service writes: `tenant` names its file, `key`
@@ -147,6 +156,9 @@ impl TriageSource {
         let got = result.map_err(|e| SourceError::new(e.to_string()))?;
         // The final ranking (every account, each with its last assessment).
         feed.accounts(got.accounts.clone());
+        let now = got.context.now.unwrap_or_else(chrono::Utc::now);
+        self.recent
+            .record_all(&got.facts, &got.context, now - self.opts.since);
         let mut cache = lock(&self.cache);
         cache.facts = got.facts;
         cache.context = got.context;

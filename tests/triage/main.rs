@@ -10,3 +10,4 @@ mod accuracy;
 mod console;
 mod output;
 mod pacing;
+mod reuse;

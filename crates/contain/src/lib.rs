@@ -26,6 +26,7 @@ pub mod expand;
 mod expand_mfa;
 pub mod op;
 pub mod plan;
+mod plan_reads;
 pub mod planner;
 pub mod playbook;
 pub mod read;
