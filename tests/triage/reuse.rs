@@ -79,7 +79,10 @@ async fn a_plan_after_the_gather_reads_only_what_an_attacker_can_change_once() {
     };
     let playbook = reclaim_contain::playbook::find("contain-ato", None).unwrap();
     s.clear_request_log();
-    let plan = service.plan(&[target.clone()], &playbook).await.unwrap();
+    let plan = service
+        .plan(std::slice::from_ref(&target), &playbook)
+        .await
+        .unwrap();
     assert!(plan.step_count() > 0, "the plan contains the account");
     let verdict = plan.accounts[0]
         .assessment
