@@ -132,10 +132,14 @@ struct Counts {
 fn counts(log: &[RequestLogEntry]) -> Counts {
     let mut c = Counts::default();
     for e in log {
-        let (rest, query) = match reclaim_sim::middleware::graph_path(e.path.split('?').next().unwrap_or("")) {
-            Some(r) => (r.to_string(), e.path.split_once('?').map(|(_, q)| q).unwrap_or("")),
-            None => continue,
-        };
+        let (rest, query) =
+            match reclaim_sim::middleware::graph_path(e.path.split('?').next().unwrap_or("")) {
+                Some(r) => (
+                    r.to_string(),
+                    e.path.split_once('?').map(|(_, q)| q).unwrap_or(""),
+                ),
+                None => continue,
+            };
         if rest == "/$batch" {
             continue;
         }
@@ -173,12 +177,22 @@ fn throttle_bound(c: &Counts) -> Duration {
     };
     let n = |s: &str| c.by_scope.get(s).copied().unwrap_or(0);
     let per_scope = [
-        windows(n("identity protection"), l.identity_protection.requests, l.identity_protection.window),
+        windows(
+            n("identity protection"),
+            l.identity_protection.requests,
+            l.identity_protection.window,
+        ),
         windows(n("reports"), l.reports.requests, l.reports.window),
         windows(c.writes, l.writes.requests, l.writes.window),
-        windows(c.units as usize, l.resource_units.large, l.resource_units.window),
+        windows(
+            c.units as usize,
+            l.resource_units.large,
+            l.resource_units.window,
+        ),
     ];
-    let latency = Knobs::for_profile(Profile::Realistic).time_scaled(scale()).latency;
+    let latency = Knobs::for_profile(Profile::Realistic)
+        .time_scaled(scale())
+        .latency;
     per_scope.into_iter().max().unwrap_or_default() + (latency.0 + latency.1) / 2
 }
 
@@ -208,7 +222,12 @@ async fn plan_and_apply(
     sim: &SimHandle,
     svc: &ContainmentService,
     ids: &[String],
-) -> (Duration, Vec<RequestLogEntry>, Duration, Vec<RequestLogEntry>) {
+) -> (
+    Duration,
+    Vec<RequestLogEntry>,
+    Duration,
+    Vec<RequestLogEntry>,
+) {
     let playbook = reclaim_contain::playbook::find("contain-ato", None).unwrap();
     let before = sim.request_log().len();
     let t = Instant::now();
@@ -217,30 +236,49 @@ async fn plan_and_apply(
     let mid = sim.request_log().len();
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let t = Instant::now();
-    let report = svc.apply(&plan, tx, &CollectingSink::default()).await.unwrap();
+    let report = svc
+        .apply(&plan, tx, &CollectingSink::default())
+        .await
+        .unwrap();
     let applied = t.elapsed();
     let log = sim.request_log();
     let verdict = report.verdict();
     if verdict != reclaim_contain::report::Verdict::Success {
         eprintln!("  (apply verdict {verdict:?})");
     }
-    (planned, log[before..mid].to_vec(), applied, log[mid..].to_vec())
+    (
+        planned,
+        log[before..mid].to_vec(),
+        applied,
+        log[mid..].to_vec(),
+    )
 }
 
 /// The scenario's first compromised account (the top of the console's list).
 fn top_compromised(sim: &SimHandle) -> String {
-    sim.ground_truth().compromised().next().map(|a| a.user_id.clone()).unwrap()
+    sim.ground_truth()
+        .compromised()
+        .next()
+        .map(|a| a.user_id.clone())
+        .unwrap()
 }
 
 async fn console_core() {
-    println!("1. console core, 2,000 users, realistic (scale {}):", scale());
+    println!(
+        "1. console core, 2,000 users, realistic (scale {}):",
+        scale()
+    );
     let dir = tempfile::tempdir().unwrap();
     // Alone: the same plan and apply on an identical tenant with nothing else running.
     let alone = sim(2_000).await;
     let c = client(&alone, paced());
     let top = top_compromised(&alone);
-    let (p_alone, p_log, a_alone, a_log) =
-        plan_and_apply(&alone, &service(&alone, &c, dir.path()), std::slice::from_ref(&top)).await;
+    let (p_alone, p_log, a_alone, a_log) = plan_and_apply(
+        &alone,
+        &service(&alone, &c, dir.path()),
+        std::slice::from_ref(&top),
+    )
+    .await;
     let (pc, ac) = (counts(&p_log), counts(&a_log));
     let (p_bound, a_bound) = (throttle_bound(&pc), throttle_bound(&ac));
     drop(alone);
@@ -294,21 +332,60 @@ async fn console_core() {
         share(&counts(&[p_log, a_log].concat())),
         share(&all)
     );
+
+    // The same with the gather at the operator's priority: one FIFO queue per scope, as
+    // before priorities.
+    let fifo = sim(2_000).await;
+    let c = client(&fifo, paced());
+    let gather = {
+        let c = c.clone();
+        tokio::spawn(async move {
+            reclaim_triage::gather::gather(&c, Arc::new(Pack::embedded()), gather_opts(), None)
+                .await
+        })
+    };
+    tokio::time::sleep(shown).await;
+    let top = top_compromised(&fifo);
+    let (p_fifo, _, a_fifo, _) = plan_and_apply(
+        &fifo,
+        &service(&fifo, &c, dir.path()),
+        std::slice::from_ref(&top),
+    )
+    .await;
+    gather.abort();
+    println!(
+        "   without priorities (one FIFO queue): plan {p_fifo:?} = {:.2}x alone, apply {a_fifo:?}; \
+         priorities make the plan {:.1}x faster",
+        ratio(p_fifo, p_alone),
+        p_fifo.as_secs_f64() / p.as_secs_f64().max(1e-9)
+    );
 }
 
 async fn full_triage(users: usize) {
-    println!("2. full triage, {users} users, realistic (scale {}):", scale());
+    println!(
+        "2. full triage, {users} users, realistic (scale {}):",
+        scale()
+    );
     let s = sim(users).await;
     let c = client(&s, paced());
     let t = Instant::now();
-    let got = reclaim_triage::gather::gather(&c.background(), Arc::new(Pack::embedded()), gather_opts(), None)
-        .await
-        .unwrap();
+    let got = reclaim_triage::gather::gather(
+        &c.background(),
+        Arc::new(Pack::embedded()),
+        gather_opts(),
+        None,
+    )
+    .await
+    .unwrap();
     let took = t.elapsed();
     let cnt = counts(&s.request_log());
     let bound = throttle_bound(&cnt);
     let shortlist = got.accounts.len();
-    let compromised = got.accounts.iter().filter(|a| a.verdict == Verdict::Compromised).count();
+    let compromised = got
+        .accounts
+        .iter()
+        .filter(|a| a.verdict == Verdict::Compromised)
+        .count();
     println!(
         "   {took:?} = {:.2}x its throttle bound {bound:?}; {} requests for {shortlist} accounts \
          ({compromised} compromised): per account {}",
@@ -320,17 +397,28 @@ async fn full_triage(users: usize) {
 }
 
 async fn contain_ato_50() {
-    println!("3. contain-ato on 50 accounts after the gather, 10,000 users, realistic (scale {}):", scale());
+    println!(
+        "3. contain-ato on 50 accounts after the gather, 10,000 users, realistic (scale {}):",
+        scale()
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut results = Vec::new();
-    for (label, limits) in [("reclaim", paced()), ("one request at a time", one_at_a_time())] {
+    for (label, limits) in [
+        ("reclaim", paced()),
+        ("one request at a time", one_at_a_time()),
+    ] {
         let s = sim(10_000).await;
         let c = client(&s, limits);
         let recent = RecentFacts::default();
         let src = source(&paced_client(&s), &recent);
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
         src.load_accounts(Feed::new(tx, JobId(0))).await.unwrap();
-        let ids: Vec<String> = s.ground_truth().compromised().take(50).map(|a| a.user_id.clone()).collect();
+        let ids: Vec<String> = s
+            .ground_truth()
+            .compromised()
+            .take(50)
+            .map(|a| a.user_id.clone())
+            .collect();
         let mut svc = service(&s, &c, dir.path());
         svc.recent = Some(recent);
         let (p, p_log, a, a_log) = plan_and_apply(&s, &svc, &ids).await;
@@ -345,7 +433,11 @@ async fn contain_ato_50() {
         ratio(*ours, bound),
         seq.as_secs_f64() / ours.as_secs_f64().max(1e-9)
     );
-    println!("   requests per account: {}; {}", scopes(cnt, *n), share(cnt));
+    println!(
+        "   requests per account: {}; {}",
+        scopes(cnt, *n),
+        share(cnt)
+    );
     println!("   one at a time: {}", share(seq_cnt));
 }
 
@@ -363,9 +455,17 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
+    // `THROTTLE_BENCH_ONLY=1,3` runs some of them.
+    let only = std::env::var("THROTTLE_BENCH_ONLY").unwrap_or_else(|_| "1,2,3".into());
     rt.block_on(async {
-        console_core().await;
-        full_triage(users).await;
-        contain_ato_50().await;
+        if only.contains('1') {
+            console_core().await;
+        }
+        if only.contains('2') {
+            full_triage(users).await;
+        }
+        if only.contains('3') {
+            contain_ato_50().await;
+        }
     });
 }

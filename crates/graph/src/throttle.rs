@@ -10,8 +10,9 @@
 //! prefetch) holds no place in that queue: it starts only when its scope has room *now* and
 //! no operator request is booked ahead of it, so an operator request issued while the gather
 //! holds a budget takes the next free slot. While the operator is at work (an operator grant
-//! in the last [`Limits::operator_engaged_for`]) background work also leaves a fifth of each
-//! larger window free for the next operator request. A background request that has waited
+//! in the last [`Limits::operator_engaged_for`]) background work also keeps to one slot of a
+//! small window (the reports' five) and leaves a fifth of larger ones free for the operator's
+//! next requests. A background request that has waited
 //! [`Limits::background_max_wait`] joins the FIFO queue like operator work: it is never starved
 //! for good. docs/throttling.md tells the whole story.
 
@@ -150,7 +151,7 @@ impl Default for Limits {
             mailbox_concurrency: 4,
             global_concurrency: 16,
             operator_concurrency: 8,
-            operator_engaged_for: Duration::from_secs(60),
+            operator_engaged_for: Duration::from_secs(20),
             background_max_wait: Duration::from_secs(30),
         }
     }
@@ -292,7 +293,8 @@ impl SchedulerCore {
     }
 
     /// Background work: starts `count` requests of `scope` at `now` if every bucket has room
-    /// now (leaving a fifth of windows of 5 or more free while the operator is engaged) and
+    /// now (leaving room for the operator while engaged: all but one slot of small windows, a
+    /// fifth of large ones) and
     /// no grant is booked later than `now`. Otherwise books nothing and says when to ask again.
     pub fn try_start_background(
         &mut self,
@@ -304,10 +306,13 @@ impl SchedulerCore {
         let engaged = self.operator_engaged(now);
         let mut later = now;
         for (bucket, window, cost) in &windows {
-            let headroom = if engaged && !matches!(bucket, Bucket::Mailbox(_)) {
-                window.limit / 5
-            } else {
-                0
+            let headroom = match bucket {
+                _ if !engaged => 0,
+                Bucket::Mailbox(_) => 0,
+                // A few slots (the reports' five): the operator's next reads come in a row,
+                // so background keeps to one slot of such a window.
+                _ if window.limit <= 10 => window.limit.saturating_sub(1),
+                _ => window.limit / 5,
             };
             let Some(state) = self.buckets.get(bucket) else {
                 continue;

@@ -233,15 +233,12 @@ fn background_starts_only_with_room_now_and_behind_operator_bookings() {
             .try_start_background(&ThrottleScope::Reports, 1, at)
             .is_err());
     }
-    // Just after it background shares what is left, keeping a fifth free for the operator.
+    // Just after it, while the operator is engaged, background keeps to one slot of the
+    // window, which the operator holds: it waits.
     let after = op + Duration::from_millis(1);
-    let shared = (0..5)
-        .filter(|_| {
-            core.try_start_background(&ThrottleScope::Reports, 1, after)
-                .is_ok()
-        })
-        .count();
-    assert_eq!(shared, 3);
+    assert!(core
+        .try_start_background(&ThrottleScope::Reports, 1, after)
+        .is_err());
 }
 
 #[test]
@@ -253,17 +250,25 @@ fn while_the_operator_is_engaged_background_leaves_headroom() {
         1,
         t0,
     );
-    for _ in 0..4 {
-        assert_eq!(
-            core.try_start_background(&ThrottleScope::Reports, 1, t0),
-            Ok(())
-        );
-    }
-    // A fifth of the reports window stays free for the operator...
+    assert_eq!(
+        core.try_start_background(&ThrottleScope::Reports, 1, t0),
+        Ok(())
+    );
+    // Background keeps to one slot of the reports window: four stay free for the operator...
     assert!(core
         .try_start_background(&ThrottleScope::Reports, 1, t0)
         .is_err());
-    assert_eq!(core.reserve_operator(&ThrottleScope::Reports, 1, t0), t0);
+    for _ in 0..4 {
+        assert_eq!(core.reserve_operator(&ThrottleScope::Reports, 1, t0), t0);
+    }
+    // ...and a fifth of a large window.
+    let dir = ThrottleScope::directory("/users/x?$select=id", false);
+    // (Just after the operator's booked start: background never starts beside it.)
+    let t1 = t0 + Duration::from_millis(1);
+    let bg = (0..3_000)
+        .filter(|_| core.try_start_background(&dir, 1, t1).is_ok())
+        .count();
+    assert_eq!(bg, 3_000 - 600 - 1);
     // ...until the operator has been idle for `operator_engaged_for`.
     let idle = t0 + Limits::default().operator_engaged_for + Duration::from_secs(11);
     assert!(!core.operator_engaged(idle));
