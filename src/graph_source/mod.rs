@@ -215,6 +215,9 @@ impl TriageSource {
                     now: self.opts.now.or(Some(chrono::Utc::now())),
                     ..TenantContext::default()
                 };
+                // Opened while the gather still runs: a plan of it reuses this investigation.
+                let since = context.now.unwrap_or_else(chrono::Utc::now) - self.opts.since;
+                self.recent.record(id, &inv.facts, &context, since);
                 lock(&self.cache)
                     .facts
                     .insert(id.to_string(), inv.facts.clone());

@@ -67,6 +67,17 @@ async fn a_plan_after_the_gather_reads_only_what_an_attacker_can_change_once() {
         "the gather read the account"
     );
 
+    assert_plan_reads_only_what_changes(&s, &c, recent, &target).await;
+}
+
+/// Plans `target` with the console's recent facts and checks the simulator's log: six reads,
+/// none twice, no history.
+async fn assert_plan_reads_only_what_changes(
+    s: &reclaim_sim::SimHandle,
+    c: &reclaim_graph::GraphClient,
+    recent: RecentFacts,
+    target: &str,
+) {
     let dir = tempfile::tempdir().unwrap();
     let service = ContainmentService {
         client: c.clone(),
@@ -80,7 +91,7 @@ async fn a_plan_after_the_gather_reads_only_what_an_attacker_can_change_once() {
     let playbook = reclaim_contain::playbook::find("contain-ato", None).unwrap();
     s.clear_request_log();
     let plan = service
-        .plan(std::slice::from_ref(&target), &playbook)
+        .plan(&[target.to_string()], &playbook)
         .await
         .unwrap();
     assert!(plan.step_count() > 0, "the plan contains the account");
@@ -108,4 +119,51 @@ async fn a_plan_after_the_gather_reads_only_what_an_attacker_can_change_once() {
     // User, default method, methods, risky user, rules, grants: six reads, plus one per app
     // behind a grant the gather never saw (none here).
     assert_eq!(seen.len(), 6, "{:?}", seen.keys().collect::<Vec<_>>());
+}
+
+/// Opened in the console while the gather has not finished with it: the detail view's
+/// investigation is what the plan reuses.
+#[tokio::test]
+async fn a_plan_after_opening_the_account_reuses_its_investigation() {
+    let s = campaign(200, 11, campaign_now(), &Default::default()).await;
+    let opts = ClientOptions {
+        limits: Limits::none(),
+        ..ClientOptions::default()
+    };
+    let c = reclaim::cli::connect::sim_app_client(&s, &s.apps.full, opts).unwrap();
+    let recent = RecentFacts::default();
+    let info = TenantInfo {
+        name: "sim".into(),
+        domain: "sim".into(),
+        operator: "responder@test".into(),
+    };
+    let gopts = GatherOptions {
+        now: Some(campaign_now()),
+        ..GatherOptions::default()
+    };
+    let source = TriageSource::new(
+        c.clone(),
+        Arc::new(Pack::embedded()),
+        gopts,
+        info,
+        None,
+        Arc::default(),
+    )
+    .with_recent(recent.clone());
+    let target = s
+        .ground_truth()
+        .compromised()
+        .next()
+        .map(|a| a.user_id.clone())
+        .unwrap();
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    source
+        .load_detail(&target, Feed::new(tx, JobId(0)))
+        .await
+        .unwrap();
+    assert!(
+        recent.fresh(&target).is_some(),
+        "the detail view read the account"
+    );
+    assert_plan_reads_only_what_changes(&s, &c, recent, &target).await;
 }

@@ -21,11 +21,17 @@ use std::time::{Duration, Instant};
 /// enough to cover "open the top account, press p" after a gather.
 pub const FRESH_FOR: Duration = Duration::from_secs(300);
 
+/// One account's facts, when they were read, and the judgement's context and window.
+struct Entry {
+    facts: AccountFacts,
+    at: Instant,
+    context: TenantContext,
+    since: Time,
+}
+
 #[derive(Default)]
 struct Recent {
-    accounts: HashMap<String, (AccountFacts, Instant)>,
-    context: TenantContext,
-    since: Option<Time>,
+    accounts: HashMap<String, Entry>,
 }
 
 /// Facts the console's gather (and detail reads) learned, shared with the planner. Memory
@@ -47,32 +53,32 @@ impl RecentFacts {
         context: &TenantContext,
         since: Time,
     ) {
-        let now = Instant::now();
-        let mut r = lock(&self.inner);
-        r.context = context.clone();
-        r.since = Some(since);
         for (id, f) in facts {
-            r.accounts.insert(id.clone(), (f.clone(), now));
+            self.record(id, f, context, since);
         }
     }
 
-    /// One account's facts, read just now.
-    pub fn record(&self, id: &str, facts: &AccountFacts) {
-        lock(&self.inner)
-            .accounts
-            .insert(id.to_string(), (facts.clone(), Instant::now()));
+    /// One account's facts, read just now (the console's detail view investigating an
+    /// account the gather has not finished with).
+    pub fn record(&self, id: &str, facts: &AccountFacts, context: &TenantContext, since: Time) {
+        let entry = Entry {
+            facts: facts.clone(),
+            at: Instant::now(),
+            context: context.clone(),
+            since,
+        };
+        lock(&self.inner).accounts.insert(id.to_string(), entry);
     }
 
     /// The account's facts if read within [`FRESH_FOR`] and complete enough to judge from,
     /// with the context they were judged in and the window's start.
     pub fn fresh(&self, id: &str) -> Option<(AccountFacts, TenantContext, Time)> {
         let r = lock(&self.inner);
-        let (facts, at) = r.accounts.get(id)?;
-        let usable = at.elapsed() < FRESH_FOR
-            && facts.coverage.sign_ins.is_complete()
-            && facts.coverage.audits.is_complete();
-        let since = r.since?;
-        usable.then(|| (facts.clone(), r.context.clone(), since))
+        let e = r.accounts.get(id)?;
+        let usable = e.at.elapsed() < FRESH_FOR
+            && e.facts.coverage.sign_ins.is_complete()
+            && e.facts.coverage.audits.is_complete();
+        usable.then(|| (e.facts.clone(), e.context.clone(), e.since))
     }
 }
 
