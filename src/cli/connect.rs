@@ -354,7 +354,7 @@ pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
     let mut client = ClientOptions::default();
     if interactive {
         client.progress = Progress::with_hook(Arc::new(|e: &ProgressEvent| {
-            if let ProgressEvent::ThrottleWait { scope, wait } = e {
+            if let ProgressEvent::ThrottleWait { scope, wait, .. } = e {
                 if wait.as_secs() >= 3 {
                     errln!(
                         "reclaim: waiting {}s to stay within Graph's {scope} limit",

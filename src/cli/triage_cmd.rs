@@ -136,6 +136,8 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn reclaim_tui::DataS
         .clone()
         .or_else(reclaim_audit::default_audit_dir);
     let store = super::connect::open_store(g)?;
+    // The gather's facts, shared with the planner (don't read twice).
+    let recent = reclaim_triage::gather::RecentFacts::default();
     let service = audit_dir.map(|audit_dir| reclaim_contain::service::ContainmentService {
         client: client.clone(),
         audit_dir,
@@ -146,6 +148,7 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn reclaim_tui::DataS
             .unwrap_or_else(|| tenant.clone()),
         operator: claims.as_ref().map(|c| c.principal()).unwrap_or_default(),
         delegated: claims.as_ref().is_some_and(|c| c.is_delegated()),
+        recent: Some(recent.clone()),
     });
     let source = TriageSource::new(
         client,
@@ -154,7 +157,8 @@ pub async fn console_source(g: &GlobalOpts) -> Result<Arc<dyn reclaim_tui::DataS
         info,
         g.audit_dir.clone(),
         slot,
-    );
+    )
+    .with_recent(recent);
     // The audit view follows the very journal the service writes (same file, same key).
     let source = match &service {
         Some(svc) => source.with_journal(

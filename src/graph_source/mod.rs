@@ -12,7 +12,7 @@ use reclaim_graph::GraphClient;
 use reclaim_triage::assess::assess;
 use reclaim_triage::convert;
 use reclaim_triage::facts::{AccountFacts, SourceState};
-use reclaim_triage::gather::{self, GatherEvent, GatherOptions};
+use reclaim_triage::gather::{self, GatherEvent, GatherOptions, RecentFacts};
 use reclaim_triage::indicators::TenantContext;
 use reclaim_triage::model::AccountAssessment;
 use reclaim_triage::pack::Pack;
@@ -43,6 +43,8 @@ pub struct TriageSource {
     journal_tenant: Option<String>,
     /// The tenant's audit key: the live view then checks MACs as well as the chain.
     journal_key: Option<reclaim_audit::key::AuditKey>,
+    /// What the gather read, shared with the planner so a plan does not read it again.
+    recent: RecentFacts,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -54,10 +56,24 @@ pub fn throttle_progress() -> (Progress, ThrottleSlot) {
     let slot: ThrottleSlot = Arc::new(Mutex::new(None));
     let hooked = slot.clone();
     let progress = Progress::with_hook(Arc::new(move |e| {
-        if let ProgressEvent::ThrottleWait { wait, .. } | ProgressEvent::Retry { wait, .. } = e {
-            if let Some(feed) = lock(&hooked).as_ref() {
-                feed.throttled(*wait);
+        let Some(feed) = lock(&hooked).clone() else {
+            return;
+        };
+        match e {
+            // The gather pacing itself is its own business (its progress shows); the operator
+            // hears when it steps aside for them, and when their own work waits.
+            ProgressEvent::ThrottleWait {
+                yielded: true,
+                wait,
+                ..
+            } => feed.yielded(*wait),
+            ProgressEvent::ThrottleWait {
+                background: false,
+                wait,
+                ..
             }
+            | ProgressEvent::Retry { wait, .. } => feed.throttled(*wait),
+            _ => {}
         }
     }));
     (progress, slot)
@@ -84,7 +100,14 @@ impl TriageSource {
             cache: Arc::new(Mutex::new(Cache::default())),
             journal_tenant: None,
             journal_key: None,
+            recent: RecentFacts::default(),
         }
+    }
+
+    /// Shares what the gather reads with `recent` (the containment service's).
+    pub fn with_recent(mut self, recent: RecentFacts) -> Self {
+        self.recent = recent;
+        self
     }
 
     /// Reads the journal the containment service writes: `tenant` names its file, `key`
@@ -124,13 +147,18 @@ impl TriageSource {
                 }
             })
         };
-        let result =
-            gather::gather(&self.client, self.pack.clone(), self.opts.clone(), Some(tx)).await;
+        // Background work: the operator's reads, plans and applies go first in every
+        // throttle scope (docs/throttling.md).
+        let client = self.client.background();
+        let result = gather::gather(&client, self.pack.clone(), self.opts.clone(), Some(tx)).await;
         let _ = forward.await;
         *lock(&self.throttle) = None;
         let got = result.map_err(|e| SourceError::new(e.to_string()))?;
         // The final ranking (every account, each with its last assessment).
         feed.accounts(got.accounts.clone());
+        let now = got.context.now.unwrap_or_else(chrono::Utc::now);
+        self.recent
+            .record_all(&got.facts, &got.context, now - self.opts.since);
         let mut cache = lock(&self.cache);
         cache.facts = got.facts;
         cache.context = got.context;
@@ -187,6 +215,9 @@ impl TriageSource {
                     now: self.opts.now.or(Some(chrono::Utc::now())),
                     ..TenantContext::default()
                 };
+                // Opened while the gather still runs: a plan of it reuses this investigation.
+                let since = context.now.unwrap_or_else(chrono::Utc::now) - self.opts.since;
+                self.recent.record(id, &inv.facts, &context, since);
                 lock(&self.cache)
                     .facts
                     .insert(id.to_string(), inv.facts.clone());

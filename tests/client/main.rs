@@ -12,5 +12,6 @@ mod connect;
 mod endpoints;
 mod models;
 mod paging_batch;
+mod priority;
 mod sign_in;
 mod throttling;

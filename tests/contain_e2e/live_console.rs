@@ -130,5 +130,6 @@ pub fn service(
         tenant: s.tenant_id.clone(),
         operator: "responder@test".into(),
         delegated: false,
+        recent: None,
     }
 }

@@ -104,6 +104,8 @@ impl Console {
             .audit_dir
             .clone()
             .unwrap_or_else(|| std::env::temp_dir().join("reclaim-triage-console-no-journal"));
+        // As the binary wires it: the planner reuses what the gather read.
+        let recent = reclaim_triage::gather::RecentFacts::default();
         let triage = TriageSource::new(
             client.clone(),
             Arc::new(Pack::embedded()),
@@ -111,7 +113,8 @@ impl Console {
             info,
             Some(journal_dir),
             slot,
-        );
+        )
+        .with_recent(recent.clone());
         let source: Arc<dyn DataSource> = match setup.audit_dir {
             None => Arc::new(triage),
             Some(audit_dir) => Arc::new(WithContainment {
@@ -124,6 +127,7 @@ impl Console {
                         tenant: sim.tenant_id.clone(),
                         operator: "responder@test".into(),
                         delegated: false,
+                        recent: Some(recent),
                     },
                     playbook_dir: None,
                 }),

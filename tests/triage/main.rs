@@ -9,3 +9,5 @@ mod support;
 mod accuracy;
 mod console;
 mod output;
+mod pacing;
+mod reuse;

@@ -28,6 +28,7 @@ mod expand_mfa;
 pub mod footholds;
 pub mod op;
 pub mod plan;
+mod plan_reads;
 pub mod planner;
 pub mod playbook;
 pub mod read;

@@ -12,15 +12,15 @@ use super::expand::{expand, ExpandOptions};
 use super::plan::{
     step_id, AccountPlan, Assessment, Plan, PlanPlaybook, Step, PLAN_KIND, PLAN_VERSION,
 };
+use super::plan_reads::read_accounts_raw;
 use super::playbook::Playbook;
-use super::read::read_state;
 use super::snapshot::Snapshot;
-use super::state::{AccountState, MethodState, Part};
+use super::state::AccountState;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use reclaim_graph::{GraphClient, GraphError};
+use reclaim_triage::gather::RecentFacts;
 use reclaim_triage::{AccountAssessment, Findings};
-use serde_json::Value;
 
 /// Who and what a plan is for.
 #[derive(Debug, Clone)]
@@ -280,6 +280,20 @@ pub async fn make_plan(
     meta: &PlanMeta,
     baseline: Option<&Snapshot>,
 ) -> Result<Plan, MakePlanError> {
+    make_plan_reusing(client, users, playbook, meta, baseline, None).await
+}
+
+/// [`make_plan`], reusing the facts a recent gather read (`recent`, the console's): an
+/// account gathered within `reclaim_triage::gather::FRESH_FOR` is judged from them with its
+/// methods, rules, grants and risk state as read for the plan, and investigated no further.
+pub async fn make_plan_reusing(
+    client: &GraphClient,
+    users: &[String],
+    playbook: &Playbook,
+    meta: &PlanMeta,
+    baseline: Option<&Snapshot>,
+    recent: Option<&RecentFacts>,
+) -> Result<Plan, MakePlanError> {
     let states = read_accounts_raw(client, users, 4)
         .await
         .map_err(|(u, e)| {
@@ -299,37 +313,27 @@ pub async fn make_plan(
         .iter()
         .map(|(s, raw)| {
             let id = s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-            // What does not parse (it should: the models are tolerant) is read again by the
-            // investigation rather than judged from half of it.
-            let methods = raw
-                .methods
-                .iter()
-                .map(|v| serde_json::from_value(v.clone()))
-                .collect::<Result<Vec<_>, _>>()
-                .ok();
-            let risky_user = match &raw.risky_user {
-                None => Some(None),
-                Some(v) => serde_json::from_value(v.clone()).ok().map(Some),
-            };
-            let known = reclaim_triage::gather::KnownReads {
-                methods,
-                risky_user,
-            };
-            (id, known)
+            let fresh = recent.and_then(|r| r.fresh(&id));
+            (id, raw.known(), fresh)
         })
         .collect();
     let found: Vec<_> = futures::stream::iter(inputs_owned)
-        .map(|(id, known)| {
+        .map(|(id, known, fresh)| {
             let pack = pack.clone();
             async move {
-                reclaim_triage::gather::investigate_knowing(
-                    client,
-                    pack,
-                    Default::default(),
-                    &id,
-                    known,
-                )
-                .await
+                match fresh {
+                    Some(f) => reclaim_triage::gather::refresh(client, pack, f, known).await,
+                    None => {
+                        reclaim_triage::gather::investigate_knowing(
+                            client,
+                            pack,
+                            Default::default(),
+                            &id,
+                            known,
+                        )
+                        .await
+                    }
+                }
             }
         })
         .buffered(2)
@@ -379,18 +383,6 @@ pub async fn make_plan(
     Ok(plan)
 }
 
-/// An account's state and what of it the investigation reuses as Graph sent it, or the account
-/// and the error that kept it from being read.
-type AccountRead = Result<(AccountState, RawReads), (String, GraphError)>;
-
-/// Reads the plan's state read and the investigation needs alike: read once, used twice.
-#[derive(Debug, Clone, Default)]
-struct RawReads {
-    methods: Vec<Value>,
-    /// `None`: Identity Protection does not list the account.
-    risky_user: Option<Value>,
-}
-
 /// Reads every part of each account (by id or UPN), a few accounts at a time. The first
 /// failure names the account.
 pub async fn read_accounts(
@@ -400,54 +392,6 @@ pub async fn read_accounts(
 ) -> Result<Vec<AccountState>, (String, GraphError)> {
     let read = read_accounts_raw(client, users, concurrency).await?;
     Ok(read.into_iter().map(|(s, _)| s).collect())
-}
-
-/// [`read_accounts`], with what the investigation reuses as Graph sent it.
-async fn read_accounts_raw(
-    client: &GraphClient,
-    users: &[String],
-    concurrency: usize,
-) -> Result<Vec<(AccountState, RawReads)>, (String, GraphError)> {
-    let results: Vec<(usize, AccountRead)> =
-        futures::stream::iter(users.iter().cloned().enumerate())
-            .map(|(i, u)| async move { (i, read_one(client, &u).await) })
-            .buffer_unordered(concurrency.max(1))
-            .collect()
-            .await;
-    let mut ordered: Vec<Option<(AccountState, RawReads)>> = vec![None; users.len()];
-    for (i, r) in results {
-        ordered[i] = Some(r?);
-    }
-    Ok(ordered.into_iter().flatten().collect())
-}
-
-async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
-    // The user first: its id keys every other read (and a wrong UPN fails here).
-    let who = read_state(client, u, &[Part::User])
-        .await
-        .map_err(|e| (u.to_string(), e))?;
-    let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-    let rest = [Part::Rules, Part::Grants, Part::Preferences, Part::Devices];
-    // The methods and the risky user raw: the investigation reuses them instead of reading
-    // them again (the reports budget; Identity Protection's 1 request per second).
-    let (s, methods, risky) = futures::join!(
-        read_state(client, &id, &rest),
-        super::read::read_methods_raw(client, &id),
-        super::read::read_risky_user_raw(client, &id)
-    );
-    let mut s = s.map_err(|e| (u.to_string(), e))?;
-    let methods = methods.map_err(|e| (u.to_string(), e))?;
-    let risky_user = risky.map_err(|e| (u.to_string(), e))?;
-    s.methods = Some(methods.iter().map(MethodState::from_graph).collect());
-    s.risk = Some(crate::state::RiskyUserState::from_read(risky_user.as_ref()));
-    s.user = who.user;
-    Ok((
-        s,
-        RawReads {
-            methods,
-            risky_user,
-        },
-    ))
 }
 
 #[cfg(test)]

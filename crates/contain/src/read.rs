@@ -24,6 +24,33 @@ pub async fn read_methods_raw(client: &GraphClient, user: &str) -> Result<Vec<Va
     get_all(client, Part::Methods.request(user)).await
 }
 
+/// The inbox rules as Graph sent them; `None` when the account has no mailbox.
+pub async fn read_rules_raw(
+    client: &GraphClient,
+    user: &str,
+) -> Result<Option<Vec<Value>>, GraphError> {
+    match get_all(client, Part::Rules.request(user)).await {
+        Ok(list) => Ok(Some(list)),
+        Err(e) if e.code() == Some("MailboxNotEnabledForRESTAPI") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The account's delegated grants as Graph sent them.
+pub async fn read_grants_raw(client: &GraphClient, user: &str) -> Result<Vec<Value>, GraphError> {
+    get_all(client, Part::Grants.request(user)).await
+}
+
+/// Rules as the state records them.
+pub fn rules_state(raw: Option<&[Value]>) -> RulesState {
+    match raw {
+        Some(list) => RulesState::Rules {
+            rules: list.iter().map(RuleState::from_graph).collect(),
+        },
+        None => RulesState::NoMailbox,
+    }
+}
+
 /// Reads one part of an account (`user` is its id or UPN) into `state`.
 pub async fn read_part(
     client: &GraphClient,
@@ -41,19 +68,12 @@ pub async fn read_part(
             let list = read_methods_raw(client, user).await?;
             state.methods = Some(list.iter().map(MethodState::from_graph).collect());
         }
-        Part::Rules => match get_all(client, req).await {
-            Ok(list) => {
-                state.rules = Some(RulesState::Rules {
-                    rules: list.iter().map(RuleState::from_graph).collect(),
-                })
-            }
-            Err(e) if e.code() == Some("MailboxNotEnabledForRESTAPI") => {
-                state.rules = Some(RulesState::NoMailbox)
-            }
-            Err(e) => return Err(e),
-        },
+        Part::Rules => {
+            let raw = read_rules_raw(client, user).await?;
+            state.rules = Some(rules_state(raw.as_deref()));
+        }
         Part::Grants => {
-            let list = get_all(client, req).await?;
+            let list = read_grants_raw(client, user).await?;
             state.grants = Some(list.iter().map(GrantState::from_graph).collect());
         }
         Part::Risk => {

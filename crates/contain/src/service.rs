@@ -3,7 +3,7 @@
 
 use crate::apply::{apply, ApplyOptions, SecretSink};
 use crate::plan::{Plan, PlanError};
-use crate::planner::{make_plan, MakePlanError, PlanMeta};
+use crate::planner::{make_plan_reusing, MakePlanError, PlanMeta};
 use crate::playbook::Playbook;
 use crate::report::{ApplyEvent, ApplyReport};
 use crate::undo::{undo, UndoError, Undone};
@@ -70,6 +70,9 @@ pub struct ContainmentService {
     pub tenant: String,
     pub operator: String,
     pub delegated: bool,
+    /// What the console's gather read: a plan reuses an account's recent facts instead of
+    /// investigating it again (`reclaim_triage::gather::FRESH_FOR`).
+    pub recent: Option<reclaim_triage::gather::RecentFacts>,
 }
 
 impl ContainmentService {
@@ -87,12 +90,13 @@ impl ContainmentService {
         };
         let baseline = crate::snapshot::default_path(&self.tenant)
             .and_then(|p| crate::snapshot::Snapshot::load(&p).ok());
-        make_plan(
+        make_plan_reusing(
             &self.client,
             account_ids,
             playbook,
             &meta,
             baseline.as_ref(),
+            self.recent.as_ref(),
         )
         .await
         .map_err(ServiceError::from)

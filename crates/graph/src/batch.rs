@@ -8,7 +8,7 @@ use super::error::{parse_error_body, GraphError, RequestIds};
 use super::http::{GraphRequest, HttpCore};
 use super::permissions;
 use super::progress::ProgressEvent;
-use super::throttle::{self, ThrottleScope};
+use super::throttle::{self, Priority, ThrottleScope};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -209,6 +209,7 @@ pub async fn execute(
     core: &Arc<HttpCore>,
     version: ApiVersion,
     items: Vec<BatchItem>,
+    priority: Priority,
 ) -> Result<Vec<BatchResult>, GraphError> {
     if core.read_only {
         if let Some(w) = items.iter().find(|i| !i.is_read()) {
@@ -248,7 +249,7 @@ pub async fn execute(
         let mut round_wait: Option<Duration> = None;
         for env in envelopes {
             let members: Vec<&BatchItem> = env.iter().map(|&k| &sub[k]).collect();
-            let outcomes = send_envelope(core, version, &members).await;
+            let outcomes = send_envelope(core, version, &members, priority).await;
             for (k, next) in env.iter().zip(outcomes) {
                 let original = pending[*k];
                 match next {
@@ -313,6 +314,7 @@ async fn send_envelope(
     core: &Arc<HttpCore>,
     version: ApiVersion,
     members: &[&BatchItem],
+    priority: Priority,
 ) -> Vec<Next> {
     // Reserve every item's throttle slot; the service counts items, not envelopes.
     let mut by_scope: Vec<(ThrottleScope, u32)> = Vec::new();
@@ -324,7 +326,7 @@ async fn send_envelope(
     }
     let mut _slots = Vec::new();
     for (scope, n) in &by_scope {
-        _slots.push(core.scheduler.acquire_items(scope, *n).await);
+        _slots.push(core.scheduler.acquire_items(scope, *n, priority).await);
     }
     let ids_in: HashSet<&str> = members.iter().map(|m| m.id.as_str()).collect();
     let requests: Vec<Value> = members
@@ -350,7 +352,8 @@ async fn send_envelope(
             write: false,
         },
     )
-    .with_body(json!({ "requests": requests }));
+    .with_body(json!({ "requests": requests }))
+    .at_most(priority);
     envelope.replay_safe = all_reads;
     let resp = match core.send(&envelope).await {
         Ok(r) => r,

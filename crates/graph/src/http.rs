@@ -7,7 +7,7 @@ use super::cloud::{ApiVersion, Endpoints};
 use super::error::{parse_error_body, AuthError, GraphError, RequestIds};
 use super::permissions;
 use super::progress::{Progress, ProgressEvent};
-use super::throttle::{self, Scheduler, ThrottleScope};
+use super::throttle::{self, Priority, Scheduler, ThrottleScope};
 use reqwest::Method;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +32,8 @@ pub struct GraphRequest {
     /// The capability this serves (names the missing permission on 403).
     pub capability: &'static str,
     pub scope: ThrottleScope,
+    /// Operator work is served before background work in every scope.
+    pub priority: Priority,
     /// A POST that only reads (a `$batch` of GETs): may be retried and passes `--read-only`.
     pub replay_safe: bool,
 }
@@ -51,8 +53,21 @@ impl GraphRequest {
             eventual: false,
             capability,
             scope,
+            priority: Priority::Operator,
             replay_safe: false,
         }
+    }
+
+    /// Background work (triage's gather, prefetch): yields to operator work.
+    pub fn background(mut self) -> Self {
+        self.priority = Priority::Background;
+        self
+    }
+
+    /// At most `priority` (a background client makes every request background).
+    pub fn at_most(mut self, priority: Priority) -> Self {
+        self.priority = self.priority.min(priority);
+        self
     }
 
     pub fn with_body(mut self, body: serde_json::Value) -> Self {
@@ -279,7 +294,7 @@ impl HttpCore {
         refreshed: &mut bool,
         last_status: &mut u16,
     ) -> Attempt {
-        let _permit = self.scheduler.acquire(&req.scope, 1).await;
+        let _permit = self.scheduler.acquire_at(&req.scope, 1, req.priority).await;
         let token = match self.auth.token().await {
             Ok(t) => t,
             Err(e) => return Attempt::Fail(e.into()),

@@ -20,8 +20,14 @@ pub enum ProgressEvent {
         reason: String,
         wait: Duration,
     },
-    /// The scheduler holds requests back to stay within a throttle scope.
-    ThrottleWait { scope: String, wait: Duration },
+    /// The scheduler holds requests back to stay within a throttle scope. `background`: the
+    /// request is background work; `yielded`: it waits while operator work goes first.
+    ThrottleWait {
+        scope: String,
+        wait: Duration,
+        background: bool,
+        yielded: bool,
+    },
     /// A page of a collection arrived.
     Page {
         capability: &'static str,

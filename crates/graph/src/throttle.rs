@@ -3,13 +3,22 @@
 //!
 //! One scheduler serves one client, i.e. one app in one tenant, so every scope key is
 //! implicitly "per app+tenant" (or "per tenant" for Identity Protection, which is stricter).
-//! Requests are granted start times in arrival order (FIFO per scope), so waiting requests
-//! neither starve nor stampede when a window opens.
+//!
+//! Every request carries a [`Priority`]. Operator work (open an account, plan, apply,
+//! verification read-backs, undo) is granted start times in arrival order (FIFO per scope),
+//! so it never starves nor stampedes when a window opens. Background work (the triage gather,
+//! prefetch) holds no place in that queue: it starts only when its scope has room *now* and
+//! no operator request is booked ahead of it, so an operator request issued while the gather
+//! holds a budget takes the next free slot. While the operator is at work (an operator grant
+//! in the last [`Limits::operator_engaged_for`]) background work also keeps to one slot of a
+//! small window (the reports' five) and leaves a fifth of larger ones free for the operator's
+//! next requests. A background request that has waited
+//! [`Limits::background_max_wait`] joins the FIFO queue like operator work: it is never starved
+//! for good. docs/throttling.md tells the whole story.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// The throttle bucket a request falls in.
@@ -77,6 +86,16 @@ impl ThrottleScope {
     }
 }
 
+/// Who is waiting for a request: the operator (served first) or background work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum Priority {
+    /// Triage's gather, prefetch: yields to operator work in every scope.
+    Background,
+    /// Work the operator started and is waiting for.
+    #[default]
+    Operator,
+}
+
 /// One sliding-window limit: at most `limit` cost units started in any `period`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Window {
@@ -94,8 +113,15 @@ pub struct Limits {
     pub directory_writes: Window,
     pub mailbox_requests: Window,
     pub mailbox_concurrency: usize,
-    /// Requests in flight at once across all scopes.
+    /// Background requests in flight at once across all scopes.
     pub global_concurrency: usize,
+    /// Operator requests in flight at once: their own lane, so background requests holding
+    /// every transport slot cannot delay them.
+    pub operator_concurrency: usize,
+    /// How long after an operator grant background work keeps headroom free for the next.
+    pub operator_engaged_for: Duration,
+    /// A background request waiting this long is queued like operator work (never starved).
+    pub background_max_wait: Duration,
 }
 
 impl Default for Limits {
@@ -124,6 +150,9 @@ impl Default for Limits {
             },
             mailbox_concurrency: 4,
             global_concurrency: 16,
+            operator_concurrency: 8,
+            operator_engaged_for: Duration::from_secs(20),
+            background_max_wait: Duration::from_secs(30),
         }
     }
 }
@@ -145,6 +174,27 @@ impl Limits {
             ..Self::default()
         }
     }
+
+    /// Every window and wait divided by `factor` (limits unchanged): with the simulator's
+    /// limits scaled alike (`reclaim_sim::knobs::Knobs::time_scaled`), a benchmark runs
+    /// `factor` times faster and its ratios to the throttle bound stay what they are.
+    pub fn time_scaled(&self, factor: f64) -> Self {
+        let f = factor.max(1e-3);
+        let w = |w: Window| Window {
+            limit: w.limit,
+            period: w.period.div_f64(f),
+        };
+        Self {
+            identity_protection: w(self.identity_protection),
+            reports: w(self.reports),
+            directory_units: w(self.directory_units),
+            directory_writes: w(self.directory_writes),
+            mailbox_requests: w(self.mailbox_requests),
+            operator_engaged_for: self.operator_engaged_for.div_f64(f),
+            background_max_wait: self.background_max_wait.div_f64(f),
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -162,10 +212,23 @@ struct BucketState {
     starts: VecDeque<(Instant, u32)>,
     /// No start before this (a Retry-After or backoff the service asked for).
     blocked_until: Option<Instant>,
+    /// The latest start booked in the FIFO queue: background work starts only after it.
+    booked: Option<Instant>,
 }
 
 impl BucketState {
     fn earliest_start(&self, window: Window, cost: u32, from: Instant) -> Instant {
+        self.earliest_start_leaving(window, cost, from, 0)
+    }
+
+    /// The earliest start that leaves `headroom` units of the window unused.
+    fn earliest_start_leaving(
+        &self,
+        window: Window,
+        cost: u32,
+        from: Instant,
+        headroom: u32,
+    ) -> Instant {
         let mut t = from;
         if let Some(b) = self.blocked_until {
             t = t.max(b);
@@ -174,6 +237,7 @@ impl BucketState {
             t = t.max(last); // FIFO: never ahead of an earlier grant
         }
         let cost = cost.min(window.limit);
+        let limit = window.limit.saturating_sub(headroom).max(cost);
         loop {
             let used: u32 = self
                 .starts
@@ -181,7 +245,7 @@ impl BucketState {
                 .filter(|(s, _)| *s + window.period > t)
                 .map(|(_, c)| *c)
                 .sum();
-            if used + cost <= window.limit {
+            if used + cost <= limit {
                 return t;
             }
             // Move to when the oldest start still inside the window leaves it.
@@ -209,6 +273,8 @@ impl BucketState {
 pub struct SchedulerCore {
     limits: Limits,
     buckets: HashMap<Bucket, BucketState>,
+    /// The last start granted to operator work (background keeps headroom until it is old).
+    last_operator: Option<Instant>,
 }
 
 impl SchedulerCore {
@@ -216,7 +282,57 @@ impl SchedulerCore {
         Self {
             limits,
             buckets: HashMap::new(),
+            last_operator: None,
         }
+    }
+
+    /// Operator work started within [`Limits::operator_engaged_for`] of `now`.
+    pub fn operator_engaged(&self, now: Instant) -> bool {
+        self.last_operator
+            .is_some_and(|t| now.saturating_duration_since(t) < self.limits.operator_engaged_for)
+    }
+
+    /// Background work: starts `count` requests of `scope` at `now` if every bucket has room
+    /// now (leaving room for the operator while engaged: all but one slot of small windows, a
+    /// fifth of large ones) and
+    /// no grant is booked later than `now`. Otherwise books nothing and says when to ask again.
+    pub fn try_start_background(
+        &mut self,
+        scope: &ThrottleScope,
+        count: u32,
+        now: Instant,
+    ) -> Result<(), Instant> {
+        let windows = self.windows(scope, count.max(1));
+        let engaged = self.operator_engaged(now);
+        let mut later = now;
+        for (bucket, window, cost) in &windows {
+            let headroom = match bucket {
+                _ if !engaged => 0,
+                Bucket::Mailbox(_) => 0,
+                // A few slots (the reports' five): the operator's next reads come in a row,
+                // so background keeps to one slot of such a window.
+                _ if window.limit <= 10 => window.limit.saturating_sub(1),
+                _ => window.limit / 5,
+            };
+            let Some(state) = self.buckets.get(bucket) else {
+                continue;
+            };
+            let mut e = state.earliest_start_leaving(*window, *cost, now, headroom);
+            if let Some(b) = state.booked.filter(|b| *b >= now) {
+                e = e.max(b + Duration::from_millis(1));
+            }
+            later = later.max(e);
+        }
+        if later > now {
+            return Err(later);
+        }
+        for (bucket, window, cost) in windows {
+            self.buckets
+                .entry(bucket)
+                .or_default()
+                .record(now, cost.min(window.limit), window);
+        }
+        Ok(())
     }
 
     fn windows(&self, scope: &ThrottleScope, count: u32) -> Vec<(Bucket, Window, u32)> {
@@ -262,11 +378,17 @@ impl SchedulerCore {
             }
         }
         for (bucket, window, cost) in windows {
-            self.buckets
-                .entry(bucket)
-                .or_default()
-                .record(t, cost.min(window.limit), window);
+            let state = self.buckets.entry(bucket).or_default();
+            state.record(t, cost.min(window.limit), window);
+            state.booked = Some(state.booked.map_or(t, |b| b.max(t)));
         }
+        t
+    }
+
+    /// [`Self::reserve`] for operator work, which engages background headroom.
+    pub fn reserve_operator(&mut self, scope: &ThrottleScope, count: u32, now: Instant) -> Instant {
+        let t = self.reserve(scope, count, now);
+        self.last_operator = Some(self.last_operator.map_or(t, |l| l.max(t)));
         t
     }
 
@@ -290,113 +412,10 @@ impl SchedulerCore {
     }
 }
 
-/// Holds the concurrency slots of a request until it completes.
-pub struct ThrottlePermit {
-    _global: Option<OwnedSemaphorePermit>,
-    _mailbox: Option<OwnedSemaphorePermit>,
-}
+mod scheduler;
+pub use scheduler::{Scheduler, ThrottlePermit, ThrottleWait, WaitHook};
 
-/// Waits requested of the scheduler, reported to progress hooks.
-pub type WaitHook = Arc<dyn Fn(&ThrottleScope, Duration) + Send + Sync>;
-
-/// The async scheduler: reserve a start, sleep until it, hold concurrency slots.
-pub struct Scheduler {
-    core: Mutex<SchedulerCore>,
-    global: Arc<Semaphore>,
-    mailboxes: Mutex<HashMap<String, Arc<Semaphore>>>,
-    mailbox_concurrency: usize,
-    on_wait: Mutex<Option<WaitHook>>,
-}
-
-impl Scheduler {
-    pub fn new(limits: Limits) -> Self {
-        Self {
-            global: Arc::new(Semaphore::new(limits.global_concurrency.max(1))),
-            mailbox_concurrency: limits.mailbox_concurrency.max(1),
-            core: Mutex::new(SchedulerCore::new(limits)),
-            mailboxes: Mutex::new(HashMap::new()),
-            on_wait: Mutex::new(None),
-        }
-    }
-
-    pub fn set_wait_hook(&self, hook: WaitHook) {
-        *lock(&self.on_wait) = Some(hook);
-    }
-
-    fn core(&self) -> std::sync::MutexGuard<'_, SchedulerCore> {
-        lock(&self.core)
-    }
-
-    fn mailbox_semaphore(&self, mailbox: &str) -> Arc<Semaphore> {
-        lock(&self.mailboxes)
-            .entry(mailbox.to_ascii_lowercase())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.mailbox_concurrency)))
-            .clone()
-    }
-
-    /// Waits until `count` requests of `scope` may start, and returns their slots.
-    pub async fn acquire(&self, scope: &ThrottleScope, count: u32) -> ThrottlePermit {
-        self.acquire_inner(scope, count, true).await
-    }
-
-    /// For `$batch` items: their start slot and mailbox slots, but no transport slot (the
-    /// envelope takes that one when it is sent).
-    pub async fn acquire_items(&self, scope: &ThrottleScope, count: u32) -> ThrottlePermit {
-        self.acquire_inner(scope, count, false).await
-    }
-
-    async fn acquire_inner(
-        &self,
-        scope: &ThrottleScope,
-        count: u32,
-        transport: bool,
-    ) -> ThrottlePermit {
-        // Concurrency first, so a granted start time is not wasted waiting for a slot.
-        let mailbox = match scope {
-            ThrottleScope::Outlook { mailbox } => {
-                let n = count.clamp(1, self.mailbox_concurrency as u32);
-                // The semaphores are never closed, so acquiring cannot fail.
-                self.mailbox_semaphore(mailbox)
-                    .acquire_many_owned(n)
-                    .await
-                    .ok()
-            }
-            _ => None,
-        };
-        // The semaphore is never closed, so acquiring cannot fail.
-        let global = if transport {
-            self.global.clone().acquire_owned().await.ok()
-        } else {
-            None
-        };
-        let now = Instant::now();
-        let start = self.core().reserve(scope, count, now);
-        let wait = start.saturating_duration_since(now);
-        if !wait.is_zero() {
-            if wait >= Duration::from_millis(200) {
-                if let Some(hook) = lock(&self.on_wait).clone() {
-                    hook(scope, wait);
-                }
-            }
-            tokio::time::sleep_until(start).await;
-        }
-        ThrottlePermit {
-            _global: global,
-            _mailbox: mailbox,
-        }
-    }
-
-    /// The service said to wait (`Retry-After`, or a 429 without one): block the scope.
-    pub fn back_off(&self, scope: &ThrottleScope, wait: Duration) {
-        self.core().block_until(scope, Instant::now() + wait);
-    }
-
-    pub fn burst(&self, scope: &ThrottleScope) -> usize {
-        self.core().burst(scope)
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // The guarded data stays consistent on every path; a panic elsewhere must not wedge it.
     m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -183,6 +183,40 @@ impl Knobs {
     }
 }
 
+impl Limits {
+    /// Every window divided by `factor`, limits unchanged (see [`Knobs::time_scaled`]).
+    pub fn time_scaled(&self, factor: f64) -> Self {
+        let f = factor.max(1e-3);
+        let r = |r: RateLimit| RateLimit::new(r.requests, r.window.div_f64(f));
+        Self {
+            identity_protection: r(self.identity_protection),
+            reports: r(self.reports),
+            outlook_requests: r(self.outlook_requests),
+            outlook_concurrency: self.outlook_concurrency,
+            resource_units: ResourceUnitBudget {
+                window: self.resource_units.window.div_f64(f),
+                ..self.resource_units
+            },
+            writes: r(self.writes),
+        }
+    }
+}
+
+impl Knobs {
+    /// The time-scale knob for benchmarks and tests: throttle windows and latency divided by
+    /// `factor` (limits and fault rates unchanged), so a run is `factor` times shorter and its
+    /// ratios to the throttle bound stay meaningful. Pair it with the client's
+    /// `reclaim_graph::throttle::Limits::time_scaled(factor)`.
+    pub fn time_scaled(&self, factor: f64) -> Self {
+        let f = factor.max(1e-3);
+        Self {
+            latency: (self.latency.0.div_f64(f), self.latency.1.div_f64(f)),
+            limits: self.limits.map(|l| l.time_scaled(f)),
+            faults: self.faults,
+        }
+    }
+}
+
 impl Default for Knobs {
     fn default() -> Self {
         Self::for_profile(Profile::Realistic)

@@ -200,6 +200,10 @@ pub enum Action {
     Throttled {
         wait: Duration,
     },
+    /// Background work (the triage gather) waits while the operator's work goes first.
+    Yielded {
+        wait: Duration,
+    },
     ThrottleOver {
         seq: u64,
     },
@@ -272,6 +276,7 @@ impl Action {
                 | Action::TenantOpened { .. }
                 | Action::FilterDone { .. }
                 | Action::Throttled { .. }
+                | Action::Yielded { .. }
                 | Action::ThrottleOver { .. }
                 | Action::PlanReady { .. }
                 | Action::ApplyProgress { .. }

@@ -133,6 +133,8 @@ pub struct Status {
     pub progress: Option<LoadProgress>,
     /// The latest Graph throttle wait and its sequence number (cleared when it is over).
     pub throttle: Option<(Duration, u64)>,
+    /// Background work paused for the operator's, with the sequence number that clears it.
+    pub yielded: Option<u64>,
     pub notice: Option<Notice>,
 }
 

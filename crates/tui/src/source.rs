@@ -303,6 +303,11 @@ impl Feed {
     pub fn throttled(&self, wait: Duration) {
         let _ = self.tx.send(Action::Throttled { wait });
     }
+
+    /// Background work waits (for `wait`) while the operator's work goes first.
+    pub fn yielded(&self, wait: Duration) {
+        let _ = self.tx.send(Action::Yielded { wait });
+    }
 }
 
 /// The console's data boundary. Implementations must be cancel-safe: a newer request for

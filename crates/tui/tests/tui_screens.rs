@@ -554,3 +554,24 @@ fn containment_screens_at_small_sizes() {
         assert_eq!(text.lines().count(), hh as usize);
     }
 }
+
+#[test]
+fn triage_paused_for_the_operators_plan_shows_in_the_status_line() {
+    let mut h = Harness::new(false, false);
+    h.act(Action::Throttled {
+        wait: std::time::Duration::from_secs(20),
+    });
+    h.act(Action::Yielded {
+        wait: std::time::Duration::from_secs(2),
+    });
+    // Nothing of the operator's runs: the yield is not news, the throttle wait is.
+    let idle = text_of(&h.buffer(120, 30));
+    assert!(!idle.contains("triage paused"), "{idle}");
+    h.app.set_loading(reclaim_tui::Pane::Plan, true);
+    let planning = text_of(&h.buffer(120, 30));
+    assert!(
+        planning.contains("triage paused for your plan"),
+        "{planning}"
+    );
+    assert!(!planning.contains("throttled: waiting"), "{planning}");
+}

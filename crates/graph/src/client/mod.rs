@@ -22,7 +22,7 @@ use super::error::{GraphError, RequestIds};
 use super::http::{build_http_client, GraphRequest, HttpCore, RetryPolicy};
 use super::paging::Pager;
 use super::progress::{Progress, ProgressEvent, ProgressSnapshot};
-use super::throttle::{Limits, Scheduler};
+use super::throttle::{Limits, Priority, Scheduler};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -49,6 +49,8 @@ pub struct ClientOptions {
 #[derive(Clone)]
 pub struct GraphClient {
     core: Arc<HttpCore>,
+    /// The highest priority this handle's requests get ([`GraphClient::background`]).
+    priority: Priority,
     /// Whatever must live as long as the client (the `--demo` simulator).
     keepalive: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
@@ -67,11 +69,14 @@ impl GraphClient {
         let scheduler = Arc::new(Scheduler::new(options.limits.clone()));
         let progress = options.progress.clone();
         let hook_progress = progress.clone();
-        scheduler.set_wait_hook(Arc::new(move |scope, wait| {
-            tracing::info!(scope = %scope.label(), wait_ms = wait.as_millis() as u64, "waiting to stay within Graph's limits");
+        scheduler.set_wait_hook(Arc::new(move |w| {
+            let background = w.priority == Priority::Background;
+            tracing::info!(scope = %w.scope.label(), wait_ms = w.wait.as_millis() as u64, background, yielded = w.yielded, "waiting to stay within Graph's limits");
             hook_progress.emit(ProgressEvent::ThrottleWait {
-                scope: scope.label(),
-                wait,
+                scope: w.scope.label(),
+                wait: w.wait,
+                background,
+                yielded: w.yielded,
             });
         }));
         let endpoints = auth.endpoints().clone();
@@ -85,8 +90,23 @@ impl GraphClient {
                 read_only: options.read_only,
                 retry: options.retry,
             }),
+            priority: Priority::Operator,
             keepalive: None,
         }
+    }
+
+    /// A handle on the same client (budgets, tokens, progress) whose every request is
+    /// background work: it yields to operator work in every throttle scope.
+    pub fn background(&self) -> Self {
+        Self {
+            priority: Priority::Background,
+            ..self.clone()
+        }
+    }
+
+    /// The priority this handle's requests get at most.
+    pub fn priority(&self) -> Priority {
+        self.priority
     }
 
     /// Keeps `thing` alive as long as this client or a clone of it.
@@ -122,6 +142,9 @@ impl GraphClient {
 
     /// Sends any request and returns the raw 2xx response (for endpoints without a method).
     pub async fn send(&self, req: &GraphRequest) -> Result<super::http::GraphResponse, GraphError> {
+        if req.priority > self.priority {
+            return self.core.send(&req.clone().at_most(self.priority)).await;
+        }
         self.core.send(req).await
     }
 
@@ -130,6 +153,7 @@ impl GraphClient {
         &self,
         req: GraphRequest,
     ) -> Result<Response<T>, GraphError> {
+        let req = req.at_most(self.priority);
         let resp = self.core.send(&req).await?;
         Ok(Response {
             value: resp.json(&req.describe())?,
@@ -140,6 +164,7 @@ impl GraphClient {
 
     /// Sends a typed request whose answer has no body worth reading (204, or 200 `true`).
     pub async fn send_empty(&self, req: GraphRequest) -> Result<Response<()>, GraphError> {
+        let req = req.at_most(self.priority);
         let resp = self.core.send(&req).await?;
         Ok(Response {
             value: (),
@@ -150,7 +175,7 @@ impl GraphClient {
 
     /// A pager over a collection request.
     pub fn pager<T: DeserializeOwned>(&self, req: GraphRequest) -> Pager<T> {
-        Pager::new(self.core.clone(), req)
+        Pager::new(self.core.clone(), req.at_most(self.priority))
     }
 
     /// Runs requests through `$batch` (20 per round trip, per-item retries).
@@ -159,6 +184,6 @@ impl GraphClient {
         version: ApiVersion,
         items: Vec<BatchItem>,
     ) -> Result<Vec<BatchResult>, GraphError> {
-        batch::execute(&self.core, version, items).await
+        batch::execute(&self.core, version, items, self.priority).await
     }
 }

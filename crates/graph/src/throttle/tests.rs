@@ -2,6 +2,7 @@
 //! clock (a fake clock: sleeps advance virtual time instantly).
 
 use super::*;
+use std::sync::Arc;
 
 fn secs(t: Instant, base: Instant) -> f64 {
     (t - base).as_secs_f64()
@@ -162,8 +163,8 @@ async fn async_scheduler_sleeps_on_the_virtual_clock_and_reports_waits() {
     let s = Scheduler::new(Limits::default());
     let waits = Arc::new(Mutex::new(Vec::new()));
     let w = waits.clone();
-    s.set_wait_hook(Arc::new(move |scope, d| {
-        w.lock().unwrap().push((scope.label(), d))
+    s.set_wait_hook(Arc::new(move |t: &ThrottleWait| {
+        w.lock().unwrap().push((t.scope.label(), t.wait))
     }));
     let t0 = Instant::now();
     for _ in 0..3 {
@@ -207,4 +208,151 @@ async fn outlook_allows_four_concurrent_per_mailbox() {
     held.pop();
     let fifth = tokio::time::timeout(Duration::from_millis(10), s.acquire(&mb, 1)).await;
     assert!(fifth.is_ok());
+}
+
+#[test]
+fn background_starts_only_with_room_now_and_behind_operator_bookings() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let t0 = Instant::now();
+    for _ in 0..5 {
+        assert_eq!(
+            core.try_start_background(&ThrottleScope::Reports, 1, t0),
+            Ok(())
+        );
+    }
+    // The window is full: background is told when to ask again and books nothing.
+    assert_eq!(
+        core.try_start_background(&ThrottleScope::Reports, 1, t0),
+        Err(t0 + Duration::from_millis(10_600))
+    );
+    // The operator takes the first free slot; background may not start before it.
+    let op = core.reserve_operator(&ThrottleScope::Reports, 1, t0);
+    assert_eq!(op, t0 + Duration::from_millis(10_600));
+    for at in [op - Duration::from_millis(1), op] {
+        assert!(core
+            .try_start_background(&ThrottleScope::Reports, 1, at)
+            .is_err());
+    }
+    // Just after it, while the operator is engaged, background keeps to one slot of the
+    // window, which the operator holds: it waits.
+    let after = op + Duration::from_millis(1);
+    assert!(core
+        .try_start_background(&ThrottleScope::Reports, 1, after)
+        .is_err());
+}
+
+#[test]
+fn while_the_operator_is_engaged_background_leaves_headroom() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let t0 = Instant::now();
+    core.reserve_operator(
+        &ThrottleScope::directory("/users/x?$select=id", false),
+        1,
+        t0,
+    );
+    assert_eq!(
+        core.try_start_background(&ThrottleScope::Reports, 1, t0),
+        Ok(())
+    );
+    // Background keeps to one slot of the reports window: four stay free for the operator...
+    assert!(core
+        .try_start_background(&ThrottleScope::Reports, 1, t0)
+        .is_err());
+    for _ in 0..4 {
+        assert_eq!(core.reserve_operator(&ThrottleScope::Reports, 1, t0), t0);
+    }
+    // ...and a fifth of a large window.
+    let dir = ThrottleScope::directory("/users/x?$select=id", false);
+    // (Just after the operator's booked start: background never starts beside it.)
+    let t1 = t0 + Duration::from_millis(1);
+    let bg = (0..3_000)
+        .filter(|_| core.try_start_background(&dir, 1, t1).is_ok())
+        .count();
+    assert_eq!(bg, 3_000 - 600 - 1);
+    // ...until the operator has been idle for `operator_engaged_for`.
+    let idle = t0 + Limits::default().operator_engaged_for + Duration::from_secs(11);
+    assert!(!core.operator_engaged(idle));
+    for _ in 0..5 {
+        assert_eq!(
+            core.try_start_background(&ThrottleScope::Reports, 1, idle),
+            Ok(())
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_operator_request_overtakes_queued_background_work() {
+    let s = Arc::new(Scheduler::new(Limits::default()));
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (s, order) = (s.clone(), order.clone());
+        tasks.push(tokio::spawn(async move {
+            let _p = s
+                .acquire_at(&ThrottleScope::Reports, 1, Priority::Background)
+                .await;
+            order
+                .lock()
+                .unwrap()
+                .push((format!("bg{i}"), Instant::now() - t0));
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        order.lock().unwrap().len(),
+        5,
+        "the first window went to background"
+    );
+    let _p = s.acquire(&ThrottleScope::Reports, 1).await;
+    let op_at = Instant::now() - t0;
+    order.lock().unwrap().push(("operator".into(), op_at));
+    assert_eq!(op_at, Duration::from_millis(10_600), "the first free slot");
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let order = order.lock().unwrap();
+    // The operator was served before every background request queued ahead of it, which
+    // resumed after it, each of them served.
+    let names: Vec<&str> = order.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names.iter().position(|n| *n == "operator"),
+        Some(5),
+        "{order:?}"
+    );
+    assert_eq!(order.len(), 11);
+    assert!(order[6..].iter().all(|(_, t)| *t > op_at), "{order:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn background_is_never_starved_for_good() {
+    let limits = Limits::default();
+    let max_wait = limits.background_max_wait;
+    let s = Arc::new(Scheduler::new(limits));
+    let t0 = Instant::now();
+    let bg = {
+        let s = s.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            let _p = s
+                .acquire_at(&ThrottleScope::IdentityProtection, 1, Priority::Background)
+                .await;
+            Instant::now() - t0
+        })
+    };
+    // The operator keeps the identity protection budget busy for two minutes.
+    let op = {
+        let s = s.clone();
+        tokio::spawn(async move {
+            while Instant::now() - t0 < Duration::from_secs(120) {
+                let _p = s.acquire(&ThrottleScope::IdentityProtection, 1).await;
+            }
+        })
+    };
+    let served = bg.await.unwrap();
+    op.await.unwrap();
+    assert!(
+        served >= max_wait && served <= max_wait + Duration::from_secs(3),
+        "background served after {served:?}"
+    );
 }

@@ -220,7 +220,14 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
-    caller.require(perms::DEVICES_WRITE)?;
+    // The permissions reference: Device.ReadWrite.All and Directory.ReadWrite.All are
+    // application-only for PATCH /devices/{id}; a signed-in admin needs
+    // Directory.AccessAsUser.All.
+    if caller.is_delegated() {
+        caller.require(perms::DEVICES_WRITE_DELEGATED)?;
+    } else {
+        caller.require(perms::DEVICES_WRITE)?;
+    }
     let body = body_object(&body)?;
     if let Some(k) = body.keys().find(|k| !WRITABLE.contains(&k.as_str())) {
         return Err(GraphError::bad_request(format!(

@@ -245,3 +245,5 @@ pub const DEVICES_READ: &[&str] = &[
 ];
 /// `PATCH /devices/{id}`: the catalog's least for app-only is Device.ReadWrite.All.
 pub const DEVICES_WRITE: &[&str] = &["Device.ReadWrite.All", "Directory.ReadWrite.All"];
+/// PATCH/DELETE `/devices/{id}` for a signed-in user (the catalog's only delegated scheme).
+pub const DEVICES_WRITE_DELEGATED: &[&str] = &["Directory.AccessAsUser.All"];

@@ -25,8 +25,10 @@ mod footholds;
 mod one;
 mod passes;
 mod per_user;
+mod refresh;
 
 pub use one::{investigate, investigate_knowing, Investigation, KnownReads};
+pub use refresh::{refresh, RecentFacts, FRESH_FOR};
 
 use super::collector::{Collector, Source};
 use super::facts::{AccountFacts, SourceState, Time};
@@ -113,6 +115,10 @@ pub(crate) struct Shared {
     /// The account's methods, already listed by the caller (`plan` reads them for its
     /// state): used instead of listing them again under the reports budget.
     pub known_methods: Option<Vec<reclaim_graph::models::AuthenticationMethod>>,
+    /// The inbox rules, likewise (`Some(None)`: no mailbox).
+    pub known_rules: Option<Option<Vec<reclaim_graph::models::MessageRule>>>,
+    /// The account's delegated grants, likewise.
+    pub known_grants: Option<Vec<reclaim_graph::models::OAuth2PermissionGrant>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -215,6 +221,8 @@ pub async fn gather(
         since,
         opts: opts.clone(),
         known_methods: None,
+        known_rules: None,
+        known_grants: None,
     });
     if let Err(e) = &domains {
         sh.failed(domains::SOURCE, e);

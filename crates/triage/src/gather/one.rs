@@ -46,6 +46,10 @@ pub struct KnownReads {
     pub methods: Option<Vec<reclaim_graph::models::AuthenticationMethod>>,
     /// `Some(None)`: Identity Protection does not list the account (404).
     pub risky_user: Option<Option<reclaim_graph::models::RiskyUser>>,
+    /// The inbox rules, listed completely; `Some(None)`: the account has no mailbox.
+    pub rules: Option<Option<Vec<reclaim_graph::models::MessageRule>>>,
+    /// The account's delegated (`Principal`) grants, listed completely.
+    pub grants: Option<Vec<reclaim_graph::models::OAuth2PermissionGrant>>,
 }
 
 /// [`investigate`], without reading again what the caller already read ([`KnownReads`]).
@@ -73,21 +77,24 @@ pub async fn investigate_knowing(
         since,
         opts,
         known_methods: known.methods,
+        known_rules: known.rules,
+        known_grants: known.grants,
     };
     if let Err(e) = &domains {
         sh.failed(super::domains::SOURCE, e);
     }
 
-    let id = match client.get_user(who).await {
-        Ok(u) => u.value.id,
+    let (id, user) = match client.get_user(who).await {
+        Ok(u) => (u.value.id.clone(), Some(u.value)),
         Err(e) if e.is_not_found() => match client.get_risky_user(who).await {
-            Ok(r) => r.value.id,
+            Ok(r) => (r.value.id, None),
             Err(_) => return Err(e),
         },
         Err(e) => return Err(e),
     };
     sh.with(|c| c.request(&id));
-    per_user::profiles(client, &sh, std::slice::from_ref(&id)).await;
+    // The profile just read is not read again; a deleted account's is looked up as before.
+    per_user::profile_knowing(client, &sh, &id, user).await;
 
     match known.risky_user {
         Some(Some(r)) => sh.with(|c| c.add_risky_user(&r)),

@@ -43,7 +43,27 @@ fn collection_state<T>(c: &Collection<T>) -> SourceState {
 }
 
 async fn profile_and_roles(client: &GraphClient, sh: &Shared, id: &str) {
-    let (user, roles) = tokio::join!(client.get_user(id), client.user_roles(id).collect());
+    profile_knowing(client, sh, id, None).await
+}
+
+/// Profile and roles of one account; `known` is its profile already read (not read again).
+pub(crate) async fn profile_knowing(
+    client: &GraphClient,
+    sh: &Shared,
+    id: &str,
+    known: Option<g::User>,
+) {
+    let user = async {
+        match known {
+            Some(u) => Ok(reclaim_graph::client::Response {
+                value: u,
+                ids: Default::default(),
+                status: 200,
+            }),
+            None => client.get_user(id).await,
+        }
+    };
+    let (user, roles) = tokio::join!(user, client.user_roles(id).collect());
     let profile_state = match &user {
         Ok(_) => SourceState::Complete,
         Err(e) if e.is_not_found() => SourceState::Complete,
@@ -161,8 +181,27 @@ fn no_mailbox(e: &GraphError) -> bool {
         || matches!(e, GraphError::Api { code, .. } if code == "MailboxNotEnabledForRESTAPI" || code == "ErrorItemNotFound")
 }
 
+/// A list the caller already read completely, as a collection.
+fn known_collection<T: Clone>(items: &[T]) -> Collection<T> {
+    Collection {
+        items: items.to_vec(),
+        pages: 1,
+        count: None,
+        partial: None,
+        first_ids: None,
+    }
+}
+
 async fn rules(client: &GraphClient, sh: &Shared, id: &str) {
-    let result = client.list_inbox_rules(id).collect().await;
+    let result = match &sh.known_rules {
+        Some(Some(list)) => Ok(known_collection(list)),
+        Some(None) => {
+            let gone = SourceState::Unavailable("no Exchange Online mailbox".into());
+            sh.with(|c| *Source::Rules.of(c.account_mut(id)) = gone);
+            return;
+        }
+        None => client.list_inbox_rules(id).collect().await,
+    };
     let list = match result {
         Ok(c) => c,
         Err(e) => {
@@ -214,7 +253,10 @@ async fn rules(client: &GraphClient, sh: &Shared, id: &str) {
     });
 }
 
-async fn service_principal(client: &GraphClient, sp_id: &str) -> Option<g::ServicePrincipal> {
+pub(crate) async fn service_principal(
+    client: &GraphClient,
+    sp_id: &str,
+) -> Option<g::ServicePrincipal> {
     let mut sp = client.get_service_principal(sp_id).await.ok()?.value;
     if sp.publisher_name.is_none()
         && sp
@@ -228,7 +270,10 @@ async fn service_principal(client: &GraphClient, sp_id: &str) -> Option<g::Servi
 }
 
 async fn grants(client: &GraphClient, sh: &Shared, id: &str) {
-    let result = client.user_oauth_grants(id).collect().await;
+    let result = match &sh.known_grants {
+        Some(list) => Ok(known_collection(list)),
+        None => client.user_oauth_grants(id).collect().await,
+    };
     let list = match result {
         Ok(c) => c,
         Err(e) => {

@@ -94,18 +94,33 @@ pub(super) fn task_result(app: &mut App, action: Action) -> Update {
             Update::with(super::input::set_filter(app, Some(filter)))
         }
         Action::Throttled { wait } => {
-            let seq = app.status.throttle.map(|(_, s)| s + 1).unwrap_or(1);
+            let seq = next_status_seq(app);
             app.status.throttle = Some((wait, seq));
             Update::with(vec![Effect::ThrottleTimer { seq, wait }])
         }
+        Action::Yielded { wait } => {
+            let seq = next_status_seq(app);
+            app.status.yielded = Some(seq);
+            Update::with(vec![Effect::ThrottleTimer { seq, wait }])
+        }
         Action::ThrottleOver { seq } => {
-            let current = app.status.throttle.is_some_and(|(_, s)| s == seq);
-            if current {
+            let throttle = app.status.throttle.is_some_and(|(_, s)| s == seq);
+            if throttle {
                 app.status.throttle = None;
             }
-            Update::changed(current)
+            let yielded = app.status.yielded == Some(seq);
+            if yielded {
+                app.status.yielded = None;
+            }
+            Update::changed(throttle || yielded)
         }
         // Results of jobs that were replaced or cancelled: latest job wins.
         _ => Update::default(),
     }
+}
+
+/// One sequence for throttle and yield notes, so each timer clears only its own.
+fn next_status_seq(app: &App) -> u64 {
+    let t = app.status.throttle.map_or(0, |(_, s)| s);
+    t.max(app.status.yielded.unwrap_or(0)) + 1
 }

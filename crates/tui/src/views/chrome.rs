@@ -124,6 +124,22 @@ pub fn crumbs(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// "triage paused for your plan": the gather yields its throttle budget to what the operator
+/// is waiting for (shown while that work runs).
+fn paused_for(app: &App) -> Option<String> {
+    app.status.yielded?;
+    let what = [
+        (Pane::Plan, "plan"),
+        (Pane::Apply, "apply"),
+        (Pane::Undo, "undo"),
+        (Pane::Detail, "account"),
+    ]
+    .into_iter()
+    .find(|(p, _)| app.loading.contains(p))?
+    .1;
+    Some(format!("triage paused for your {what}"))
+}
+
 fn background_work(app: &App) -> String {
     let names: Vec<String> = app
         .loading
@@ -195,7 +211,10 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let mut right_text = String::new();
-    if let Some((wait, _)) = app.status.throttle {
+    let paused = paused_for(app);
+    if let Some(p) = &paused {
+        right_text.push_str(&format!("{p}  "));
+    } else if let Some((wait, _)) = app.status.throttle {
         right_text.push_str(&format!("throttled: waiting {}s  ", wait.as_secs().max(1)));
     }
     right_text.push_str(&background_work(app));
@@ -203,7 +222,16 @@ pub fn status(app: &App, area: Rect, buf: &mut Buffer) {
         area.x + area.width
     } else {
         let x = right_aligned(buf, area, &right_text, theme.style(Role::Muted));
-        if app.status.throttle.is_some() {
+        if let Some(p) = &paused {
+            put(
+                buf,
+                x,
+                area.y,
+                area.x + area.width,
+                p,
+                theme.style(Role::Warning),
+            );
+        } else if app.status.throttle.is_some() {
             let w = format!(
                 "throttled: waiting {}s",
                 app.status
