@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod external_tools;
 mod inputs;
 mod judgement;
 mod output_paths;
