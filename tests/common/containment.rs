@@ -6,14 +6,14 @@ use reclaim::cli::connect::sim_app_client;
 use reclaim_contain::planner::{make_plan, PlanMeta};
 use reclaim_contain::{playbook, Plan};
 use reclaim_graph::throttle::{Limits, Window};
-use reclaim_graph::ClientOptions;
+use reclaim_graph::{ClientOptions, GraphClient};
 use reclaim_sim::SimHandle;
 use std::path::Path;
 use std::time::Duration;
 
-/// A `contain-ato` plan for `users` made through the library with an unpaced client (the
-/// simulator must not throttle while it plans), written where the binary will read it.
-pub async fn make_contain_plan(sim: &SimHandle, users: &[String], file: &Path) -> Plan {
+/// A client of the simulator's full app that paces nothing (the fast profile never throttles),
+/// for tests that set a tenant up or plan through the library.
+pub fn unpaced_client(sim: &SimHandle) -> GraphClient {
     let w = Window {
         limit: 100_000,
         period: Duration::from_millis(100),
@@ -26,7 +26,7 @@ pub async fn make_contain_plan(sim: &SimHandle, users: &[String], file: &Path) -
         mailbox_requests: w,
         ..Limits::default()
     };
-    let c = sim_app_client(
+    sim_app_client(
         sim,
         &sim.apps.full,
         ClientOptions {
@@ -34,7 +34,13 @@ pub async fn make_contain_plan(sim: &SimHandle, users: &[String], file: &Path) -
             ..ClientOptions::default()
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// A `contain-ato` plan for `users` made through the library with an unpaced client (the
+/// simulator must not throttle while it plans), written where the binary will read it.
+pub async fn make_contain_plan(sim: &SimHandle, users: &[String], file: &Path) -> Plan {
+    let c = unpaced_client(sim);
     let meta = PlanMeta {
         tenant: sim.tenant_id.clone(),
         operator: "responder@test".into(),

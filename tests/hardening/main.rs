@@ -4,6 +4,9 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/containment.rs"]
+#[allow(dead_code)] // the plan and end-state helpers serve the other binaries
+mod containment;
 mod external_tools;
 mod inputs;
 mod judgement;
@@ -13,14 +16,11 @@ mod superseded;
 mod unavailable;
 mod writers;
 
-use reclaim::cli::connect::sim_app_client;
-use reclaim_graph::throttle::{Limits, Window};
-use reclaim_graph::{ClientOptions, GraphClient};
+use reclaim_graph::GraphClient;
 use reclaim_sim::scenario::{self, ScenarioKnobs};
 use reclaim_sim::{Profile, SimConfig, SimHandle};
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
 
 pub struct Env {
     pub sim: SimHandle,
@@ -95,27 +95,7 @@ impl Env {
 
     /// A client of the full app that the fast simulator never throttles.
     pub fn client(&self) -> GraphClient {
-        let w = Window {
-            limit: 100_000,
-            period: Duration::from_millis(100),
-        };
-        let limits = Limits {
-            identity_protection: w,
-            reports: w,
-            directory_units: w,
-            directory_writes: w,
-            mailbox_requests: w,
-            ..Limits::default()
-        };
-        sim_app_client(
-            &self.sim,
-            &self.sim.apps.full,
-            ClientOptions {
-                limits,
-                ..ClientOptions::default()
-            },
-        )
-        .unwrap()
+        containment::unpaced_client(&self.sim)
     }
 
     /// The compromised account with malicious rules: (id, upn).

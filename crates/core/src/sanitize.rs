@@ -42,14 +42,15 @@ fn escape_into(out: &mut String, c: char) {
     }
 }
 
-/// The text with every dangerous character replaced by a visible escape. Borrowed when clean.
-pub fn inert(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_dangerous) {
+/// The text with each character `bad` picks (given the character after it) replaced by its
+/// escape. Borrowed when none is picked.
+fn escape_where(s: &str, bad: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
+    if !with_next(s).any(|(c, next)| bad(c, next)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_dangerous(c) {
+    for (c, next) in with_next(s) {
+        if bad(c, next) {
             escape_into(&mut out, c);
         } else {
             out.push(c);
@@ -58,36 +59,26 @@ pub fn inert(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Each character with the one after it.
+fn with_next(s: &str) -> impl Iterator<Item = (char, Option<char>)> + '_ {
+    let mut it = s.chars().peekable();
+    std::iter::from_fn(move || it.next().map(|c| (c, it.peek().copied())))
+}
+
+/// The text with every dangerous character replaced by a visible escape. Borrowed when clean.
+pub fn inert(s: &str) -> Cow<'_, str> {
+    escape_where(s, |c, _| is_dangerous(c))
+}
+
 /// [`inert`] for a block of text the program laid out itself (a report, a rendered plan): line
 /// feeds and tabs stay, every other dangerous character becomes its escape. Tenant values
 /// inside should already have been through [`inert`], which escapes their line feeds; this is
 /// the last gate before a stream or file, so a writer that forgot cannot leak a control.
 pub fn inert_text(s: &str) -> Cow<'_, str> {
     // A CR ending a line (CSV's CRLF) is layout; a lone CR could overwrite the line.
-    let bad = |c: char, next: Option<char>| {
+    escape_where(s, |c, next| {
         is_dangerous(c) && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
-    };
-    let mut it = s.chars().peekable();
-    let mut clean = true;
-    while let Some(c) = it.next() {
-        if bad(c, it.peek().copied()) {
-            clean = false;
-            break;
-        }
-    }
-    if clean {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        if bad(c, it.peek().copied()) {
-            escape_into(&mut out, c);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    })
 }
 
 /// [`inert`], then cut to at most `max_width` terminal columns with a trailing `...` (ASCII,
