@@ -18,6 +18,12 @@ async fn a_plan_reads_each_accounts_risk_and_methods_once_and_judges_the_same() 
     s.clear_request_log();
     let plan = make_plan(&s, &c, &users, "contain-ato").await;
     let log = s.request_log();
+    // The tenant's verified domains: once for the plan, not once per account.
+    let organization = log
+        .iter()
+        .filter(|e| e.method == "GET" && e.path.starts_with("/v1.0/organization"))
+        .count();
+    assert_eq!(organization, 1);
     for u in &users {
         let gets = |suffix: &str| {
             log.iter()

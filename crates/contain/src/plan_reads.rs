@@ -50,6 +50,7 @@ impl RawReads {
                 Some(list) => parse_all(list).map(Some),
             },
             grants: parse_all(&self.grants),
+            domains: None,
         }
     }
 }

@@ -309,7 +309,7 @@ pub async fn make_plan_reusing(
     let pack = std::sync::Arc::new(reclaim_triage::Pack::embedded());
     // Owned items in the streams: closures over borrowed items make the future fail `Send`
     // for the console's spawned tasks (rustc #102211).
-    let inputs_owned: Vec<_> = states
+    let mut inputs_owned: Vec<_> = states
         .iter()
         .map(|(s, raw)| {
             let id = s.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
@@ -317,6 +317,14 @@ pub async fn make_plan_reusing(
             (id, raw.known(), fresh)
         })
         .collect();
+    // The tenant's verified domains once for every account investigated afresh (a failed read
+    // is left to each investigation, which reports it).
+    if inputs_owned.iter().any(|(_, _, fresh)| fresh.is_none()) {
+        let domains = reclaim_triage::gather::verified_domains(client).await.ok();
+        for (_, known, _) in &mut inputs_owned {
+            known.domains = domains.clone();
+        }
+    }
     let found: Vec<_> = futures::stream::iter(inputs_owned)
         .map(|(id, known, fresh)| {
             let pack = pack.clone();

@@ -27,6 +27,7 @@ mod passes;
 mod per_user;
 mod refresh;
 
+pub use domains::verified_domains;
 pub use one::{investigate, investigate_knowing, Investigation, KnownReads};
 pub use refresh::{refresh, RecentFacts, FRESH_FOR};
 

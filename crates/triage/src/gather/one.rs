@@ -50,6 +50,8 @@ pub struct KnownReads {
     pub rules: Option<Option<Vec<reclaim_graph::models::MessageRule>>>,
     /// The account's delegated (`Principal`) grants, listed completely.
     pub grants: Option<Vec<reclaim_graph::models::OAuth2PermissionGrant>>,
+    /// The tenant's verified domains, read once for several accounts.
+    pub domains: Option<Vec<String>>,
 }
 
 /// [`investigate`], without reading again what the caller already read ([`KnownReads`]).
@@ -62,7 +64,10 @@ pub async fn investigate_knowing(
 ) -> Result<Investigation, GraphError> {
     let now = opts.now.unwrap_or_else(chrono::Utc::now);
     let since = now - opts.since;
-    let domains = super::domains::verified_domains(client).await;
+    let domains = match known.domains.clone() {
+        Some(d) => Ok(d),
+        None => super::domains::verified_domains(client).await,
+    };
     let tenant = TenantContext {
         internal_domains: domains.as_ref().cloned().unwrap_or_default(),
         now: Some(now),
