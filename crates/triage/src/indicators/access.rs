@@ -30,11 +30,12 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
         format!("{n} sign-in(s) with the campaign's browser user agent")
     });
 
-    let app = pick(&|v| v.facets.first_app && v.attacker());
-    push(ctx, out, "campaign-app", &app, |n| {
-        let first = ctx.pack.first_apps().join("/");
-        format!("{n} attacker sign-in(s) opening {first} first, as the campaign did")
+    let unusual = pick(&|v| v.facets.unusual_client);
+    push(ctx, out, "unusual-client", &unusual, |n| {
+        format!("{n} sign-in(s) with a client no employee uses (not one the campaign's reporting names)")
     });
+
+    campaign_apps(ctx, out);
 
     let net = pick(&|v| v.facets.campaign_network());
     push(ctx, out, "campaign-network", &net, |n| {
@@ -63,6 +64,54 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
     });
 
     impossible_travel(ctx, out);
+}
+
+/// The attacker opening the campaign's first app, then its follow-on apps (My Signins, where
+/// it added its MFA methods): the points rest on the first app, the follow-on sign-ins are
+/// evidence with them.
+fn campaign_apps(ctx: &Ctx<'_>, out: &mut Outcome) {
+    let pack = ctx.pack;
+    let attacker = ctx
+        .signins
+        .attacker_views()
+        .filter(|v| !v.facets.owner_client);
+    let (first, follow): (Vec<&SignIn>, Vec<&SignIn>) = {
+        let mut first = Vec::new();
+        let mut follow = Vec::new();
+        for v in attacker {
+            if v.facets.first_app {
+                first.push(v.sign_in);
+            } else if pack.is_follow_on_app(&v.sign_in.app) {
+                follow.push(v.sign_in);
+            }
+        }
+        (first, follow)
+    };
+    if first.is_empty() {
+        return;
+    }
+    let mut apps: Vec<&str> = follow.iter().map(|s| s.app.as_str()).collect();
+    apps.sort_unstable();
+    apps.dedup();
+    let mut list = first.clone();
+    // Shown after the first app's: one of each follow-on app.
+    let mut seen = std::collections::HashSet::new();
+    list.extend(
+        follow
+            .iter()
+            .copied()
+            .filter(|s| seen.insert(s.app.as_str())),
+    );
+    let n = first.len();
+    push(ctx, out, "campaign-app", &list, |_| {
+        let names = pack.first_apps().join("/");
+        let then = if apps.is_empty() {
+            String::new()
+        } else {
+            format!(", then {}", apps.join(", "))
+        };
+        format!("{n} attacker sign-in(s) opening {names} first{then}, as the campaign did")
+    });
 }
 
 /// When the risk was dismissed or remediated, if it was.

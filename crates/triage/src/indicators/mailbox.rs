@@ -31,9 +31,15 @@ pub fn read_rule<'a>(ctx: &Ctx<'a>, r: &Rule) -> RuleReading<'a> {
     if let Some(f) = &a.move_to {
         let shown = f.name.as_deref().unwrap_or(f.id.as_str());
         match pack.hide_folder(f.name.as_deref(), f.well_known.as_deref()) {
-            Some(h) if h.strong => {
+            Some(h) if h.strong && (!h.owners_file || conceals(ctx, r)) => {
                 hide += w;
                 rd.hide_why.push(format!("moves mail to {}", h.name));
+            }
+            Some(h) if h.strong => {
+                // Archive: the campaign's favourite, and where owners file mail themselves.
+                // Filing alone (no mark-read, no stop, or only named senders' mail) is weak.
+                hide += w / 3;
+                rd.hide_why.push(format!("files mail to {}", h.name));
             }
             Some(h) => {
                 hide += w / 3;
@@ -101,6 +107,24 @@ pub fn read_rule<'a>(ctx: &Ctx<'a>, r: &Rule) -> RuleReading<'a> {
     // A disabled rule does nothing today; it still shows someone planted it.
     rd.score = if r.enabled { score } else { score / 2 };
     rd
+}
+
+/// Whether a rule moving mail to a folder owners also file into (Archive) hides it rather than
+/// files it: it marks the mail read, stops later rules, has a punctuation-only name or takes
+/// all mail, and is not just filing named senders' mail (`noreply`, a newsletter: no content
+/// condition, no pack keyword), as owners do.
+fn conceals(ctx: &Ctx<'_>, r: &Rule) -> bool {
+    let c = &r.conditions;
+    let files_senders = c.keywords.is_empty()
+        && c.other.is_empty()
+        && !c.senders.is_empty()
+        && ctx.pack.keywords_in(&c.senders).is_empty();
+    let a = &r.actions;
+    let concealing = a.mark_as_read
+        || a.stop_processing
+        || ctx.pack.is_suspicious_rule_name(&r.name)
+        || applies_to_all_mail(r);
+    concealing && !files_senders
 }
 
 fn applies_to_all_mail(r: &Rule) -> bool {
