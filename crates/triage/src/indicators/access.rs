@@ -93,8 +93,11 @@ fn campaign_apps(ctx: &Ctx<'_>, out: &mut Outcome) {
     let mut apps: Vec<&str> = follow.iter().map(|s| s.app.as_str()).collect();
     apps.sort_unstable();
     apps.dedup();
+    // The first app's sign-ins (successful first), then one of each follow-on app's, all
+    // within the evidence limit.
     let mut list = first.clone();
-    // Shown after the first app's: one of each follow-on app.
+    list.sort_by_key(|s| (!s.succeeded(), s.time));
+    list.truncate(evidence::MAX_EVIDENCE.saturating_sub(apps.len()).max(1));
     let mut seen = std::collections::HashSet::new();
     list.extend(
         follow
@@ -103,7 +106,7 @@ fn campaign_apps(ctx: &Ctx<'_>, out: &mut Outcome) {
             .filter(|s| seen.insert(s.app.as_str())),
     );
     let n = first.len();
-    push(ctx, out, "campaign-app", &list, |_| {
+    push_shown(ctx, out, "campaign-app", &list, |_| {
         let names = pack.first_apps().join("/");
         let then = if apps.is_empty() {
             String::new()
@@ -124,6 +127,20 @@ fn resolved_at(ctx: &Ctx<'_>) -> Option<Time> {
 }
 
 fn push(
+    ctx: &Ctx<'_>,
+    out: &mut Outcome,
+    id: &'static str,
+    list: &[&SignIn],
+    summary: impl Fn(usize) -> String,
+) {
+    // Successful sign-ins first: they are the ones that matter.
+    let mut shown: Vec<&SignIn> = list.to_vec();
+    shown.sort_by_key(|s| (!s.succeeded(), s.time));
+    push_shown(ctx, out, id, &shown, summary);
+}
+
+/// `push` with the evidence in the order given.
+fn push_shown(
     ctx: &Ctx<'_>,
     out: &mut Outcome,
     id: &'static str,
@@ -152,12 +169,8 @@ fn push(
     if !notes.is_empty() {
         text = format!("{text} ({})", notes.join("; "));
     }
-    // Successful sign-ins first: they are the ones that matter.
-    let mut shown: Vec<&SignIn> = list.to_vec();
-    shown.sort_by_key(|s| (!s.succeeded(), s.time));
     let ev = evidence::limit(
-        shown
-            .iter()
+        list.iter()
             .map(|s| evidence::sign_in(s, ctx.pack))
             .collect(),
     );

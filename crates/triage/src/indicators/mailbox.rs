@@ -139,7 +139,12 @@ fn describe(rd: &RuleReading<'_>, r: &Rule) -> String {
         parts.push(format!("sends mail outside to {}", rd.external.join(", ")));
     }
     if rd.punctuation {
-        parts.push("named with punctuation only".into());
+        let what = if r.name.chars().any(char::is_control) {
+            "named with control characters"
+        } else {
+            "named with punctuation only"
+        };
+        parts.push(what.into());
     }
     if !rd.keywords.is_empty() {
         parts.push(format!("aimed at mail about {}", rd.keywords.join(", ")));

@@ -470,8 +470,10 @@ impl Pack {
             .collect()
     }
 
+    /// A rule name of punctuation only (the pack's `name_regex`), or carrying control
+    /// characters (an escape sequence, BEL): nobody types those into Outlook's rule name.
     pub fn is_suspicious_rule_name(&self, name: &str) -> bool {
-        self.rule_name_regex.iter().any(|r| r.is_match(name))
+        name.chars().any(char::is_control) || self.rule_name_regex.iter().any(|r| r.is_match(name))
     }
 
     pub fn is_risky_scope(&self, scope: &str) -> bool {

@@ -51,7 +51,20 @@ fn embedded_pack_parses_and_weights_everything() {
 #[test]
 fn punctuation_names() {
     let p = Pack::embedded();
-    for n in [".", "..", ",.;", "", " ", "\u{200b}", "---", "...\u{202e}"] {
+    for n in [
+        ".",
+        "..",
+        ",.;",
+        "",
+        " ",
+        "\u{200b}",
+        "---",
+        "...\u{202e}",
+        // Control characters: an escape sequence's payload does not make it a name.
+        ".,\u{1b}[2J",
+        "_\u{1b}[2J",
+        "Invoices\u{1b}]0;x\u{7}",
+    ] {
         assert!(p.is_suspicious_rule_name(n), "{n:?}");
     }
     for n in ["Newsletters", "a.", "Move invoices", "日本"] {
