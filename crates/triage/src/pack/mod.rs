@@ -399,17 +399,6 @@ impl Pack {
         self.caps.get(family).copied().unwrap_or(100)
     }
 
-    /// A user agent the campaign's reporting names.
-    pub fn is_campaign_user_agent(&self, ua: &str) -> bool {
-        self.campaign_uas.matches(ua)
-    }
-
-    /// A client no employee signs in with that the campaign's reporting does not name (other
-    /// browser builds, scripted HTTP clients). A campaign user agent is not also unusual.
-    pub fn is_unusual_client(&self, ua: &str) -> bool {
-        !self.is_campaign_user_agent(ua) && self.unusual_clients.matches(ua)
-    }
-
     pub fn is_first_app(&self, app: &str) -> bool {
         self.first_apps
             .iter()
@@ -437,10 +426,6 @@ impl Pack {
     pub fn is_campaign_country(&self, code: &str) -> bool {
         self.campaign_countries
             .contains(&code.trim().to_uppercase())
-    }
-
-    pub fn network(&self, asn: u32) -> Option<&Network> {
-        self.networks.get(&asn)
     }
 
     pub fn is_network_detection(&self, event_type: &str) -> bool {

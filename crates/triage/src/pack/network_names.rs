@@ -38,6 +38,10 @@ pub fn network_name_key(name: &str) -> String {
 }
 
 impl Pack {
+    pub fn network(&self, asn: u32) -> Option<&Network> {
+        self.networks.get(&asn)
+    }
+
     /// The known network one of `names` (the sign-in's network names) is: a pack name, legal
     /// form and punctuation aside, appearing as whole words in it ("Selena Telecom" in
     /// "Selena Telecom LLC" or "Block - Selena Telecom").

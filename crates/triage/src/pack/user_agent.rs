@@ -82,3 +82,16 @@ pub(super) fn extend_uas(
     }
     Ok(())
 }
+
+impl super::Pack {
+    /// A user agent the campaign's reporting names.
+    pub fn is_campaign_user_agent(&self, ua: &str) -> bool {
+        self.campaign_uas.matches(ua)
+    }
+
+    /// A client no employee signs in with that the campaign's reporting does not name (other
+    /// browser builds, scripted HTTP clients). A campaign user agent is not also unusual.
+    pub fn is_unusual_client(&self, ua: &str) -> bool {
+        !self.is_campaign_user_agent(ua) && self.unusual_clients.matches(ua)
+    }
+}
