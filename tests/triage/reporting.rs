@@ -157,6 +157,30 @@ async fn a_sign_in_from_a_named_isp_without_an_asn_matches() {
     }
 }
 
+/// Globacom is a Nigerian fixed-line network the pack knows, but no source names it in the
+/// campaign's reporting: a sign-in from it is no campaign network.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn globacom_is_not_a_campaign_network() {
+    let sim = sim(18).await;
+    let user = &quiet_users(&sim, 1)[0];
+    add_sign_in(&sim, user, |s| {
+        unregistered(s, WIN_119);
+        from_moscow(s, Some(37148), &[]);
+        let mut origin = (*s.origin).clone();
+        origin.location = Arc::new(SignInLocation {
+            city: Some("Abuja".into()),
+            state: None,
+            country_or_region: Some("NG".into()),
+            geo_coordinates: None,
+        });
+        s.origin = Arc::new(origin);
+    });
+    let inv = investigate(&sim, user).await;
+    let got = ids(&inv);
+    assert!(!got.contains("campaign-network"), "{got:?}");
+    assert!(got.contains("campaign-user-agent"), "{got:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_the_reporting_does_not_name_raises_only_unusual_client() {
     let sim = sim(14).await;
@@ -309,7 +333,7 @@ async fn archive_notes_and_junk_email_hide_mail_and_owners_filing_stays_clear() 
     };
     let rules = [
         ("To archive", folder(victim, "archive"), "quarterly report"),
-        ("To notes", NOTES_ID.to_string(), "invoice"),
+        ("To notes", NOTES_ID.to_string(), "signed contract"),
         ("To junk", folder(victim, "junkemail"), "wire"),
     ];
     for (name, to, word) in &rules {
@@ -340,6 +364,20 @@ async fn archive_notes_and_junk_email_hide_mail_and_owners_filing_stays_clear() 
     assert_eq!(
         u32::from(hides.weight),
         Pack::embedded().weight("rule-hides-mail")
+    );
+    let keywords = inv
+        .assessment
+        .indicators
+        .iter()
+        .find(|i| i.id == "rule-keywords")
+        .unwrap();
+    assert!(
+        keywords
+            .evidence
+            .iter()
+            .any(|e| e.detail.contains("aimed at mail about contract")),
+        "{:#?}",
+        keywords.evidence
     );
 
     // The owner's own filing into Archive: notifications by sender, receipts by subject.
