@@ -91,8 +91,26 @@ async fn forwarding_to_a_verified_domain_is_internal() {
 /// has made investigate skip methods, rules and grants and disagree with triage.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_directory_decides_whether_an_account_exists() {
-    let e = env(60, 14).await;
-    let (id, _) = e.ruled();
+    // A victim with rules that Identity Protection flagged (it keeps a risky-user record): the
+    // first small tenant from seed 14 on that has one.
+    let mut found = None;
+    for seed in 14..64 {
+        let e = env(60, seed).await;
+        let truth = e.sim.ground_truth();
+        let id = e.sim.with_tenant(|t| {
+            truth
+                .compromised()
+                .find(|a| {
+                    !a.malicious_rule_ids.is_empty() && t.risky_users.contains_key(&*a.user_id)
+                })
+                .map(|a| a.user_id.clone())
+        });
+        if let Some(id) = id {
+            found = Some((e, id));
+            break;
+        }
+    }
+    let (e, id) = found.expect("a risky victim with rules");
     e.sim.with_tenant_mut(|t| {
         t.risky_users.get_mut(&id).expect("a risky user").is_deleted = true;
     });

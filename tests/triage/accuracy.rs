@@ -260,6 +260,12 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
         let want_rules = set(t.malicious_rule_ids.clone());
         let got_rules = set(f.malicious_rules.iter().map(|r| r.id.clone()).collect());
         if got_rules != want_rules {
+            if std::env::var_os("TRIAGE_DUMP").is_some() {
+                if let Some(facts) = got.facts.get(&t.user_id) {
+                    eprintln!("{}", serde_json::to_string_pretty(&facts.rules).unwrap());
+                }
+                eprintln!("{:#?}", f.rules_to_review);
+            }
             problems.push(format!(
                 "{}: rules {got_rules:?}, truth {want_rules:?}",
                 t.user_principal_name

@@ -10,4 +10,5 @@ mod accuracy;
 mod console;
 mod output;
 mod pacing;
+mod reporting;
 mod reuse;

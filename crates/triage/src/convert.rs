@@ -105,6 +105,7 @@ pub fn sign_in(s: &g::SignIn) -> Option<(String, SignIn)> {
             .autonomous_system_number
             .and_then(|a| u32::try_from(a).ok())
             .filter(|a| *a != 0),
+        network_names: network_names(s),
         app_id: non_empty(&s.app_id),
         app: s.app_display_name.clone().unwrap_or_default(),
         client_app: non_empty(&s.client_app_used),
@@ -124,6 +125,22 @@ pub fn sign_in(s: &g::SignIn) -> Option<(String, SignIn)> {
         interactive: s.is_interactive.unwrap_or(true),
     };
     Some((s.user_id.clone().unwrap_or_default(), fact))
+}
+
+/// The names of the untrusted named networks a sign-in came from: a network the tenant marked
+/// trusted is its own, whatever it is called.
+fn network_names(s: &g::SignIn) -> Vec<String> {
+    s.network_location_details
+        .iter()
+        .filter(|d| {
+            !d.network_type.as_deref().is_some_and(|t| {
+                t.eq_ignore_ascii_case("trusted") || t.eq_ignore_ascii_case("trustedNamedLocation")
+            })
+        })
+        .flat_map(|d| d.network_names.iter())
+        .filter(|n| !n.trim().is_empty())
+        .cloned()
+        .collect()
 }
 
 /// The user ids an audit record targets.
@@ -472,11 +489,16 @@ mod tests {
             "deviceDetail": {"deviceId": "", "isManaged": false},
             "location": {"city": "Lagos", "countryOrRegion": "NG",
                          "geoCoordinates": {"latitude": 6.5, "longitude": 3.4}},
-            "autonomousSystemNumber": 29465, "brandNewField": {"x": 1}
+            "autonomousSystemNumber": 29465, "brandNewField": {"x": 1},
+            "networkLocationDetails": [
+                {"networkType": "namedNetwork", "networkNames": ["Selena Telecom LLC", " "]},
+                {"networkType": "trustedNamedLocation", "networkNames": ["HQ"]}
+            ]
         }))
         .unwrap();
         let (user, f) = sign_in(&s).unwrap();
         assert_eq!(user, "u1");
+        assert_eq!(f.network_names, vec!["Selena Telecom LLC".to_string()]);
         assert!(f.succeeded());
         assert_eq!(f.asn, Some(29465));
         assert_eq!(f.device_id, None, "empty device id means none");

@@ -30,6 +30,8 @@ pub use pack::Pack;
 
 #[cfg(test)]
 mod assess_tests;
+#[cfg(test)]
+mod reporting_tests;
 /// Builders for facts, for this crate's tests and (feature `testkit`) its dependents'.
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;

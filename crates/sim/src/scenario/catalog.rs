@@ -197,17 +197,10 @@ pub const MOBILES: [(Device, &str, u32); 4] = [
     ),
 ];
 
-/// The campaign's browser user agents (os, browser), with weights.
-pub const CAMPAIGN_UAS: [(Device, u32); 4] = [
-    (
-        Device {
-            ua: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Safari/537.36",
-            os: "Linux",
-            browser: "Chrome 118.0.0",
-            trust: None,
-        },
-        45,
-    ),
+/// The campaign's browser user agents (os, browser), with weights: the ones its public
+/// reporting names (the indicator pack cites it), a mix of Windows Chrome 120 and 119 and
+/// Linux Chrome 120.
+pub const CAMPAIGN_UAS: [(Device, u32); 3] = [
     (
         Device {
             ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
@@ -215,7 +208,7 @@ pub const CAMPAIGN_UAS: [(Device, u32); 4] = [
             browser: "Chrome 120.0.0",
             trust: None,
         },
-        25,
+        40,
     ),
     (
         Device {
@@ -224,7 +217,7 @@ pub const CAMPAIGN_UAS: [(Device, u32); 4] = [
             browser: "Chrome 119.0.0",
             trust: None,
         },
-        15,
+        30,
     ),
     (
         Device {
@@ -233,7 +226,7 @@ pub const CAMPAIGN_UAS: [(Device, u32); 4] = [
             browser: "Chrome 120.0.0",
             trust: None,
         },
-        15,
+        30,
     ),
 ];
 

@@ -51,7 +51,7 @@ mod signins;
 pub use catalog::{CAMPAIGN_OAUTH_APPS, CAMPAIGN_UAS};
 pub use hostile::is_hostile;
 pub use knobs::ScenarioKnobs;
-pub use networks::isp_for_asn;
+pub use networks::{isp_for_asn, SELENA};
 
 use super::model::Time;
 use super::state::Scenario;

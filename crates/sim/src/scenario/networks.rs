@@ -136,8 +136,9 @@ pub const TRAVEL: [(Net, u32); 8] = [
 /// The campaign's infrastructure in Russia and Nigeria: fixed-line ISPs, mobile carriers used as
 /// fixed wireless, hosting providers and proxies.
 #[rustfmt::skip]
-pub const CAMPAIGN_NETS: [(Net, u32); 10] = [
+pub const CAMPAIGN_NETS: [(Net, u32); 11] = [
     (net("Rostelecom", 12389, "RU", "Moscow", "Moscow", (55.76, 37.62), [178, 66], FixedLine), 14),
+    (SELENA, 10),
     (net("ER-Telecom Holding", 9049, "RU", "Saint Petersburg", "Saint Petersburg", (59.94, 30.31), [109, 195], FixedLine), 10),
     (net("MTS PJSC", 8359, "RU", "Moscow", "Moscow", (55.76, 37.62), [85, 140], FixedLine), 8),
     (net("Selectel", 49505, "RU", "Saint Petersburg", "Saint Petersburg", (59.94, 30.31), [5, 188], Hosting), 10),
@@ -148,6 +149,27 @@ pub const CAMPAIGN_NETS: [(Net, u32); 10] = [
     (net("MainOne Cable", 37282, "NG", "Lagos", "Lagos", (6.52, 3.38), [41, 75], Hosting), 6),
     (net("Timeweb", 9123, "RU", "Moscow", "Moscow", (55.76, 37.62), [188, 225], Proxy), 10),
 ];
+
+/// The Russian fixed-line ISP the campaign's reporting names without an ASN. Its ASN here is
+/// one of the documentation range (RFC 5398): a stand-in for the real one, which no source
+/// the indicator pack cites gives.
+pub const SELENA: Net = net(
+    "Selena Telecom LLC",
+    64500,
+    "RU",
+    "Moscow",
+    "Moscow",
+    (55.76, 37.62),
+    [176, 59],
+    FixedLine,
+);
+
+/// The tenant's named locations outside its offices: the responders added the ranges of the
+/// ISP the reporting names without an ASN as an (untrusted) IP named location, so the
+/// service names it in the sign-ins from there (beta `networkLocationDetails`).
+pub fn named_location(net: &Net) -> Option<&'static str> {
+    (net.isp == SELENA.isp && net.asn == SELENA.asn).then_some(SELENA.isp)
+}
 
 /// Hosting and proxy exits outside Russia and Nigeria, for the attacker's quieter sign-ins.
 #[rustfmt::skip]

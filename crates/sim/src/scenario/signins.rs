@@ -34,7 +34,7 @@ impl Origin {
             city: net.city,
             state: net.state,
             coords: (net.lat, net.lon),
-            named_network: None,
+            named_network: super::networks::named_location(&net),
         }
     }
 }

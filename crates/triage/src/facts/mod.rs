@@ -184,6 +184,11 @@ pub struct SignIn {
     pub geo: Option<(f64, f64)>,
     /// Beta only.
     pub asn: Option<u32>,
+    /// Beta only: the names of the tenant's named locations the sign-in came from
+    /// (`networkLocationDetails[].networkNames`), trusted ones left out. The only network
+    /// names Graph gives a sign-in: neither version carries the ISP's own name.
+    #[serde(default)]
+    pub network_names: Vec<String>,
     pub app_id: Option<String>,
     pub app: String,
     pub client_app: Option<String>,

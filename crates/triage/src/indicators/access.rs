@@ -30,11 +30,12 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
         format!("{n} sign-in(s) with the campaign's browser user agent")
     });
 
-    let app = pick(&|v| v.facets.first_app && v.attacker());
-    push(ctx, out, "campaign-app", &app, |n| {
-        let first = ctx.pack.first_apps().join("/");
-        format!("{n} attacker sign-in(s) opening {first} first, as the campaign did")
+    let unusual = pick(&|v| v.facets.unusual_client);
+    push(ctx, out, "unusual-client", &unusual, |n| {
+        format!("{n} sign-in(s) with a client no employee uses (not one the campaign's reporting names)")
     });
+
+    campaign_apps(ctx, out);
 
     let net = pick(&|v| v.facets.campaign_network());
     push(ctx, out, "campaign-network", &net, |n| {
@@ -65,6 +66,57 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
     impossible_travel(ctx, out);
 }
 
+/// The attacker opening the campaign's first app, then its follow-on apps (My Signins, where
+/// it added its MFA methods): the points rest on the first app, the follow-on sign-ins are
+/// evidence with them.
+fn campaign_apps(ctx: &Ctx<'_>, out: &mut Outcome) {
+    let pack = ctx.pack;
+    let attacker = ctx
+        .signins
+        .attacker_views()
+        .filter(|v| !v.facets.owner_client);
+    let (first, follow): (Vec<&SignIn>, Vec<&SignIn>) = {
+        let mut first = Vec::new();
+        let mut follow = Vec::new();
+        for v in attacker {
+            if v.facets.first_app {
+                first.push(v.sign_in);
+            } else if pack.is_follow_on_app(&v.sign_in.app) {
+                follow.push(v.sign_in);
+            }
+        }
+        (first, follow)
+    };
+    if first.is_empty() {
+        return;
+    }
+    let mut apps: Vec<&str> = follow.iter().map(|s| s.app.as_str()).collect();
+    apps.sort_unstable();
+    apps.dedup();
+    // The first app's sign-ins (successful first), then one of each follow-on app's, all
+    // within the evidence limit.
+    let mut list = first.clone();
+    list.sort_by_key(|s| (!s.succeeded(), s.time));
+    list.truncate(evidence::MAX_EVIDENCE.saturating_sub(apps.len()).max(1));
+    let mut seen = std::collections::HashSet::new();
+    list.extend(
+        follow
+            .iter()
+            .copied()
+            .filter(|s| seen.insert(s.app.as_str())),
+    );
+    let n = first.len();
+    push_shown(ctx, out, "campaign-app", &list, |_| {
+        let names = pack.first_apps().join("/");
+        let then = if apps.is_empty() {
+            String::new()
+        } else {
+            format!(", then {}", apps.join(", "))
+        };
+        format!("{n} attacker sign-in(s) opening {names} first{then}, as the campaign did")
+    });
+}
+
 /// When the risk was dismissed or remediated, if it was.
 fn resolved_at(ctx: &Ctx<'_>) -> Option<Time> {
     ctx.facts
@@ -75,6 +127,20 @@ fn resolved_at(ctx: &Ctx<'_>) -> Option<Time> {
 }
 
 fn push(
+    ctx: &Ctx<'_>,
+    out: &mut Outcome,
+    id: &'static str,
+    list: &[&SignIn],
+    summary: impl Fn(usize) -> String,
+) {
+    // Successful sign-ins first: they are the ones that matter.
+    let mut shown: Vec<&SignIn> = list.to_vec();
+    shown.sort_by_key(|s| (!s.succeeded(), s.time));
+    push_shown(ctx, out, id, &shown, summary);
+}
+
+/// `push` with the evidence in the order given.
+fn push_shown(
     ctx: &Ctx<'_>,
     out: &mut Outcome,
     id: &'static str,
@@ -103,12 +169,8 @@ fn push(
     if !notes.is_empty() {
         text = format!("{text} ({})", notes.join("; "));
     }
-    // Successful sign-ins first: they are the ones that matter.
-    let mut shown: Vec<&SignIn> = list.to_vec();
-    shown.sort_by_key(|s| (!s.succeeded(), s.time));
     let ev = evidence::limit(
-        shown
-            .iter()
+        list.iter()
             .map(|s| evidence::sign_in(s, ctx.pack))
             .collect(),
     );

@@ -33,11 +33,21 @@ pub fn place(s: &SignIn, pack: &Pack) -> String {
     if !loc.is_empty() {
         parts.push(loc.join(", "));
     }
-    if let Some(asn) = s.asn {
-        match pack.network(asn) {
-            Some(n) => parts.push(format!("AS{asn} {} ({})", n.name, n.kind.as_str())),
-            None => parts.push(format!("AS{asn}")),
+    match (s.asn, pack.network_of(s.asn, &s.network_names)) {
+        (Some(asn), Some(n)) if pack.network(asn).is_some() => {
+            parts.push(format!("AS{asn} {} ({})", n.name, n.kind.as_str()))
         }
+        (asn, Some(n)) => {
+            let asn = asn.map(|a| format!("AS{a}, ")).unwrap_or_default();
+            parts.push(format!(
+                "{asn}named network {:?}: {} ({})",
+                s.network_names.join(", "),
+                n.name,
+                n.kind.as_str()
+            ))
+        }
+        (Some(asn), None) => parts.push(format!("AS{asn}")),
+        (None, None) => {}
     }
     if parts.is_empty() {
         s.ip.clone()

@@ -31,9 +31,15 @@ pub fn read_rule<'a>(ctx: &Ctx<'a>, r: &Rule) -> RuleReading<'a> {
     if let Some(f) = &a.move_to {
         let shown = f.name.as_deref().unwrap_or(f.id.as_str());
         match pack.hide_folder(f.name.as_deref(), f.well_known.as_deref()) {
-            Some(h) if h.strong => {
+            Some(h) if h.strong && (!h.owners_file || conceals(ctx, r)) => {
                 hide += w;
                 rd.hide_why.push(format!("moves mail to {}", h.name));
+            }
+            Some(h) if h.strong => {
+                // Archive: the campaign's favourite, and where owners file mail themselves.
+                // Filing alone (no mark-read, no stop, or only named senders' mail) is weak.
+                hide += w / 3;
+                rd.hide_why.push(format!("files mail to {}", h.name));
             }
             Some(h) => {
                 hide += w / 3;
@@ -103,6 +109,24 @@ pub fn read_rule<'a>(ctx: &Ctx<'a>, r: &Rule) -> RuleReading<'a> {
     rd
 }
 
+/// Whether a rule moving mail to a folder owners also file into (Archive) hides it rather than
+/// files it: it marks the mail read, stops later rules, has a punctuation-only name or takes
+/// all mail, and is not just filing named senders' mail (`noreply`, a newsletter: no content
+/// condition, no pack keyword), as owners do.
+fn conceals(ctx: &Ctx<'_>, r: &Rule) -> bool {
+    let c = &r.conditions;
+    let files_senders = c.keywords.is_empty()
+        && c.other.is_empty()
+        && !c.senders.is_empty()
+        && ctx.pack.keywords_in(&c.senders).is_empty();
+    let a = &r.actions;
+    let concealing = a.mark_as_read
+        || a.stop_processing
+        || ctx.pack.is_suspicious_rule_name(&r.name)
+        || applies_to_all_mail(r);
+    concealing && !files_senders
+}
+
 fn applies_to_all_mail(r: &Rule) -> bool {
     r.conditions.keywords.is_empty()
         && r.conditions.senders.is_empty()
@@ -115,7 +139,12 @@ fn describe(rd: &RuleReading<'_>, r: &Rule) -> String {
         parts.push(format!("sends mail outside to {}", rd.external.join(", ")));
     }
     if rd.punctuation {
-        parts.push("named with punctuation only".into());
+        let what = if r.name.chars().any(char::is_control) {
+            "named with control characters"
+        } else {
+            "named with punctuation only"
+        };
+        parts.push(what.into());
     }
     if !rd.keywords.is_empty() {
         parts.push(format!("aimed at mail about {}", rd.keywords.join(", ")));

@@ -13,9 +13,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 #[derive(Debug, Clone, Default)]
 pub struct Facets {
     pub campaign_ua: bool,
+    /// A client the pack lists as unusual but not the campaign's (indicator `unusual-client`
+    /// only: not a trace, no part of attribution).
+    pub unusual_client: bool,
     pub first_app: bool,
     pub campaign_app: bool,
-    /// The sign-in's network, when the pack knows its ASN.
+    /// The sign-in's network, when the pack knows its ASN or one of its network names.
     pub network: Option<Network>,
     /// An Identity Protection network detection (anonymized, malicious IP) at this IP.
     pub network_detection: bool,
@@ -212,9 +215,10 @@ impl<'a> Analysis<'a> {
                 sign_in: s,
                 facets: Facets {
                     campaign_ua: pack.is_campaign_user_agent(&s.user_agent),
+                    unusual_client: pack.is_unusual_client(&s.user_agent),
                     first_app: pack.is_first_app(&s.app),
                     campaign_app: pack.is_campaign_app(&s.app),
-                    network: s.asn.and_then(|a| pack.network(a)).cloned(),
+                    network: pack.network_of(s.asn, &s.network_names).cloned(),
                     network_detection: detection_ips.contains(s.ip.as_str()),
                     risky: s.risk_during.is_elevated(),
                     detection: strong_requests.contains(s.id.as_str())
@@ -234,8 +238,10 @@ impl<'a> Analysis<'a> {
         for v in &mut views {
             let s = v.sign_in;
             let device = s.device_id.as_deref().filter(|d| !d.is_empty());
+            // Neither the campaign's user agents nor unusual clients are an owner's own.
             let familiar_ua = device.is_none()
                 && !v.facets.campaign_ua
+                && !v.facets.unusual_client
                 && base.unmanaged_uas.contains(s.user_agent.trim());
             v.facets.owner_client = device.is_some_and(|d| base.devices.contains(d)) || familiar_ua;
             v.facets.new_client =

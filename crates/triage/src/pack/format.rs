@@ -12,6 +12,10 @@ pub(super) struct PackFile {
     pub(super) description: Option<String>,
     #[serde(default)]
     pub(super) user_agents: UaSection,
+    /// Clients no employee signs in with that the campaign's reporting does not name
+    /// (indicator `unusual-client`).
+    #[serde(default)]
+    pub(super) unusual_clients: UaSection,
     #[serde(default)]
     pub(super) apps: AppsSection,
     #[serde(default)]
@@ -99,6 +103,10 @@ pub(super) struct NetworkEntry {
     pub(super) campaign: bool,
     #[serde(default)]
     pub(super) asns: Vec<u32>,
+    /// Other names the network goes by, matched like `name` against the names a sign-in's
+    /// network data carries.
+    #[serde(default)]
+    pub(super) names: Vec<String>,
     #[serde(default)]
     pub(super) countries: Vec<String>,
 }
@@ -120,6 +128,10 @@ pub(super) struct HideFolderEntry {
     pub(super) well_known: Option<String>,
     #[serde(default)]
     pub(super) strong: bool,
+    /// Owners file mail here on purpose (Archive): a rule that only files named senders' mail
+    /// here counts as a weak folder's would.
+    #[serde(default)]
+    pub(super) owners_file: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -20,6 +20,7 @@ pub const WEIGHT_IDS: &[&str] = &[
     "risk-detections",
     "campaign-fingerprint",
     "campaign-user-agent",
+    "unusual-client",
     "campaign-app",
     "campaign-network",
     "hosting-network",
@@ -62,13 +63,18 @@ pub struct PackError {
 }
 
 mod format;
+mod network_names;
+#[cfg(test)]
+mod sources_tests;
 #[cfg(test)]
 mod tests;
 mod user_agent;
 
 pub use format::NetworkKind;
 use format::PackFile;
+pub use network_names::network_name_key;
 pub use user_agent::normalize_user_agent;
+use user_agent::{extend_uas, UaMatcher};
 
 // ---- the compiled pack -------------------------------------------------------------------
 
@@ -86,6 +92,8 @@ pub struct HideFolder {
     pub name: String,
     pub well_known: Option<String>,
     pub strong: bool,
+    /// Owners file mail here on purpose (Archive).
+    pub owners_file: bool,
 }
 
 /// All loaded packs, merged and compiled.
@@ -94,13 +102,14 @@ pub struct Pack {
     /// Names of the packs merged in, in order.
     pub names: Vec<String>,
     pub descriptions: Vec<String>,
-    ua_exact: HashSet<String>,
-    ua_contains: Vec<String>,
-    ua_regex: Vec<Regex>,
+    campaign_uas: UaMatcher,
+    unusual_clients: UaMatcher,
     first_apps: Vec<String>,
     follow_on_apps: Vec<String>,
     campaign_countries: HashSet<String>,
     networks: HashMap<u32, Network>,
+    /// Every known network under each of its names, normalized (`network_name_key`).
+    network_names: Vec<(String, Network)>,
     network_detections: HashSet<String>,
     strong_detections: HashSet<String>,
     pub hide_folders: Vec<HideFolder>,
@@ -207,13 +216,13 @@ impl Pack {
         Self {
             names: Vec::new(),
             descriptions: Vec::new(),
-            ua_exact: HashSet::new(),
-            ua_contains: Vec::new(),
-            ua_regex: Vec::new(),
+            campaign_uas: UaMatcher::default(),
+            unusual_clients: UaMatcher::default(),
             first_apps: Vec::new(),
             follow_on_apps: Vec::new(),
             campaign_countries: HashSet::new(),
             networks: HashMap::new(),
+            network_names: Vec::new(),
             network_detections: HashSet::new(),
             strong_detections: HashSet::new(),
             hide_folders: Vec::new(),
@@ -241,27 +250,37 @@ impl Pack {
     fn merge(&mut self, src: &str, f: PackFile) -> Result<(), PackError> {
         self.names.push(f.name);
         self.descriptions.extend(f.description);
-        self.ua_exact
-            .extend(f.user_agents.exact.iter().map(|s| s.trim().to_string()));
-        self.ua_contains
-            .extend(f.user_agents.contains.iter().map(|s| s.to_lowercase()));
-        for r in &f.user_agents.regex {
-            self.ua_regex.push(ci_regex(src, "user_agents.regex", r)?);
-        }
+        extend_uas(&mut self.campaign_uas, src, "user_agents", &f.user_agents)?;
+        extend_uas(
+            &mut self.unusual_clients,
+            src,
+            "unusual_clients",
+            &f.unusual_clients,
+        )?;
         self.first_apps.extend(f.apps.first);
         self.follow_on_apps.extend(f.apps.follow_on);
         self.campaign_countries
             .extend(f.countries.campaign.iter().map(|c| c.trim().to_uppercase()));
         for n in f.networks {
+            let net = Network {
+                name: n.name.clone(),
+                kind: n.kind,
+                campaign: n.campaign,
+            };
             for asn in &n.asns {
-                self.networks.insert(
-                    *asn,
-                    Network {
-                        name: n.name.clone(),
-                        kind: n.kind,
-                        campaign: n.campaign,
-                    },
-                );
+                self.networks.insert(*asn, net.clone());
+            }
+            for name in std::iter::once(&n.name).chain(&n.names) {
+                let key = network_name_key(name);
+                if key.is_empty() {
+                    return Err(err(
+                        src,
+                        format!("networks: name {name:?} has no letters or digits to match"),
+                    ));
+                }
+                // A later pack's entry for the same name replaces the earlier one.
+                self.network_names.retain(|(k, _)| *k != key);
+                self.network_names.push((key, net.clone()));
             }
             if n.campaign {
                 self.campaign_countries
@@ -275,6 +294,7 @@ impl Pack {
                 name: h.name,
                 well_known: h.well_known.map(|w| w.to_lowercase()),
                 strong: h.strong,
+                owners_file: h.owners_file,
             }));
         self.keywords
             .extend(f.rules.keywords.iter().map(|k| k.to_lowercase()));
@@ -379,20 +399,6 @@ impl Pack {
         self.caps.get(family).copied().unwrap_or(100)
     }
 
-    pub fn is_campaign_user_agent(&self, ua: &str) -> bool {
-        let ua = normalize_user_agent(ua);
-        let ua = ua.as_str();
-        if ua.is_empty() {
-            return false;
-        }
-        if self.ua_exact.contains(ua) {
-            return true;
-        }
-        let lower = ua.to_lowercase();
-        self.ua_contains.iter().any(|c| lower.contains(c))
-            || self.ua_regex.iter().any(|r| r.is_match(ua))
-    }
-
     pub fn is_first_app(&self, app: &str) -> bool {
         self.first_apps
             .iter()
@@ -422,10 +428,6 @@ impl Pack {
             .contains(&code.trim().to_uppercase())
     }
 
-    pub fn network(&self, asn: u32) -> Option<&Network> {
-        self.networks.get(&asn)
-    }
-
     pub fn is_network_detection(&self, event_type: &str) -> bool {
         self.network_detections.contains(event_type)
     }
@@ -453,8 +455,10 @@ impl Pack {
             .collect()
     }
 
+    /// A rule name of punctuation only (the pack's `name_regex`), or carrying control
+    /// characters (an escape sequence, BEL): nobody types those into Outlook's rule name.
     pub fn is_suspicious_rule_name(&self, name: &str) -> bool {
-        self.rule_name_regex.iter().any(|r| r.is_match(name))
+        name.chars().any(char::is_control) || self.rule_name_regex.iter().any(|r| r.is_match(name))
     }
 
     pub fn is_risky_scope(&self, scope: &str) -> bool {

@@ -41,3 +41,57 @@ pub fn normalize_user_agent(ua: &str) -> String {
     }
     out.trim().to_string()
 }
+
+/// A list of user agents: exact strings (after normalizing), case-insensitive substrings and
+/// case-insensitive regular expressions.
+#[derive(Debug, Clone, Default)]
+pub(super) struct UaMatcher {
+    pub(super) exact: std::collections::HashSet<String>,
+    pub(super) contains: Vec<String>,
+    pub(super) regex: Vec<regex::Regex>,
+}
+
+impl UaMatcher {
+    pub(super) fn matches(&self, ua: &str) -> bool {
+        let ua = normalize_user_agent(ua);
+        let ua = ua.as_str();
+        if ua.is_empty() {
+            return false;
+        }
+        if self.exact.contains(ua) {
+            return true;
+        }
+        let lower = ua.to_lowercase();
+        self.contains.iter().any(|c| lower.contains(c)) || self.regex.iter().any(|r| r.is_match(ua))
+    }
+}
+
+pub(super) fn extend_uas(
+    m: &mut UaMatcher,
+    src: &str,
+    field: &str,
+    section: &super::format::UaSection,
+) -> Result<(), super::PackError> {
+    m.exact
+        .extend(section.exact.iter().map(|s| s.trim().to_string()));
+    m.contains
+        .extend(section.contains.iter().map(|s| s.to_lowercase()));
+    for r in &section.regex {
+        m.regex
+            .push(super::ci_regex(src, &format!("{field}.regex"), r)?);
+    }
+    Ok(())
+}
+
+impl super::Pack {
+    /// A user agent the campaign's reporting names.
+    pub fn is_campaign_user_agent(&self, ua: &str) -> bool {
+        self.campaign_uas.matches(ua)
+    }
+
+    /// A client no employee signs in with that the campaign's reporting does not name (other
+    /// browser builds, scripted HTTP clients). A campaign user agent is not also unusual.
+    pub fn is_unusual_client(&self, ua: &str) -> bool {
+        !self.is_campaign_user_agent(ua) && self.unusual_clients.matches(ua)
+    }
+}

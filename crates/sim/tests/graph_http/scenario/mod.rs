@@ -403,6 +403,63 @@ fn hostile_strings_reach_rule_names_device_names_and_user_agents() {
         .any(|n| n.contains('\u{1b}') || n.contains('\u{202e}')));
 }
 
+/// The attacker signs in with the user agents the campaign's reporting names (a mix of them),
+/// never the Linux Chrome 118 earlier versions took for one; from the ISP the reporting names
+/// without an ASN, its sign-ins carry the tenant's named location for it (beta only, as the
+/// service does), and nobody else's do.
+#[test]
+fn campaign_sign_ins_use_the_reported_user_agents_and_name_the_isp() {
+    let s = ten_thousand();
+    let t = &s.tenant;
+    let attacker: BTreeMap<&str, BTreeSet<&str>> = s
+        .truth
+        .compromised()
+        .map(|a| {
+            let ips = a.attacker_ips.iter().map(String::as_str).collect();
+            (a.user_id.as_str(), ips)
+        })
+        .collect();
+    let reported = |ua: &str| {
+        scenario::CAMPAIGN_UAS
+            .iter()
+            .position(|(d, _)| ua.starts_with(d.ua))
+    };
+    let mut used = BTreeSet::new();
+    let mut selena = 0;
+    for x in &t.sign_ins {
+        let ua = &*x.client.user_agent;
+        assert!(!ua.contains("Chrome/118"), "{ua}");
+        let named: Vec<&str> = x
+            .policy
+            .network_location_details
+            .iter()
+            .flat_map(|d| d.network_names.iter().map(String::as_str))
+            .collect();
+        let from_selena = x.origin.autonomous_system_number == Some(scenario::SELENA.asn);
+        if from_selena {
+            selena += 1;
+            let d = &x.policy.network_location_details;
+            assert_eq!(d.len(), 1);
+            assert_eq!(d[0].network_type, "namedNetwork");
+            assert_eq!(named, ["Selena Telecom LLC"]);
+        } else {
+            assert!(!named.contains(&"Selena Telecom LLC"));
+        }
+        let by_attacker = attacker
+            .get(&*x.user.user_id)
+            .is_some_and(|ips| ips.contains(&*x.origin.ip_address));
+        if by_attacker {
+            if let Some(i) = reported(ua) {
+                used.insert(i);
+            }
+        } else {
+            assert!(!from_selena, "only the attacker signs in from there");
+        }
+    }
+    assert_eq!(used.len(), scenario::CAMPAIGN_UAS.len(), "a mix: {used:?}");
+    assert!(selena > 0, "some sign-ins come from the named ISP");
+}
+
 #[test]
 fn alternate_mix_and_seed_still_meet_the_rules() {
     let s = scenario::generate_with(

@@ -5,6 +5,7 @@
 //! `@odata.type`. Also: every permission the handlers require is in the catalog.
 
 mod checker;
+mod named_location;
 
 use super::support;
 use checker::{Report, Schema};
