@@ -144,6 +144,16 @@ fn inventory(t: &Tenant, user: &str) -> BTreeSet<String> {
     {
         out.insert(format!("device {} {}", d.id, d.account_enabled));
     }
+    for r in t.role_assignments.iter().filter(|r| r.principal_id == user) {
+        out.insert(format!("role {} {}", r.id, r.role_definition_id));
+    }
+    for g in t
+        .groups
+        .iter()
+        .filter(|g| g.members.iter().any(|m| m == user))
+    {
+        out.insert(format!("group {}", g.id));
+    }
     out
 }
 
@@ -223,6 +233,27 @@ fn assert_contained(
             for d in &a.owner_device_ids {
                 if enabled(d) != Some(true) {
                     bad.push(format!("{who}: owner device {d} touched"));
+                }
+            }
+            let has_role = |id: &str| t.role_assignments.iter().any(|r| r.id == id);
+            let in_group = |g: &str| {
+                t.groups
+                    .iter()
+                    .any(|x| x.id == g && x.members.contains(&a.user_id))
+            };
+            for r in &a.attacker_role_assignment_ids {
+                if has_role(r) {
+                    bad.push(format!("{who}: attacker role assignment {r} left"));
+                }
+            }
+            for g in &a.attacker_group_ids {
+                if in_group(g) {
+                    bad.push(format!("{who}: attacker group {g} left"));
+                }
+            }
+            for m in &a.owner_membership_ids {
+                if !has_role(m) && !in_group(m) {
+                    bad.push(format!("{who}: owner role or group {m} touched"));
                 }
             }
             let user = t.users.iter().find(|u| *u.id == *a.user_id).unwrap();
@@ -386,7 +417,33 @@ async fn contain_everything(seed: u64) -> usize {
         .all(|s| s.status == StepStatus::AlreadyDone));
     assert_eq!(mutating(&s).len(), planned.len());
     undo_a_device(&s, &c, &j, &plan, seed).await;
+    undo_a_membership(&s, &c, &j, &plan, seed).await;
     moved
+}
+
+/// Every seed has an attacker role or group: undo puts the removed one back.
+async fn undo_a_membership(s: &SimHandle, c: &GraphClient, j: &Journal, plan: &Plan, seed: u64) {
+    let (user, step) = plan
+        .accounts
+        .iter()
+        .flat_map(|a| a.steps.iter().map(move |st| (&a.user_id, st)))
+        .find(|(_, st)| st.action == ActionKind::RemoveAttackerRoles)
+        .unwrap_or_else(|| panic!("seed {seed}: no attacker role or group was removed"));
+    let held = |s: &SimHandle| {
+        s.with_tenant(|t| match &step.op {
+            Op::DeleteRoleAssignment { assignment_id } => {
+                t.role_assignments.iter().any(|r| &r.id == assignment_id)
+            }
+            Op::RemoveGroupMember { group_id } => t
+                .groups
+                .iter()
+                .any(|g| &g.id == group_id && g.members.contains(user)),
+            other => panic!("{other:?}"),
+        })
+    };
+    assert!(!held(s));
+    undo(c, j, &step.id).await.unwrap();
+    assert!(held(s), "seed {seed}: undo re-adds {:?}", step.op);
 }
 
 /// Every seed has an attacker device: its step is in the plan, and undo enables it again.
