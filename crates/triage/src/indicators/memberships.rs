@@ -46,7 +46,7 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
         }
         let by = a.initiator_upn.clone();
         let reason = format!(
-            "added {} by {} from the attacker's address {ip} (audit {})",
+            "{kind} \"{name}\" added {} by {} from the attacker's address {ip} (audit {})",
             a.time
                 .map(rfc3339)
                 .unwrap_or_else(|| "at an unknown time".into()),
@@ -57,7 +57,7 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
             kind: kind.into(),
             id: object_id.clone(),
             time: a.time.map(rfc3339),
-            detail: format!("{kind} \"{name}\": {reason}"),
+            detail: reason.clone(),
         };
         let records = if kind == "role" {
             &mut roles
