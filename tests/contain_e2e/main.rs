@@ -313,6 +313,28 @@ async fn contain_everything(seed: u64) -> usize {
     });
     let before: Vec<BTreeSet<String>> =
         s.with_tenant(|t| bystanders.iter().map(|u| inventory(t, u)).collect());
+    // The contained accounts' own roles and groups: everything but what the attacker added.
+    let own_memberships = |s: &SimHandle| -> BTreeSet<String> {
+        s.with_tenant(|t| {
+            ids.iter()
+                .flat_map(|u| inventory(t, u))
+                .filter(|x| x.starts_with("role ") || x.starts_with("group "))
+                .filter(|x| {
+                    !truth.compromised().any(|a| {
+                        a.attacker_role_assignment_ids
+                            .iter()
+                            .chain(&a.attacker_group_ids)
+                            .any(|id| x.split(' ').nth(1) == Some(id.as_str()))
+                    })
+                })
+                .collect()
+        })
+    };
+    let own_before = own_memberships(&s);
+    assert!(
+        !own_before.is_empty(),
+        "seed {seed}: owners hold roles or groups"
+    );
     let c = client(&s, false);
     let plan = make_plan(&s, &c, &ids, "contain-ato").await;
     assert!(
@@ -344,6 +366,11 @@ async fn contain_everything(seed: u64) -> usize {
         report.render()
     );
     assert_eq!(report.verdict(), Verdict::Partial);
+    assert_eq!(
+        own_memberships(&s),
+        own_before,
+        "seed {seed}: owners' own roles and groups untouched"
+    );
     let pending: Vec<String> = report
         .pending_manual_steps()
         .into_iter()

@@ -4,8 +4,8 @@
 //! /groups/{id}/members/$ref` and `DELETE /groups/{id}/members/{userId}/$ref` (audited "Add
 //! member to group" / "Remove member from group").
 //!
-//! Eligible (PIM) assignments are not modelled: `roleEligibilitySchedules` answers 404 here,
-//! as a tenant without Entra ID P2 would refuse it; reclaim reads active assignments only.
+//! Eligible (PIM) assignments are not modelled (`roleEligibilitySchedules` is not served):
+//! reclaim reads and removes active assignments only (docs/containment.md says why).
 
 use super::ctx::{body_object, no_content, project, read, write, Ctx};
 use super::perms;
