@@ -8,6 +8,7 @@ mod console_undo;
 mod default_method;
 mod drift_resume_undo;
 mod live_console;
+mod memberships;
 mod plan_reads;
 
 use reclaim_audit::{Journal, RequestSummary, StepIntent};
@@ -235,27 +236,7 @@ fn assert_contained(
                     bad.push(format!("{who}: owner device {d} touched"));
                 }
             }
-            let has_role = |id: &str| t.role_assignments.iter().any(|r| r.id == id);
-            let in_group = |g: &str| {
-                t.groups
-                    .iter()
-                    .any(|x| x.id == g && x.members.contains(&a.user_id))
-            };
-            for r in &a.attacker_role_assignment_ids {
-                if has_role(r) {
-                    bad.push(format!("{who}: attacker role assignment {r} left"));
-                }
-            }
-            for g in &a.attacker_group_ids {
-                if in_group(g) {
-                    bad.push(format!("{who}: attacker group {g} left"));
-                }
-            }
-            for m in &a.owner_membership_ids {
-                if !has_role(m) && !in_group(m) {
-                    bad.push(format!("{who}: owner role or group {m} touched"));
-                }
-            }
+            memberships::check_contained(t, a, &mut bad);
             let user = t.users.iter().find(|u| *u.id == *a.user_id).unwrap();
             if user.sign_in_sessions_valid_from_date_time < started {
                 bad.push(format!("{who}: sessions not revoked"));
@@ -313,24 +294,7 @@ async fn contain_everything(seed: u64) -> usize {
     });
     let before: Vec<BTreeSet<String>> =
         s.with_tenant(|t| bystanders.iter().map(|u| inventory(t, u)).collect());
-    // The contained accounts' own roles and groups: everything but what the attacker added.
-    let own_memberships = |s: &SimHandle| -> BTreeSet<String> {
-        s.with_tenant(|t| {
-            ids.iter()
-                .flat_map(|u| inventory(t, u))
-                .filter(|x| x.starts_with("role ") || x.starts_with("group "))
-                .filter(|x| {
-                    !truth.compromised().any(|a| {
-                        a.attacker_role_assignment_ids
-                            .iter()
-                            .chain(&a.attacker_group_ids)
-                            .any(|id| x.split(' ').nth(1) == Some(id.as_str()))
-                    })
-                })
-                .collect()
-        })
-    };
-    let own_before = own_memberships(&s);
+    let own_before = memberships::own(&s, &truth, &ids);
     assert!(
         !own_before.is_empty(),
         "seed {seed}: owners hold roles or groups"
@@ -367,7 +331,7 @@ async fn contain_everything(seed: u64) -> usize {
     );
     assert_eq!(report.verdict(), Verdict::Partial);
     assert_eq!(
-        own_memberships(&s),
+        memberships::own(&s, &truth, &ids),
         own_before,
         "seed {seed}: owners' own roles and groups untouched"
     );
@@ -444,33 +408,8 @@ async fn contain_everything(seed: u64) -> usize {
         .all(|s| s.status == StepStatus::AlreadyDone));
     assert_eq!(mutating(&s).len(), planned.len());
     undo_a_device(&s, &c, &j, &plan, seed).await;
-    undo_a_membership(&s, &c, &j, &plan, seed).await;
+    memberships::undo_a_membership(&s, &c, &j, &plan, seed).await;
     moved
-}
-
-/// Every seed has an attacker role or group: undo puts the removed one back.
-async fn undo_a_membership(s: &SimHandle, c: &GraphClient, j: &Journal, plan: &Plan, seed: u64) {
-    let (user, step) = plan
-        .accounts
-        .iter()
-        .flat_map(|a| a.steps.iter().map(move |st| (&a.user_id, st)))
-        .find(|(_, st)| st.action == ActionKind::RemoveAttackerRoles)
-        .unwrap_or_else(|| panic!("seed {seed}: no attacker role or group was removed"));
-    let held = |s: &SimHandle| {
-        s.with_tenant(|t| match &step.op {
-            Op::DeleteRoleAssignment { assignment_id } => {
-                t.role_assignments.iter().any(|r| &r.id == assignment_id)
-            }
-            Op::RemoveGroupMember { group_id } => t
-                .groups
-                .iter()
-                .any(|g| &g.id == group_id && g.members.contains(user)),
-            other => panic!("{other:?}"),
-        })
-    };
-    assert!(!held(s));
-    undo(c, j, &step.id).await.unwrap();
-    assert!(held(s), "seed {seed}: undo re-adds {:?}", step.op);
 }
 
 /// Every seed has an attacker device: its step is in the plan, and undo enables it again.
