@@ -29,7 +29,8 @@ impl Verdict {
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     /// `signIn`, `directoryAudit`, `riskDetection`, `authenticationMethod`, `messageRule`,
-    /// `oauth2PermissionGrant`, `user`, `riskyUser`.
+    /// `oauth2PermissionGrant`, `user`, `riskyUser`, `device`, `role` (its roleDefinitionId),
+    /// `group`.
     pub kind: String,
     /// The record's Graph id.
     pub id: String,
