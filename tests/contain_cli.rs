@@ -6,6 +6,8 @@
 mod common;
 #[path = "common/containment.rs"]
 mod containment;
+#[path = "contain_cli/roles.rs"]
+mod roles;
 
 use containment::{final_state, make_contain_plan, mutating, planned};
 use reclaim_audit::{read_records, step_states, StepState};

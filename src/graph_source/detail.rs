@@ -5,7 +5,8 @@ use reclaim_triage::facts::{AccountFacts, AuditEvent, Method, Rule, SignIn, Sour
 use reclaim_triage::indicators::evidence::rfc3339;
 use reclaim_triage::model::AccountAssessment;
 use reclaim_tui::source::{
-    AccountDetail, AuditEventRow, DeviceRow, GrantRow, MethodRow, RuleRow, Section, SignInRow,
+    AccountDetail, AuditEventRow, DeviceRow, GrantRow, MembershipRow, MethodRow, RuleRow, Section,
+    SignInRow,
 };
 use std::collections::HashMap;
 
@@ -336,7 +337,64 @@ pub fn account_detail(a: &AccountAssessment, f: &AccountFacts) -> AccountDetail 
             &f.coverage.devices,
             f.devices.iter().map(|d| device_row(d, a)).collect(),
         ),
+        memberships: section(&f.coverage.roles, membership_rows(a, f)),
     }
+}
+
+/// Roles and groups added to the account in the window (the attacker's flagged with why),
+/// then the directory roles it holds that no such record explains.
+fn membership_rows(a: &AccountAssessment, f: &AccountFacts) -> Vec<MembershipRow> {
+    use reclaim_triage::facts::AuditKind;
+    let mut rows: Vec<MembershipRow> = Vec::new();
+    for e in f.audits.iter().filter(|e| {
+        e.success
+            && e.target_id.as_deref() == Some(f.profile.id.as_str())
+            && matches!(
+                e.kind,
+                AuditKind::RoleMemberAdded | AuditKind::GroupMemberAdded
+            )
+    }) {
+        let (kind, object) = if e.kind == AuditKind::RoleMemberAdded {
+            ("role", e.role_template_id.clone().unwrap_or_default())
+        } else {
+            (
+                "group",
+                e.target_object_ids.first().cloned().unwrap_or_default(),
+            )
+        };
+        let tied = a
+            .findings
+            .attacker_memberships
+            .iter()
+            .find(|m| m.kind == kind && m.object_id == object);
+        let by = [e.initiator_upn.as_deref(), e.initiator_ip.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" from ");
+        rows.push(MembershipRow {
+            kind: kind.into(),
+            name: e.target_names.last().cloned().unwrap_or(object),
+            added: time(e.time),
+            added_by: by,
+            flag: tied.map(|t| {
+                format!(
+                    "attacker: {}",
+                    t.reasons.first().map(String::as_str).unwrap_or("")
+                )
+            }),
+        });
+    }
+    for r in &f.roles {
+        if !rows.iter().any(|x| x.kind == "role" && x.name == r.name) {
+            rows.push(MembershipRow {
+                kind: "role".into(),
+                name: r.name.clone(),
+                ..MembershipRow::default()
+            });
+        }
+    }
+    rows
 }
 
 fn device_row(d: &reclaim_triage::facts::Device, a: &AccountAssessment) -> DeviceRow {

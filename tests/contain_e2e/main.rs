@@ -8,6 +8,7 @@ mod console_undo;
 mod default_method;
 mod drift_resume_undo;
 mod live_console;
+mod memberships;
 mod plan_reads;
 
 use reclaim_audit::{Journal, RequestSummary, StepIntent};
@@ -144,6 +145,16 @@ fn inventory(t: &Tenant, user: &str) -> BTreeSet<String> {
     {
         out.insert(format!("device {} {}", d.id, d.account_enabled));
     }
+    for r in t.role_assignments.iter().filter(|r| r.principal_id == user) {
+        out.insert(format!("role {} {}", r.id, r.role_definition_id));
+    }
+    for g in t
+        .groups
+        .iter()
+        .filter(|g| g.members.iter().any(|m| m == user))
+    {
+        out.insert(format!("group {}", g.id));
+    }
     out
 }
 
@@ -225,6 +236,7 @@ fn assert_contained(
                     bad.push(format!("{who}: owner device {d} touched"));
                 }
             }
+            memberships::check_contained(t, a, &mut bad);
             let user = t.users.iter().find(|u| *u.id == *a.user_id).unwrap();
             if user.sign_in_sessions_valid_from_date_time < started {
                 bad.push(format!("{who}: sessions not revoked"));
@@ -282,6 +294,11 @@ async fn contain_everything(seed: u64) -> usize {
     });
     let before: Vec<BTreeSet<String>> =
         s.with_tenant(|t| bystanders.iter().map(|u| inventory(t, u)).collect());
+    let own_before = memberships::own(&s, &truth, &ids);
+    assert!(
+        !own_before.is_empty(),
+        "seed {seed}: owners hold roles or groups"
+    );
     let c = client(&s, false);
     let plan = make_plan(&s, &c, &ids, "contain-ato").await;
     assert!(
@@ -313,6 +330,11 @@ async fn contain_everything(seed: u64) -> usize {
         report.render()
     );
     assert_eq!(report.verdict(), Verdict::Partial);
+    assert_eq!(
+        memberships::own(&s, &truth, &ids),
+        own_before,
+        "seed {seed}: owners' own roles and groups untouched"
+    );
     let pending: Vec<String> = report
         .pending_manual_steps()
         .into_iter()
@@ -386,6 +408,7 @@ async fn contain_everything(seed: u64) -> usize {
         .all(|s| s.status == StepStatus::AlreadyDone));
     assert_eq!(mutating(&s).len(), planned.len());
     undo_a_device(&s, &c, &j, &plan, seed).await;
+    memberships::undo_a_membership(&s, &c, &j, &plan, seed).await;
     moved
 }
 

@@ -293,6 +293,27 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
                 t.user_principal_name
             ));
         }
+        // Roles (by assignment id, as Entra derives it) and groups the attacker added.
+        let want_m = set(t
+            .attacker_role_assignment_ids
+            .iter()
+            .chain(&t.attacker_group_ids)
+            .cloned()
+            .collect());
+        let got_m = set(f
+            .attacker_memberships
+            .iter()
+            .map(|m| match m.kind.as_str() {
+                "role" => reclaim_sim::graph::memberships::assignment_id(&m.object_id, &t.user_id),
+                _ => m.object_id.clone(),
+            })
+            .collect());
+        if got_m != want_m {
+            problems.push(format!(
+                "{}: roles/groups {got_m:?}, truth {want_m:?}",
+                t.user_principal_name
+            ));
+        }
         let owner_devices: Vec<&String> = t
             .owner_device_ids
             .iter()

@@ -290,7 +290,10 @@ fn accounts_and_detail_from_the_simulated_campaign() {
         c.act(Action::GoTab(tab));
         c.snap(&format!(
             "triage_detail_{}",
-            tab.title().replace(' ', "_").to_lowercase()
+            tab.title()
+                .replace(" & ", "_and_")
+                .replace(' ', "_")
+                .to_lowercase()
         ));
     }
     c.act(Action::GoTab(DetailTab::SignIns));

@@ -80,6 +80,32 @@ async fn triage_and_investigate_from_the_binary() {
         let a = accounts.iter().find(|a| a["id"] == *id).expect("listed");
         assert_eq!(a["verdict"], "compromised", "{a}");
     }
+    // Roles and groups the attacker added: an indicator each, with the role or group as
+    // evidence; `investigate` lists them too.
+    let given_role = truth
+        .compromised()
+        .filter(|t| !t.attacker_role_assignment_ids.is_empty())
+        .collect::<Vec<_>>();
+    assert!(!given_role.is_empty(), "the scenario gives a role");
+    for t in &given_role {
+        let a = accounts
+            .iter()
+            .find(|a| a["id"] == t.user_id.as_str())
+            .unwrap();
+        let hit = a["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == "role-added-by-attacker")
+            .unwrap_or_else(|| panic!("{a}"));
+        let ev = hit["evidence"].as_array().unwrap();
+        assert!(ev.iter().any(|e| e["kind"] == "role"), "{hit}");
+    }
+    let upn = given_role[0].user_principal_name.clone();
+    let text = reclaim(&sim, home.path(), &["investigate", &upn, "--since", "30d"]).await;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("role-added-by-attacker"), "{text}");
+    assert!(text.contains("from the attacker's address"), "{text}");
     // The scenario plants terminal escapes in attacker text: they arrive escaped, as data.
     let raw = String::from_utf8_lossy(&out.stdout);
     assert!(

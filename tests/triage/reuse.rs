@@ -20,8 +20,10 @@ fn history(path: &str) -> bool {
     [
         "/auditLogs/",
         "riskDetections",
-        "roleAssignments",
-        "memberOf",
+        // The gather's role reads (with their definitions). The plan's own read of the
+        // account's assignments and groups is state an attacker changes (remove-attacker-roles).
+        "expand=roleDefinition",
+        "memberOf/microsoft.graph.directoryRole",
     ]
     .iter()
     .any(|h| path.contains(h))
@@ -116,9 +118,10 @@ async fn assert_plan_reads_only_what_changes(
         again.is_empty(),
         "history the gather read, read again: {again:?}"
     );
-    // User, default method, methods, risky user, rules, grants, registered devices: seven
-    // reads, plus one per app behind a grant the gather never saw (none here).
-    assert_eq!(seen.len(), 7, "{:?}", seen.keys().collect::<Vec<_>>());
+    // User, default method, methods, risky user, rules, grants, registered devices, role
+    // assignments and memberOf (groups): nine reads, plus one per app behind a grant the
+    // gather never saw (none here).
+    assert_eq!(seen.len(), 9, "{:?}", seen.keys().collect::<Vec<_>>());
 }
 
 /// Opened in the console while the gather has not finished with it: the detail view's

@@ -24,6 +24,7 @@ pub enum ActionKind {
     IssueTap,
     RevokeOauthGrants,
     DisableAttackerDevices,
+    RemoveAttackerRoles,
     ExchangeCheck,
 }
 
@@ -72,7 +73,7 @@ pub struct ActionInfo {
     pub verification: &'static str,
 }
 
-const CATALOGUE: [ActionInfo; 14] = [
+const CATALOGUE: [ActionInfo; 15] = [
     ActionInfo {
         kind: ActionKind::RevokeSessions,
         summary: "invalidates every refresh token and session cookie of the account \
@@ -229,6 +230,23 @@ const CATALOGUE: [ActionInfo; 14] = [
         verification: "the device reads accountEnabled false in the user's registeredDevices",
     },
     ActionInfo {
+        kind: ActionKind::RemoveAttackerRoles,
+        summary: "removes exactly the directory role assignments (DELETE \
+                  /roleManagement/directory/roleAssignments/{id}) and group memberships (DELETE \
+                  /groups/{id}/members/{userId}/$ref) the evidence ties to the attacker; the \
+                  owner's own roles and groups are never touched",
+        capability: "remove-attacker-roles",
+        app_permission: "RoleManagement.ReadWrite.Directory, GroupMember.ReadWrite.All",
+        delegated_permission: "RoleManagement.ReadWrite.Directory, GroupMember.ReadWrite.All \
+                               (and the Privileged Role Administrator role)",
+        reversibility: Reversibility::Reversible(
+            "the role is assigned again (POST roleAssignments) or the account re-added to the \
+             group (POST members/$ref) from the recorded pre-state",
+        ),
+        verification: "the assignment no longer appears in the account's roleAssignments, the \
+                       group no longer in its memberOf",
+    },
+    ActionInfo {
         kind: ActionKind::ExchangeCheck,
         summary: "a manual step: the exact Exchange Online PowerShell commands that list and \
                   remove mailbox forwarding, hidden inbox rules and FullAccess/SendAs delegates \
@@ -250,7 +268,7 @@ const CATALOGUE: [ActionInfo; 14] = [
 pub struct UnknownAction(pub String);
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 14] = [
+    pub const ALL: [ActionKind; 15] = [
         ActionKind::RevokeSessions,
         ActionKind::DisableSignin,
         ActionKind::EnableSignin,
@@ -264,6 +282,7 @@ impl ActionKind {
         ActionKind::IssueTap,
         ActionKind::RevokeOauthGrants,
         ActionKind::DisableAttackerDevices,
+        ActionKind::RemoveAttackerRoles,
         ActionKind::ExchangeCheck,
     ];
 
@@ -283,6 +302,7 @@ impl ActionKind {
             ActionKind::IssueTap => "issue-tap",
             ActionKind::RevokeOauthGrants => "revoke-oauth-grants",
             ActionKind::DisableAttackerDevices => "disable-attacker-devices",
+            ActionKind::RemoveAttackerRoles => "remove-attacker-roles",
             ActionKind::ExchangeCheck => "exchange-check",
         }
     }
@@ -348,6 +368,7 @@ mod tests {
                 "issue-tap",
                 "revoke-oauth-grants",
                 "disable-attacker-devices",
+                "remove-attacker-roles",
                 "exchange-check"
             ]
         );

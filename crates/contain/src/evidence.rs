@@ -54,6 +54,10 @@ pub struct Evidence {
     /// Devices the attacker registered (directory object ids).
     #[serde(default)]
     pub attacker_devices: Vec<Tied>,
+    /// Roles and groups the attacker added the account to (`role:{roleDefinitionId}`,
+    /// `group:{id}`).
+    #[serde(default)]
+    pub attacker_memberships: Vec<Tied>,
 }
 
 /// Two phone numbers are the same when their digits are (Graph and the audit log format

@@ -193,6 +193,7 @@ pub fn expand(
             ActionKind::IssueTap => tap(&mut cx),
             ActionKind::RevokeOauthGrants => grants(&mut cx),
             ActionKind::DisableAttackerDevices => super::footholds::disable_devices(&mut cx),
+            ActionKind::RemoveAttackerRoles => super::memberships::remove_roles(&mut cx),
             ActionKind::ExchangeCheck => super::exchange::draft(&mut cx),
         }
         if !playbook_why.is_empty() {

@@ -26,6 +26,7 @@ pub mod exchange;
 pub mod expand;
 mod expand_mfa;
 pub mod footholds;
+pub mod memberships;
 pub mod op;
 pub mod plan;
 mod plan_reads;

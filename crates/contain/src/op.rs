@@ -155,6 +155,21 @@ pub enum Op {
     /// `PATCH /devices/{deviceId}` `{"accountEnabled": ..}` (the directory object id).
     #[serde(rename_all = "camelCase")]
     SetDeviceEnabled { device_id: String, enabled: bool },
+    /// `DELETE /roleManagement/directory/roleAssignments/{id}`.
+    #[serde(rename_all = "camelCase")]
+    DeleteRoleAssignment { assignment_id: String },
+    /// `POST /roleManagement/directory/roleAssignments` for the account (undo).
+    #[serde(rename_all = "camelCase")]
+    CreateRoleAssignment {
+        role_definition_id: String,
+        directory_scope_id: String,
+    },
+    /// `DELETE /groups/{id}/members/{userId}/$ref`.
+    #[serde(rename_all = "camelCase")]
+    RemoveGroupMember { group_id: String },
+    /// `POST /groups/{id}/members/$ref` with the account (undo).
+    #[serde(rename_all = "camelCase")]
+    AddGroupMember { group_id: String },
 }
 
 /// Graph's fixed phone method id of a phone type.
@@ -280,6 +295,15 @@ impl Op {
             Op::SetDeviceEnabled { device_id, enabled } => {
                 requests::set_device_enabled(device_id, *enabled)
             }
+            Op::DeleteRoleAssignment { assignment_id } => {
+                requests::delete_role_assignment(assignment_id)
+            }
+            Op::CreateRoleAssignment {
+                role_definition_id,
+                directory_scope_id,
+            } => requests::create_role_assignment(user_id, role_definition_id, directory_scope_id),
+            Op::RemoveGroupMember { group_id } => requests::remove_group_member(group_id, user_id),
+            Op::AddGroupMember { group_id } => requests::add_group_member(group_id, user_id),
         })
     }
 

@@ -151,6 +151,9 @@ pub fn op_belongs_to(action: ActionKind, op: &Op) -> bool {
         (IssueTap, Op::IssueTap { .. }) => true,
         (RevokeOauthGrants, Op::DeleteGrant { .. }) => true,
         (DisableAttackerDevices, Op::SetDeviceEnabled { enabled, .. }) => !enabled,
+        (RemoveAttackerRoles, Op::DeleteRoleAssignment { .. } | Op::RemoveGroupMember { .. }) => {
+            true
+        }
         // Moving the default MFA method off a method about to be deleted.
         (RemoveAttackerMfa | ResetMfa | RestorePhone, Op::SetDefaultMfa { .. }) => true,
         _ => false,

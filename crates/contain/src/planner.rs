@@ -133,6 +133,14 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
                 reasons: d.reasons.clone(),
             })
             .collect(),
+        attacker_memberships: f
+            .attacker_memberships
+            .iter()
+            .map(|m| Tied {
+                id: super::memberships::tied_id(&m.kind, &m.object_id),
+                reasons: m.reasons.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -341,6 +341,7 @@ mod tests {
                 RemoveAttackerMfa,
                 RestorePhone,
                 DisableAttackerDevices,
+                RemoveAttackerRoles,
                 RemoveMaliciousRules,
                 RevokeOauthGrants,
                 ConfirmCompromised,
@@ -360,6 +361,7 @@ mod tests {
             RestorePhone,
             RemoveMaliciousRules,
             DisableAttackerDevices,
+            RemoveAttackerRoles,
         ] {
             assert!(ato.actions().contains(&a), "{a}");
         }

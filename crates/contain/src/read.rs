@@ -90,6 +90,18 @@ pub async fn read_part(
                     .collect(),
             );
         }
+        Part::Roles => {
+            let list = get_all(client, req).await?;
+            state.role_assignments = Some(
+                list.iter()
+                    .map(super::memberships::RoleAssignmentState::from_graph)
+                    .collect(),
+            );
+        }
+        Part::Groups => {
+            let list = get_all(client, req).await?;
+            state.groups = Some(super::memberships::GroupState::from_member_of(&list));
+        }
         Part::Preferences => {
             state.preferences = Some(match get_one(client, req).await {
                 Ok(v) => PreferenceState::from_graph(&v),
@@ -120,6 +132,8 @@ pub async fn read_state(
         out.risk = out.risk.or(s.risk);
         out.preferences = out.preferences.or(s.preferences);
         out.devices = out.devices.or(s.devices);
+        out.role_assignments = out.role_assignments.or(s.role_assignments);
+        out.groups = out.groups.or(s.groups);
     }
     Ok(out)
 }
@@ -221,6 +235,12 @@ pub fn parts_of(state: &AccountState) -> Vec<Part> {
     }
     if state.devices.is_some() {
         v.push(Part::Devices);
+    }
+    if state.role_assignments.is_some() {
+        v.push(Part::Roles);
+    }
+    if state.groups.is_some() {
+        v.push(Part::Groups);
     }
     v
 }

@@ -26,10 +26,14 @@ pub enum Part {
     Preferences,
     /// `registeredDevices`.
     Devices,
+    /// Active role assignments (`roleAssignments?$filter=principalId eq`).
+    Roles,
+    /// Direct group memberships (`memberOf`, groups only).
+    Groups,
 }
 
 impl Part {
-    pub const ALL: [Part; 7] = [
+    pub const ALL: [Part; 9] = [
         Part::User,
         Part::Methods,
         Part::Rules,
@@ -37,6 +41,8 @@ impl Part {
         Part::Risk,
         Part::Preferences,
         Part::Devices,
+        Part::Roles,
+        Part::Groups,
     ];
 
     /// The typed GET that reads this part of `user_id`.
@@ -49,6 +55,8 @@ impl Part {
             Part::Risk => requests::get_risky_user(user_id),
             Part::Preferences => requests::get_sign_in_preferences(user_id),
             Part::Devices => requests::user_registered_devices(user_id),
+            Part::Roles => requests::principal_role_assignments(user_id),
+            Part::Groups => requests::user_member_of(user_id),
         }
     }
 
@@ -199,6 +207,10 @@ pub struct AccountState {
     pub preferences: Option<PreferenceState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<super::footholds::DeviceState>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_assignments: Option<Vec<super::memberships::RoleAssignmentState>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<super::memberships::GroupState>>,
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -398,6 +410,12 @@ impl AccountState {
             for g in gs {
                 f.insert(format!("grant {}", g.id), g.scope.trim().to_string());
             }
+        }
+        for r in self.role_assignments.iter().flatten() {
+            f.insert(format!("role {}", r.id), r.role_definition_id.clone());
+        }
+        for g in self.groups.iter().flatten() {
+            f.insert(format!("group {}", g.id), String::new());
         }
         for d in self.devices.iter().flatten() {
             f.insert(

@@ -64,6 +64,24 @@ pub(crate) fn reverse(
                 rule: before.clone(),
             })
         }
+        Op::DeleteRoleAssignment { .. } => Ok(Op::CreateRoleAssignment {
+            role_definition_id: before
+                .get("roleDefinitionId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            directory_scope_id: before
+                .get("directoryScopeId")
+                .and_then(Value::as_str)
+                .unwrap_or("/")
+                .to_string(),
+        }),
+        Op::RemoveGroupMember { group_id } => Ok(Op::AddGroupMember {
+            group_id: group_id.clone(),
+        }),
+        Op::CreateRoleAssignment { .. } | Op::AddGroupMember { .. } => {
+            not("it is itself the undo of a removal")
+        }
         Op::SetDeviceEnabled { device_id, enabled } => Ok(Op::SetDeviceEnabled {
             device_id: device_id.clone(),
             enabled: before

@@ -54,6 +54,8 @@ impl Op {
             Op::DeleteGrant { .. } => &[Part::Grants],
             Op::SetDefaultMfa { .. } => &[Part::Preferences],
             Op::SetDeviceEnabled { .. } => &[Part::Devices],
+            Op::DeleteRoleAssignment { .. } | Op::CreateRoleAssignment { .. } => &[Part::Roles],
+            Op::RemoveGroupMember { .. } | Op::AddGroupMember { .. } => &[Part::Groups],
         }
     }
 
@@ -192,6 +194,10 @@ impl Op {
             Op::SetDeviceEnabled { device_id, enabled } => {
                 super::footholds::check_device(now, device_id, *enabled)
             }
+            Op::DeleteRoleAssignment { .. }
+            | Op::CreateRoleAssignment { .. }
+            | Op::RemoveGroupMember { .. }
+            | Op::AddGroupMember { .. } => super::memberships::check(now, self),
             Op::SetDefaultMfa { preferred } => match now.preferences.as_ref() {
                 None => unread("the sign-in preferences"),
                 Some(p) => match p.known() {
@@ -262,6 +268,10 @@ impl Op {
             Op::SetDeviceEnabled { device_id, enabled } => {
                 super::footholds::project_device(state, device_id, *enabled)
             }
+            Op::DeleteRoleAssignment { .. }
+            | Op::CreateRoleAssignment { .. }
+            | Op::RemoveGroupMember { .. }
+            | Op::AddGroupMember { .. } => super::memberships::project(state, self),
             Op::SetDefaultMfa { preferred } => {
                 if let Some(p) = state.preferences.as_mut() {
                     p.preferred = Some(preferred.clone());
@@ -316,6 +326,10 @@ impl Op {
             Op::SetDeviceEnabled { device_id, enabled } => {
                 super::footholds::expected_device(device_id, *enabled)
             }
+            Op::DeleteRoleAssignment { .. }
+            | Op::CreateRoleAssignment { .. }
+            | Op::RemoveGroupMember { .. }
+            | Op::AddGroupMember { .. } => super::memberships::expected(self),
             Op::SetDefaultMfa { preferred } => {
                 json!({ "userPreferredMethodForSecondaryAuthentication": preferred })
             }

@@ -117,6 +117,12 @@ pub const CAPABILITIES: &[Capability] = &[
     cap!("disable-attacker-devices", "disable (or re-enable) devices registered to an account",
         app: &[&["Device.ReadWrite.All"], &["Directory.ReadWrite.All"]],
         delegated: &[&["Directory.AccessAsUser.All"]], writes: true),
+    cap!("read-groups", "list the groups a user is a direct member of",
+        app: &[&["GroupMember.Read.All"], &["Group.Read.All"], &["Directory.Read.All"]],
+        delegated: &[&["GroupMember.Read.All"], &["Group.Read.All"], &["Directory.Read.All"]], writes: false),
+    cap!("remove-attacker-roles", "remove (or re-add) directory role assignments and group memberships",
+        app: &[&["RoleManagement.ReadWrite.Directory", "GroupMember.ReadWrite.All"]],
+        delegated: &[&["RoleManagement.ReadWrite.Directory", "GroupMember.ReadWrite.All"]], writes: true),
 ];
 
 /// The capability with this name.

@@ -16,7 +16,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 mod footholds;
+mod memberships;
 pub use footholds::*;
+pub use memberships::*;
 
 /// Characters escaped in a path segment (ids, UPNs: `#`, `?`, `/`, `%`, spaces...).
 const SEGMENT: &AsciiSet = &CONTROLS

@@ -26,6 +26,8 @@ pub const FULL_PERMISSIONS: &[&str] = &[
     "Application.Read.All",
     "Organization.Read.All",
     "Device.ReadWrite.All",
+    "RoleManagement.ReadWrite.Directory",
+    "GroupMember.ReadWrite.All",
 ];
 
 /// The read side of the same surface.
@@ -42,6 +44,7 @@ pub const READ_PERMISSIONS: &[&str] = &[
     "Application.Read.All",
     "Organization.Read.All",
     "Device.Read.All",
+    "GroupMember.Read.All",
 ];
 
 fn delegated(app_permissions: &[&str]) -> Vec<String> {

@@ -65,6 +65,16 @@ pub struct AccountTruth {
     /// The owner's own devices (including ones enrolled during the window).
     #[serde(default)]
     pub owner_device_ids: Vec<String>,
+    /// Role assignments (ids) the attacker added to the account in the window.
+    #[serde(default)]
+    pub attacker_role_assignment_ids: Vec<String>,
+    /// Groups (ids) the attacker added the account to in the window.
+    #[serde(default)]
+    pub attacker_group_ids: Vec<String>,
+    /// Roles and groups an admin granted the account through the normal process (role
+    /// assignment ids and group ids): never the attacker's.
+    #[serde(default)]
+    pub owner_membership_ids: Vec<String>,
 }
 
 impl AccountTruth {

@@ -44,6 +44,8 @@ pub fn classify_activity(activity: &str) -> AuditKind {
         "Add registered owner to device" | "Add registered users to device" => {
             AuditKind::DeviceUserAdded
         }
+        "Add member to role" | "Add eligible member to role" => AuditKind::RoleMemberAdded,
+        "Add member to group" => AuditKind::GroupMemberAdded,
         _ => AuditKind::Other,
     }
 }

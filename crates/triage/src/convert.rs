@@ -200,6 +200,12 @@ pub fn audit(a: &g::DirectoryAudit) -> AuditEvent {
             })
             .filter_map(|t| non_empty(&t.id))
             .collect(),
+        role_template_id: props
+            .iter()
+            .find(|p| p.name == "Role.TemplateId")
+            .and_then(|p| p.new.or(p.old))
+            .map(|v| v.trim().trim_matches('"').to_string())
+            .filter(|v| !v.is_empty()),
         mfa: parse_mfa_change(&props),
     }
 }

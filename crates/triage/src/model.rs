@@ -29,7 +29,8 @@ impl Verdict {
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     /// `signIn`, `directoryAudit`, `riskDetection`, `authenticationMethod`, `messageRule`,
-    /// `oauth2PermissionGrant`, `user`, `riskyUser`.
+    /// `oauth2PermissionGrant`, `user`, `riskyUser`, `device`, `role` (its roleDefinitionId),
+    /// `group`.
     pub kind: String,
     /// The record's Graph id.
     pub id: String,
@@ -113,6 +114,9 @@ pub struct Findings {
     /// Devices the attacker registered to the account (never a managed or compliant one).
     #[serde(default)]
     pub attacker_devices: Vec<TiedDevice>,
+    /// Directory roles and groups the attacker added the account to.
+    #[serde(default)]
+    pub attacker_memberships: Vec<TiedMembership>,
 }
 
 impl Findings {
@@ -122,6 +126,7 @@ impl Findings {
             && self.malicious_rules.is_empty()
             && self.malicious_grants.is_empty()
             && self.attacker_devices.is_empty()
+            && self.attacker_memberships.is_empty()
     }
 }
 
@@ -214,5 +219,21 @@ pub struct TiedDevice {
     pub name: String,
     pub operating_system: Option<String>,
     pub registered: Option<DateTime<Utc>>,
+    pub reasons: Vec<String>,
+}
+
+/// A directory role or group the attacker added the account to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedMembership {
+    /// `role` or `group`.
+    pub kind: String,
+    /// The role's template id (its roleDefinitionId) or the group's object id.
+    pub object_id: String,
+    /// Tenant text: the role's or group's display name.
+    pub name: String,
+    pub added: Option<DateTime<Utc>>,
+    /// Who added it (tenant text).
+    pub added_by: Option<String>,
     pub reasons: Vec<String>,
 }

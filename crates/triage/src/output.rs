@@ -245,6 +245,15 @@ pub fn investigate_text(a: &AccountAssessment, f: &AccountFacts) -> String {
             d(g.app_name.as_deref().unwrap_or(&g.client_id))
         ));
     }
+    for m in &fi.attacker_memberships {
+        out.push_str(&format!(
+            "  {} {} \"{}\": {}\n",
+            d(&m.kind),
+            d(&m.object_id),
+            d(&m.name),
+            d(&m.reasons.join("; "))
+        ));
+    }
     for dv in &fi.attacker_devices {
         out.push_str(&format!(
             "  device {} \"{}\": {}\n",

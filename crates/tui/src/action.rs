@@ -47,10 +47,11 @@ pub enum DetailTab {
     AuditEvents,
     Grants,
     Devices,
+    Memberships,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 7] = [
+    pub const ALL: [DetailTab; 8] = [
         DetailTab::Overview,
         DetailTab::SignIns,
         DetailTab::Methods,
@@ -58,6 +59,7 @@ impl DetailTab {
         DetailTab::AuditEvents,
         DetailTab::Grants,
         DetailTab::Devices,
+        DetailTab::Memberships,
     ];
 
     pub fn title(self) -> &'static str {
@@ -69,6 +71,7 @@ impl DetailTab {
             DetailTab::AuditEvents => "audit events",
             DetailTab::Grants => "OAuth grants",
             DetailTab::Devices => "devices",
+            DetailTab::Memberships => "roles & groups",
         }
     }
 

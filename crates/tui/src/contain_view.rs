@@ -89,6 +89,24 @@ pub fn before_after(step: &Step) -> (String, String) {
             ),
             format!("device {}", if *enabled { "enabled" } else { "disabled" }),
         ),
+        Op::DeleteRoleAssignment { .. } => (
+            format!("role {}", short(b.get("roleDefinitionId"))),
+            "role removed".into(),
+        ),
+        Op::CreateRoleAssignment {
+            role_definition_id, ..
+        } => (
+            "no role".into(),
+            format!("role {}", inert(role_definition_id)),
+        ),
+        Op::RemoveGroupMember { .. } => (
+            format!("member of \"{}\"", short(b.get("displayName"))),
+            "not a member".into(),
+        ),
+        Op::AddGroupMember { group_id } => (
+            "not a member".into(),
+            format!("member of {}", inert(group_id)),
+        ),
         Op::ConfirmCompromised => (
             format!("risk {}", short(b.get("riskState"))),
             "risk confirmedCompromised".into(),

@@ -131,6 +131,7 @@ fn defaults() -> Vec<Default_> {
         bind!(Detail, "audit-events", ["5"], Action::GoTab(DetailTab::AuditEvents), "directory audit events", None),
         bind!(Detail, "grants", ["6"], Action::GoTab(DetailTab::Grants), "OAuth grants", None),
         bind!(Detail, "devices", ["7"], Action::GoTab(DetailTab::Devices), "registered and owned devices", None),
+        bind!(Detail, "roles-groups", ["8"], Action::GoTab(DetailTab::Memberships), "directory roles and group memberships", None),
         bind!(Detail, "plan", ["p"], Action::OpenPlan, "plan containment for this account", Some("plan")),
         bind!(Plan, "apply", ["enter"], Action::ConfirmPlan, "apply the plan (asks first; Cancel has the focus)", Some("apply"), true),
         bind!(Progress, "audit", ["a"], Action::OpenJournal, "the audit timeline of what was done", Some("audit")),

@@ -160,6 +160,22 @@ pub struct DeviceRow {
     pub flag: Option<String>,
 }
 
+/// A directory role the account holds, or a role or group membership added to it in the
+/// window (from the directory audits).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MembershipRow {
+    /// `role` or `group`.
+    pub kind: String,
+    /// Tenant text.
+    pub name: String,
+    /// When it was added, when an audit record says so.
+    pub added: String,
+    /// Who added it and from where (tenant text).
+    pub added_by: String,
+    pub flag: Option<String>,
+}
+
 /// Everything the detail view shows about one account, one field per tab.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -172,6 +188,7 @@ pub struct AccountDetail {
     pub audit_events: Section<AuditEventRow>,
     pub grants: Section<GrantRow>,
     pub devices: Section<DeviceRow>,
+    pub memberships: Section<MembershipRow>,
 }
 
 /// One entry of the operator's audit journal, for the timeline view.

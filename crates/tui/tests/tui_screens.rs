@@ -126,7 +126,10 @@ fn account_detail_every_tab() {
         h.act(Action::GoTab(tab));
         h.snap(&format!(
             "detail_{}",
-            tab.title().replace(' ', "_").to_lowercase()
+            tab.title()
+                .replace(" & ", "_and_")
+                .replace(' ', "_")
+                .to_lowercase()
         ));
     }
 }

@@ -13,6 +13,7 @@ pub mod index;
 pub mod mailbox;
 pub mod mailbox_settings;
 pub mod me;
+pub mod memberships;
 pub mod methods;
 pub mod password;
 pub mod perms;
@@ -22,6 +23,7 @@ pub mod roles;
 pub mod rules;
 pub mod sample;
 pub mod sample_devices;
+pub mod sample_groups;
 pub mod sample_logs;
 pub mod side;
 pub mod sign_in_activity;
@@ -35,7 +37,7 @@ pub mod users_write;
 use crate::caller::Caller;
 use crate::state::Shared;
 use axum::extract::{Path, State};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::Router;
 use ctx::Ctx;
 use methods::KindSpec;
@@ -74,7 +76,21 @@ pub fn routes() -> Router<Shared> {
         )
         .route(
             "/roleManagement/directory/roleAssignments",
-            get(roles::role_assignments),
+            get(roles::role_assignments).post(memberships::create_role_assignment),
+        )
+        .route(
+            "/roleManagement/directory/roleAssignments/{id}",
+            get(memberships::get_role_assignment).delete(memberships::delete_role_assignment),
+        )
+        .route("/groups/{id}", get(memberships::get_group))
+        .route("/groups/{id}/members", get(memberships::group_members))
+        .route(
+            "/groups/{id}/members/$ref",
+            post(memberships::add_group_member),
+        )
+        .route(
+            "/groups/{id}/members/{member}/$ref",
+            delete(memberships::remove_group_member),
         )
         .route(
             "/roleManagement/directory/roleDefinitions",

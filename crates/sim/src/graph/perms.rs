@@ -247,3 +247,21 @@ pub const DEVICES_READ: &[&str] = &[
 pub const DEVICES_WRITE: &[&str] = &["Device.ReadWrite.All", "Directory.ReadWrite.All"];
 /// PATCH/DELETE `/devices/{id}` for a signed-in user (the catalog's only delegated scheme).
 pub const DEVICES_WRITE_DELEGATED: &[&str] = &["Directory.AccessAsUser.All"];
+
+/// `POST`/`DELETE /roleManagement/directory/roleAssignments`.
+pub const ROLES_WRITE: &[&str] = &["RoleManagement.ReadWrite.Directory"];
+/// `/groups/{id}` and `/groups/{id}/members`.
+pub const GROUPS_READ: &[&str] = &[
+    "GroupMember.Read.All",
+    "Group.Read.All",
+    "GroupMember.ReadWrite.All",
+    "Group.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+/// `POST /groups/{id}/members/$ref`, `DELETE /groups/{id}/members/{id}/$ref`.
+pub const GROUP_MEMBERS_WRITE: &[&str] = &[
+    "GroupMember.ReadWrite.All",
+    "Group.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];

@@ -1,4 +1,5 @@
-//! Directory roles: `/users/{id}/memberOf[/microsoft.graph.directoryRole]`, `/directoryRoles`
+//! Directory roles: `/users/{id}/memberOf[/microsoft.graph.directoryRole]` (memberOf lists
+//! groups too), `/directoryRoles`
 //! (any `$top` is refused), `/roleManagement/directory/roleAssignments` (with
 //! `$expand=roleDefinition`) and `/roleManagement/directory/roleDefinitions`.
 
@@ -29,7 +30,18 @@ const ROLE_PROPS: &[&str] = &[
 static MEMBER_OF_CAPS: Caps = Caps {
     entity: "microsoft.graph.directoryObject",
     filter: None,
-    select: ROLE_PROPS,
+    select: &[
+        "id",
+        "deletedDateTime",
+        "description",
+        "displayName",
+        "roleTemplateId",
+        "mailEnabled",
+        "mailNickname",
+        "securityEnabled",
+        "groupTypes",
+        "createdDateTime",
+    ],
     page: Some((100, 999)),
     count: true,
     search: &[],
@@ -170,6 +182,17 @@ pub async fn member_of(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
+    member_of_kind(state, caller, ctx, id, false).await
+}
+
+/// Directory roles, then groups (`roles_only` for the `microsoft.graph.directoryRole` cast).
+async fn member_of_kind(
+    state: Shared,
+    caller: Caller,
+    ctx: Ctx,
+    id: String,
+    roles_only: bool,
+) -> Result<Response, GraphError> {
     // One's own memberships need only the basic profile permission (`/me/memberOf`).
     caller.require(if caller.is_self(&id) {
         perms::ME_READ
@@ -179,21 +202,30 @@ pub async fn member_of(
     let q = ctx.query(&MEMBER_OF_CAPS)?;
     let tenant = read(&state);
     let user = find_user(&state, &tenant, &id)?;
-    let roles = roles_of(&tenant, &user.id);
-    let total = (q.count && q.token.is_none()).then_some(roles.len());
+    let mut entries: Vec<(String, Value)> = roles_of(&tenant, &user.id)
+        .into_iter()
+        .map(|d| {
+            let v = keep_type(project(role_json(d), q.select.as_deref(), &[]));
+            (directory_role_id(&d.template_id), v)
+        })
+        .collect();
+    if !roles_only {
+        for g in super::memberships::groups_of(&tenant, &user.id) {
+            let mut v = project(super::memberships::group_json(g), q.select.as_deref(), &[]);
+            v["@odata.type"] = json!("#microsoft.graph.group");
+            entries.push((g.id.clone(), v));
+        }
+    }
+    let total = (q.count && q.token.is_none()).then_some(entries.len());
     let page = collect_page(
-        &roles,
+        &entries,
         Candidates::All,
         q.token.as_ref(),
-        |d| d.id.as_str(),
+        |e| e.0.as_str(),
         |_| true,
         q.top,
     );
-    let items = page
-        .items
-        .iter()
-        .map(|d| keep_type(project(role_json(d), q.select.as_deref(), &[])))
-        .collect();
+    let items = page.items.iter().map(|e| e.1.clone()).collect();
     Ok(ctx.collection(
         "directoryObjects",
         items,
@@ -214,13 +246,12 @@ fn keep_type(mut v: Value) -> Value {
 }
 
 pub async fn member_of_roles(
-    state: State<Shared>,
+    State(state): State<Shared>,
     caller: Caller,
     ctx: Ctx,
-    id: Path<String>,
+    Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    // Groups are not modelled, so the cast returns the same directory roles.
-    member_of(state, caller, ctx, id).await
+    member_of_kind(state, caller, ctx, id, true).await
 }
 
 pub async fn directory_roles(

@@ -499,6 +499,7 @@ pub fn sample_tenant(fillers: usize, sign_ins: usize) -> Scenario {
         apps: Vec::new(),
         sign_in_preferences: Default::default(),
         devices: super::sample_devices::devices(now),
+        groups: super::sample_groups::groups(now),
     };
     Scenario {
         tenant,

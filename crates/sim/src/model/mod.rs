@@ -14,11 +14,13 @@ pub use super::short_text::ShortText;
 
 mod devices;
 mod directory_audits;
+mod groups;
 mod mail;
 mod methods;
 mod sign_ins;
 pub use devices::*;
 pub use directory_audits::*;
+pub use groups::*;
 pub use mail::*;
 pub use methods::*;
 pub use sign_ins::*;
@@ -59,6 +61,8 @@ pub struct Tenant {
     pub sign_in_preferences: HashMap<String, SignInPreferences>,
     /// Registered and joined devices.
     pub devices: Vec<Device>,
+    /// Security and Microsoft 365 groups with their direct members.
+    pub groups: Vec<Group>,
 }
 
 /// A user's beta `signInPreferences` beyond which method is the default (that is

@@ -38,6 +38,7 @@ mod hostile;
 mod knobs;
 mod lookalikes;
 mod mailboxes;
+mod memberships;
 mod methods;
 mod names;
 mod networks;
@@ -111,6 +112,7 @@ pub fn generate_with(
     campaign::run(&mut g);
     lookalikes::run(&mut g);
     devices::run(&mut g);
+    memberships::run(&mut g);
     background::run(&mut g);
     Ok(finish(g))
 }

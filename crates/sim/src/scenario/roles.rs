@@ -3,8 +3,8 @@
 
 use super::ctx::{Gen, Level};
 use super::org::IT;
+use crate::graph::memberships::assignment_id;
 use crate::model::{RoleAssignment, RoleDefinition};
-use base64::Engine as _;
 
 // The role templates the Graph role rules know, named once (sim::graph::access).
 pub use crate::graph::access::{
@@ -27,20 +27,6 @@ const DEFINITIONS: [(&str, &str, &str); 10] = [
     (GLOBAL_READER, "Global Reader", "Can read everything that a Global Administrator can, but not update anything."),
     (SECURITY_READER, "Security Reader", "Can read security information and reports in Microsoft Entra ID and Office 365."),
 ];
-
-/// Graph's role assignment ids: base64url of the template and principal ids, then `-1`.
-fn assignment_id(template: &str, principal: &str) -> String {
-    let mut bytes = Vec::with_capacity(32);
-    for id in [template, principal] {
-        if let Ok(u) = uuid::Uuid::parse_str(id) {
-            bytes.extend_from_slice(&u.to_bytes_le());
-        }
-    }
-    format!(
-        "{}-1",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
-}
 
 pub fn build(g: &mut Gen) {
     g.phase("roles");

@@ -231,10 +231,12 @@ async fn me_is_delegated_only_and_roles_are_listed() {
         roles["value"][0]["@odata.type"],
         "#microsoft.graph.directoryRole"
     );
-    assert_eq!(
-        count(&api.get(&format!("/v1.0/users/{CFO}/memberOf")).await),
-        0
-    );
+    let cfo_roles = format!("/v1.0/users/{CFO}/memberOf/microsoft.graph.directoryRole");
+    assert_eq!(count(&api.get(&cfo_roles).await), 0);
+    // memberOf lists the CFO's groups (typed), the cast only roles.
+    let all = api.get(&format!("/v1.0/users/{CFO}/memberOf")).await;
+    assert_eq!(count(&all), 2);
+    assert_eq!(all["value"][0]["@odata.type"], "#microsoft.graph.group");
     let r = api.try_get("/v1.0/directoryRoles?$top=5").await;
     assert_eq!((r.status, r.code()), (400, "Request_UnsupportedQuery"));
     assert!(count(&api.get("/v1.0/directoryRoles").await) >= 3);

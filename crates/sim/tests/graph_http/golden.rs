@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 /// SHA-256 of the dump below, taken on main before the model was made compact (with the
 /// default-MFA scenario). A deliberate change to what the scenario generates updates it (last:
-/// the campaign's user agents as its reporting names them, and Selena Telecom, issue 13).
+/// the campaign's user agents as its reporting names them, and Selena Telecom, issue 13; roles and groups the attacker added, issue 13).
 const GOLDEN: &str = "ad43ad57ac4ecc5bf731f915a8d5d2d8876c81ed4b2eb8e2e05cde78c41f3d19";
 
 async fn dump_collection(api: &Api, out: &mut String, path: &str) {

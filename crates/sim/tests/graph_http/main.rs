@@ -24,6 +24,7 @@ mod directory;
 mod faults;
 mod golden;
 mod me_paths;
+mod memberships;
 mod methods_mail_reads;
 mod protection_logs;
 mod sessions;

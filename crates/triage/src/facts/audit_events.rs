@@ -29,6 +29,10 @@ pub enum AuditKind {
     DeviceRegistered,
     /// "Add registered owner to device" / "Add registered users to device".
     DeviceUserAdded,
+    /// "Add member to role" / "Add eligible member to role".
+    RoleMemberAdded,
+    /// "Add member to group".
+    GroupMemberAdded,
     #[default]
     Other,
 }
@@ -107,5 +111,9 @@ pub struct AuditEvent {
     /// Ids of the record's targets that are not users (a device, an app, a role).
     #[serde(default)]
     pub target_object_ids: Vec<String>,
+    /// The role a role-membership record names (`Role.TemplateId`, the roleDefinitionId of a
+    /// built-in role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_template_id: Option<String>,
     pub mfa: MfaChange,
 }

@@ -108,6 +108,14 @@ fn audit_filters(sh: &Shared) -> Vec<(String, String)> {
                 "activityDateTime ge {since} and startswith(activityDisplayName,'Add registered')"
             ),
         ),
+        // "Add member to role" and "Add member to group": the member is a target, the
+        // initiator's address ties the grant to the attacker.
+        (
+            "role and group audits".into(),
+            format!(
+                "activityDateTime ge {since} and startswith(activityDisplayName,'Add member to')"
+            ),
+        ),
     ]
 }
 

@@ -9,6 +9,7 @@ pub mod context;
 pub mod devices;
 pub mod evidence;
 pub mod mailbox;
+pub mod memberships;
 pub mod mfa;
 pub mod risk;
 pub mod signins;
@@ -162,6 +163,7 @@ pub fn evaluate(facts: &AccountFacts, pack: &Pack, tenant: &TenantContext) -> Ou
     mailbox::evaluate(&ctx, &mut out);
     consent::evaluate(&ctx, &mut out);
     devices::evaluate(&ctx, &mut out);
+    memberships::evaluate(&ctx, &mut out);
     context::evaluate(&ctx, &mut out);
     out
 }

@@ -39,6 +39,8 @@ pub const WEIGHT_IDS: &[&str] = &[
     "suspicious-oauth-grant",
     "risky-oauth-grant",
     "device-registered-by-attacker",
+    "role-added-by-attacker",
+    "group-added-by-attacker",
     "high-value-title",
     "high-value-department",
     "high-value-role",

@@ -146,6 +146,13 @@ const DEVICE_COLS: [Column; 7] = [
     Column::new("ENABLED", 7, 7, 3),
     Column::new("REGISTERED", 17, 17, 3),
 ];
+const MEMBERSHIP_COLS: [Column; 5] = [
+    Column::new("FLAG", 12, 36, 1),
+    Column::new("KIND", 5, 5, 2),
+    Column::new("NAME", 14, 34, 0),
+    Column::new("ADDED", 17, 17, 3),
+    Column::new("BY", 12, 60, 0),
+];
 const INDICATOR_COLS: [Column; 4] = [
     Column::new("WEIGHT", 6, 6, 0).right(),
     Column::new("INDICATOR", 34, 34, 0),
@@ -381,6 +388,28 @@ pub fn rows(theme: &Theme, d: &DetailState, detail: &AccountDetail, body: Rect, 
                         r.management.clone(),
                         r.enabled.clone(),
                         r.registered.clone(),
+                    ],
+                    flagged,
+                )
+            },
+        ),
+        DetailTab::Memberships => table(
+            theme,
+            body,
+            buf,
+            &MEMBERSHIP_COLS,
+            &detail.memberships,
+            cursor,
+            offset,
+            |r| {
+                let (f, flagged) = flag(&r.flag);
+                (
+                    vec![
+                        f,
+                        r.kind.clone(),
+                        r.name.clone(),
+                        r.added.clone(),
+                        r.added_by.clone(),
                     ],
                     flagged,
                 )

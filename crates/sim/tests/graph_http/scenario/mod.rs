@@ -485,3 +485,67 @@ fn alternate_mix_and_seed_still_meet_the_rules() {
         compromised.len()
     );
 }
+
+/// Roles and groups the attacker added are held, audited from the attacker's address, in
+/// varied mixes; the ones an admin granted through the normal process come from elsewhere.
+#[test]
+fn attacker_roles_and_groups_match_the_truth_and_the_audit_log() {
+    for s in [ten_thousand(), small()] {
+        let t = &s.tenant;
+        let (mut roles, mut groups, mut owners) = (0, 0, 0);
+        for (uid, a) in &s.truth.accounts {
+            let audits_about = |activity: &str, object: &str| -> Vec<String> {
+                t.directory_audits
+                    .iter()
+                    .filter(|r| r.activity_display_name == activity)
+                    .filter(|r| {
+                        let ids: Vec<_> = r
+                            .target_resources
+                            .iter()
+                            .filter_map(|x| x.id.as_deref())
+                            .collect();
+                        ids.contains(&uid.as_str()) && ids.contains(&object)
+                    })
+                    .filter_map(|r| r.initiated_by.user.as_ref()?.ip_address.clone())
+                    .collect()
+            };
+            for id in &a.attacker_role_assignment_ids {
+                let ra = t
+                    .role_assignments
+                    .iter()
+                    .find(|r| &r.id == id)
+                    .expect("held");
+                assert_eq!(&ra.principal_id, uid);
+                let role = reclaim_sim::graph::roles::directory_role_id(&ra.role_definition_id);
+                let ips = audits_about("Add member to role", &role);
+                assert!(ips.iter().any(|ip| a.attacker_ips.contains(ip)), "{ips:?}");
+                roles += 1;
+            }
+            for gid in &a.attacker_group_ids {
+                let g = t.groups.iter().find(|g| &g.id == gid).expect("group");
+                assert!(g.members.contains(uid));
+                let ips = audits_about("Add member to group", gid);
+                assert!(ips.iter().any(|ip| a.attacker_ips.contains(ip)), "{ips:?}");
+                groups += 1;
+            }
+            for id in &a.owner_membership_ids {
+                let role =
+                    t.role_assignments.iter().find(|r| &r.id == id).map(|r| {
+                        reclaim_sim::graph::roles::directory_role_id(&r.role_definition_id)
+                    });
+                let ips = match role {
+                    Some(role) => audits_about("Add member to role", &role),
+                    None => audits_about("Add member to group", id),
+                };
+                assert!(!ips.is_empty());
+                assert!(ips.iter().all(|ip| !a.attacker_ips.contains(ip)), "{ips:?}");
+                owners += 1;
+            }
+        }
+        let least = if t.users.len() > 1000 { 3 } else { 1 };
+        assert!(
+            roles >= least && groups >= least && owners >= 1,
+            "{roles} {groups} {owners}"
+        );
+    }
+}

@@ -27,12 +27,14 @@ struct Subjects {
     admin: String,
     sp: String,
     device: String,
+    group: String,
 }
 
 /// (path under the version root, served type) for every GET endpoint.
 fn endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
     let (rich, admin, sp) = (&who.rich, &who.admin, &who.sp);
     let device = &who.device;
+    let group = &who.group;
     let props = "id,accountEnabled,businessPhones,companyName,createdDateTime,department,displayName,givenName,jobTitle,lastPasswordChangeDateTime,mail,mobilePhone,officeLocation,onPremisesSyncEnabled,otherMails,preferredLanguage,signInActivity,signInSessionsValidFromDateTime,surname,usageLocation,userPrincipalName,userType";
     let auth = format!("/users/{rich}/authentication");
     let methods = [
@@ -112,6 +114,8 @@ fn endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
         (format!("/users/{rich}/ownedDevices"), "directoryObject"),
         ("/devices".into(), "device"),
         (format!("/devices/{device}"), "device"),
+        (format!("/groups/{group}"), "group"),
+        (format!("/groups/{group}/members"), "directoryObject"),
     ];
     list.extend(
         methods
@@ -130,6 +134,9 @@ async fn mutate(api: &Api) {
         (Method::POST, "/v1.0/identityProtection/riskyUsers/confirmCompromised".into(), Some(json!({"userIds": [CFO]})), 204),
         (Method::DELETE, format!("/v1.0/oauth2PermissionGrants/{}", sample::GRANT_ALL), None, 204),
         (Method::PATCH, format!("/v1.0/devices/{}", reclaim_sim::graph::sample_devices::SALES_LAPTOP), Some(json!({"accountEnabled": false})), 204),
+        (Method::POST, "/v1.0/roleManagement/directory/roleAssignments".into(), Some(json!({"principalId": SALES, "roleDefinitionId": "194ae4cb-b126-40b2-bd5b-6091b380977d", "directoryScopeId": "/"})), 201),
+        (Method::POST, format!("/v1.0/groups/{}/members/$ref", reclaim_sim::graph::sample_groups::PAYROLL_ADMINS), Some(json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{SALES}")})), 204),
+        (Method::DELETE, format!("/v1.0/groups/{}/members/{CFO}/$ref", reclaim_sim::graph::sample_groups::FINANCE_APPROVERS), None, 204),
         (Method::POST, format!("/v1.0/users/{CFO}/authentication/temporaryAccessPassMethods"), Some(json!({"lifetimeInMinutes": 60})), 201),
     ];
     for (method, path, body, status) in calls {
@@ -181,6 +188,7 @@ async fn every_served_property_is_in_the_schema_with_its_type() {
         admin: ADMIN.into(),
         sp: sample::EVIL_SP.into(),
         device: reclaim_sim::graph::sample_devices::CFO_LAPTOP.into(),
+        group: reclaim_sim::graph::sample_groups::ALL_STAFF.into(),
     };
     let mut report = Report::new(false);
     for (version, phone_user, phone_type) in
@@ -346,12 +354,14 @@ async fn generated_tenant_serves_schema_valid_objects() {
         }
     }
     let device = t.devices.first().map(|d| d.id.clone()).expect("a device");
+    let group = t.groups.first().map(|g| g.id.clone()).expect("a group");
     let api = Api::start_with(SimConfig::with_profile(Profile::Fast), scenario).await;
     let who = Subjects {
         rich,
         admin,
         sp,
         device,
+        group,
     };
     let mut report = Report::new(true);
     for version in ["v1.0", "beta"] {
