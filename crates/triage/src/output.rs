@@ -21,6 +21,30 @@ pub struct TriageReport<'a> {
     pub warnings: &'a [String],
     /// Every source that could not be read: `{source, reason, detail}` (CONTRACT.md).
     pub unavailable: &'a [crate::model::Unavailable],
+    /// How much of each tenant-wide source was read: `{source, records, pages, complete,
+    /// splits, restarts}`.
+    pub reads: &'a [crate::model::SourceRead],
+}
+
+/// One line for a status bar or stderr: records and pages per source, what was cut short.
+pub fn reads_summary(reads: &[crate::model::SourceRead]) -> String {
+    let parts: Vec<String> = reads
+        .iter()
+        .map(|r| {
+            let mut s = format!("{} {} in {} pages", r.source, r.records, r.pages);
+            if r.splits > 0 {
+                s.push_str(&format!(", {} splits", r.splits));
+            }
+            if r.restarts > 0 {
+                s.push_str(&format!(", {} restarts", r.restarts));
+            }
+            if !r.complete {
+                s.push_str(" (incomplete)");
+            }
+            s
+        })
+        .collect();
+    format!("read: {}", parts.join("; "))
 }
 
 /// `investigate --json`: the assessment and every fact it rests on.
@@ -318,6 +342,7 @@ mod tests {
             complete: false,
             warnings: &warnings,
             unavailable: &[],
+            reads: &[],
         };
         let s = triage_json(&r);
         assert!(!s.chars().any(|c| is_dangerous(c) && c != '\n'), "{s}");
