@@ -31,7 +31,8 @@ pub fn reads_summary(reads: &[crate::model::SourceRead]) -> String {
     let parts: Vec<String> = reads
         .iter()
         .map(|r| {
-            let mut s = format!("{} {} in {} pages", r.source, r.records, r.pages);
+            let plural = if r.pages == 1 { "" } else { "s" };
+            let mut s = format!("{} {} in {} page{plural}", r.source, r.records, r.pages);
             if r.splits > 0 {
                 s.push_str(&format!(", {} splits", r.splits));
             }
@@ -399,5 +400,28 @@ mod tests {
         assert!(!t.chars().any(|c| is_dangerous(c) && c != '\n'));
         let i = investigate_text(&a, &AccountFacts::default());
         assert!(!i.chars().any(|c| is_dangerous(c) && c != '\n'));
+    }
+
+    #[test]
+    fn the_reads_summary_names_splits_restarts_and_what_was_cut_short() {
+        let read = |source: &str, complete, splits, restarts| crate::model::SourceRead {
+            source: source.into(),
+            records: 1200,
+            pages: 3,
+            complete,
+            splits,
+            restarts,
+        };
+        let line = reads_summary(&[
+            crate::model::SourceRead {
+                pages: 1,
+                ..read("risky users", true, 0, 0)
+            },
+            read("sign-ins", false, 2, 1),
+        ]);
+        assert_eq!(
+            line,
+            "read: risky users 1200 in 1 page; sign-ins 1200 in 3 pages, 2 splits, 1 restarts (incomplete)"
+        );
     }
 }

@@ -233,8 +233,10 @@ mod tests {
         let base = ids(25);
         let keep = |s: &String| !s.ends_with('3');
         let mut seen = Vec::new();
-        let mut token = None;
+        let mut token: Option<PageToken> = None;
+        let mut pages = 0;
         loop {
+            pages += 1;
             let page = collect_page(
                 &base,
                 Candidates::All,
@@ -245,7 +247,10 @@ mod tests {
             );
             seen.extend(page.items.iter().map(|s| s.to_string()));
             match page.next {
-                Some(t) => token = Some(t),
+                Some(t) => {
+                    assert_eq!(t.page, pages, "the token counts the pages served");
+                    token = Some(t)
+                }
                 None => break,
             }
         }
