@@ -13,6 +13,7 @@
 //!
 //! `cargo bench --bench scale`. Windows and latency are scaled down on both sides by
 //! `SCALE_BENCH_SCALE` (default 10, `time_scaled`); `SCALE_BENCH_USERS` overrides 50,000.
+//! Without `--bench` (`cargo test --benches`) it runs 500 users at scale 50.
 
 use chrono::{TimeZone, Utc};
 use reclaim_graph::throttle::Limits;
@@ -23,8 +24,62 @@ use reclaim_sim::throttle::{classify, Class};
 use reclaim_sim::{Profile, RequestLogEntry, SimConfig};
 use reclaim_triage::gather::{gather, GatherOptions};
 use reclaim_triage::{Pack, Verdict};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Live heap bytes and their high-water mark (as `crates/sim/benches/sim_generate.rs`): RSS
+/// also counts what the allocator keeps after a free; this is what the program holds.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let live = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc_zeroed(layout);
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = System.realloc(ptr, layout, new_size);
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
 
 fn now() -> Time {
     Utc.with_ymd_and_hms(2024, 3, 1, 12, 0, 0).unwrap()
@@ -101,8 +156,10 @@ fn bound(log: &[RequestLogEntry], scale: f64) -> (Duration, usize, usize) {
 }
 
 fn main() {
-    let scale: f64 = env("SCALE_BENCH_SCALE", 10.0);
-    let users: usize = env("SCALE_BENCH_USERS", 50_000);
+    // `cargo test --benches` runs this without `--bench`: keep that quick.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let scale: f64 = env("SCALE_BENCH_SCALE", if quick { 50.0 } else { 10.0 });
+    let users: usize = env("SCALE_BENCH_USERS", if quick { 500 } else { 50_000 });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -128,6 +185,8 @@ fn main() {
         );
 
         let _ = std::fs::write("/proc/self/clear_refs", "5");
+        let heap_before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(heap_before, Ordering::Relaxed);
         let opts = ClientOptions {
             limits: Limits::default().time_scaled(scale),
             ..ClientOptions::default()
@@ -143,6 +202,8 @@ fn main() {
             .unwrap();
         let took = t.elapsed();
         let peak = status_mib("VmHWM");
+        let heap_peak = PEAK.load(Ordering::Relaxed).saturating_sub(heap_before);
+        let heap_held = LIVE.load(Ordering::Relaxed).saturating_sub(heap_before);
         let (b, total, reports) = bound(&sim.request_log(), scale);
         let compromised = got
             .accounts
@@ -161,9 +222,21 @@ fn main() {
              {sim_rss:.0} MiB before it began: the gather's share at most {:.0} MiB",
             peak - sim_rss
         );
+        let summary = reclaim_triage::output::reads_summary(&got.reads);
+        // What the result holds, measured by dropping it; the rest of what is still held is
+        // the simulator's growth (lazily built indexes, the request log).
+        let with_result = LIVE.load(Ordering::Relaxed);
+        drop(got);
+        let result = with_result.saturating_sub(LIVE.load(Ordering::Relaxed));
+        let sim_growth = heap_held.saturating_sub(result);
         println!(
-            "scale: {}",
-            reclaim_triage::output::reads_summary(&got.reads)
+            "scale: heap: peak {:.0} MiB above the serving simulator's; the result holds {:.0} \
+             MiB, the simulator grew by {:.0} MiB: the gather's own peak about {:.0} MiB",
+            mib(heap_peak),
+            mib(result),
+            mib(sim_growth),
+            mib(heap_peak.saturating_sub(sim_growth))
         );
+        println!("scale: {summary}");
     });
 }
