@@ -160,6 +160,19 @@ async fn sign_ins_survive_dead_next_links_and_timeouts_without_loss_or_repeats()
     assert!(stop.is_none(), "{stop:?}");
     assert_eq!(ids, truth);
     assert!(stats.splits >= 1 && stats.restarts >= 1, "{stats:?}");
+
+    // One record a page, one page a query, seven records a second: a restart brings only the
+    // record already read, again and again. The reader gives the rest up, reported, instead
+    // of looping.
+    sim.set_knobs(knobs(LogFaults {
+        next_link_pages: Some(1),
+        ..LogFaults::default()
+    }));
+    let reader = c.read_sign_ins(false, since(), now(), None).page_size(1);
+    let (ids, stats, stop) = read_all(reader).await;
+    assert_eq!(ids.len(), 1, "{stats:?}");
+    assert!(stats.repeats >= 3, "{stats:?}");
+    assert!(matches!(stop, Some(Incomplete::Gaps { .. })), "{stop:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

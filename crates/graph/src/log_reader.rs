@@ -297,13 +297,18 @@ impl<T: LogRecord + DeserializeOwned + Send + 'static> LogReader<T> {
             return self.gap(&r.window, error);
         }
         let bound = r.oldest.map(ceil_second).or(r.window.to);
-        let stalled =
-            bound.is_some() && self.last_restart == bound.map(|b| (b, self.stats.records));
-        self.stalls = if stalled { self.stalls + 1 } else { 0 };
+        // The same bound with no new record since the last restart: no progress (an
+        // unbounded query counts as bounded at `until`, so empty pages cannot loop forever).
+        let mark = (bound.unwrap_or(self.until), self.stats.records);
+        self.stalls = if self.last_restart == Some(mark) {
+            self.stalls + 1
+        } else {
+            0
+        };
         if self.stalls >= MAX_STALLS {
             return self.gap(&r.window, error);
         }
-        self.last_restart = bound.map(|b| (b, self.stats.records));
+        self.last_restart = Some(mark);
         tracing::info!(target: "graph", prop = self.prop, %error, "log paging broke; querying again from the last record's timestamp");
         self.stats.restarts += 1;
         self.pending.push(Window {
