@@ -200,6 +200,7 @@ pub async fn triage(g: &GlobalOpts, args: TriageArgs) -> CliResult {
             complete: got.complete,
             warnings: &got.warnings,
             unavailable: &got.unavailable,
+            reads: &got.reads,
         }) + "\n"
     } else if args.csv {
         output::triage_csv(&got.accounts)

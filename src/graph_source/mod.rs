@@ -162,6 +162,8 @@ impl TriageSource {
         let mut cache = lock(&self.cache);
         cache.facts = got.facts;
         cache.context = got.context;
+        // Paging totals on the status line: nothing is cut short unseen.
+        feed.progress(reclaim_triage::output::reads_summary(&got.reads), 0, None);
         if !got.complete {
             let note = if got.warnings.is_empty() {
                 "some sources were not fully read".to_string()

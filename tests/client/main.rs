@@ -10,6 +10,7 @@ mod test_keyring;
 
 mod connect;
 mod endpoints;
+mod long_reads;
 mod models;
 mod paging_batch;
 mod priority;

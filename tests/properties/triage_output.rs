@@ -72,6 +72,7 @@ proptest! {
             complete: true,
             warnings: &warnings,
             unavailable: &[],
+            reads: &[],
         };
         let json = triage_json(&report);
         assert_inert("triage json", &json);

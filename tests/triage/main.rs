@@ -8,6 +8,7 @@ mod support;
 
 mod accuracy;
 mod console;
+mod long_reads;
 mod output;
 mod pacing;
 mod reporting;

@@ -36,6 +36,9 @@ pub struct GraphRequest {
     pub priority: Priority,
     /// A POST that only reads (a `$batch` of GETs): may be retried and passes `--read-only`.
     pub replay_safe: bool,
+    /// Attempts on 5xx and network failures when not the client's policy: a log read over a
+    /// time range gives up sooner, and splits the range instead.
+    pub max_failures: Option<u32>,
 }
 
 impl GraphRequest {
@@ -55,6 +58,7 @@ impl GraphRequest {
             scope,
             priority: Priority::Operator,
             replay_safe: false,
+            max_failures: None,
         }
     }
 
@@ -247,7 +251,7 @@ impl HttpCore {
                         throttled_attempts < self.retry.max_throttled
                     } else {
                         failed_attempts += 1;
-                        failed_attempts < self.retry.max_failures
+                        failed_attempts < req.max_failures.unwrap_or(self.retry.max_failures)
                     };
                     if !budget_left {
                         return Err(if last_status == 0 {

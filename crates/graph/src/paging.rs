@@ -47,6 +47,14 @@ pub enum Incomplete {
     ItemCap { items: usize },
     #[error("a later page failed after {pages} pages: {error}")]
     Failed { pages: u32, error: Box<GraphError> },
+    /// A long log read gave up on some time ranges (split to the floor, or paging that broke
+    /// again and again) and read the rest.
+    #[error("{count} time range(s) could not be read (the first: {first})")]
+    Gaps {
+        count: usize,
+        first: String,
+        error: Box<GraphError>,
+    },
 }
 
 /// Every page of a collection, or as many as could be read, flagged.

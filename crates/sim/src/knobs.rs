@@ -143,6 +143,20 @@ impl FaultRates {
     }
 }
 
+/// Long reads of the sign-in and directory-audit logs: where the service times out and where
+/// its paging dies (issue 14). No profile sets them; tests and rehearsals do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogFaults {
+    /// A `/auditLogs/signIns` or `/auditLogs/directoryAudits` request whose time window
+    /// (`createdDateTime` / `activityDateTime` bounds, the whole log without them; one user's
+    /// records under `userId eq`) holds more than this many records answers 504
+    /// `UnknownError`, on every page, as the service times out on large ranges.
+    pub timeout_above: Option<usize>,
+    /// A query's `@odata.nextLink` stops working after this many pages: following it answers
+    /// 400 `UnknownError` "Invalid Skip Token, skip token is null", and so does every retry.
+    pub next_link_pages: Option<u32>,
+}
+
 /// Everything a profile decides, adjustable at runtime through the handle.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Knobs {
@@ -151,6 +165,7 @@ pub struct Knobs {
     /// `None` = no throttling at all.
     pub limits: Option<Limits>,
     pub faults: FaultRates,
+    pub logs: LogFaults,
 }
 
 impl Knobs {
@@ -160,11 +175,13 @@ impl Knobs {
                 latency: (Duration::ZERO, Duration::ZERO),
                 limits: None,
                 faults: FaultRates::NONE,
+                logs: LogFaults::default(),
             },
             Profile::Realistic => Self {
                 latency: (Duration::from_millis(40), Duration::from_millis(150)),
                 limits: Some(Limits::default()),
                 faults: FaultRates::NONE,
+                logs: LogFaults::default(),
             },
             Profile::Hostile => Self {
                 faults: FaultRates::hostile(),
@@ -179,6 +196,7 @@ impl Knobs {
             latency: (Duration::ZERO, Duration::ZERO),
             limits: Some(limits),
             faults: FaultRates::NONE,
+            logs: LogFaults::default(),
         }
     }
 }
@@ -213,6 +231,7 @@ impl Knobs {
             latency: (self.latency.0.div_f64(f), self.latency.1.div_f64(f)),
             limits: self.limits.map(|l| l.time_scaled(f)),
             faults: self.faults,
+            logs: self.logs,
         }
     }
 }

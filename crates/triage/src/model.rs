@@ -210,6 +210,24 @@ pub struct Unavailable {
     pub detail: String,
 }
 
+/// How much of one tenant-wide source triage read (`triage --json`'s `reads`): nothing is
+/// cut short without `complete: false` and a warning saying why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceRead {
+    /// `risky users`, `risk detections`, `security-info audits`, `sign-ins`...
+    pub source: String,
+    /// Records read (repeats dropped).
+    pub records: u64,
+    pub pages: u32,
+    /// Every page was read.
+    pub complete: bool,
+    /// Time ranges split in two after the service failed on them (long log reads).
+    pub splits: u32,
+    /// Queries restarted from the last record's timestamp after paging broke.
+    pub restarts: u32,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct TiedDevice {

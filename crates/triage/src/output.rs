@@ -21,6 +21,31 @@ pub struct TriageReport<'a> {
     pub warnings: &'a [String],
     /// Every source that could not be read: `{source, reason, detail}` (CONTRACT.md).
     pub unavailable: &'a [crate::model::Unavailable],
+    /// How much of each tenant-wide source was read: `{source, records, pages, complete,
+    /// splits, restarts}`.
+    pub reads: &'a [crate::model::SourceRead],
+}
+
+/// One line for a status bar or stderr: records and pages per source, what was cut short.
+pub fn reads_summary(reads: &[crate::model::SourceRead]) -> String {
+    let parts: Vec<String> = reads
+        .iter()
+        .map(|r| {
+            let plural = if r.pages == 1 { "" } else { "s" };
+            let mut s = format!("{} {} in {} page{plural}", r.source, r.records, r.pages);
+            if r.splits > 0 {
+                s.push_str(&format!(", {} splits", r.splits));
+            }
+            if r.restarts > 0 {
+                s.push_str(&format!(", {} restarts", r.restarts));
+            }
+            if !r.complete {
+                s.push_str(" (incomplete)");
+            }
+            s
+        })
+        .collect();
+    format!("read: {}", parts.join("; "))
 }
 
 /// `investigate --json`: the assessment and every fact it rests on.
@@ -327,6 +352,7 @@ mod tests {
             complete: false,
             warnings: &warnings,
             unavailable: &[],
+            reads: &[],
         };
         let s = triage_json(&r);
         assert!(!s.chars().any(|c| is_dangerous(c) && c != '\n'), "{s}");
@@ -383,5 +409,28 @@ mod tests {
         assert!(!t.chars().any(|c| is_dangerous(c) && c != '\n'));
         let i = investigate_text(&a, &AccountFacts::default());
         assert!(!i.chars().any(|c| is_dangerous(c) && c != '\n'));
+    }
+
+    #[test]
+    fn the_reads_summary_names_splits_restarts_and_what_was_cut_short() {
+        let read = |source: &str, complete, splits, restarts| crate::model::SourceRead {
+            source: source.into(),
+            records: 1200,
+            pages: 3,
+            complete,
+            splits,
+            restarts,
+        };
+        let line = reads_summary(&[
+            crate::model::SourceRead {
+                pages: 1,
+                ..read("risky users", true, 0, 0)
+            },
+            read("sign-ins", false, 2, 1),
+        ]);
+        assert_eq!(
+            line,
+            "read: risky users 1200 in 1 page; sign-ins 1200 in 3 pages, 2 splits, 1 restarts (incomplete)"
+        );
     }
 }

@@ -80,6 +80,7 @@ pub async fn list(
     let keep = |a: &DirectoryAudit| q.filter.as_ref().is_none_or(|f| matches(f, a));
     let parts = q.filter.as_ref().map(conjuncts).unwrap_or_default();
     let window = time_window(logs, |a| a.activity_date_time, &parts, "activityDateTime");
+    super::log_faults::check(&state, q.token.as_ref(), window.len())?;
     let ascending = q.orderby.first().is_some_and(|(_, desc)| !desc);
     let (items, next) = if ascending {
         let list: Vec<&DirectoryAudit> = logs[window].iter().rev().filter(|a| keep(a)).collect();

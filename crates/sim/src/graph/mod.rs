@@ -10,6 +10,7 @@ pub mod devices;
 pub mod entities;
 pub mod grants;
 pub mod index;
+pub mod log_faults;
 pub mod mailbox;
 pub mod mailbox_settings;
 pub mod me;

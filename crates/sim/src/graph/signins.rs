@@ -6,6 +6,7 @@
 
 use super::ctx::{read, Ctx};
 use super::index;
+use super::log_faults;
 use super::perms;
 use crate::caller::Caller;
 use crate::error::GraphError;
@@ -183,6 +184,12 @@ pub async fn list(
         }
         None => Candidates::Range(window),
     };
+    let in_window = match &candidates {
+        Candidates::Positions(p) => p.len(),
+        Candidates::Range(r) => r.len(),
+        Candidates::All => logs.len(),
+    };
+    log_faults::check(&state, q.token.as_ref(), in_window)?;
     let page = collect_page(
         logs,
         candidates,

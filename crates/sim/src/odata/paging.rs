@@ -16,15 +16,17 @@ pub struct PageToken {
     pub pos: usize,
     /// Id of the last item served.
     pub last_id: String,
+    /// Pages of the query served so far (the `LogFaults::next_link_pages` knob counts them).
+    pub page: u32,
 }
 
-const TOKEN_VERSION: &str = "rc1";
+const TOKEN_VERSION: &str = "rc2";
 
 impl PageToken {
     pub fn encode(&self, fingerprint: u64) -> String {
         let raw = format!(
-            "{TOKEN_VERSION}|{fingerprint:016x}|{}|{}",
-            self.pos, self.last_id
+            "{TOKEN_VERSION}|{fingerprint:016x}|{}|{}|{}",
+            self.page, self.pos, self.last_id
         );
         URL_SAFE_NO_PAD.encode(raw)
     }
@@ -39,10 +41,14 @@ impl PageToken {
             .decode(token.trim_end_matches('='))
             .map_err(|_| invalid())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-        let mut parts = text.splitn(4, '|');
-        let (Some(ver), Some(fp), Some(pos), Some(last_id)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let mut parts = text.splitn(5, '|');
+        let (Some(ver), Some(fp), Some(page), Some(pos), Some(last_id)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
             return Err(invalid());
         };
         if ver != TOKEN_VERSION || u64::from_str_radix(fp, 16).ok() != Some(fingerprint) {
@@ -51,6 +57,7 @@ impl PageToken {
         Ok(PageToken {
             pos: pos.parse().map_err(|_| invalid())?,
             last_id: last_id.to_string(),
+            page: page.parse().map_err(|_| invalid())?,
         })
     }
 }
@@ -135,6 +142,7 @@ pub fn collect_page<'a, T, K: AsRef<str>>(
         (true, Some(pos)) => Some(PageToken {
             pos: pos + 1,
             last_id: id_of(&base[pos]).as_ref().to_string(),
+            page: resume.map_or(1, |t| t.page.saturating_add(1)),
         }),
         _ => None,
     };
@@ -210,13 +218,14 @@ mod tests {
         let t = PageToken {
             pos: 42,
             last_id: "a|b".into(),
+            page: 3,
         };
         let s = t.encode(7);
         assert!(!s.contains("42"), "token is opaque: {s}");
         assert_eq!(PageToken::decode(&s, 7).unwrap(), t);
         assert!(PageToken::decode(&s, 8).is_err());
         assert!(PageToken::decode("garbage!", 7).is_err());
-        assert!(PageToken::decode(&URL_SAFE_NO_PAD.encode("rc1|zz|1|x"), 7).is_err());
+        assert!(PageToken::decode(&URL_SAFE_NO_PAD.encode("rc2|zz|1|1|x"), 7).is_err());
     }
 
     #[test]
@@ -224,8 +233,10 @@ mod tests {
         let base = ids(25);
         let keep = |s: &String| !s.ends_with('3');
         let mut seen = Vec::new();
-        let mut token = None;
+        let mut token: Option<PageToken> = None;
+        let mut pages = 0;
         loop {
+            pages += 1;
             let page = collect_page(
                 &base,
                 Candidates::All,
@@ -236,7 +247,10 @@ mod tests {
             );
             seen.extend(page.items.iter().map(|s| s.to_string()));
             match page.next {
-                Some(t) => token = Some(t),
+                Some(t) => {
+                    assert_eq!(t.page, pages, "the token counts the pages served");
+                    token = Some(t)
+                }
                 None => break,
             }
         }

@@ -56,6 +56,9 @@ pub struct GatherOptions {
     /// Read authentication methods for every shortlisted account, not only those with MFA
     /// changes in the window or attacker sign-ins.
     pub methods_for_all: bool,
+    /// Sign-in and audit ranges the service fails on are split down to this length; a range
+    /// that still fails is reported as not read.
+    pub split_floor: chrono::Duration,
 }
 
 impl Default for GatherOptions {
@@ -66,6 +69,7 @@ impl Default for GatherOptions {
             concurrency: 8,
             beta_sign_ins: true,
             methods_for_all: false,
+            split_floor: reclaim_graph::log_reader::DEFAULT_FLOOR,
         }
     }
 }
@@ -99,6 +103,8 @@ pub struct Gathered {
     pub complete: bool,
     /// Sources that could not be read, and why.
     pub unavailable: Vec<crate::model::Unavailable>,
+    /// How much of each tenant-wide source was read (records, pages, splits, restarts).
+    pub reads: Vec<crate::model::SourceRead>,
 }
 
 /// State shared by the concurrent passes. Locks are never held across an await.
@@ -109,6 +115,8 @@ pub(crate) struct Shared {
     missing: Mutex<Vec<String>>,
     /// Sources that could not be read, one entry per source (the first failure's reason).
     unavailable: Mutex<Vec<crate::model::Unavailable>>,
+    /// What each tenant-wide pass read, in the order they finished.
+    reads: Mutex<Vec<crate::model::SourceRead>>,
     /// Per-account failures by source: the first is a warning, the rest are counted.
     failures: Mutex<HashMap<String, usize>>,
     pub since: Time,
@@ -181,6 +189,11 @@ impl Shared {
         SourceState::Failed(e.to_string())
     }
 
+    /// Records what a pass read.
+    pub fn read(&self, r: crate::model::SourceRead) {
+        lock(&self.reads).push(r);
+    }
+
     pub fn with<R>(&self, f: impl FnOnce(&mut Collector) -> R) -> R {
         f(&mut lock(&self.collector))
     }
@@ -218,6 +231,7 @@ pub async fn gather(
         warnings: Mutex::new(Vec::new()),
         missing: Mutex::new(Vec::new()),
         unavailable: Mutex::new(Vec::new()),
+        reads: Mutex::new(Vec::new()),
         failures: Mutex::new(HashMap::new()),
         since,
         opts: opts.clone(),
@@ -310,6 +324,7 @@ pub async fn gather(
     let warnings = lock(&sh.warnings).clone();
     let missing_permissions = lock(&sh.missing).clone();
     let unavailable = lock(&sh.unavailable).clone();
+    let reads = lock(&sh.reads).clone();
     let Ok(shared) = Arc::try_unwrap(sh) else {
         // Every task above has finished, so this is the last reference.
         return Err(GraphError::Invalid("gather tasks still running".into()));
@@ -332,6 +347,7 @@ pub async fn gather(
         missing_permissions,
         complete,
         unavailable,
+        reads,
     })
 }
 

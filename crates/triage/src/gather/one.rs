@@ -8,7 +8,6 @@ use crate::facts::{AccountFacts, SourceState};
 use crate::indicators::TenantContext;
 use crate::model::AccountAssessment;
 use crate::pack::Pack;
-use chrono::SecondsFormat;
 use reclaim_graph::requests::odata_str;
 use reclaim_graph::{GraphClient, GraphError};
 use std::sync::{Arc, Mutex};
@@ -78,6 +77,7 @@ pub async fn investigate_knowing(
         warnings: Mutex::new(Vec::new()),
         missing: Mutex::new(Vec::new()),
         unavailable: Mutex::new(Vec::new()),
+        reads: Mutex::new(Vec::new()),
         failures: Mutex::new(Default::default()),
         since,
         opts,
@@ -119,36 +119,35 @@ pub async fn investigate_knowing(
         sh.failed("risk detections", &e);
     }
 
-    let since_text = since.to_rfc3339_opts(SecondsFormat::Secs, true);
     let lit = odata_str(&id);
     let mut audits = SourceState::Complete;
-    for (phase, filter) in [
-        (
-            "audits",
-            format!("activityDateTime ge {since_text} and targetResources/any(t:t/id eq {lit})"),
-        ),
-        (
-            "consents",
-            format!("activityDateTime ge {since_text} and initiatedBy/user/id eq {lit}"),
-        ),
+    for (phase, extra) in [
+        ("audits", format!("targetResources/any(t:t/id eq {lit})")),
+        ("consents", format!("initiatedBy/user/id eq {lit}")),
     ] {
-        let pager = client.list_directory_audits(Some(&filter), Some(1000));
-        match drain_into(&sh, phase, pager, |c, a| c.add_audit(a)).await {
+        let reader = client
+            .read_directory_audits(since, now, Some(&extra))
+            .floor(sh.opts.split_floor);
+        match drain_into(&sh, phase, reader, |c, a| c.add_audit(a)).await {
             Outcome::Complete => {}
             Outcome::Partial(w) => audits = SourceState::Partial(w),
             Outcome::Failed(e) => audits = sh.failed(phase, &e),
         }
     }
-    let filter = format!("userId eq {lit} and createdDateTime ge {since_text}");
+    let user = format!("userId eq {lit}");
     let mut o = if sh.opts.beta_sign_ins {
-        let pager = client.list_sign_ins_beta(Some(&filter), Some(1000));
-        drain_into(&sh, "sign-ins", pager, |c, s| c.add_sign_in(s)).await
+        let reader = client
+            .read_sign_ins(true, since, now, Some(&user))
+            .floor(sh.opts.split_floor);
+        drain_into(&sh, "sign-ins", reader, |c, s| c.add_sign_in(s)).await
     } else {
         Outcome::Failed(GraphError::Invalid("beta off".into()))
     };
     if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission()) {
-        let pager = client.list_sign_ins(Some(&filter), Some(1000));
-        o = drain_into(&sh, "sign-ins", pager, |c, s| c.add_sign_in(s)).await;
+        let reader = client
+            .read_sign_ins(false, since, now, Some(&user))
+            .floor(sh.opts.split_floor);
+        o = drain_into(&sh, "sign-ins", reader, |c, s| c.add_sign_in(s)).await;
     }
     let sign_ins = match o {
         Outcome::Complete => SourceState::Complete,

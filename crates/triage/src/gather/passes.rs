@@ -4,11 +4,11 @@
 use super::Shared;
 use crate::collector::Collector;
 use crate::facts::SourceState;
-use chrono::SecondsFormat;
+use crate::model::SourceRead;
 use reclaim_graph::client::RiskyUserFilter;
-use reclaim_graph::paging::{Incomplete, Pager};
+use reclaim_graph::log_reader::PageSource;
+use reclaim_graph::paging::Incomplete;
 use reclaim_graph::{GraphClient, GraphError};
-use serde::de::DeserializeOwned;
 
 /// How one pass ended.
 pub(crate) enum Outcome {
@@ -23,30 +23,42 @@ impl Outcome {
     }
 }
 
-/// Reads every page, folding each into the collector as it arrives.
-pub(crate) async fn drain_into<T: DeserializeOwned>(
+/// Reads every page, folding each into the collector as it arrives, and records how much
+/// was read.
+pub(crate) async fn drain_into<T>(
     sh: &Shared,
     phase: &str,
-    mut pager: Pager<T>,
+    mut source: impl PageSource<T>,
     fold: impl Fn(&mut Collector, &T),
 ) -> Outcome {
-    let mut n = 0u64;
-    loop {
-        match pager.next_page().await {
-            None => return Outcome::Complete,
+    let (mut n, mut pages) = (0u64, 0u32);
+    let outcome = loop {
+        match source.next_page().await {
+            None => break Outcome::Complete,
             Some(Ok(page)) => {
                 n += page.items.len() as u64;
+                pages += 1;
                 sh.with(|c| page.items.iter().for_each(|item| fold(c, item)));
                 sh.progress(phase, n, None);
             }
-            Some(Err(Incomplete::Failed { pages: 0, error })) => return Outcome::Failed(*error),
+            Some(Err(Incomplete::Failed { pages: 0, error })) => break Outcome::Failed(*error),
             Some(Err(stop)) => {
                 let why = format!("{phase}: stopped early after {n} records: {stop}");
                 sh.warn(why.clone());
-                return Outcome::Partial(why);
+                break Outcome::Partial(why);
             }
         }
-    }
+    };
+    let stats = source.log_stats().unwrap_or_default();
+    sh.read(SourceRead {
+        source: phase.to_string(),
+        records: n,
+        pages,
+        complete: matches!(outcome, Outcome::Complete),
+        splits: stats.splits,
+        restarts: stats.restarts,
+    });
+    outcome
 }
 
 /// Every risky user, in every state (dismissed and remediated ones too: they are look-alikes
@@ -77,36 +89,25 @@ pub(crate) async fn detections(client: &GraphClient, sh: &Shared) -> bool {
     }
 }
 
-fn since_text(sh: &Shared) -> String {
-    sh.since.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
 /// The activities whose records matter: security-info changes (service "Authentication
-/// Methods"), their `Update user` twins carrying old and new values, and consents.
-fn audit_filters(sh: &Shared) -> Vec<(String, String)> {
-    let since = since_text(sh);
+/// Methods"), their `Update user` twins carrying old and new values, and consents. Each is
+/// `and`-ed to the window's `activityDateTime` bounds.
+fn audit_filters() -> Vec<(&'static str, &'static str)> {
     vec![
         (
-            "security-info audits".into(),
-            format!("activityDateTime ge {since} and loggedByService eq 'Authentication Methods'"),
+            "security-info audits",
+            "loggedByService eq 'Authentication Methods'",
         ),
+        ("user-update audits", "activityDisplayName eq 'Update user'"),
         (
-            "user-update audits".into(),
-            format!("activityDateTime ge {since} and activityDisplayName eq 'Update user'"),
-        ),
-        (
-            "consent audits".into(),
-            format!(
-                "activityDateTime ge {since} and activityDisplayName eq 'Consent to application'"
-            ),
+            "consent audits",
+            "activityDisplayName eq 'Consent to application'",
         ),
         // "Add registered owner to device" and "Add registered users to device": they name
         // the account as a target, and the initiator's address ties a device to a sign-in.
         (
-            "device audits".into(),
-            format!(
-                "activityDateTime ge {since} and startswith(activityDisplayName,'Add registered')"
-            ),
+            "device audits",
+            "startswith(activityDisplayName,'Add registered')",
         ),
         // "Add member to role" and "Add member to group": the member is a target, the
         // initiator's address ties the grant to the attacker.
@@ -134,25 +135,34 @@ fn state_of(sh: &Shared, what: &str, o: &Outcome) -> SourceState {
     }
 }
 
-/// Audits, then sign-ins: one budget, one after the other.
+/// The instant the window ends (where a long read splits an unbounded range).
+fn until(sh: &Shared) -> crate::facts::Time {
+    sh.opts.now.unwrap_or_else(chrono::Utc::now)
+}
+
+/// Audits, then sign-ins: one budget, one after the other. Both are long reads: a range the
+/// service cannot answer is split, paging that breaks restarts from the last record.
 pub(crate) async fn reports(client: &GraphClient, sh: &Shared) -> ReportsOutcome {
     let mut audits = SourceState::Complete;
     let mut read_something = false;
-    for (phase, filter) in audit_filters(sh) {
-        let pager = client.list_directory_audits(Some(&filter), Some(1000));
-        let o = drain_into(sh, &phase, pager, |c, a| c.add_audit(a)).await;
+    for (phase, extra) in audit_filters() {
+        let reader = client
+            .read_directory_audits(sh.since, until(sh), Some(extra))
+            .floor(sh.opts.split_floor);
+        let o = drain_into(sh, phase, reader, |c, a| c.add_audit(a)).await;
         read_something |= o.read_something();
-        let s = state_of(sh, &phase, &o);
+        let s = state_of(sh, phase, &o);
         if audits == SourceState::Complete {
             audits = s;
         }
     }
 
-    let filter = format!("createdDateTime ge {}", since_text(sh));
     let mut o = Outcome::Failed(GraphError::Invalid("not read".into()));
     if sh.opts.beta_sign_ins {
-        let pager = client.list_sign_ins_beta(Some(&filter), Some(1000));
-        o = drain_into(sh, "sign-ins", pager, |c, s| c.add_sign_in(s)).await;
+        let reader = client
+            .read_sign_ins(true, sh.since, until(sh), None)
+            .floor(sh.opts.split_floor);
+        o = drain_into(sh, "sign-ins", reader, |c, s| c.add_sign_in(s)).await;
         if let Outcome::Failed(e) = &o {
             if !e.is_missing_permission() {
                 sh.warn(format!(
@@ -162,8 +172,10 @@ pub(crate) async fn reports(client: &GraphClient, sh: &Shared) -> ReportsOutcome
         }
     }
     if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission()) {
-        let pager = client.list_sign_ins(Some(&filter), Some(1000));
-        o = drain_into(sh, "sign-ins", pager, |c, s| c.add_sign_in(s)).await;
+        let reader = client
+            .read_sign_ins(false, sh.since, until(sh), None)
+            .floor(sh.opts.split_floor);
+        o = drain_into(sh, "sign-ins", reader, |c, s| c.add_sign_in(s)).await;
     }
     read_something |= o.read_something();
     let sign_ins = state_of(sh, "sign-ins", &o);
