@@ -112,10 +112,8 @@ fn audit_filters() -> Vec<(&'static str, &'static str)> {
         // "Add member to role" and "Add member to group": the member is a target, the
         // initiator's address ties the grant to the attacker.
         (
-            "role and group audits".into(),
-            format!(
-                "activityDateTime ge {since} and startswith(activityDisplayName,'Add member to')"
-            ),
+            "role and group audits",
+            "startswith(activityDisplayName,'Add member to')",
         ),
     ]
 }
