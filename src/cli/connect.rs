@@ -308,6 +308,11 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
     if g.demo {
         return connect_demo(g, opts).await;
     }
+    if g.licence.is_some() {
+        return Err(CliError::usage(
+            "--licence picks the simulated tenant's tier: use it with --demo or `reclaim sim`",
+        ));
+    }
     let settings = resolve(g)?;
     let store = match opts.store.clone() {
         Some(s) => s,
@@ -388,6 +393,9 @@ async fn connect_demo(_: &GlobalOpts, _: ConnectOptions) -> Result<GraphClient, 
 #[cfg(feature = "sim")]
 async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClient, CliError> {
     let mut config = reclaim_sim::SimConfig::default();
+    if let Some(tier) = g.licence {
+        config.licence = reclaim_sim::LicenceSettings::tier(tier.into());
+    }
     let mut client_opts = opts.client;
     if !opts.interactive {
         // The in-process tenant throttles nothing in `fast`, so pacing to Graph's documented
