@@ -10,6 +10,7 @@ mod test_keyring;
 
 mod connect;
 mod endpoints;
+mod licence;
 mod models;
 mod paging_batch;
 mod priority;
