@@ -11,3 +11,5 @@ mod console;
 mod output;
 mod pacing;
 mod reuse;
+mod tier_cli;
+mod tiers;

@@ -169,6 +169,18 @@ impl Shared {
                 });
             }
         }
+        if e.is_unlicensed() {
+            // The tenant's licence, not a failure: said in `unavailable` (and the console's
+            // status line), judged from the rest, and no reason for a partial exit.
+            self.emit(GatherEvent::Warning(format!(
+                "{what}: not included in the tenant's licence"
+            )));
+            return SourceState::Unavailable(format!(
+                "{} ({})",
+                crate::facts::UNLICENSED_NOTE,
+                e.code().unwrap_or("403")
+            ));
+        }
         let first = {
             let mut f = lock(&self.failures);
             let n = f.entry(what.to_string()).or_default();

@@ -146,7 +146,7 @@ pub async fn investigate_knowing(
     } else {
         Outcome::Failed(GraphError::Invalid("beta off".into()))
     };
-    if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission()) {
+    if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission() && !e.is_unlicensed()) {
         let pager = client.list_sign_ins(Some(&filter), Some(1000));
         o = drain_into(&sh, "sign-ins", pager, |c, s| c.add_sign_in(s)).await;
     }
