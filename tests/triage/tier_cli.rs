@@ -152,3 +152,100 @@ async fn a_missing_permission_is_not_taken_for_the_licence() {
         "{list:?}"
     );
 }
+
+fn source<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == name)
+        .unwrap_or_else(|| panic!("no source {name} in {v}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whoami_reports_each_source_and_the_tier() {
+    for tier in ["p2", "p1", "free"] {
+        let out = demo(tier, &["whoami", "--json"]).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{tier}: {stderr}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["licence"]["tier"], tier, "{}", v["licence"]);
+        let basis = v["licence"]["basis"].as_array().unwrap();
+        assert!(basis.contains(&"answers".into()) && basis.contains(&"subscribedSkus".into()));
+        let refused: &[&str] = match tier {
+            "p2" => &[],
+            "p1" => &["risky users", "risk detections"],
+            _ => &[
+                "risky users",
+                "risk detections",
+                "sign-ins",
+                "signInActivity",
+            ],
+        };
+        for name in [
+            "risky users",
+            "risk detections",
+            "sign-ins",
+            "signInActivity",
+            "directory audits",
+            "users",
+            "directory roles",
+            "authentication methods",
+            "inbox rules",
+            "OAuth grants",
+            "subscribed SKUs",
+        ] {
+            let s = source(&v, name);
+            if refused.contains(&name) {
+                assert_eq!(s["readable"], false, "{tier} {name}");
+                assert_eq!(s["reason"], "licence", "{tier} {name}");
+                assert_eq!(s["explanation"], "not included in the tenant's licence");
+            } else {
+                assert_eq!(s["readable"], true, "{tier} {name}: {s}");
+            }
+        }
+    }
+    let text = demo("free", &["whoami"]).await;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("licence       Entra ID Free"), "{text}");
+    assert!(
+        text.contains("sign-ins")
+            && text.contains("not included in the tenant's licence (licence)"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whoami_tells_a_missing_permission_from_the_licence() {
+    let sim = campaign(60, 5, chrono::Utc::now(), &Default::default()).await;
+    sim.set_licence(LicenceSettings::tier(Licence::P1));
+    let app = AppCredentials {
+        client_id: "11111111-2222-4333-8444-888888888888".into(),
+        client_secret: "no-mail-secret".into(),
+    };
+    sim.register_app(AppRegistration {
+        client_id: app.client_id.clone(),
+        display_name: "no mailbox settings".into(),
+        client_secret: Some(app.client_secret.clone()),
+        application_permissions: reclaim_sim::apps::READ_PERMISSIONS
+            .iter()
+            .filter(|p| !p.starts_with("MailboxSettings") && !p.starts_with("Organization"))
+            .filter(|p| !p.starts_with("Directory"))
+            .map(|p| p.to_string())
+            .collect(),
+        ..AppRegistration::default()
+    });
+    let out = run(&sim, &app, &["whoami", "--json"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(source(&v, "risky users")["reason"], "licence");
+    assert_eq!(source(&v, "inbox rules")["reason"], "permission");
+    assert_eq!(
+        source(&v, "inbox rules")["explanation"],
+        "the app or signed-in user lacks the permission"
+    );
+    assert_eq!(source(&v, "subscribed SKUs")["reason"], "permission");
+    // Without the subscriptions the refusals still tell the tier.
+    assert_eq!(v["licence"]["tier"], "p1");
+    assert_eq!(v["licence"]["basis"], serde_json::json!(["answers"]));
+}

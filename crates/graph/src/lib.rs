@@ -16,6 +16,7 @@ pub mod client;
 pub mod cloud;
 pub mod error;
 pub mod http;
+pub mod licence;
 pub mod models;
 pub mod paging;
 pub mod permissions;
