@@ -9,6 +9,7 @@ mod default_method;
 mod drift_resume_undo;
 mod live_console;
 mod plan_reads;
+mod tiers;
 
 use reclaim_audit::{Journal, RequestSummary, StepIntent};
 use reclaim_contain::apply::{apply, ApplyOptions, CollectingSink};

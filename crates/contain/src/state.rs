@@ -199,6 +199,10 @@ pub struct AccountState {
     pub preferences: Option<PreferenceState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<super::footholds::DeviceState>>,
+    /// Parts the tenant's licence refuses (Identity Protection without Entra ID P2): the
+    /// plan leaves out the actions that need them, with the reason, rather than fail them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlicensed: Vec<Part>,
 }
 
 fn text(v: &Value, key: &str) -> String {
