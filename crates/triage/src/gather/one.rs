@@ -84,6 +84,7 @@ pub async fn investigate_knowing(
         known_methods: known.methods,
         known_rules: known.rules,
         known_grants: known.grants,
+        claims: client.claims().await.ok().flatten(),
     };
     if let Err(e) = &domains {
         sh.failed(super::domains::SOURCE, e);
