@@ -190,7 +190,13 @@ pub fn render_text(r: &WhoamiReport) -> String {
 
 /// `reclaim whoami [--json]`.
 pub async fn whoami(g: &GlobalOpts, args: &WhoamiArgs) -> CliResult {
-    let client = connect::connect(g).await?;
+    // Throttling is waited out as ever; a failing or unreachable Graph is reported after two
+    // tries per probe, not minutes of backoff.
+    let retry = reclaim_graph::http::RetryPolicy {
+        max_failures: 2,
+        ..Default::default()
+    };
+    let client = connect::connect_retrying(g, retry).await?;
     let mut report = whoami_report(&client).await?;
     report.local = LocalSetup::for_options(g, true);
     let claims = client.claims().await.ok().flatten();

@@ -352,11 +352,23 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
 /// `connect` for commands: cached sign-ins, or a device code on stderr when interactive;
 /// long throttle waits are announced on stderr so a command never looks hung.
 pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
+    connect_retrying(g, reclaim_graph::http::RetryPolicy::default()).await
+}
+
+/// [`connect`] with another retry budget (`whoami`'s probes: a few quick tries, so an
+/// unreachable Graph is reported in seconds rather than waited out).
+pub async fn connect_retrying(
+    g: &GlobalOpts,
+    retry: reclaim_graph::http::RetryPolicy,
+) -> Result<GraphClient, CliError> {
     use reclaim_graph::{Progress, ProgressEvent};
     use std::io::IsTerminal as _;
     let interactive = std::io::stderr().is_terminal();
     let prompt = interactive.then(|| stderr_prompt(false));
-    let mut client = ClientOptions::default();
+    let mut client = ClientOptions {
+        retry,
+        ..ClientOptions::default()
+    };
     if interactive {
         client.progress = Progress::with_hook(Arc::new(|e: &ProgressEvent| {
             if let ProgressEvent::ThrottleWait { scope, wait, .. } = e {

@@ -83,6 +83,21 @@ pub async fn probe(
         ..RiskyUserFilter::default()
     }))
     .await;
+    // Graph unreachable, or the sign-in itself refused: every source would say the same.
+    if let Err(e @ (GraphError::Transport { .. } | GraphError::Auth(_))) = &risky {
+        let line = |s: &str| status(s, &Err(e.clone()), claims);
+        let list = ["risky users", "sign-ins", "directory audits", "users"]
+            .iter()
+            .map(|s| line(s))
+            .collect();
+        let report = LicenceReport {
+            tier: None,
+            basis: Vec::new(),
+            description: format!("unknown ({})", reclaim_core::sanitize::inert(&e.to_string())),
+            skus: Vec::new(),
+        };
+        return (list, report);
+    }
     let detections = first_page(client.list_risk_detections(None, None, Some(1))).await;
     let sign_ins = first_page(client.list_sign_ins(None, Some(1))).await;
     let activity = client.probe_sign_in_activity().await;

@@ -62,11 +62,10 @@ impl Licence {
     }
 
     fn includes(self, feature: Premium) -> bool {
-        match (self, feature) {
-            (Licence::P2, _) => true,
-            (Licence::P1, Premium::SignInLogs) => true,
-            _ => false,
-        }
+        matches!(
+            (self, feature),
+            (Licence::P2, _) | (Licence::P1, Premium::SignInLogs)
+        )
     }
 }
 
@@ -119,7 +118,7 @@ pub fn check(state: &Shared, _method: &Method, rest: &str, query: &str) -> Optio
         true
     } else if let Some(n) = settings.flap_every.filter(|n| *n > 0) {
         let seen = state.licence_requests.fetch_add(1, Ordering::Relaxed) + 1;
-        seen % u64::from(n) == 0
+        seen.is_multiple_of(u64::from(n))
     } else {
         false
     };
