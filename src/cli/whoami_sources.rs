@@ -93,7 +93,10 @@ pub async fn probe(
         let report = LicenceReport {
             tier: None,
             basis: Vec::new(),
-            description: format!("unknown ({})", reclaim_core::sanitize::inert(&e.to_string())),
+            description: format!(
+                "unknown ({})",
+                reclaim_core::sanitize::inert(&e.to_string())
+            ),
             skus: Vec::new(),
         };
         return (list, report);
