@@ -193,3 +193,40 @@ async fn free_default_mix_at_2000_users() {
 async fn free_alternate_mix_at_2000_users() {
     check(Licence::Free, 77, &ScenarioKnobs::alternate()).await;
 }
+
+/// The intermittent licence 403 on a P2 tenant is asked again and answered: nothing is
+/// reported unavailable and the verdicts are P2's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_intermittent_licence_403_does_not_flip_the_tier() {
+    let sim = campaign(300, 2024, campaign_now(), &ScenarioKnobs::default()).await;
+    sim.set_licence(LicenceSettings {
+        tier: Licence::P2,
+        flap_every: Some(2),
+    });
+    let opts = ClientOptions {
+        limits: Limits::none(),
+        ..ClientOptions::default()
+    };
+    let client = reclaim::cli::connect::sim_app_client(&sim, &sim.apps.read_only, opts).unwrap();
+    let gather_opts = GatherOptions {
+        now: Some(campaign_now()),
+        ..GatherOptions::default()
+    };
+    let got = gather(&client, Arc::new(Pack::embedded()), gather_opts, None)
+        .await
+        .unwrap();
+    let refused = sim.request_log().iter().filter(|e| e.status == 403).count();
+    assert!(refused > 0, "the knob refused some premium requests");
+    assert!(got.unavailable.is_empty(), "{:?}", got.unavailable);
+    assert!(got.complete, "{:?}", got.warnings);
+    let truth = sim.ground_truth();
+    for a in truth.compromised() {
+        let v = got.accounts.iter().find(|x| x.id == a.user_id);
+        assert_eq!(
+            v.map(|x| x.verdict),
+            Some(Verdict::Compromised),
+            "{}",
+            a.user_principal_name
+        );
+    }
+}
