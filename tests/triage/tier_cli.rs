@@ -249,3 +249,25 @@ async fn whoami_tells_a_missing_permission_from_the_licence() {
     assert_eq!(v["licence"]["tier"], "p1");
     assert_eq!(v["licence"]["basis"], serde_json::json!(["answers"]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn investigate_on_a_free_tenant_says_what_the_licence_refused() {
+    let triage = demo("free", &["triage", "--json"]).await;
+    let v: serde_json::Value = serde_json::from_slice(&triage.stdout).unwrap();
+    let upn = v["accounts"][0]["userPrincipalName"]
+        .as_str()
+        .expect("a ranked account")
+        .to_string();
+    let out = demo("free", &["investigate", &upn, "--json"]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = unavailable(&v);
+    for source in ["risky user", "risk detections", "sign-ins"] {
+        assert!(
+            list.contains(&(source.to_string(), "licence".to_string())),
+            "{source}: {list:?}"
+        );
+    }
+    assert!(list.iter().all(|(_, reason)| reason == "licence"), "{list:?}");
+}
