@@ -269,5 +269,8 @@ async fn investigate_on_a_free_tenant_says_what_the_licence_refused() {
             "{source}: {list:?}"
         );
     }
-    assert!(list.iter().all(|(_, reason)| reason == "licence"), "{list:?}");
+    assert!(
+        list.iter().all(|(_, reason)| reason == "licence"),
+        "{list:?}"
+    );
 }
