@@ -157,3 +157,77 @@ async fn reclaim_sim_prints_one_json_line_and_serves_the_seeded_campaign() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(bad.stdout.is_empty());
 }
+
+/// `reclaim sim --licence free`: the sign-in log refused with Graph's licence 403, the
+/// subscriptions without an Entra ID premium plan.
+#[tokio::test]
+async fn reclaim_sim_licence_free_refuses_the_sign_in_log() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
+        .args(["sim", "--listen", "127.0.0.1:0", "--users", "60"])
+        .args(["--profile", "fast", "--licence", "free"])
+        .env("RECLAIM_KEYRING", "memory")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn reclaim sim");
+    let stdout = child.stdout.take().expect("stdout");
+    let _child = Reaper(child);
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map(|_| line)
+    })
+    .await
+    .expect("join")
+    .expect("a line");
+    let printed: Value = serde_json::from_str(&line).expect("one JSON line");
+    let graph = printed["graph_url"].as_str().unwrap_or_default();
+    let login = printed["login_url"].as_str().unwrap_or_default();
+    let tenant = printed["tenant_id"].as_str().unwrap_or_default();
+    let app = &printed["apps"]["full"];
+    let (status, body) = post_form(
+        &format!("{login}/{tenant}/oauth2/v2.0/token"),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", app["client_id"].as_str().unwrap_or_default()),
+            (
+                "client_secret",
+                app["client_secret"].as_str().unwrap_or_default(),
+            ),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let get = |path: &str| {
+        let url = format!("{graph}/v1.0{path}");
+        let token = token.clone();
+        async move {
+            let r = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("request");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, body) = get("/auditLogs/signIns?$top=1").await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body["error"]["code"],
+        "Authentication_RequestFromNonPremiumTenantOrB2CTenant"
+    );
+    let (status, body) = get("/subscribedSkus").await;
+    assert_eq!(status, 200);
+    let text = body.to_string();
+    assert!(!text.contains("AAD_PREMIUM"), "{text}");
+    assert_eq!(get("/users?$top=1").await.0, 200);
+}

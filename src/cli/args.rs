@@ -60,6 +60,31 @@ pub struct GlobalOpts {
     /// Config file (default: the platform config dir)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Licence tier of the simulated tenant (`sim` and `--demo` only; default p2)
+    #[arg(long, global = true, value_enum, value_name = "TIER")]
+    pub licence: Option<LicenceTier>,
+}
+
+/// Entra ID licence tier of the simulated tenant (docs/simulator.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LicenceTier {
+    /// Entra ID P2: everything
+    P2,
+    /// Entra ID P1: no Identity Protection (risky users, risk detections)
+    P1,
+    /// Office 365 only: no Identity Protection, no sign-in log, 7 days of audits
+    Free,
+}
+
+#[cfg(feature = "sim")]
+impl From<LicenceTier> for reclaim_sim::Licence {
+    fn from(t: LicenceTier) -> Self {
+        match t {
+            LicenceTier::P2 => reclaim_sim::Licence::P2,
+            LicenceTier::P1 => reclaim_sim::Licence::P1,
+            LicenceTier::Free => reclaim_sim::Licence::Free,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -35,6 +35,10 @@ pub struct WhoamiReport {
     pub read_only: bool,
     pub token_expires: Option<String>,
     pub capabilities: Vec<CapabilityStatus>,
+    /// The tenant's licence tier and what told it (filled in by `whoami`).
+    pub licence: Option<super::whoami_sources::LicenceReport>,
+    /// Each source triage and containment read: readable, or why not (filled in by `whoami`).
+    pub sources: Vec<super::whoami_sources::SourceStatus>,
     /// Where this machine keeps secrets, state and the log (filled in by `whoami`).
     #[serde(flatten)]
     pub local: LocalSetup,
@@ -100,6 +104,8 @@ pub async fn whoami_report(client: &GraphClient) -> Result<WhoamiReport, CliErro
         read_only: client.is_read_only(),
         token_expires: claims_expiry(&claims),
         capabilities,
+        licence: None,
+        sources: Vec::new(),
         local: LocalSetup::default(),
     })
 }
@@ -150,6 +156,25 @@ pub fn render_text(r: &WhoamiReport) -> String {
     if !r.local.secret_store.is_empty() {
         out.push_str(&r.local.lines(14));
     }
+    if let Some(l) = &r.licence {
+        let basis = if l.basis.is_empty() {
+            String::new()
+        } else {
+            format!(" (from {})", l.basis.join(" and "))
+        };
+        line(&mut out, "licence", &format!("{}{basis}", l.description));
+    }
+    if !r.sources.is_empty() {
+        out.push_str("sources\n");
+        for s in &r.sources {
+            let state = if s.readable { "ok" } else { "NO" };
+            let why = match &s.reason {
+                Some(reason) => format!("{} ({reason})", s.explanation),
+                None => s.explanation.clone(),
+            };
+            out.push_str(&format!("  {state:<8} {:<24} {}\n", s.source, inert(&why)));
+        }
+    }
     out.push_str("capabilities\n");
     for c in &r.capabilities {
         let (status, detail) = match &c.readiness {
@@ -165,9 +190,19 @@ pub fn render_text(r: &WhoamiReport) -> String {
 
 /// `reclaim whoami [--json]`.
 pub async fn whoami(g: &GlobalOpts, args: &WhoamiArgs) -> CliResult {
-    let client = connect::connect(g).await?;
+    // Throttling is waited out as ever; a failing or unreachable Graph is reported after two
+    // tries per probe, not minutes of backoff.
+    let retry = reclaim_graph::http::RetryPolicy {
+        max_failures: 2,
+        ..Default::default()
+    };
+    let client = connect::connect_retrying(g, retry).await?;
     let mut report = whoami_report(&client).await?;
     report.local = LocalSetup::for_options(g, true);
+    let claims = client.claims().await.ok().flatten();
+    let (sources, licence) = super::whoami_sources::probe(&client, claims.as_ref()).await;
+    report.sources = sources;
+    report.licence = Some(licence);
     if args.json {
         let json =
             serde_json::to_string_pretty(&report).map_err(|e| CliError::failure(e.to_string()))?;

@@ -308,6 +308,11 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
     if g.demo {
         return connect_demo(g, opts).await;
     }
+    if g.licence.is_some() {
+        return Err(CliError::usage(
+            "--licence picks the simulated tenant's tier: use it with --demo or `reclaim sim`",
+        ));
+    }
     let settings = resolve(g)?;
     let store = match opts.store.clone() {
         Some(s) => s,
@@ -347,11 +352,23 @@ pub async fn connect_with(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphC
 /// `connect` for commands: cached sign-ins, or a device code on stderr when interactive;
 /// long throttle waits are announced on stderr so a command never looks hung.
 pub async fn connect(g: &GlobalOpts) -> Result<GraphClient, CliError> {
+    connect_retrying(g, reclaim_graph::http::RetryPolicy::default()).await
+}
+
+/// [`connect`] with another retry budget (`whoami`'s probes: a few quick tries, so an
+/// unreachable Graph is reported in seconds rather than waited out).
+pub async fn connect_retrying(
+    g: &GlobalOpts,
+    retry: reclaim_graph::http::RetryPolicy,
+) -> Result<GraphClient, CliError> {
     use reclaim_graph::{Progress, ProgressEvent};
     use std::io::IsTerminal as _;
     let interactive = std::io::stderr().is_terminal();
     let prompt = interactive.then(|| stderr_prompt(false));
-    let mut client = ClientOptions::default();
+    let mut client = ClientOptions {
+        retry,
+        ..ClientOptions::default()
+    };
     if interactive {
         client.progress = Progress::with_hook(Arc::new(|e: &ProgressEvent| {
             if let ProgressEvent::ThrottleWait { scope, wait, .. } = e {
@@ -388,6 +405,9 @@ async fn connect_demo(_: &GlobalOpts, _: ConnectOptions) -> Result<GraphClient, 
 #[cfg(feature = "sim")]
 async fn connect_demo(g: &GlobalOpts, opts: ConnectOptions) -> Result<GraphClient, CliError> {
     let mut config = reclaim_sim::SimConfig::default();
+    if let Some(tier) = g.licence {
+        config.licence = reclaim_sim::LicenceSettings::tier(tier.into());
+    }
     let mut client_opts = opts.client;
     if !opts.interactive {
         // The in-process tenant throttles nothing in `fast`, so pacing to Graph's documented

@@ -22,6 +22,7 @@ mod sim_cmd;
 #[cfg(test)]
 mod since_properties;
 pub(crate) mod triage_cmd;
+mod whoami_sources;
 
 pub use args::{
     AckArgs, ApplyArgs, AuditArgs, AuditCommand, AuthMethod, Cli, Cloud, Command, ExportFormat,

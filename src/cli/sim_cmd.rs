@@ -26,6 +26,7 @@ pub async fn run(global: &GlobalOpts, args: SimArgs) -> CliResult {
         users: args.users,
         seed: args.seed,
         profile,
+        licence: sim::LicenceSettings::tier(global.licence.map(Into::into).unwrap_or_default()),
         ..SimConfig::default()
     };
     let handle = sim::start(cfg).await.map_err(|e| match e {

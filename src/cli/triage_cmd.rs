@@ -71,6 +71,13 @@ fn warn_stderr(warnings: &[String], missing: &[String]) {
     }
 }
 
+/// The sources not read, in plain words (the JSON's `unavailable` says it for scripts).
+fn unavailable_stderr(unavailable: &[reclaim_triage::model::Unavailable]) {
+    for line in output::unavailable_lines(unavailable) {
+        errln!("reclaim: unavailable: {}", inert(&line));
+    }
+}
+
 /// Progress on stderr when it is a terminal: one rewritten line.
 fn progress_printer() -> Option<tokio::sync::mpsc::UnboundedSender<GatherEvent>> {
     if !std::io::stderr().is_terminal() {
@@ -203,14 +210,17 @@ pub async fn triage(g: &GlobalOpts, args: TriageArgs) -> CliResult {
             reads: &got.reads,
         }) + "\n"
     } else if args.csv {
-        output::triage_csv(&got.accounts)
+        output::triage_csv_with(&got.accounts, &got.unavailable)
     } else {
-        output::triage_text(&got.tenant, &got.accounts, &[])
+        output::triage_text_with(&got.tenant, &got.accounts, &[], &got.unavailable)
     };
     if args.json {
         out::json(&text)?;
     } else {
         out::text(&text)?;
+    }
+    if args.json || args.csv {
+        unavailable_stderr(&got.unavailable);
     }
     warn_stderr(&got.warnings, &got.missing_permissions);
     Ok(exit_for(&got.missing_permissions, got.complete))
@@ -252,6 +262,7 @@ pub async fn investigate(g: &GlobalOpts, args: InvestigateArgs) -> CliResult {
     } else {
         out::text(&text)?;
     }
+    unavailable_stderr(&inv.unavailable);
     warn_stderr(&inv.warnings, &inv.missing_permissions);
     Ok(exit_for(&inv.missing_permissions, inv.complete))
 }

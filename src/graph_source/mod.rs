@@ -162,15 +162,24 @@ impl TriageSource {
         let mut cache = lock(&self.cache);
         cache.facts = got.facts;
         cache.context = got.context;
-        // Paging totals on the status line: nothing is cut short unseen.
-        feed.progress(reclaim_triage::output::reads_summary(&got.reads), 0, None);
+        // The status line says what the verdicts were made without (a licence is the
+        // tenant's, not a failure), then what was only partly read.
+        // Paging totals first: nothing is cut short unseen.
+        let mut notes = vec![reclaim_triage::output::reads_summary(&got.reads)];
+        if !got.unavailable.is_empty() {
+            let lines = reclaim_triage::output::unavailable_lines(&got.unavailable);
+            notes.push(format!("unavailable: {}", lines.join("; ")));
+        }
         if !got.complete {
             let note = if got.warnings.is_empty() {
                 "some sources were not fully read".to_string()
             } else {
                 got.warnings.join("; ")
             };
-            feed.progress(format!("partial: {note}"), 0, None);
+            notes.push(format!("partial: {note}"));
+        }
+        if !notes.is_empty() {
+            feed.progress(notes.join(" | "), 0, None);
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ mod test_keyring;
 mod connect;
 mod endpoints;
 mod long_reads;
+mod licence;
 mod models;
 mod paging_batch;
 mod priority;

@@ -10,6 +10,7 @@ mod drift_resume_undo;
 mod live_console;
 mod memberships;
 mod plan_reads;
+mod tiers;
 
 use reclaim_audit::{Journal, RequestSummary, StepIntent};
 use reclaim_contain::apply::{apply, ApplyOptions, CollectingSink};

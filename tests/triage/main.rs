@@ -13,3 +13,5 @@ mod output;
 mod pacing;
 mod reporting;
 mod reuse;
+mod tier_cli;
+mod tiers;

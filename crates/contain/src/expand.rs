@@ -380,6 +380,13 @@ fn rules(cx: &mut Ctx<'_>, action: ActionKind) {
 
 fn confirm(cx: &mut Ctx<'_>) {
     let a = ActionKind::ConfirmCompromised;
+    if cx.work.unlicensed.contains(&super::state::Part::Risk) {
+        cx.skip(
+            a,
+            "the tenant's licence has no Identity Protection (Entra ID P2): there is no risk state to confirm",
+        );
+        return;
+    }
     if let Some(r) = &cx.work.risk {
         if r.is_confirmed_compromised() {
             cx.skip(

@@ -81,6 +81,7 @@ fn account() -> AccountState {
             risk_detail: "none".into(),
         }),
         preferences: None,
+        unlicensed: Vec::new(),
         devices: Some(vec![
             device("d-owner", "LT-CFO", true),
             device("d-bad", "DESKTOP-X\u{1b}[2J", false),
@@ -486,4 +487,16 @@ fn a_managed_device_is_never_disabled_even_when_the_evidence_names_it() {
             enabled: true
         })
     );
+}
+
+#[test]
+fn without_identity_protection_confirm_is_left_out_with_the_licence_as_reason() {
+    let mut s = account();
+    s.risk = None;
+    s.unlicensed = vec![crate::state::Part::Risk];
+    let d = expand(&s, &evidence(), &ato(), ExpandOptions::default());
+    assert!(!d.steps.iter().any(|st| st.action == ConfirmCompromised));
+    let skipped = d.skipped.iter().find(|k| k.action == ConfirmCompromised);
+    assert!(skipped.is_some_and(|k| k.reason.contains("licence")));
+    assert!(d.steps.iter().any(|st| st.action == RevokeSessions));
 }

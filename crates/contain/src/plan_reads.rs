@@ -20,8 +20,10 @@ type AccountRead = Result<(AccountState, RawReads), (String, GraphError)>;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RawReads {
     methods: Vec<Value>,
-    /// `None`: Identity Protection does not list the account.
+    /// `None`: Identity Protection does not list the account (or the licence refuses it).
     risky_user: Option<Value>,
+    /// The tenant's licence has no Identity Protection: triage reads (and reports) it itself.
+    risk_unlicensed: bool,
     /// `None`: the account has no mailbox.
     rules: Option<Vec<Value>>,
     grants: Vec<Value>,
@@ -42,6 +44,7 @@ impl RawReads {
         KnownReads {
             methods: parse_all(&self.methods),
             risky_user: match &self.risky_user {
+                None if self.risk_unlicensed => None,
                 None => Some(None),
                 Some(v) => serde_json::from_value(v.clone()).ok().map(Some),
             },
@@ -95,11 +98,21 @@ async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
     );
     let mut s = s.map_err(fail)?;
     let methods = methods.map_err(fail)?;
-    let risky_user = risky.map_err(fail)?;
+    // Without Entra ID P2 there is no risk state to read or confirm: the plan says so.
+    let risk_unlicensed = matches!(&risky, Err(e) if e.is_unlicensed());
+    let risky_user = if risk_unlicensed {
+        None
+    } else {
+        risky.map_err(fail)?
+    };
     let rules = rules.map_err(fail)?;
     let grants = grants.map_err(fail)?;
     s.methods = Some(methods.iter().map(MethodState::from_graph).collect());
-    s.risk = Some(RiskyUserState::from_read(risky_user.as_ref()));
+    if risk_unlicensed {
+        s.unlicensed.push(Part::Risk);
+    } else {
+        s.risk = Some(RiskyUserState::from_read(risky_user.as_ref()));
+    }
     s.rules = Some(rules_state(rules.as_deref()));
     s.grants = Some(grants.iter().map(GrantState::from_graph).collect());
     s.user = who.user;
@@ -108,6 +121,7 @@ async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
         RawReads {
             methods,
             risky_user,
+            risk_unlicensed,
             rules,
             grants,
         },

@@ -211,6 +211,10 @@ pub struct AccountState {
     pub role_assignments: Option<Vec<super::memberships::RoleAssignmentState>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<super::memberships::GroupState>>,
+    /// Parts the tenant's licence refuses (Identity Protection without Entra ID P2): the
+    /// plan leaves out the actions that need them, with the reason, rather than fail them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlicensed: Vec<Part>,
 }
 
 fn text(v: &Value, key: &str) -> String {

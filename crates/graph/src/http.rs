@@ -126,6 +126,10 @@ pub struct RetryPolicy {
     pub max_throttled: u32,
     /// Attempts a read may make on 5xx and network failures.
     pub max_failures: u32,
+    /// Answers with the licence 403 a request takes before reclaim concludes the tenant's
+    /// licence lacks the API: Graph also answers it intermittently on licensed tenants
+    /// (microsoft-graph-docs #11986), so one answer is never enough.
+    pub max_licence: u32,
 }
 
 impl Default for RetryPolicy {
@@ -133,6 +137,7 @@ impl Default for RetryPolicy {
         Self {
             max_throttled: 25,
             max_failures: 8,
+            max_licence: 3,
         }
     }
 }
@@ -146,6 +151,9 @@ pub struct HttpCore {
     pub(crate) progress: Progress,
     pub(crate) read_only: bool,
     pub(crate) retry: RetryPolicy,
+    /// Capabilities whose licence refusal was confirmed by `max_licence` answers in a row:
+    /// later refusals of them are taken at once (no retries per account), until one answers.
+    pub(crate) unlicensed: std::sync::Mutex<std::collections::HashSet<&'static str>>,
 }
 
 /// The reqwest client reclaim uses everywhere (rustls, timeouts, a user agent).
@@ -167,6 +175,8 @@ enum Attempt {
         throttled: bool,
     },
     Fail(GraphError),
+    /// The licence 403: retried (see [`RetryPolicy::max_licence`]) before it is believed.
+    Licence(GraphError),
 }
 
 /// A request whose answer never arrived: sent again when `may_retry` (a read, or nothing
@@ -224,6 +234,7 @@ impl HttpCore {
         };
         let mut backoff = throttle::backoff();
         let (mut throttled_attempts, mut failed_attempts, mut attempts) = (0u32, 0u32, 0u32);
+        let mut licence_refusals = 0u32;
         let mut refreshed = false;
         let mut last_status = 0u16;
         loop {
@@ -239,8 +250,25 @@ impl HttpCore {
                 )
                 .await;
             match outcome {
-                Attempt::Done(r) => return Ok(r),
+                Attempt::Done(r) => {
+                    self.licence_answered(req.capability);
+                    return Ok(r);
+                }
                 Attempt::Fail(e) => return Err(e),
+                Attempt::Licence(e) => {
+                    licence_refusals += 1;
+                    if self.licence_confirmed(req.capability, licence_refusals) {
+                        return Err(e);
+                    }
+                    let wait = backoff.next().unwrap_or(Duration::from_secs(30));
+                    tracing::info!(path = %reclaim_core::sanitize::inert(&req.describe()), capability = req.capability, attempt = attempts, wait_ms = wait.as_millis() as u64, "licence 403, asking again before believing it");
+                    self.progress.emit(ProgressEvent::Retry {
+                        capability: req.capability,
+                        reason: "403 licence refusal (Graph also answers it intermittently)".into(),
+                        wait,
+                    });
+                    tokio::time::sleep(wait).await;
+                }
                 Attempt::Again {
                     reason,
                     wait,
@@ -286,6 +314,28 @@ impl HttpCore {
                     }
                 }
             }
+        }
+    }
+
+    /// Whether the licence refusal of `capability` is to be believed after `refusals`
+    /// answers of this request: once confirmed it stays believed until the API answers.
+    fn licence_confirmed(&self, capability: &'static str, refusals: u32) -> bool {
+        let mut set = self.unlicensed.lock().unwrap_or_else(|p| p.into_inner());
+        if set.contains(capability) {
+            return true;
+        }
+        if refusals >= self.retry.max_licence.max(1) {
+            set.insert(capability);
+            return true;
+        }
+        false
+    }
+
+    /// The API answered: a licence refusal seen before was the intermittent kind.
+    fn licence_answered(&self, capability: &'static str) {
+        let mut set = self.unlicensed.lock().unwrap_or_else(|p| p.into_inner());
+        if !set.is_empty() {
+            set.remove(capability);
         }
     }
 
@@ -385,7 +435,7 @@ impl HttpCore {
             401 => Attempt::Fail(GraphError::Auth(AuthError::SignInAgain {
                 reason: format!("Graph refused the access token even after a refresh ({code}: {message}; {ids})"),
             })),
-            403 if code == crate::error::UNLICENSED_CODE => Attempt::Fail(GraphError::Unlicensed {
+            403 if code == crate::error::UNLICENSED_CODE => Attempt::Licence(GraphError::Unlicensed {
                 capability: req.capability.to_string(),
                 code: code.clone(),
                 message,

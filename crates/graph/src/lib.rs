@@ -17,6 +17,7 @@ pub mod cloud;
 pub mod error;
 pub mod http;
 pub mod log_reader;
+pub mod licence;
 pub mod models;
 pub mod paging;
 pub mod permissions;

@@ -145,6 +145,21 @@ pub fn get_organization() -> GraphRequest {
     )
 }
 
+/// `GET /subscribedSkus`: the tenant's subscriptions and their service plans (its licence).
+/// Organization.Read.All or Directory.Read.All, as `/organization`.
+pub fn list_subscribed_skus() -> GraphRequest {
+    directory_get("/subscribedSkus".into(), "read-organization")
+}
+
+/// `GET /users?$select=id,signInActivity&$top=1`: whether `signInActivity` is readable (it
+/// needs AuditLog.Read.All and, like the sign-in log, Entra ID P1).
+pub fn probe_sign_in_activity() -> GraphRequest {
+    directory_get(
+        "/users?$select=id,signInActivity&$top=1".into(),
+        "read-sign-ins",
+    )
+}
+
 /// `GET /users/{id}/authentication/methods`: the reports budget (REFERENCE §1).
 pub fn list_methods(user: &str) -> GraphRequest {
     reports_get(auth_path(user, "methods"), "read-auth-methods")

@@ -37,6 +37,8 @@ fn parsers() -> Vec<(&'static str, Parse)> {
         Organization,
         Device,
         VerifiedDomain,
+        SubscribedSku,
+        ServicePlanInfo,
         SignIn,
         SignInStatus,
         DeviceDetail,

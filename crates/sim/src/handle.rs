@@ -70,6 +70,7 @@ pub async fn start_with(cfg: SimConfig, scenario: Scenario) -> Result<SimHandle,
     let tenant_size = live_users(&tenant);
     let knobs = cfg.effective_knobs();
     let seed = cfg.seed;
+    let licence = cfg.licence;
     let state: Shared = Arc::new(SimState {
         config: cfg,
         tenant_id: tenant_id.clone(),
@@ -83,6 +84,8 @@ pub async fn start_with(cfg: SimConfig, scenario: Scenario) -> Result<SimHandle,
         throttle: Default::default(),
         tenant_size: tenant_size.into(),
         rng: std::sync::Mutex::new(rand_chacha::ChaCha8Rng::seed_from_u64(seed)),
+        licence: std::sync::RwLock::new(licence),
+        licence_requests: Default::default(),
     });
     let app = server::app(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -167,6 +170,11 @@ impl SimHandle {
     /// Switches latency, limits and faults to a profile's.
     pub fn set_profile(&self, profile: Profile) {
         self.set_knobs(Knobs::for_profile(profile));
+    }
+
+    /// Switches the licence tier and the intermittent licence 403 at runtime.
+    pub fn set_licence(&self, settings: crate::licence::LicenceSettings) {
+        *crate::state::write_lock(&self.state.licence) = settings;
     }
 
     pub fn set_knobs(&self, knobs: Knobs) {

@@ -15,6 +15,7 @@ pub mod graph;
 pub mod handle;
 pub mod ids;
 pub mod knobs;
+pub mod licence;
 pub mod mail_folders;
 pub mod middleware;
 pub mod model;
@@ -24,6 +25,7 @@ pub mod scenario;
 pub mod server;
 pub mod short_text;
 pub mod state;
+pub mod subscribed_skus;
 pub mod throttle;
 pub mod truth;
 
@@ -31,6 +33,7 @@ pub use caller::Caller;
 pub use error::{GraphError, SimError};
 pub use handle::{start, start_with, SimHandle};
 pub use knobs::{FaultRates, Knobs, Limits, RateLimit, ResourceUnitBudget};
+pub use licence::{Licence, LicenceSettings};
 pub use state::{
     ApiVersion, AppCredentials, DeviceCodeApproval, Profile, RequestLogEntry, Scenario, Shared,
     SimApps, SimConfig, SimState,

@@ -80,7 +80,7 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
     let is_envelope = rest.as_deref().is_some_and(|r| r == "/$batch");
     let early: Option<Response> = match &rest {
         Some(rest) if !is_envelope => {
-            if let Some(e) = faults::status_fault(&state, &knobs.faults) {
+            let admitted = if let Some(e) = faults::status_fault(&state, &knobs.faults) {
                 Some(e.into_response())
             } else if let (Some(limits), Some(c)) = (&knobs.limits, &caller) {
                 let class = classify(
@@ -103,7 +103,13 @@ async fn serve(state: Shared, mut req: Request, next: Next, ids: RequestIds) -> 
                 }
             } else {
                 None
-            }
+            };
+            // The tenant's licence refuses premium APIs to authenticated callers.
+            admitted.or_else(|| {
+                caller.as_ref()?;
+                crate::licence::check(&state, &method, rest, uri.query().unwrap_or_default())
+                    .map(IntoResponse::into_response)
+            })
         }
         None if identity_platform => faults::token_fault(&state, &knobs.faults),
         _ => None,

@@ -6,7 +6,7 @@ use crate::auth::aadsts::TokenError;
 use crate::error::GraphError;
 use crate::middleware::graph_path;
 use crate::state::{ApiVersion, Shared};
-use crate::{auth, batch, graph, middleware, organization};
+use crate::{auth, batch, graph, middleware, organization, subscribed_skus};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,6 +18,7 @@ fn core_routes() -> Router<Shared> {
         .route("/$batch", post(batch::batch))
         .route("/organization", get(organization::list))
         .route("/organization/{id}", get(organization::get))
+        .route("/subscribedSkus", get(subscribed_skus::list))
 }
 
 fn versioned(version: ApiVersion) -> Router<Shared> {

@@ -90,6 +90,8 @@ pub struct SimConfig {
     pub revocation_lag: Duration,
     /// The request log keeps at most this many entries (the oldest are dropped).
     pub request_log_cap: usize,
+    /// The licence tier and the intermittent licence 403 (see [`crate::licence`]).
+    pub licence: crate::licence::LicenceSettings,
 }
 
 impl SimConfig {
@@ -126,6 +128,7 @@ impl Default for SimConfig {
             refresh_token_lifetime: Duration::from_secs(90 * 24 * 3600),
             revocation_lag: Duration::ZERO,
             request_log_cap: 200_000,
+            licence: crate::licence::LicenceSettings::default(),
         }
     }
 }
@@ -202,6 +205,10 @@ pub struct SimState {
     pub tenant_size: std::sync::atomic::AtomicUsize,
     /// The simulator's randomness (latency, faults, batch reply order), seeded from the config.
     pub rng: std::sync::Mutex<rand_chacha::ChaCha8Rng>,
+    /// The licence tier in force (switchable at runtime).
+    pub licence: std::sync::RwLock<crate::licence::LicenceSettings>,
+    /// Requests to premium APIs so far (the intermittent licence 403 counts them).
+    pub licence_requests: std::sync::atomic::AtomicU64,
 }
 
 impl SimState {

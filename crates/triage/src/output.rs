@@ -96,10 +96,46 @@ pub const CSV_HEADER: &[&str] = &[
     "userType",
     "complete",
     "id",
+    "unavailableSources",
 ];
+
+/// An `unavailable[].reason` in plain words (CONTRACT.md's reasons).
+pub fn reason_words(reason: &str) -> &'static str {
+    match reason {
+        "licence" => "not included in the tenant's licence",
+        "permission" => "the app or signed-in user lacks the permission",
+        "role" => "the signed-in admin lacks the Entra role it needs",
+        "conditional-access" => "blocked by a Conditional Access policy",
+        "throttled" => "throttled by Graph for longer than reclaim waits",
+        _ => "failed",
+    }
+}
+
+/// One line per unavailable source: `sign-ins: not included in the tenant's licence`.
+pub fn unavailable_lines(unavailable: &[crate::model::Unavailable]) -> Vec<String> {
+    unavailable
+        .iter()
+        .map(|u| format!("{}: {}", u.source, reason_words(&u.reason)))
+        .collect()
+}
 
 /// One header line and one line per account, CRLF as RFC 4180 says.
 pub fn triage_csv(accounts: &[AccountAssessment]) -> String {
+    triage_csv_with(accounts, &[])
+}
+
+/// [`triage_csv`] whose last column, `unavailableSources`, names on every row the sources the
+/// gather could not read and why (`sign-ins (licence); risky users (licence)`): the same for
+/// every row, so a spreadsheet filtered to one account still says what its verdict lacks.
+pub fn triage_csv_with(
+    accounts: &[AccountAssessment],
+    unavailable: &[crate::model::Unavailable],
+) -> String {
+    let missing: Vec<String> = unavailable
+        .iter()
+        .map(|u| format!("{} ({})", u.source, u.reason))
+        .collect();
+    let missing = missing.join("; ");
     let mut out = CSV_HEADER.join(",");
     out.push_str("\r\n");
     for a in accounts {
@@ -131,6 +167,7 @@ pub fn triage_csv(accounts: &[AccountAssessment]) -> String {
             a.user_type.clone().unwrap_or_default(),
             a.complete.to_string(),
             a.id.clone(),
+            missing.clone(),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));
@@ -147,7 +184,20 @@ fn cell(s: &str, width: usize) -> String {
 
 /// A plain table for a terminal or a ticket.
 pub fn triage_text(tenant: &str, accounts: &[AccountAssessment], warnings: &[String]) -> String {
+    triage_text_with(tenant, accounts, warnings, &[])
+}
+
+/// [`triage_text`] with a line per source that could not be read, above the table.
+pub fn triage_text_with(
+    tenant: &str,
+    accounts: &[AccountAssessment],
+    warnings: &[String],
+    unavailable: &[crate::model::Unavailable],
+) -> String {
     let mut out = format!("reclaim triage: {}\n", for_display(tenant, 80));
+    for line in unavailable_lines(unavailable) {
+        out.push_str(&format!("unavailable: {}\n", for_display(&line, 200)));
+    }
     for w in warnings {
         out.push_str(&format!("warning: {}\n", for_display(w, 200)));
     }

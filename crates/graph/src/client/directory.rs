@@ -76,3 +76,17 @@ impl GraphClient {
         .await
     }
 }
+
+impl GraphClient {
+    /// `GET /subscribedSkus`: the tenant's subscriptions (its licence tier).
+    pub fn list_subscribed_skus(&self) -> Pager<crate::models::SubscribedSku> {
+        self.pager(requests::list_subscribed_skus())
+    }
+
+    /// Whether `signInActivity` on users can be read (one user, nothing kept).
+    pub async fn probe_sign_in_activity(&self) -> Result<(), GraphError> {
+        self.send_json::<serde_json::Value>(requests::probe_sign_in_activity())
+            .await
+            .map(|_| ())
+    }
+}

@@ -89,6 +89,7 @@ impl GraphClient {
                 progress,
                 read_only: options.read_only,
                 retry: options.retry,
+                unlicensed: Default::default(),
             }),
             priority: Priority::Operator,
             keepalive: None,

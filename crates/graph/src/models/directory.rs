@@ -103,6 +103,27 @@ graph_model! {
 }
 
 graph_model! {
+    /// `microsoft.graph.subscribedSku`: one of the tenant's subscriptions; its service plans
+    /// tell the Entra ID tier (`AAD_PREMIUM` is P1, `AAD_PREMIUM_P2` is P2).
+    pub struct SubscribedSku = "subscribedSku" {
+        pub sku_id: Option<String> = "skuId",
+        pub sku_part_number: Option<String> = "skuPartNumber",
+        pub capability_status: Option<String> = "capabilityStatus",
+        pub service_plans: Vec<ServicePlanInfo> = "servicePlans",
+    }
+}
+
+graph_model! {
+    /// `microsoft.graph.servicePlanInfo`: a service a subscription includes.
+    pub struct ServicePlanInfo = "servicePlanInfo" {
+        pub service_plan_id: Option<String> = "servicePlanId",
+        pub service_plan_name: Option<String> = "servicePlanName",
+        pub provisioning_status: Option<String> = "provisioningStatus",
+        pub applies_to: Option<String> = "appliesTo",
+    }
+}
+
+graph_model! {
     /// `microsoft.graph.verifiedDomain`: a domain the tenant proved it owns.
     pub struct VerifiedDomain = "verifiedDomain" {
         pub name: Option<String> = "name",

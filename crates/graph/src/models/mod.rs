@@ -247,6 +247,8 @@ pub fn schema_registry() -> Vec<(&'static str, Vec<FieldSpec>)> {
         e::<OAuth2PermissionGrant>(),
         e::<Organization>(),
         e::<VerifiedDomain>(),
+        e::<SubscribedSku>(),
+        e::<ServicePlanInfo>(),
         e::<Device>(),
         e::<SignIn>(),
         e::<SignInStatus>(),

@@ -77,7 +77,12 @@ pub async fn list(
     let q = ctx.query(&AUDIT_CAPS)?;
     let tenant = read(&state);
     let logs = &tenant.directory_audits;
-    let keep = |a: &DirectoryAudit| q.filter.as_ref().is_none_or(|f| matches(f, a));
+    // A tenant without Entra ID P1 keeps 7 days of audits.
+    let cutoff = crate::licence::audit_cutoff(&state);
+    let keep = |a: &DirectoryAudit| {
+        cutoff.is_none_or(|c| a.activity_date_time >= c)
+            && q.filter.as_ref().is_none_or(|f| matches(f, a))
+    };
     let parts = q.filter.as_ref().map(conjuncts).unwrap_or_default();
     let window = time_window(logs, |a| a.activity_date_time, &parts, "activityDateTime");
     super::log_faults::check(&state, q.token.as_ref(), window.len())?;

@@ -23,6 +23,7 @@ mod devices;
 mod directory;
 mod faults;
 mod golden;
+mod licence;
 mod me_paths;
 mod memberships;
 mod methods_mail_reads;

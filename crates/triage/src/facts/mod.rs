@@ -244,9 +244,17 @@ pub enum SourceState {
     Unavailable(String),
 }
 
+/// How an [`SourceState::Unavailable`] source the tenant's licence refuses begins.
+pub const UNLICENSED_NOTE: &str = "not included in the tenant's licence";
+
 impl SourceState {
     pub fn is_complete(&self) -> bool {
         matches!(self, Self::Complete | Self::Unavailable(_))
+    }
+
+    /// The tenant's licence refuses the source (sign-ins without Entra ID P1...).
+    pub fn is_unlicensed(&self) -> bool {
+        matches!(self, Self::Unavailable(why) if why.starts_with(UNLICENSED_NOTE))
     }
 }
 

@@ -128,6 +128,8 @@ pub(crate) struct Shared {
     pub known_rules: Option<Option<Vec<reclaim_graph::models::MessageRule>>>,
     /// The account's delegated grants, likewise.
     pub known_grants: Option<Vec<reclaim_graph::models::OAuth2PermissionGrant>>,
+    /// The token's claims: a 403 despite a granted permission is a missing Entra role.
+    pub claims: Option<reclaim_graph::auth::claims::TokenClaims>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -172,10 +174,22 @@ impl Shared {
             if !u.iter().any(|x| x.source == what) {
                 u.push(crate::model::Unavailable {
                     source: what.to_string(),
-                    reason: e.unavailable_reason().to_string(),
+                    reason: reclaim_graph::licence::reason(e, self.claims.as_ref()).to_string(),
                     detail: reclaim_core::sanitize::inert(&e.to_string()).into_owned(),
                 });
             }
+        }
+        if e.is_unlicensed() {
+            // The tenant's licence, not a failure: said in `unavailable` (and the console's
+            // status line), judged from the rest, and no reason for a partial exit.
+            self.emit(GatherEvent::Warning(format!(
+                "{what}: not included in the tenant's licence"
+            )));
+            return SourceState::Unavailable(format!(
+                "{} ({})",
+                crate::facts::UNLICENSED_NOTE,
+                e.code().unwrap_or("403")
+            ));
         }
         let first = {
             let mut f = lock(&self.failures);
@@ -238,6 +252,7 @@ pub async fn gather(
         known_methods: None,
         known_rules: None,
         known_grants: None,
+        claims: client.claims().await.ok().flatten(),
     });
     if let Err(e) = &domains {
         sh.failed(domains::SOURCE, e);

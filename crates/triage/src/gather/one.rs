@@ -84,6 +84,7 @@ pub async fn investigate_knowing(
         known_methods: known.methods,
         known_rules: known.rules,
         known_grants: known.grants,
+        claims: client.claims().await.ok().flatten(),
     };
     if let Err(e) = &domains {
         sh.failed(super::domains::SOURCE, e);
@@ -143,7 +144,7 @@ pub async fn investigate_knowing(
     } else {
         Outcome::Failed(GraphError::Invalid("beta off".into()))
     };
-    if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission()) {
+    if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission() && !e.is_unlicensed()) {
         let reader = client
             .read_sign_ins(false, since, now, Some(&user))
             .floor(sh.opts.split_floor);

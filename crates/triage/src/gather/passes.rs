@@ -162,14 +162,15 @@ pub(crate) async fn reports(client: &GraphClient, sh: &Shared) -> ReportsOutcome
             .floor(sh.opts.split_floor);
         o = drain_into(sh, "sign-ins", reader, |c, s| c.add_sign_in(s)).await;
         if let Outcome::Failed(e) = &o {
-            if !e.is_missing_permission() {
+            if !e.is_missing_permission() && !e.is_unlicensed() {
                 sh.warn(format!(
                     "beta sign-ins unavailable ({e}); reading v1.0 sign-ins, which carry no ASN: network indicators cannot fire"
                 ));
             }
         }
     }
-    if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission()) {
+    // v1.0 answers what beta could not, except a missing permission or licence.
+    if matches!(&o, Outcome::Failed(e) if !e.is_missing_permission() && !e.is_unlicensed()) {
         let reader = client
             .read_sign_ins(false, sh.since, until(sh), None)
             .floor(sh.opts.split_floor);

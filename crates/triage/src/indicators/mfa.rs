@@ -286,6 +286,10 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
 
     // Methods, one by one.
     let (mut from_ip, mut after, mut recent) = (Vec::new(), Vec::new(), Vec::new());
+    // Without the sign-in log (a tenant without Entra ID P1) nothing can clear a new method
+    // either: it counts as unverified instead of as nothing.
+    let mut unverified = Vec::new();
+    let no_sign_ins = ctx.facts.coverage.sign_ins.is_unlicensed();
     let recent_since = ctx.tenant.now.map(|n| n - Duration::days(14));
     for m in &ctx.facts.methods {
         if m.kind == MethodKind::Password {
@@ -351,7 +355,9 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
                 (Some(c), Some(since), None) => c >= since,
                 _ => false,
             };
-            if is_recent {
+            if is_recent && no_sign_ins {
+                unverified.extend(ev);
+            } else if is_recent {
                 recent.extend(ev);
             }
         }
@@ -425,6 +431,20 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
                 ),
             )
             .with_evidence(evidence::limit(after)),
+        );
+    }
+    if !unverified.is_empty() {
+        out.push(
+            Hit::new(
+                "mfa-registered-unverified",
+                Family::Persistence,
+                pack.weight("mfa-registered-unverified"),
+                format!(
+                    "{} MFA method(s) registered recently; the tenant's licence has no sign-in log to check them against",
+                    count(&unverified)
+                ),
+            )
+            .with_evidence(evidence::limit(unverified)),
         );
     }
     if !recent.is_empty() {

@@ -29,6 +29,7 @@ pub const WEIGHT_IDS: &[&str] = &[
     "mfa-registered-from-attacker-ip",
     "mfa-registered-after-risky-signin",
     "mfa-registered-recently",
+    "mfa-registered-unverified",
     "phone-changed",
     "phone-changed-by-attacker",
     "rule-hides-mail",

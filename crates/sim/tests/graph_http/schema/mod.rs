@@ -59,6 +59,7 @@ fn endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
     ];
     let mut list: Vec<(String, &'static str)> = vec![
         ("/users".into(), "user"),
+        ("/subscribedSkus".into(), "subscribedSku"),
         (format!("/users?$select={props}"), "user"),
         (format!("/users/{rich}?$select=aboutMe,{props}"), "user"),
         (format!("/users/{rich}/manager"), "directoryObject"),
