@@ -9,7 +9,7 @@ use super::read::{
 use super::state::{AccountState, GrantState, MethodState, Part, RiskyUserState};
 use futures::StreamExt;
 use reclaim_graph::{GraphClient, GraphError};
-use reclaim_triage::gather::KnownReads;
+use reclaim_triage::gather::{KnownReads, RecentFacts};
 use serde_json::Value;
 
 /// An account's state and what of it the investigation reuses as Graph sent it, or the account
@@ -19,7 +19,8 @@ type AccountRead = Result<(AccountState, RawReads), (String, GraphError)>;
 /// Reads the plan's state and the investigation need alike: read once, used twice.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RawReads {
-    methods: Vec<Value>,
+    /// `None`: taken from the gather's recent listing, not read for the plan.
+    methods: Option<Vec<Value>>,
     /// `None`: Identity Protection does not list the account.
     risky_user: Option<Value>,
     /// `None`: the account has no mailbox.
@@ -40,7 +41,7 @@ impl RawReads {
     /// What triage need not read again.
     pub(crate) fn known(&self) -> KnownReads {
         KnownReads {
-            methods: parse_all(&self.methods),
+            methods: self.methods.as_deref().and_then(parse_all),
             risky_user: match &self.risky_user {
                 None => Some(None),
                 Some(v) => serde_json::from_value(v.clone()).ok().map(Some),
@@ -61,10 +62,15 @@ pub(crate) async fn read_accounts_raw(
     client: &GraphClient,
     users: &[String],
     concurrency: usize,
+    recent: Option<&RecentFacts>,
 ) -> Result<Vec<(AccountState, RawReads)>, (String, GraphError)> {
     let results: Vec<(usize, AccountRead)> =
         futures::stream::iter(users.iter().cloned().enumerate())
-            .map(|(i, u)| async move { (i, read_one(client, &u).await) })
+            .map(|(i, u)| {
+                // Fresh methods of the gather (by object id), decided before the read.
+                let gathered = recent.and_then(|r| gathered_methods(r, &u));
+                async move { (i, read_one(client, &u, gathered).await) }
+            })
             .buffer_unordered(concurrency.max(1))
             .collect()
             .await;
@@ -75,16 +81,40 @@ pub(crate) async fn read_accounts_raw(
     Ok(ordered.into_iter().flatten().collect())
 }
 
-async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
+/// The account's methods as a recent gather listed them, when every one is of a known type.
+fn gathered_methods(recent: &RecentFacts, id: &str) -> Option<Vec<MethodState>> {
+    recent
+        .fresh_methods(id)?
+        .iter()
+        .map(MethodState::from_fact)
+        .collect()
+}
+
+/// Reads one account for the plan. `gathered`: its methods from a recent gather, which the
+/// plan takes instead of listing them (apply's drift check lists them before anything is sent).
+async fn read_one(client: &GraphClient, u: &str, gathered: Option<Vec<MethodState>>) -> AccountRead {
     let fail = |e| (u.to_string(), e);
-    // The user first: its id keys every other read (and a wrong UPN fails here).
-    let who = read_state(client, u, &[Part::User]).await.map_err(fail)?;
-    let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+    // An object id (the console's) keys every read at once, the user's among them; a UPN is
+    // resolved to the id first (Identity Protection knows accounts by id only), and a wrong
+    // one fails there. One round trip instead of two before the plan is on screen.
+    let (who, id, parts) = if uuid::Uuid::try_parse(u).is_ok() {
+        (None, u.to_string(), &[Part::User, Part::Preferences, Part::Devices][..])
+    } else {
+        let who = read_state(client, u, &[Part::User]).await.map_err(fail)?;
+        let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+        (who.user, id, &[Part::Preferences, Part::Devices][..])
+    };
     // Each of these once, in its own throttle scope at the same time: methods in the reports
     // budget, the risky user in Identity Protection's 1 request per second, rules per mailbox.
+    // The user's read fails first for an id that names no account.
     let (s, methods, risky, rules, grants) = futures::join!(
-        read_state(client, &id, &[Part::Preferences, Part::Devices]),
-        read_methods_raw(client, &id),
+        read_state(client, &id, parts),
+        async {
+            match &gathered {
+                Some(_) => Ok(None),
+                None => read_methods_raw(client, &id).await.map(Some),
+            }
+        },
         read_risky_user_raw(client, &id),
         read_rules_raw(client, &id),
         read_grants_raw(client, &id)
@@ -94,11 +124,16 @@ async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
     let risky_user = risky.map_err(fail)?;
     let rules = rules.map_err(fail)?;
     let grants = grants.map_err(fail)?;
-    s.methods = Some(methods.iter().map(MethodState::from_graph).collect());
+    s.methods = Some(match (gathered, &methods) {
+        (Some(g), _) => g,
+        (None, list) => list.iter().flatten().map(MethodState::from_graph).collect(),
+    });
     s.risk = Some(RiskyUserState::from_read(risky_user.as_ref()));
     s.rules = Some(rules_state(rules.as_deref()));
     s.grants = Some(grants.iter().map(GrantState::from_graph).collect());
-    s.user = who.user;
+    if who.is_some() {
+        s.user = who;
+    }
     Ok((
         s,
         RawReads {

@@ -294,7 +294,7 @@ pub async fn make_plan_reusing(
     baseline: Option<&Snapshot>,
     recent: Option<&RecentFacts>,
 ) -> Result<Plan, MakePlanError> {
-    let states = read_accounts_raw(client, users, 4)
+    let states = read_accounts_raw(client, users, 4, recent)
         .await
         .map_err(|(u, e)| {
             if e.is_not_found() {
@@ -398,7 +398,7 @@ pub async fn read_accounts(
     users: &[String],
     concurrency: usize,
 ) -> Result<Vec<AccountState>, (String, GraphError)> {
-    let read = read_accounts_raw(client, users, concurrency).await?;
+    let read = read_accounts_raw(client, users, concurrency, None).await?;
     Ok(read.into_iter().map(|(s, _)| s).collect())
 }
 

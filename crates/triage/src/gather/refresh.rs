@@ -82,6 +82,23 @@ impl RecentFacts {
     }
 }
 
+impl RecentFacts {
+    /// The account's authentication methods as the gather listed them, if its facts are fresh
+    /// and the listing was read in full. The planner takes them instead of listing the methods
+    /// again (one request of the reports' five per 10 s): apply's drift check lists them before
+    /// anything is sent, and a plan that drifted forgets them ([`Self::forget`]).
+    pub fn fresh_methods(&self, id: &str) -> Option<Vec<crate::facts::Method>> {
+        let (facts, _, _) = self.fresh(id)?;
+        (facts.coverage.methods == SourceState::Complete).then_some(facts.methods)
+    }
+
+    /// Forgets an account (its apply found the tenant changed since the plan): the next plan
+    /// reads it afresh.
+    pub fn forget(&self, id: &str) {
+        lock(&self.inner).accounts.remove(id);
+    }
+}
+
 /// Judges an account from recent `facts` with what the caller read afresh (`known`: each part
 /// given replaces the gathered one; the planner gives all four). Sends a request only for the
 /// app behind a grant the gather never saw.
