@@ -82,8 +82,11 @@ async fn assert_plan_reads_only_what_changes(
     target: &str,
 ) {
     let dir = tempfile::tempdir().unwrap();
-    let service = service(s, c, dir.path(), recent);
+    let service = service(s, c, dir.path(), recent.clone());
     let playbook = reclaim_contain::playbook::find("contain-ato", None).unwrap();
+    let at_risk = recent
+        .fresh_risky(target)
+        .is_some_and(|r| r.state == reclaim_triage::facts::RiskState::AtRisk);
     s.clear_request_log();
     let plan = service
         .plan(&[target.to_string()], &playbook)
@@ -113,9 +116,18 @@ async fn assert_plan_reads_only_what_changes(
     );
     let listed: Vec<_> = seen.keys().filter(|p| lists_methods(p)).collect();
     assert!(listed.is_empty(), "methods listed again: {listed:?}");
-    // User, default method, risky user, rules, grants, registered devices: six reads, plus
-    // one per app behind a grant the gather never saw (none here).
-    assert_eq!(seen.len(), 6, "{:?}", seen.keys().collect::<Vec<_>>());
+    // User, default method, rules, grants, registered devices and, unless the gather found
+    // the account at risk, the risky user: five or six reads, plus one per app behind a grant
+    // the gather never saw (none here).
+    let risk_read = seen.keys().any(|p| p.contains("/riskyUsers/"));
+    assert_eq!(risk_read, !at_risk, "{:?}", seen.keys().collect::<Vec<_>>());
+    let reads = if at_risk { 5 } else { 6 };
+    let confirms = plan.accounts[0]
+        .steps
+        .iter()
+        .any(|s| s.op == reclaim_contain::op::Op::ConfirmCompromised);
+    assert!(!at_risk || confirms, "an account at risk is confirmed");
+    assert_eq!(seen.len(), reads, "{:?}", seen.keys().collect::<Vec<_>>());
 }
 
 fn lists_methods(path: &str) -> bool {
@@ -183,6 +195,7 @@ async fn a_plan_after_opening_the_account_reuses_its_investigation() {
         recent.fresh_methods(&target).is_some(),
         "the detail view read the account and listed its methods"
     );
+    eprintln!("DEBUG risky {:?}", recent.fresh_risky(&target));
     assert_plan_reads_only_what_changes(&s, &c, recent, &target).await;
 }
 
@@ -268,4 +281,49 @@ async fn methods_changed_after_a_plan_from_gathered_methods_stop_the_apply_and_a
     assert!(s.request_log().iter().any(|e| lists_methods(&e.path)));
     let before = again.accounts[0].before.methods.as_ref().unwrap();
     assert!(before.iter().any(|m| m.id == added), "the re-plan sees it");
+}
+
+/// An account the gather found at risk is confirmed compromised without reading its risk
+/// state again (one of Identity Protection's one request per second): the plan confirms it
+/// whatever a fresh read would say, and the apply reads the step back.
+#[tokio::test]
+async fn an_account_the_gather_found_at_risk_is_planned_without_reading_its_risk_again() {
+    let s = campaign(400, 23, campaign_now(), &Default::default()).await;
+    let opts = ClientOptions {
+        limits: Limits::none(),
+        ..ClientOptions::default()
+    };
+    let c = reclaim::cli::connect::sim_app_client(&s, &s.apps.full, opts).unwrap();
+    let recent = RecentFacts::default();
+    let info = TenantInfo {
+        name: "sim".into(),
+        domain: "sim".into(),
+        operator: "responder@test".into(),
+    };
+    let gopts = GatherOptions {
+        now: Some(campaign_now()),
+        ..GatherOptions::default()
+    };
+    let source = TriageSource::new(
+        c.clone(),
+        Arc::new(Pack::embedded()),
+        gopts,
+        info,
+        None,
+        Arc::default(),
+    )
+    .with_recent(recent.clone());
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    source.load_accounts(Feed::new(tx, JobId(0))).await.unwrap();
+    let target = s
+        .ground_truth()
+        .compromised()
+        .map(|a| a.user_id.clone())
+        .find(|id| {
+            recent
+                .fresh_risky(id)
+                .is_some_and(|r| r.state == reclaim_triage::facts::RiskState::AtRisk)
+        })
+        .expect("the campaign has an account Identity Protection holds at risk");
+    assert_plan_reads_only_what_changes(&s, &c, recent, &target).await;
 }

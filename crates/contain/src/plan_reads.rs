@@ -21,8 +21,9 @@ type AccountRead = Result<(AccountState, RawReads), (String, GraphError)>;
 pub(crate) struct RawReads {
     /// `None`: taken from the gather's recent listing, not read for the plan.
     methods: Option<Vec<Value>>,
-    /// `None`: Identity Protection does not list the account.
-    risky_user: Option<Value>,
+    /// `None`: taken from the gather; `Some(None)`: Identity Protection does not list the
+    /// account.
+    risky_user: Option<Option<Value>>,
     /// `None`: the account has no mailbox.
     rules: Option<Vec<Value>>,
     grants: Vec<Value>,
@@ -43,8 +44,9 @@ impl RawReads {
         KnownReads {
             methods: self.methods.as_deref().and_then(parse_all),
             risky_user: match &self.risky_user {
-                None => Some(None),
-                Some(v) => serde_json::from_value(v.clone()).ok().map(Some),
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(v)) => serde_json::from_value(v.clone()).ok().map(Some),
             },
             rules: match &self.rules {
                 None => Some(None),
@@ -67,8 +69,11 @@ pub(crate) async fn read_accounts_raw(
     let results: Vec<(usize, AccountRead)> =
         futures::stream::iter(users.iter().cloned().enumerate())
             .map(|(i, u)| {
-                // Fresh methods of the gather (by object id), decided before the read.
-                let gathered = recent.and_then(|r| gathered_methods(r, &u));
+                // Fresh methods and risk of the gather (by object id), decided before the read.
+                let gathered = Gathered {
+                    methods: recent.and_then(|r| gathered_methods(r, &u)),
+                    risk: recent.and_then(|r| gathered_risk(r, &u)),
+                };
                 async move { (i, read_one(client, &u, gathered).await) }
             })
             .buffer_unordered(concurrency.max(1))
@@ -90,9 +95,33 @@ fn gathered_methods(recent: &RecentFacts, id: &str) -> Option<Vec<MethodState>> 
         .collect()
 }
 
-/// Reads one account for the plan. `gathered`: its methods from a recent gather, which the
-/// plan takes instead of listing them (apply's drift check lists them before anything is sent).
-async fn read_one(client: &GraphClient, u: &str, gathered: Option<Vec<MethodState>>) -> AccountRead {
+/// An account at risk (not yet confirmed compromised, not deleted) in a recent gather: the
+/// plan confirms it whatever a fresh read would say (confirming twice changes nothing, and
+/// the step is read back), so the plan need not spend one of Identity Protection's one
+/// request per second on it. Any other state is read afresh: it may skip the step.
+fn gathered_risk(recent: &RecentFacts, id: &str) -> Option<RiskyUserState> {
+    use reclaim_triage::facts::RiskState;
+    let r = recent.fresh_risky(id)?;
+    let at_risk = r.state == RiskState::AtRisk
+        && !r.deleted
+        && r.detail != "adminConfirmedUserCompromised";
+    at_risk.then(|| RiskyUserState {
+        risk_level: r.level.as_str().to_string(),
+        risk_state: r.state.as_str().to_string(),
+        risk_detail: r.detail.clone(),
+    })
+}
+
+/// What a plan takes from a recent gather instead of reading it.
+struct Gathered {
+    /// The methods: apply's drift check lists them before anything is sent.
+    methods: Option<Vec<MethodState>>,
+    /// The risk state of an account at risk.
+    risk: Option<RiskyUserState>,
+}
+
+/// Reads one account for the plan, taking what `gathered` holds instead of reading it.
+async fn read_one(client: &GraphClient, u: &str, gathered: Gathered) -> AccountRead {
     let fail = |e| (u.to_string(), e);
     // An object id (the console's) keys every read at once, the user's among them; a UPN is
     // resolved to the id first (Identity Protection knows accounts by id only), and a wrong
@@ -110,12 +139,17 @@ async fn read_one(client: &GraphClient, u: &str, gathered: Option<Vec<MethodStat
     let (s, methods, risky, rules, grants) = futures::join!(
         read_state(client, &id, parts),
         async {
-            match &gathered {
+            match &gathered.methods {
                 Some(_) => Ok(None),
                 None => read_methods_raw(client, &id).await.map(Some),
             }
         },
-        read_risky_user_raw(client, &id),
+        async {
+            match &gathered.risk {
+                Some(_) => Ok(None),
+                None => read_risky_user_raw(client, &id).await.map(Some),
+            }
+        },
         read_rules_raw(client, &id),
         read_grants_raw(client, &id)
     );
@@ -124,11 +158,14 @@ async fn read_one(client: &GraphClient, u: &str, gathered: Option<Vec<MethodStat
     let risky_user = risky.map_err(fail)?;
     let rules = rules.map_err(fail)?;
     let grants = grants.map_err(fail)?;
-    s.methods = Some(match (gathered, &methods) {
+    s.methods = Some(match (gathered.methods, &methods) {
         (Some(g), _) => g,
         (None, list) => list.iter().flatten().map(MethodState::from_graph).collect(),
     });
-    s.risk = Some(RiskyUserState::from_read(risky_user.as_ref()));
+    s.risk = Some(match (gathered.risk, &risky_user) {
+        (Some(g), _) => g,
+        (None, read) => RiskyUserState::from_read(read.as_ref().and_then(Option::as_ref)),
+    });
     s.rules = Some(rules_state(rules.as_deref()));
     s.grants = Some(grants.iter().map(GrantState::from_graph).collect());
     if who.is_some() {

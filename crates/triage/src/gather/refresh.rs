@@ -92,6 +92,11 @@ impl RecentFacts {
         (facts.coverage.methods == SourceState::Complete).then_some(facts.methods)
     }
 
+    /// The account's Identity Protection risk as the gather read it, if its facts are fresh.
+    pub fn fresh_risky(&self, id: &str) -> Option<crate::facts::RiskyUser> {
+        self.fresh(id)?.0.risky
+    }
+
     /// Forgets an account (its apply found the tenant changed since the plan): the next plan
     /// reads it afresh.
     pub fn forget(&self, id: &str) {
