@@ -131,7 +131,10 @@ async fn assert_plan_reads_only_what_changes(
 }
 
 fn lists_methods(path: &str) -> bool {
-    path.split('?').next().unwrap_or("").ends_with("/authentication/methods")
+    path.split('?')
+        .next()
+        .unwrap_or("")
+        .ends_with("/authentication/methods")
 }
 
 fn service(
@@ -244,7 +247,10 @@ async fn methods_changed_after_a_plan_from_gathered_methods_stop_the_apply_and_a
     let svc = service(&s, &c, dir.path(), recent.clone());
     let playbook = reclaim_contain::playbook::find("contain-ato", None).unwrap();
     s.clear_request_log();
-    let plan = svc.plan(&[target.clone()], &playbook).await.unwrap();
+    let plan = svc
+        .plan(std::slice::from_ref(&target), &playbook)
+        .await
+        .unwrap();
     assert!(
         !s.request_log().iter().any(|e| lists_methods(&e.path)),
         "the plan took the gathered methods"
@@ -273,11 +279,20 @@ async fn methods_changed_after_a_plan_from_gathered_methods_stop_the_apply_and_a
         .into_iter()
         .filter(|e| e.method != "GET")
         .collect();
-    assert!(sent.is_empty(), "nothing sent for a drifted account: {sent:?}");
-    assert!(recent.fresh(&target).is_none(), "the drifted account is forgotten");
+    assert!(
+        sent.is_empty(),
+        "nothing sent for a drifted account: {sent:?}"
+    );
+    assert!(
+        recent.fresh(&target).is_none(),
+        "the drifted account is forgotten"
+    );
 
     s.clear_request_log();
-    let again = svc.plan(&[target.clone()], &playbook).await.unwrap();
+    let again = svc
+        .plan(std::slice::from_ref(&target), &playbook)
+        .await
+        .unwrap();
     assert!(s.request_log().iter().any(|e| lists_methods(&e.path)));
     let before = again.accounts[0].before.methods.as_ref().unwrap();
     assert!(before.iter().any(|m| m.id == added), "the re-plan sees it");

@@ -102,9 +102,8 @@ fn gathered_methods(recent: &RecentFacts, id: &str) -> Option<Vec<MethodState>> 
 fn gathered_risk(recent: &RecentFacts, id: &str) -> Option<RiskyUserState> {
     use reclaim_triage::facts::RiskState;
     let r = recent.fresh_risky(id)?;
-    let at_risk = r.state == RiskState::AtRisk
-        && !r.deleted
-        && r.detail != "adminConfirmedUserCompromised";
+    let at_risk =
+        r.state == RiskState::AtRisk && !r.deleted && r.detail != "adminConfirmedUserCompromised";
     at_risk.then(|| RiskyUserState {
         risk_level: r.level.as_str().to_string(),
         risk_state: r.state.as_str().to_string(),
@@ -127,7 +126,11 @@ async fn read_one(client: &GraphClient, u: &str, gathered: Gathered) -> AccountR
     // resolved to the id first (Identity Protection knows accounts by id only), and a wrong
     // one fails there. One round trip instead of two before the plan is on screen.
     let (who, id, parts) = if uuid::Uuid::try_parse(u).is_ok() {
-        (None, u.to_string(), &[Part::User, Part::Preferences, Part::Devices][..])
+        (
+            None,
+            u.to_string(),
+            &[Part::User, Part::Preferences, Part::Devices][..],
+        )
     } else {
         let who = read_state(client, u, &[Part::User]).await.map_err(fail)?;
         let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
