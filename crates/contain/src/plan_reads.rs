@@ -1,5 +1,6 @@
 //! What planning reads of each account, once: the state the plan acts on (user, methods,
-//! rules, grants, risk state, default method) and, as Graph sent them, the parts triage's
+//! rules, grants, risk state, default method; methods and an at-risk state a fresh gather
+//! already read are taken from it) and, as Graph sent them, the parts triage's
 //! judgement needs too, so the investigation (or the refresh of gathered facts) does not read
 //! them again.
 

@@ -285,7 +285,8 @@ pub async fn make_plan(
 
 /// [`make_plan`], reusing the facts a recent gather read (`recent`, the console's): an
 /// account gathered within `reclaim_triage::gather::FRESH_FOR` is judged from them with its
-/// methods, rules, grants and risk state as read for the plan, and investigated no further.
+/// rules, grants, methods and risk state as read for (or taken from the gather by) the plan,
+/// and investigated no further.
 pub async fn make_plan_reusing(
     client: &GraphClient,
     users: &[String],

@@ -1,8 +1,9 @@
 //! Don't read twice: planning an account the console gathered minutes ago reuses the facts
 //! the gather read (profile, roles, sign-ins, audits, detections) and takes fresh only what an
-//! attacker can change in the meantime: authentication methods, inbox rules, delegated grants
-//! and the Identity Protection risk state, which the planner reads for the plan's state anyway.
-//! Facts older than [`FRESH_FOR`] are not reused; apply's drift check (every step's target
+//! attacker can change in the meantime: inbox rules, delegated grants and, unless the gather
+//! read them in full (methods) or found the account at risk (risk state), the authentication
+//! methods and the Identity Protection risk state, which the planner reads for the plan's
+//! state anyway (apply's drift check lists the methods before anything is sent). Facts older than [`FRESH_FOR`] are not reused; apply's drift check (every step's target
 //! re-read before it is sent) stays the safety net either way.
 
 use super::{Investigation, KnownReads};
