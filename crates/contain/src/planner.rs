@@ -293,7 +293,8 @@ pub async fn make_plan(
 
 /// [`make_plan`], reusing the facts a recent gather read (`recent`, the console's): an
 /// account gathered within `reclaim_triage::gather::FRESH_FOR` is judged from them with its
-/// methods, rules, grants and risk state as read for the plan, and investigated no further.
+/// rules, grants, methods and risk state as read for (or taken from the gather by) the plan,
+/// and investigated no further.
 pub async fn make_plan_reusing(
     client: &GraphClient,
     users: &[String],
@@ -302,7 +303,7 @@ pub async fn make_plan_reusing(
     baseline: Option<&Snapshot>,
     recent: Option<&RecentFacts>,
 ) -> Result<Plan, MakePlanError> {
-    let states = read_accounts_raw(client, users, 4)
+    let states = read_accounts_raw(client, users, 4, recent)
         .await
         .map_err(|(u, e)| {
             if e.is_not_found() {
@@ -406,7 +407,7 @@ pub async fn read_accounts(
     users: &[String],
     concurrency: usize,
 ) -> Result<Vec<AccountState>, (String, GraphError)> {
-    let read = read_accounts_raw(client, users, concurrency).await?;
+    let read = read_accounts_raw(client, users, concurrency, None).await?;
     Ok(read.into_iter().map(|(s, _)| s).collect())
 }
 

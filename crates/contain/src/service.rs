@@ -149,6 +149,15 @@ impl ContainmentService {
             .await
             .map_err(ServiceError::from);
         let _ = journal.close();
+        // An account the tenant changed under is planned again from fresh reads, not from
+        // the gather's facts the drifted plan was made from.
+        if let (Ok(report), Some(recent)) = (&r, &self.recent) {
+            for (acct, done) in plan.accounts.iter().zip(&report.accounts) {
+                if matches!(done.outcome, crate::report::AccountOutcome::Drift { .. }) {
+                    recent.forget(&acct.user_id);
+                }
+            }
+        }
         r
     }
 

@@ -255,6 +255,34 @@ impl UserState {
 }
 
 impl MethodState {
+    /// A method as triage's gather recorded it, for a plan that reuses a recent listing;
+    /// `None` for a type this build does not know (its `@odata.type` was not kept as served,
+    /// so the plan lists the methods itself).
+    pub fn from_fact(m: &reclaim_triage::facts::Method) -> Option<MethodState> {
+        use reclaim_triage::facts::MethodType;
+        let MethodType::Known(kind) = m.kind else {
+            return None;
+        };
+        let named = |s: &Option<String>| s.clone().unwrap_or_default();
+        let label = match kind {
+            MethodKind::Password => "password".to_string(),
+            MethodKind::Phone => named(&m.phone_number),
+            MethodKind::SoftwareOath => "software OATH token".to_string(),
+            MethodKind::Email => named(&m.email),
+            MethodKind::TemporaryAccessPass => "temporary access pass".to_string(),
+            _ => named(&m.display_name),
+        };
+        Some(MethodState {
+            id: m.id.clone(),
+            kind: Some(kind),
+            odata_type: kind.odata_type().to_string(),
+            label,
+            phone_type: m.phone_type.map(|t| t.as_str().to_string()),
+            phone_number: m.phone_number.clone(),
+            created: m.created,
+        })
+    }
+
     pub fn from_graph(v: &Value) -> MethodState {
         let odata_type = text(v, "@odata.type");
         let parsed: Option<AuthenticationMethod> = serde_json::from_value(v.clone()).ok();

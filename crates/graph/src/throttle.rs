@@ -10,9 +10,9 @@
 //! prefetch) holds no place in that queue: it starts only when its scope has room *now* and
 //! no operator request is booked ahead of it, so an operator request issued while the gather
 //! holds a budget takes the next free slot. While the operator is at work (an operator grant
-//! in the last [`Limits::operator_engaged_for`]) background work also keeps to one slot of a
-//! small window (the reports' five) and leaves a fifth of larger ones free for the operator's
-//! next requests. A background request that has waited
+//! in the last [`Limits::operator_engaged_for`]) background work also takes no slot of a
+//! small window (the reports' five, Identity Protection's one) and leaves a fifth of larger
+//! ones free for the operator's next requests. A background request that has waited
 //! [`Limits::background_max_wait`] joins the FIFO queue like operator work: it is never starved
 //! for good. docs/throttling.md tells the whole story.
 
@@ -292,9 +292,15 @@ impl SchedulerCore {
             .is_some_and(|t| now.saturating_duration_since(t) < self.limits.operator_engaged_for)
     }
 
+    /// When operator engagement (if any) ends, unless the operator starts again.
+    fn engaged_until(&self) -> Option<Instant> {
+        self.last_operator
+            .map(|t| t + self.limits.operator_engaged_for)
+    }
+
     /// Background work: starts `count` requests of `scope` at `now` if every bucket has room
-    /// now (leaving room for the operator while engaged: all but one slot of small windows, a
-    /// fifth of large ones) and
+    /// now (leaving room for the operator while engaged: all of a small window, a fifth of
+    /// large ones) and
     /// no grant is booked later than `now`. Otherwise books nothing and says when to ask again.
     pub fn try_start_background(
         &mut self,
@@ -309,9 +315,14 @@ impl SchedulerCore {
             let headroom = match bucket {
                 _ if !engaged => 0,
                 Bucket::Mailbox(_) => 0,
-                // A few slots (the reports' five): the operator's next reads come in a row,
-                // so background keeps to one slot of such a window.
-                _ if window.limit <= 10 => window.limit.saturating_sub(1),
+                // A few slots (the reports' five, Identity Protection's one): a single
+                // background start makes the operator's next read wait a whole window (the
+                // open account's history and the plan's methods fill the reports' five), so
+                // background takes none of such a window while the operator is engaged.
+                _ if window.limit <= 10 => {
+                    later = later.max(self.engaged_until().unwrap_or(now));
+                    continue;
+                }
                 _ => window.limit / 5,
             };
             let Some(state) = self.buckets.get(bucket) else {

@@ -233,8 +233,8 @@ fn background_starts_only_with_room_now_and_behind_operator_bookings() {
             .try_start_background(&ThrottleScope::Reports, 1, at)
             .is_err());
     }
-    // Just after it, while the operator is engaged, background keeps to one slot of the
-    // window, which the operator holds: it waits.
+    // Just after it, while the operator is engaged, background takes no slot of the window:
+    // it waits.
     let after = op + Duration::from_millis(1);
     assert!(core
         .try_start_background(&ThrottleScope::Reports, 1, after)
@@ -250,15 +250,13 @@ fn while_the_operator_is_engaged_background_leaves_headroom() {
         1,
         t0,
     );
+    // Background takes no slot of the reports window while the operator is engaged, and
+    // says to ask again when the engagement ends: all five stay free for the operator...
     assert_eq!(
         core.try_start_background(&ThrottleScope::Reports, 1, t0),
-        Ok(())
+        Err(t0 + Limits::default().operator_engaged_for)
     );
-    // Background keeps to one slot of the reports window: four stay free for the operator...
-    assert!(core
-        .try_start_background(&ThrottleScope::Reports, 1, t0)
-        .is_err());
-    for _ in 0..4 {
+    for _ in 0..5 {
         assert_eq!(core.reserve_operator(&ThrottleScope::Reports, 1, t0), t0);
     }
     // ...and a fifth of a large window.
@@ -269,6 +267,10 @@ fn while_the_operator_is_engaged_background_leaves_headroom() {
         .filter(|_| core.try_start_background(&dir, 1, t1).is_ok())
         .count();
     assert_eq!(bg, 3_000 - 600 - 1);
+    // ...and none of Identity Protection's one request per second.
+    assert!(core
+        .try_start_background(&ThrottleScope::IdentityProtection, 1, t1)
+        .is_err());
     // ...until the operator has been idle for `operator_engaged_for`.
     let idle = t0 + Limits::default().operator_engaged_for + Duration::from_secs(11);
     assert!(!core.operator_engaged(idle));
@@ -355,4 +357,31 @@ async fn background_is_never_starved_for_good() {
         served >= max_wait && served <= max_wait + Duration::from_secs(3),
         "background served after {served:?}"
     );
+}
+
+/// A cause of the console's slow plan while triage ran (issue 15): Identity Protection
+/// allows one request per window, so "background keeps to one slot" left it all to the
+/// gather, and each of the operator's reads there (the open account's detections, the plan's
+/// risk state, confirm-compromised and its read-back) waited behind a background start. Now
+/// background takes none of a small window while the operator is engaged.
+#[test]
+fn the_operators_identity_protection_reads_do_not_wait_behind_the_gather() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let ip = ThrottleScope::IdentityProtection;
+    let period = Limits::default().identity_protection.period;
+    let t0 = Instant::now();
+    // The open account's detections.
+    assert_eq!(core.reserve_operator(&ip, 1, t0), t0);
+    // The window moves on; the gather asks for the free slot and is refused...
+    let free = t0 + period + Duration::from_millis(1);
+    assert_eq!(
+        core.try_start_background(&ip, 1, free),
+        Err(t0 + Limits::default().operator_engaged_for)
+    );
+    // ...so the plan's risk read, a moment later, starts at once.
+    let plan = free + Duration::from_millis(20);
+    assert_eq!(core.reserve_operator(&ip, 1, plan), plan);
+    // Once the operator is idle, the gather has the whole budget again.
+    let idle = plan + Limits::default().operator_engaged_for;
+    assert_eq!(core.try_start_background(&ip, 1, idle), Ok(()));
 }

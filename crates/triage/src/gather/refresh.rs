@@ -1,8 +1,9 @@
 //! Don't read twice: planning an account the console gathered minutes ago reuses the facts
 //! the gather read (profile, roles, sign-ins, audits, detections) and takes fresh only what an
-//! attacker can change in the meantime: authentication methods, inbox rules, delegated grants
-//! and the Identity Protection risk state, which the planner reads for the plan's state anyway.
-//! Facts older than [`FRESH_FOR`] are not reused; apply's drift check (every step's target
+//! attacker can change in the meantime: inbox rules, delegated grants and, unless the gather
+//! read them in full (methods) or found the account at risk (risk state), the authentication
+//! methods and the Identity Protection risk state, which the planner reads for the plan's
+//! state anyway (apply's drift check lists the methods before anything is sent). Facts older than [`FRESH_FOR`] are not reused; apply's drift check (every step's target
 //! re-read before it is sent) stays the safety net either way.
 
 use super::{Investigation, KnownReads};
@@ -79,6 +80,28 @@ impl RecentFacts {
             && e.facts.coverage.sign_ins.is_complete()
             && e.facts.coverage.audits.is_complete();
         usable.then(|| (e.facts.clone(), e.context.clone(), e.since))
+    }
+}
+
+impl RecentFacts {
+    /// The account's authentication methods as the gather listed them, if its facts are fresh
+    /// and the listing was read in full. The planner takes them instead of listing the methods
+    /// again (one request of the reports' five per 10 s): apply's drift check lists them before
+    /// anything is sent, and a plan that drifted forgets them ([`Self::forget`]).
+    pub fn fresh_methods(&self, id: &str) -> Option<Vec<crate::facts::Method>> {
+        let (facts, _, _) = self.fresh(id)?;
+        (facts.coverage.methods == SourceState::Complete).then_some(facts.methods)
+    }
+
+    /// The account's Identity Protection risk as the gather read it, if its facts are fresh.
+    pub fn fresh_risky(&self, id: &str) -> Option<crate::facts::RiskyUser> {
+        self.fresh(id)?.0.risky
+    }
+
+    /// Forgets an account (its apply found the tenant changed since the plan): the next plan
+    /// reads it afresh.
+    pub fn forget(&self, id: &str) {
+        lock(&self.inner).accounts.remove(id);
     }
 }
 
