@@ -25,8 +25,6 @@ pub(crate) struct RawReads {
     /// `None`: taken from the gather; `Some(None)`: Identity Protection does not list the
     /// account.
     risky_user: Option<Option<Value>>,
-    /// The tenant's licence has no Identity Protection: triage reads (and reports) it itself.
-    risk_unlicensed: bool,
     /// `None`: the account has no mailbox.
     rules: Option<Vec<Value>>,
     grants: Vec<Value>,
@@ -192,7 +190,6 @@ async fn read_one(client: &GraphClient, u: &str, gathered: Gathered) -> AccountR
         RawReads {
             methods,
             risky_user,
-            risk_unlicensed,
             rules,
             grants,
         },
