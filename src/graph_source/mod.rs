@@ -150,6 +150,10 @@ impl TriageSource {
         // Background work: the operator's reads, plans and applies go first in every
         // throttle scope (docs/throttling.md).
         let client = self.client.background();
+        // The responder opened the console to act: the top account's history (four reports
+        // reads) should not wait a whole window behind the gather's first reports reads.
+        // Identity Protection is not held: the accounts table comes from it.
+        client.hold_for_operator(&reclaim_graph::throttle::ThrottleScope::Reports);
         let result = gather::gather(&client, self.pack.clone(), self.opts.clone(), Some(tx)).await;
         let _ = forward.await;
         *lock(&self.throttle) = None;

@@ -275,6 +275,8 @@ pub struct SchedulerCore {
     buckets: HashMap<Bucket, BucketState>,
     /// The last start granted to operator work (background keeps headroom until it is old).
     last_operator: Option<Instant>,
+    /// Buckets kept free of background work until the instant given ([`Self::hold`]).
+    held: HashMap<Bucket, Instant>,
 }
 
 impl SchedulerCore {
@@ -283,6 +285,17 @@ impl SchedulerCore {
             limits,
             buckets: HashMap::new(),
             last_operator: None,
+            held: HashMap::new(),
+        }
+    }
+
+    /// Keeps `scope`'s budget free of background work until `until`: for the operator's first
+    /// requests, expected but not yet sent (the console's start, when the responder is about
+    /// to open the top account; its history fills the reports' window on its own).
+    pub fn hold(&mut self, scope: &ThrottleScope, until: Instant) {
+        for (bucket, _, _) in self.windows(scope, 1) {
+            let e = self.held.entry(bucket).or_insert(until);
+            *e = (*e).max(until);
         }
     }
 
@@ -312,6 +325,10 @@ impl SchedulerCore {
         let engaged = self.operator_engaged(now);
         let mut later = now;
         for (bucket, window, cost) in &windows {
+            if let Some(h) = self.held.get(bucket).filter(|h| **h > now) {
+                later = later.max(*h);
+                continue;
+            }
             let headroom = match bucket {
                 _ if !engaged => 0,
                 Bucket::Mailbox(_) => 0,

@@ -105,6 +105,13 @@ impl GraphClient {
         }
     }
 
+    /// Keeps `scope`'s budget free of background work for a while (the limits'
+    /// `operator_engaged_for`): the operator's requests are expected there
+    /// (docs/throttling.md, "The first open").
+    pub fn hold_for_operator(&self, scope: &crate::throttle::ThrottleScope) {
+        self.core.scheduler.hold(scope);
+    }
+
     /// The priority this handle's requests get at most.
     pub fn priority(&self) -> Priority {
         self.priority

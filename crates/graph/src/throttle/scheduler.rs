@@ -69,6 +69,14 @@ impl Scheduler {
             .clone()
     }
 
+    /// Keeps `scope` free of background work for [`Limits::operator_engaged_for`] from now
+    /// ([`SchedulerCore::hold`]).
+    pub fn hold(&self, scope: &ThrottleScope) {
+        let mut core = self.core();
+        let until = Instant::now() + core.limits.operator_engaged_for;
+        core.hold(scope, until);
+    }
+
     /// Operator requests holding a transport slot now.
     fn operator_busy(&self) -> bool {
         self.operator_lane.available_permits() < self.operator_concurrency

@@ -385,3 +385,28 @@ fn the_operators_identity_protection_reads_do_not_wait_behind_the_gather() {
     let idle = plan + Limits::default().operator_engaged_for;
     assert_eq!(core.try_start_background(&ip, 1, idle), Ok(()));
 }
+
+/// The console's first open (issue 15): the gather starts with the console and would fill the
+/// reports' window before the responder opens the top account, whose history then waits a
+/// whole window. A held scope takes no background start until the hold ends; operator work
+/// and other scopes are not affected.
+#[test]
+fn a_held_scope_is_left_to_the_operator_until_the_hold_ends() {
+    let mut core = SchedulerCore::new(Limits::default());
+    let reports = ThrottleScope::Reports;
+    let ip = ThrottleScope::IdentityProtection;
+    let t0 = Instant::now();
+    let until = t0 + Limits::default().operator_engaged_for;
+    core.hold(&reports, until);
+    assert_eq!(core.try_start_background(&reports, 1, t0), Err(until));
+    // The accounts table (Identity Protection) still fills.
+    assert_eq!(core.try_start_background(&ip, 1, t0), Ok(()));
+    // The operator's open: its four history reads start at once, in one window.
+    let open = t0 + Duration::from_secs(2);
+    for _ in 0..4 {
+        assert_eq!(core.reserve_operator(&reports, 1, open), open);
+    }
+    // After the hold (and the operator's engagement) the gather has the budget again.
+    let after = open + Limits::default().operator_engaged_for + Limits::default().reports.period;
+    assert_eq!(core.try_start_background(&reports, 1, after), Ok(()));
+}
