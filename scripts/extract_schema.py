@@ -39,7 +39,7 @@ ROOTS = [
     "temporaryAccessPassAuthenticationMethod", "windowsHelloForBusinessAuthenticationMethod",
     "longRunningOperation", "messageRule", "mailFolder", "mailboxSettings",
     "oAuth2PermissionGrant", "servicePrincipal", "signInActivity", "networkLocationDetail",
-    "device",
+    "device", "application", "appRoleAssignment",
 ]
 NS = "microsoft.graph"
 

@@ -26,6 +26,8 @@ pub const FULL_PERMISSIONS: &[&str] = &[
     "Application.Read.All",
     "Organization.Read.All",
     "Device.ReadWrite.All",
+    "Application.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
 ];
 
 /// The read side of the same surface.

@@ -65,6 +65,13 @@ pub struct AccountTruth {
     /// The owner's own devices (including ones enrolled during the window).
     #[serde(default)]
     pub owner_device_ids: Vec<String>,
+    /// keyIds of secrets and certificates the attacker added, as the account, to applications
+    /// or service principals.
+    #[serde(default)]
+    pub attacker_credential_key_ids: Vec<String>,
+    /// App role assignments the attacker's consent created for the account.
+    #[serde(default)]
+    pub attacker_app_role_assignment_ids: Vec<String>,
 }
 
 impl AccountTruth {
@@ -77,6 +84,12 @@ impl AccountTruth {
 pub struct GroundTruth {
     /// Keyed by user id; only accounts with a persona are listed.
     pub accounts: BTreeMap<String, AccountTruth>,
+    /// Look-alikes outside any persona that containment must leave alone: credentials added
+    /// in routine rotations, app role assignments from benign consents.
+    #[serde(default)]
+    pub benign_credential_key_ids: Vec<String>,
+    #[serde(default)]
+    pub benign_app_role_assignment_ids: Vec<String>,
 }
 
 impl GroundTruth {

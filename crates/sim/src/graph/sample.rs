@@ -499,7 +499,9 @@ pub fn sample_tenant(fillers: usize, sign_ins: usize) -> Scenario {
         apps: Vec::new(),
         sign_in_preferences: Default::default(),
         devices: super::sample_devices::devices(now),
+        ..Tenant::default()
     };
+    let tenant = super::sample_apps::with_apps(tenant, now);
     Scenario {
         tenant,
         truth: Default::default(),

@@ -12,11 +12,13 @@ use std::sync::Arc;
 
 pub use super::short_text::ShortText;
 
+mod apps;
 mod devices;
 mod directory_audits;
 mod mail;
 mod methods;
 mod sign_ins;
+pub use apps::*;
 pub use devices::*;
 pub use directory_audits::*;
 pub use mail::*;
@@ -59,6 +61,12 @@ pub struct Tenant {
     pub sign_in_preferences: HashMap<String, SignInPreferences>,
     /// Registered and joined devices.
     pub devices: Vec<Device>,
+    /// App registrations (`/applications`).
+    pub applications: Vec<Application>,
+    /// A service principal's own credentials and publisher verification, keyed by its id.
+    pub sp_extras: HashMap<String, ServicePrincipalExtras>,
+    /// App role assignments, to users and to service principals.
+    pub app_role_assignments: Vec<AppRoleAssignment>,
 }
 
 /// A user's beta `signInPreferences` beyond which method is the default (that is

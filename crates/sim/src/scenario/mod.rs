@@ -26,6 +26,7 @@
 //! `methods` and `mailboxes` give everyone their everyday state, `campaign` and
 //! `persistence` add the attacker's traces, `lookalikes` and `background` the rest.
 
+mod app_footholds;
 mod audits;
 mod background;
 mod campaign;
@@ -111,6 +112,7 @@ pub fn generate_with(
     campaign::run(&mut g);
     lookalikes::run(&mut g);
     devices::run(&mut g);
+    app_footholds::run(&mut g);
     background::run(&mut g);
     Ok(finish(g))
 }

@@ -111,6 +111,23 @@ fn endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
         (format!("/users/{rich}/ownedDevices"), "directoryObject"),
         ("/devices".into(), "device"),
         (format!("/devices/{device}"), "device"),
+        ("/applications".into(), "application"),
+        (
+            "/applications?$select=id,keyCredentials,passwordCredentials".into(),
+            "application",
+        ),
+        (
+            format!("/servicePrincipals/{sp}?$select=id,keyCredentials"),
+            "servicePrincipal",
+        ),
+        (
+            format!("/users/{rich}/appRoleAssignments"),
+            "appRoleAssignment",
+        ),
+        (
+            format!("/servicePrincipals/{sp}/appRoleAssignedTo"),
+            "appRoleAssignment",
+        ),
     ];
     list.extend(
         methods
@@ -130,6 +147,7 @@ async fn mutate(api: &Api) {
         (Method::DELETE, format!("/v1.0/oauth2PermissionGrants/{}", sample::GRANT_ALL), None, 204),
         (Method::PATCH, format!("/v1.0/devices/{}", reclaim_sim::graph::sample_devices::SALES_LAPTOP), Some(json!({"accountEnabled": false})), 204),
         (Method::POST, format!("/v1.0/users/{CFO}/authentication/temporaryAccessPassMethods"), Some(json!({"lifetimeInMinutes": 60})), 201),
+        (Method::POST, format!("/v1.0/applications/{}/removePassword", reclaim_sim::graph::sample_apps::PAYROLL_APP), Some(json!({"keyId": reclaim_sim::graph::sample_apps::ATTACKER_SECRET})), 204),
     ];
     for (method, path, body, status) in calls {
         api.expect(method, &path, body, status).await;
