@@ -15,7 +15,9 @@ use reclaim_core::secrets::Secret;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+mod app_footholds;
 mod footholds;
+pub use app_footholds::*;
 pub use footholds::*;
 
 /// Characters escaped in a path segment (ids, UPNs: `#`, `?`, `/`, `%`, spaces...).
