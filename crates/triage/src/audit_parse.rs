@@ -44,6 +44,7 @@ pub fn classify_activity(activity: &str) -> AuditKind {
         "Add registered owner to device" | "Add registered users to device" => {
             AuditKind::DeviceUserAdded
         }
+        a if is_app_credential_activity(a) => AuditKind::AppCredentialAdded,
         _ => AuditKind::Other,
     }
 }
@@ -334,4 +335,12 @@ mod tests {
         );
         assert_eq!(method_hint(""), None);
     }
+}
+
+/// "Update application – Certificates and secrets management" (an en dash in real records;
+/// a hyphen in some exports) and "Add service principal credentials".
+pub fn is_app_credential_activity(a: &str) -> bool {
+    a == "Add service principal credentials"
+        || (a.starts_with("Update application ")
+            && a.ends_with("Certificates and secrets management"))
 }

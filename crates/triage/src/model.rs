@@ -113,6 +113,13 @@ pub struct Findings {
     /// Devices the attacker registered to the account (never a managed or compliant one).
     #[serde(default)]
     pub attacker_devices: Vec<TiedDevice>,
+    /// Secrets and certificates the attacker added, as the account, to applications or
+    /// service principals (by keyId).
+    #[serde(default)]
+    pub attacker_app_credentials: Vec<TiedAppCredential>,
+    /// App role assignments (consents) tied to the attacker.
+    #[serde(default)]
+    pub flagged_app_consents: Vec<TiedAppConsent>,
 }
 
 impl Findings {
@@ -122,6 +129,8 @@ impl Findings {
             && self.malicious_rules.is_empty()
             && self.malicious_grants.is_empty()
             && self.attacker_devices.is_empty()
+            && self.attacker_app_credentials.is_empty()
+            && self.flagged_app_consents.is_empty()
     }
 }
 
@@ -214,5 +223,43 @@ pub struct TiedDevice {
     pub name: String,
     pub operating_system: Option<String>,
     pub registered: Option<DateTime<Utc>>,
+    pub reasons: Vec<String>,
+}
+
+/// A secret or certificate the attacker added, identified by its keyId.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedAppCredential {
+    pub holder: reclaim_graph::requests::CredentialHolder,
+    /// The application's or service principal's object id.
+    pub holder_id: String,
+    /// Tenant text.
+    pub holder_name: String,
+    pub key_id: String,
+    /// `Password` or `AsymmetricX509Cert`.
+    pub key_type: String,
+    /// Tenant text.
+    pub name: Option<String>,
+    pub added: Option<DateTime<Utc>>,
+    pub reasons: Vec<String>,
+}
+
+/// An app role assignment (a consent) tied to the attacker.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedAppConsent {
+    /// The assignment id.
+    pub id: String,
+    /// The app's service principal object id.
+    pub resource_id: String,
+    pub app_role_id: String,
+    /// Tenant text.
+    pub app_name: Option<String>,
+    pub publisher: Option<String>,
+    pub publisher_verified: bool,
+    /// Delegated scopes the account granted the same app.
+    pub scopes: Vec<String>,
+    /// The public reporting that names the app, when it is on the pack's list.
+    pub reported: Option<String>,
     pub reasons: Vec<String>,
 }

@@ -29,6 +29,9 @@ pub enum AuditKind {
     DeviceRegistered,
     /// "Add registered owner to device" / "Add registered users to device".
     DeviceUserAdded,
+    /// "Update application – Certificates and secrets management" / "Add service principal
+    /// credentials": the added keyIds are in [`AuditEvent::added_credentials`].
+    AppCredentialAdded,
     #[default]
     Other,
 }
@@ -108,4 +111,7 @@ pub struct AuditEvent {
     #[serde(default)]
     pub target_object_ids: Vec<String>,
     pub mfa: MfaChange,
+    /// Secrets and certificates the record added to an application or service principal.
+    #[serde(default)]
+    pub added_credentials: Vec<super::AddedCredential>,
 }

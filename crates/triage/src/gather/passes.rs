@@ -108,6 +108,20 @@ fn audit_filters(sh: &Shared) -> Vec<(String, String)> {
                 "activityDateTime ge {since} and startswith(activityDisplayName,'Add registered')"
             ),
         ),
+        // Secrets and certificates added to applications and service principals: the
+        // initiator is the account, the keyIds are in KeyDescription.
+        (
+            "app credential audits".into(),
+            format!(
+                "activityDateTime ge {since} and activityDisplayName eq 'Update application \u{2013} Certificates and secrets management'"
+            ),
+        ),
+        (
+            "service principal credential audits".into(),
+            format!(
+                "activityDateTime ge {since} and activityDisplayName eq 'Add service principal credentials'"
+            ),
+        ),
     ]
 }
 
