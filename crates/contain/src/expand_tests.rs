@@ -85,6 +85,8 @@ fn account() -> AccountState {
             device("d-owner", "LT-CFO", true),
             device("d-bad", "DESKTOP-X\u{1b}[2J", false),
         ]),
+        app_credentials: None,
+        app_consents: None,
     }
 }
 

@@ -17,6 +17,7 @@
 //! - [`snapshot`]: known-good phones, methods and rules recorded before an incident.
 
 pub mod action;
+pub mod app_footholds;
 pub mod apply;
 mod default_mfa;
 pub mod dry_run;

@@ -151,6 +151,10 @@ pub fn op_belongs_to(action: ActionKind, op: &Op) -> bool {
         (IssueTap, Op::IssueTap { .. }) => true,
         (RevokeOauthGrants, Op::DeleteGrant { .. }) => true,
         (DisableAttackerDevices, Op::SetDeviceEnabled { enabled, .. }) => !enabled,
+        (RemoveAttackerAppCredentials, Op::RemoveAppPassword { .. } | Op::RemoveAppKey { .. }) => {
+            true
+        }
+        (RevokeOauthGrants, Op::DeleteAppRoleAssignment { .. }) => true,
         // Moving the default MFA method off a method about to be deleted.
         (RemoveAttackerMfa | ResetMfa | RestorePhone, Op::SetDefaultMfa { .. }) => true,
         _ => false,

@@ -83,7 +83,11 @@ async fn read_one(client: &GraphClient, u: &str) -> AccountRead {
     // Each of these once, in its own throttle scope at the same time: methods in the reports
     // budget, the risky user in Identity Protection's 1 request per second, rules per mailbox.
     let (s, methods, risky, rules, grants) = futures::join!(
-        read_state(client, &id, &[Part::Preferences, Part::Devices]),
+        read_state(
+            client,
+            &id,
+            &[Part::Preferences, Part::Devices, Part::AppConsents]
+        ),
         read_methods_raw(client, &id),
         read_risky_user_raw(client, &id),
         read_rules_raw(client, &id),

@@ -341,6 +341,7 @@ mod tests {
                 RemoveAttackerMfa,
                 RestorePhone,
                 DisableAttackerDevices,
+                RemoveAttackerAppCredentials,
                 RemoveMaliciousRules,
                 RevokeOauthGrants,
                 ConfirmCompromised,
@@ -360,6 +361,7 @@ mod tests {
             RestorePhone,
             RemoveMaliciousRules,
             DisableAttackerDevices,
+            RemoveAttackerAppCredentials,
         ] {
             assert!(ato.actions().contains(&a), "{a}");
         }

@@ -90,6 +90,14 @@ pub async fn read_part(
                     .collect(),
             );
         }
+        Part::AppConsents => {
+            let list = get_all(client, req).await?;
+            state.app_consents = Some(
+                list.iter()
+                    .map(super::app_footholds::AssignmentState::from_graph)
+                    .collect(),
+            );
+        }
         Part::Preferences => {
             state.preferences = Some(match get_one(client, req).await {
                 Ok(v) => PreferenceState::from_graph(&v),
@@ -120,6 +128,7 @@ pub async fn read_state(
         out.risk = out.risk.or(s.risk);
         out.preferences = out.preferences.or(s.preferences);
         out.devices = out.devices.or(s.devices);
+        out.app_consents = out.app_consents.or(s.app_consents);
     }
     Ok(out)
 }
@@ -190,6 +199,9 @@ pub fn verify_paths(op: &super::op::Op, user_id: &str) -> Vec<String> {
             "GET {}",
             requests::get_method(user_id, kind, &id).describe()
         )],
+        None if super::app_footholds::holder_of(op).is_some() => {
+            super::app_footholds::verify_paths(op)
+        }
         None => op
             .parts()
             .iter()
@@ -221,6 +233,9 @@ pub fn parts_of(state: &AccountState) -> Vec<Part> {
     }
     if state.devices.is_some() {
         v.push(Part::Devices);
+    }
+    if state.app_consents.is_some() {
+        v.push(Part::AppConsents);
     }
     v
 }

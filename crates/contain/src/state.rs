@@ -26,10 +26,12 @@ pub enum Part {
     Preferences,
     /// `registeredDevices`.
     Devices,
+    /// `appRoleAssignments`.
+    AppConsents,
 }
 
 impl Part {
-    pub const ALL: [Part; 7] = [
+    pub const ALL: [Part; 8] = [
         Part::User,
         Part::Methods,
         Part::Rules,
@@ -37,6 +39,7 @@ impl Part {
         Part::Risk,
         Part::Preferences,
         Part::Devices,
+        Part::AppConsents,
     ];
 
     /// The typed GET that reads this part of `user_id`.
@@ -49,6 +52,7 @@ impl Part {
             Part::Risk => requests::get_risky_user(user_id),
             Part::Preferences => requests::get_sign_in_preferences(user_id),
             Part::Devices => requests::user_registered_devices(user_id),
+            Part::AppConsents => requests::user_app_role_assignments(user_id),
         }
     }
 
@@ -199,6 +203,14 @@ pub struct AccountState {
     pub preferences: Option<PreferenceState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<super::footholds::DeviceState>>,
+    /// The credentials of the applications and service principals the evidence names (read
+    /// per holder, not per account: never part of [`Part`] or the drift fingerprint; each
+    /// credential step re-reads its holder just before it is sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_credentials: Option<Vec<super::app_footholds::HolderState>>,
+    /// The app roles the account holds (`appRoleAssignments`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_consents: Option<Vec<super::app_footholds::AssignmentState>>,
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -404,6 +416,9 @@ impl AccountState {
                 format!("device {}", d.id),
                 format!("enabled={:?}", d.account_enabled),
             );
+        }
+        for a in self.app_consents.iter().flatten() {
+            f.insert(format!("appRoleAssignment {}", a.id), a.resource_id.clone());
         }
         f
     }

@@ -23,7 +23,7 @@ impl Check {
             detail: detail.into(),
         }
     }
-    fn no(detail: impl Into<String>) -> Check {
+    pub(crate) fn no(detail: impl Into<String>) -> Check {
         Check {
             ok: false,
             detail: detail.into(),
@@ -54,6 +54,11 @@ impl Op {
             Op::DeleteGrant { .. } => &[Part::Grants],
             Op::SetDefaultMfa { .. } => &[Part::Preferences],
             Op::SetDeviceEnabled { .. } => &[Part::Devices],
+            // Read per holder (app_footholds::read_target), not per account.
+            Op::RemoveAppPassword { .. } | Op::RemoveAppKey { .. } => &[],
+            Op::DeleteAppRoleAssignment { .. } | Op::CreateAppRoleAssignment { .. } => {
+                &[Part::AppConsents]
+            }
         }
     }
 
@@ -192,6 +197,12 @@ impl Op {
             Op::SetDeviceEnabled { device_id, enabled } => {
                 super::footholds::check_device(now, device_id, *enabled)
             }
+            Op::RemoveAppPassword { .. }
+            | Op::RemoveAppKey { .. }
+            | Op::DeleteAppRoleAssignment { .. }
+            | Op::CreateAppRoleAssignment { .. } => {
+                super::app_footholds::check(self, before, now, created)
+            }
             Op::SetDefaultMfa { preferred } => match now.preferences.as_ref() {
                 None => unread("the sign-in preferences"),
                 Some(p) => match p.known() {
@@ -262,6 +273,10 @@ impl Op {
             Op::SetDeviceEnabled { device_id, enabled } => {
                 super::footholds::project_device(state, device_id, *enabled)
             }
+            Op::RemoveAppPassword { .. }
+            | Op::RemoveAppKey { .. }
+            | Op::DeleteAppRoleAssignment { .. }
+            | Op::CreateAppRoleAssignment { .. } => super::app_footholds::project(self, state),
             Op::SetDefaultMfa { preferred } => {
                 if let Some(p) = state.preferences.as_mut() {
                     p.preferred = Some(preferred.clone());
@@ -316,6 +331,10 @@ impl Op {
             Op::SetDeviceEnabled { device_id, enabled } => {
                 super::footholds::expected_device(device_id, *enabled)
             }
+            Op::RemoveAppPassword { .. }
+            | Op::RemoveAppKey { .. }
+            | Op::DeleteAppRoleAssignment { .. }
+            | Op::CreateAppRoleAssignment { .. } => super::app_footholds::expected(self),
             Op::SetDefaultMfa { preferred } => {
                 json!({ "userPreferredMethodForSecondaryAuthentication": preferred })
             }
