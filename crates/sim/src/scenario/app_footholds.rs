@@ -204,14 +204,16 @@ fn attacker_credentials(g: &mut Gen) {
         let (Some(started), Some(ip)) = (started, ip) else {
             continue;
         };
-        if !(k == 0 || g.chance(0.3)) {
+        // The first two always (a secret on the app, a certificate on its service
+        // principal), the rest now and then.
+        if !(k <= 1 || g.chance(0.3)) {
             continue;
         }
         let name = *g.pick(&APP_NAMES);
         let built = g.days_ago(200.0, 800.0);
         let (app, sp) = in_house_app(g, user, name, built);
         let at = g.after(started, 900, 8 * 3600).min(g.now);
-        let certificate = g.chance(0.3);
+        let certificate = k == 1 || (k > 1 && g.chance(0.3));
         let on_sp = k == 1 || g.chance(0.2);
         let label = *g.pick(&["sync", "backup", "svc", ""]);
         let key = add_credential(g, user, app, &sp, on_sp, certificate, label, &ip, at);
