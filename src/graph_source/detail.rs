@@ -330,12 +330,18 @@ pub fn account_detail(a: &AccountAssessment, f: &AccountFacts) -> AccountDetail 
                         .map(|why| format!("malicious: {why}"))
                         .or_else(|| cited.get(g.id.as_str()).map(|s| s.to_string())),
                 })
+                .chain(
+                    f.app_consents
+                        .iter()
+                        .map(|c| super::app_rows::consent_row(c, a)),
+                )
                 .collect(),
         ),
         devices: section(
             &f.coverage.devices,
             f.devices.iter().map(|d| device_row(d, a)).collect(),
         ),
+        app_credentials: section(&f.coverage.audits, super::app_rows::credential_rows(a)),
     }
 }
 

@@ -47,10 +47,11 @@ pub enum DetailTab {
     AuditEvents,
     Grants,
     Devices,
+    AppCredentials,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 7] = [
+    pub const ALL: [DetailTab; 8] = [
         DetailTab::Overview,
         DetailTab::SignIns,
         DetailTab::Methods,
@@ -58,6 +59,7 @@ impl DetailTab {
         DetailTab::AuditEvents,
         DetailTab::Grants,
         DetailTab::Devices,
+        DetailTab::AppCredentials,
     ];
 
     pub fn title(self) -> &'static str {
@@ -67,8 +69,9 @@ impl DetailTab {
             DetailTab::Methods => "MFA methods",
             DetailTab::Rules => "inbox rules",
             DetailTab::AuditEvents => "audit events",
-            DetailTab::Grants => "OAuth grants",
+            DetailTab::Grants => "consents",
             DetailTab::Devices => "devices",
+            DetailTab::AppCredentials => "app credentials",
         }
     }
 

@@ -58,6 +58,7 @@ impl DetailState {
             DetailTab::AuditEvents => d.audit_events.rows().len(),
             DetailTab::Grants => d.grants.rows().len(),
             DetailTab::Devices => d.devices.rows().len(),
+            DetailTab::AppCredentials => d.app_credentials.rows().len(),
         }
     }
 }

@@ -21,8 +21,9 @@ fn short_title(tab: DetailTab) -> &'static str {
         DetailTab::Methods => "methods",
         DetailTab::Rules => "rules",
         DetailTab::AuditEvents => "audit",
-        DetailTab::Grants => "grants",
+        DetailTab::Grants => "consents",
         DetailTab::Devices => "devices",
+        DetailTab::AppCredentials => "app creds",
     }
 }
 
@@ -201,6 +202,7 @@ fn tab_label(
         (DetailTab::AuditEvents, Some(d)) => count(&d.audit_events),
         (DetailTab::Grants, Some(d)) => count(&d.grants),
         (DetailTab::Devices, Some(d)) => count(&d.devices),
+        (DetailTab::AppCredentials, Some(d)) => count(&d.app_credentials),
     };
     format!(" {} {}{} ", tab.index() + 1, title, n)
 }
@@ -214,6 +216,7 @@ fn tab_flagged(tab: DetailTab, d: &AccountDetail) -> bool {
         DetailTab::AuditEvents => d.audit_events.rows().iter().any(|r| r.flag.is_some()),
         DetailTab::Grants => d.grants.rows().iter().any(|r| r.flag.is_some()),
         DetailTab::Devices => d.devices.rows().iter().any(|r| r.flag.is_some()),
+        DetailTab::AppCredentials => d.app_credentials.rows().iter().any(|r| r.flag.is_some()),
     }
 }
 
