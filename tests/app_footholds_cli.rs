@@ -135,10 +135,7 @@ async fn missing_app_permissions_exit_4_and_send_nothing() {
         err.contains("remove-attacker-app-credentials needs Application.ReadWrite.All"),
         "{err}"
     );
-    if actions
-        .iter()
-        .any(|a| *a == reclaim_contain::ActionKind::RevokeOauthGrants)
-    {
+    if actions.contains(&reclaim_contain::ActionKind::RevokeOauthGrants) {
         assert!(err.contains("AppRoleAssignment.ReadWrite.All"), "{err}");
     }
     assert!(mutating(&s).is_empty(), "refused before anything is sent");

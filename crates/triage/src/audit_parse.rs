@@ -218,6 +218,14 @@ fn app_devices(s: Option<&str>) -> Vec<AppDevice> {
         .collect()
 }
 
+/// "Update application – Certificates and secrets management" (an en dash in real records;
+/// a hyphen in some exports) and "Add service principal credentials".
+pub fn is_app_credential_activity(a: &str) -> bool {
+    a == "Add service principal credentials"
+        || (a.starts_with("Update application ")
+            && a.ends_with("Certificates and secrets management"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,12 +343,4 @@ mod tests {
         );
         assert_eq!(method_hint(""), None);
     }
-}
-
-/// "Update application – Certificates and secrets management" (an en dash in real records;
-/// a hyphen in some exports) and "Add service principal credentials".
-pub fn is_app_credential_activity(a: &str) -> bool {
-    a == "Add service principal credentials"
-        || (a.starts_with("Update application ")
-            && a.ends_with("Certificates and secrets management"))
 }

@@ -129,6 +129,7 @@ fn descriptions(pw: &[PasswordCredential], kc: &[KeyCredential]) -> Vec<String> 
 
 /// A secret or certificate added to the application (or to its service principal when
 /// `on_sp`), by `user` from `ip` at `at`, with its audit record. Returns the keyId.
+#[allow(clippy::too_many_arguments)] // one credential's where, what, who, from where and when
 fn add_credential(
     g: &mut Gen,
     user: usize,
