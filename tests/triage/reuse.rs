@@ -116,9 +116,10 @@ async fn assert_plan_reads_only_what_changes(
         again.is_empty(),
         "history the gather read, read again: {again:?}"
     );
-    // User, default method, methods, risky user, rules, grants, registered devices: seven
-    // reads, plus one per app behind a grant the gather never saw (none here).
-    assert_eq!(seen.len(), 7, "{:?}", seen.keys().collect::<Vec<_>>());
+    // User, default method, methods, risky user, rules, grants, registered devices, app role
+    // assignments: eight reads, plus one per app behind a grant the gather never saw (none
+    // here), and one per application or service principal the evidence names a credential on.
+    assert_eq!(seen.len(), 8, "{:?}", seen.keys().collect::<Vec<_>>());
 }
 
 /// Opened in the console while the gather has not finished with it: the detail view's

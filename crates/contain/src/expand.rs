@@ -193,10 +193,10 @@ pub fn expand(
             ActionKind::IssueTap => tap(&mut cx),
             ActionKind::RevokeOauthGrants => {
                 grants(&mut cx);
-                super::app_footholds::revoke_consents(&mut cx);
+                super::app_expand::revoke_consents(&mut cx);
             }
             ActionKind::RemoveAttackerAppCredentials => {
-                super::app_footholds::remove_credentials(&mut cx)
+                super::app_expand::remove_credentials(&mut cx)
             }
             ActionKind::DisableAttackerDevices => super::footholds::disable_devices(&mut cx),
             ActionKind::ExchangeCheck => super::exchange::draft(&mut cx),

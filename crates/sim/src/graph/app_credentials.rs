@@ -1,5 +1,5 @@
 //! Applications and the credentials on applications and service principals:
-//! `/applications[/{id}]`, `/applications/{id}/owners`, `PATCH /applications/{id}` and
+//! `/applications[/{id}]`, `PATCH /applications/{id}` and
 //! `PATCH /servicePrincipals/{id}` (`keyCredentials`), and the `removePassword` / `removeKey`
 //! actions on both. Reads never carry secret text; a certificate's public `key` is served only
 //! when `keyCredentials` is selected explicitly. Writes are audited as Core Directory
@@ -56,18 +56,6 @@ static APP_CAPS: Caps = Caps {
     entity: "microsoft.graph.application",
     filter: Some(&APP_FILTER),
     select: APP_PROPS,
-    page: Some((100, 999)),
-    count: false,
-    search: &[],
-    orderby: &[],
-    expand: &[],
-    directory: true,
-};
-
-static OWNER_CAPS: Caps = Caps {
-    entity: "microsoft.graph.directoryObject",
-    filter: None,
-    select: &["id", "displayName", "userPrincipalName"],
     page: Some((100, 999)),
     count: false,
     search: &[],
@@ -143,7 +131,7 @@ pub fn sp_extras_json(
     v
 }
 
-fn find_app<'t>(tenant: &'t Tenant, id: &str) -> Result<&'t Application, GraphError> {
+pub(super) fn find_app<'t>(tenant: &'t Tenant, id: &str) -> Result<&'t Application, GraphError> {
     tenant
         .applications
         .iter()
@@ -200,52 +188,6 @@ pub async fn get(
     Ok(ctx.entity(
         "applications/$entity",
         project(app_json(a, with_key), q.select.as_deref(), &[]),
-    ))
-}
-
-pub async fn owners(
-    State(state): State<Shared>,
-    caller: Caller,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, GraphError> {
-    caller.require(perms::APPLICATIONS_READ)?;
-    let q = ctx.query(&OWNER_CAPS)?;
-    let tenant = read(&state);
-    let a = find_app(&tenant, &id)?;
-    let users: Vec<_> = tenant
-        .users
-        .iter()
-        .filter(|u| !u.deleted && a.owners.iter().any(|o| **o == *u.id))
-        .collect();
-    let page = collect_page(
-        &users,
-        Candidates::All,
-        q.token.as_ref(),
-        |u| &u.id,
-        |_| true,
-        q.top,
-    );
-    let items = page
-        .items
-        .iter()
-        .map(|u| {
-            let v = json!({
-                "@odata.type": "#microsoft.graph.user",
-                "id": u.id,
-                "displayName": u.display_name,
-                "userPrincipalName": u.user_principal_name,
-            });
-            let mut p = project(v, q.select.as_deref(), &[]);
-            p["@odata.type"] = json!("#microsoft.graph.user");
-            p
-        })
-        .collect();
-    Ok(ctx.collection(
-        "directoryObjects",
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
     ))
 }
 

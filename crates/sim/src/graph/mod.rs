@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod app_credentials;
+pub mod app_owners;
 pub mod app_proof;
 pub mod app_roles;
 pub mod audits;
@@ -230,7 +231,7 @@ fn app_footholds_routes() -> Router<Shared> {
     Router::new()
         .route("/applications", get(c::list))
         .route("/applications/{id}", get(c::get).patch(c::app_patch))
-        .route("/applications/{id}/owners", get(c::owners))
+        .route("/applications/{id}/owners", get(app_owners::owners))
         .route(
             "/applications/{id}/removePassword",
             post(c::app_remove_password),
