@@ -64,6 +64,8 @@ async fn app_footholds_are_removed_and_nothing_else_changes() {
         let before = s.with_tenant(app_state);
         let c = client(&s, false);
         let plan = make_plan(&s, &c, &ids, "contain-ato").await;
+        // A secret's hint (its first characters) stays out of the plan, as its text does.
+        assert!(!plan.to_json().unwrap().contains("\"hint\""));
         // Exactly the attacker's keyIds are planned, each before the account is enabled.
         let mut planned_keys = Vec::new();
         for acct in &plan.accounts {

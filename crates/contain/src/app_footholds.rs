@@ -46,14 +46,14 @@ pub fn tied_credentials(f: &reclaim_triage::model::Findings) -> Vec<TiedCredenti
         .collect()
 }
 
-/// A client secret's metadata (never its text, which Graph does not return).
+/// A client secret's metadata: never its text (Graph does not return it), nor its `hint`
+/// (the secret's first characters), so neither reaches a plan or the journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SecretState {
     pub key_id: String,
     /// Tenant text.
     pub display_name: Option<String>,
-    pub hint: Option<String>,
     pub end_date_time: Option<String>,
 }
 
@@ -92,7 +92,6 @@ impl HolderState {
                 .map(|p| SecretState {
                     key_id: text(p, "keyId").unwrap_or_default(),
                     display_name: text(p, "displayName"),
-                    hint: text(p, "hint"),
                     end_date_time: text(p, "endDateTime"),
                 })
                 .collect(),
