@@ -32,6 +32,7 @@ V1_TYPES = [
     "automaticRepliesSetting", "dateTimeTimeZone", "localeInfo",
     "oAuth2PermissionGrant", "servicePrincipal", "organization", "verifiedDomain", "device",
     "subscribedSku", "servicePlanInfo",
+    "application", "passwordCredential", "keyCredential", "verifiedPublisher", "appRoleAssignment",
 ]
 # Beta types the client reads (sign-in fields only beta serves), plus the beta view of the
 # v1.0 types above (to check beta-only fields by name).

@@ -40,6 +40,7 @@ ROOTS = [
     "longRunningOperation", "messageRule", "mailFolder", "mailboxSettings",
     "oAuth2PermissionGrant", "servicePrincipal", "signInActivity", "networkLocationDetail",
     "device", "group", "subscribedSku",
+    "application", "appRoleAssignment",
 ]
 NS = "microsoft.graph"
 

@@ -228,15 +228,20 @@ fn missing_permissions(claims: &TokenClaims, plan: &Plan) -> Option<String> {
         return None; // An opaque token: Graph will say what is missing.
     }
     let mut missing = Vec::new();
-    for action in plan
-        .accounts
-        .iter()
-        .flat_map(|a| a.steps.iter().map(|s| s.action))
-    {
-        let cap = action.info().capability;
+    // A step's op may need more than its action's own capability (an app role assignment
+    // within revoke-oauth-grants needs AppRoleAssignment.ReadWrite.All).
+    for (action, cap) in plan.accounts.iter().flat_map(|a| {
+        a.steps.iter().map(|s| {
+            let cap = s.op.capability().unwrap_or(s.action.info().capability);
+            (s.action, cap)
+        })
+    }) {
         if let Some(c) = reclaim_graph::permissions::capability(cap) {
-            if !c.check(claims).is_ready() && !missing.iter().any(|(a, _)| *a == action) {
-                missing.push((action, c.least(claims.is_delegated()).join(" + ")));
+            let least = c.least(claims.is_delegated()).join(" + ");
+            if !c.check(claims).is_ready()
+                && !missing.iter().any(|(a, p)| *a == action && *p == least)
+            {
+                missing.push((action, least));
             }
         }
     }

@@ -331,6 +331,11 @@ pub fn account_detail(a: &AccountAssessment, f: &AccountFacts) -> AccountDetail 
                         .map(|why| format!("malicious: {why}"))
                         .or_else(|| cited.get(g.id.as_str()).map(|s| s.to_string())),
                 })
+                .chain(
+                    f.app_consents
+                        .iter()
+                        .map(|c| super::app_rows::consent_row(c, a)),
+                )
                 .collect(),
         ),
         devices: section(
@@ -338,6 +343,7 @@ pub fn account_detail(a: &AccountAssessment, f: &AccountFacts) -> AccountDetail 
             f.devices.iter().map(|d| device_row(d, a)).collect(),
         ),
         memberships: section(&f.coverage.roles, membership_rows(a, f)),
+        app_credentials: section(&f.coverage.audits, super::app_rows::credential_rows(a)),
     }
 }
 

@@ -3,6 +3,7 @@
 //! gather skipped them, everything read afresh for an account it never saw), the audit view
 //! from the tenant's journal.
 
+mod app_rows;
 pub mod detail;
 
 use self::detail::account_detail;

@@ -10,8 +10,8 @@ mod test_keyring;
 
 mod connect;
 mod endpoints;
-mod long_reads;
 mod licence;
+mod long_reads;
 mod models;
 mod paging_batch;
 mod priority;

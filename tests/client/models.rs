@@ -15,7 +15,11 @@ fn compatible(kind: &FieldKind, ty: &str, schema: &Value) -> Result<(), String> 
         return compatible(inner, rest.trim_end_matches(')'), schema);
     }
     let ok = match kind {
-        FieldKind::String => matches!(ty, "Edm.String" | "Edm.Guid" | "Edm.Duration" | "Edm.Date"),
+        // Edm.Binary travels as base64 text in JSON (a certificate, its thumbprint).
+        FieldKind::String => matches!(
+            ty,
+            "Edm.String" | "Edm.Guid" | "Edm.Duration" | "Edm.Date" | "Edm.Binary"
+        ),
         FieldKind::Bool => ty == "Edm.Boolean",
         FieldKind::Int => matches!(ty, "Edm.Int32" | "Edm.Int64" | "Edm.Int16" | "Edm.Byte"),
         FieldKind::Float => matches!(ty, "Edm.Double" | "Edm.Single" | "Edm.Decimal"),

@@ -3,6 +3,7 @@
 //! the simulator's ground truth and request log. Also drift, resume after an interrupted step,
 //! dry run without mutations, and undo. The default MFA method's rule: default_method.rs.
 
+mod app_footholds;
 mod console_apply;
 mod console_undo;
 mod default_method;

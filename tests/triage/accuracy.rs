@@ -325,6 +325,56 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
                 t.user_principal_name
             ));
         }
+        let want_keys = set(t.attacker_credential_key_ids.clone());
+        let got_keys = set(f
+            .attacker_app_credentials
+            .iter()
+            .map(|c| c.key_id.clone())
+            .collect());
+        if got_keys != want_keys {
+            problems.push(format!(
+                "{}: app credentials {got_keys:?}, truth {want_keys:?}",
+                t.user_principal_name
+            ));
+        }
+        let want_consents = set(t.attacker_app_role_assignment_ids.clone());
+        let got_consents = set(f
+            .flagged_app_consents
+            .iter()
+            .map(|c| c.id.clone())
+            .collect());
+        if got_consents != want_consents {
+            problems.push(format!(
+                "{}: app consents {got_consents:?}, truth {want_consents:?}",
+                t.user_principal_name
+            ));
+        }
+    }
+    // The scenario holds both footholds and both look-alikes, so the checks above bite.
+    assert!(truth
+        .compromised()
+        .any(|t| !t.attacker_credential_key_ids.is_empty()));
+    assert!(truth
+        .compromised()
+        .any(|t| !t.attacker_app_role_assignment_ids.is_empty()));
+    assert!(!truth.benign_credential_key_ids.is_empty());
+    assert!(!truth.benign_app_role_assignment_ids.is_empty());
+    // The look-alikes: a routine secret rotation and a benign consent are never tied.
+    for a in &got.accounts {
+        let f = &a.findings;
+        for c in &f.attacker_app_credentials {
+            if truth.benign_credential_key_ids.contains(&c.key_id) {
+                problems.push(format!(
+                    "routine rotation {} tied to the attacker",
+                    c.key_id
+                ));
+            }
+        }
+        for c in &f.flagged_app_consents {
+            if truth.benign_app_role_assignment_ids.contains(&c.id) {
+                problems.push(format!("benign consent {} flagged", c.id));
+            }
+        }
     }
     assert!(
         problems.is_empty(),

@@ -119,11 +119,13 @@ async fn assert_plan_reads_only_what_changes(
     let listed: Vec<_> = seen.keys().filter(|p| lists_methods(p)).collect();
     assert!(listed.is_empty(), "methods listed again: {listed:?}");
     // User, default method, rules, grants, registered devices, role assignments, memberOf
-    // (groups) and, unless the gather found the account at risk, the risky user: seven or
-    // eight reads, plus one per app behind a grant the gather never saw (none here).
+    // (groups), app role assignments and, unless the gather found the account at risk, the
+    // risky user: eight or nine reads, plus one per app behind a grant the gather never saw
+    // (none here), and one per application or service principal the evidence names a
+    // credential on.
     let risk_read = seen.keys().any(|p| p.contains("/riskyUsers/"));
     assert_eq!(risk_read, !at_risk, "{:?}", seen.keys().collect::<Vec<_>>());
-    let reads = if at_risk { 7 } else { 8 };
+    let reads = if at_risk { 8 } else { 9 };
     let confirms = plan.accounts[0]
         .steps
         .iter()

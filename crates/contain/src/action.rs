@@ -25,6 +25,7 @@ pub enum ActionKind {
     RevokeOauthGrants,
     DisableAttackerDevices,
     RemoveAttackerRoles,
+    RemoveAttackerAppCredentials,
     ExchangeCheck,
 }
 
@@ -73,7 +74,7 @@ pub struct ActionInfo {
     pub verification: &'static str,
 }
 
-const CATALOGUE: [ActionInfo; 15] = [
+const CATALOGUE: [ActionInfo; 16] = [
     ActionInfo {
         kind: ActionKind::RevokeSessions,
         summary: "invalidates every refresh token and session cookie of the account \
@@ -206,16 +207,21 @@ const CATALOGUE: [ActionInfo; 15] = [
     },
     ActionInfo {
         kind: ActionKind::RevokeOauthGrants,
-        summary: "deletes the delegated permission grants (OAuth consents) the evidence \
-                  flags; tokens already minted live until they expire",
+        summary: "deletes the delegated permission grants (OAuth consents) and the app role \
+                  assignments (the consent's app access) the evidence flags; tokens already \
+                  minted live until they expire",
         capability: "revoke-oauth-grants",
-        app_permission: "DelegatedPermissionGrant.ReadWrite.All",
-        delegated_permission: "DelegatedPermissionGrant.ReadWrite.All",
-        reversibility: Reversibility::Irreversible(
-            "recreating a consent would hand the app its access back; if the grant was \
-             legitimate the user consents again in the app",
+        app_permission: "DelegatedPermissionGrant.ReadWrite.All; AppRoleAssignment.ReadWrite.All \
+                         for app role assignments",
+        delegated_permission: "DelegatedPermissionGrant.ReadWrite.All; \
+                               AppRoleAssignment.ReadWrite.All for app role assignments",
+        reversibility: Reversibility::Partly(
+            "a deleted app role assignment is re-created from its recorded resource and role \
+             (with a new id); a delegated grant is not: recreating it would hand the app its \
+             access back, so if it was legitimate the user consents again in the app",
         ),
-        verification: "the grant no longer appears in the user's oauth2PermissionGrants",
+        verification: "the grant no longer appears in the user's oauth2PermissionGrants, the \
+                       assignment no longer in the user's appRoleAssignments",
     },
     ActionInfo {
         kind: ActionKind::DisableAttackerDevices,
@@ -247,6 +253,24 @@ const CATALOGUE: [ActionInfo; 15] = [
                        group no longer in its memberOf",
     },
     ActionInfo {
+        kind: ActionKind::RemoveAttackerAppCredentials,
+        summary: "removes exactly the secrets and certificates the evidence says the attacker \
+                  added (by keyId) to applications and service principals: removePassword for \
+                  a secret; for a certificate PATCH keyCredentials with every other certificate \
+                  (removeKey needs a proof signed by the holder's own key, which reclaim never \
+                  holds); the owner's other credentials are never touched",
+        capability: "remove-app-credentials",
+        app_permission: "Application.ReadWrite.All",
+        delegated_permission: "Application.ReadWrite.All (and the Application Administrator role)",
+        reversibility: Reversibility::Irreversible(
+            "a removed secret or certificate cannot be brought back: Graph never returns a \
+             secret's text and reclaim never holds a certificate's private key; the app's owner \
+             adds a new credential if the app still needs one",
+        ),
+        verification: "the keyId no longer appears in the holder's passwordCredentials or \
+                       keyCredentials, read back just after",
+    },
+    ActionInfo {
         kind: ActionKind::ExchangeCheck,
         summary: "a manual step: the exact Exchange Online PowerShell commands that list and \
                   remove mailbox forwarding, hidden inbox rules and FullAccess/SendAs delegates \
@@ -268,7 +292,7 @@ const CATALOGUE: [ActionInfo; 15] = [
 pub struct UnknownAction(pub String);
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 15] = [
+    pub const ALL: [ActionKind; 16] = [
         ActionKind::RevokeSessions,
         ActionKind::DisableSignin,
         ActionKind::EnableSignin,
@@ -283,6 +307,7 @@ impl ActionKind {
         ActionKind::RevokeOauthGrants,
         ActionKind::DisableAttackerDevices,
         ActionKind::RemoveAttackerRoles,
+        ActionKind::RemoveAttackerAppCredentials,
         ActionKind::ExchangeCheck,
     ];
 
@@ -303,6 +328,7 @@ impl ActionKind {
             ActionKind::RevokeOauthGrants => "revoke-oauth-grants",
             ActionKind::DisableAttackerDevices => "disable-attacker-devices",
             ActionKind::RemoveAttackerRoles => "remove-attacker-roles",
+            ActionKind::RemoveAttackerAppCredentials => "remove-attacker-app-credentials",
             ActionKind::ExchangeCheck => "exchange-check",
         }
     }
@@ -369,6 +395,7 @@ mod tests {
                 "revoke-oauth-grants",
                 "disable-attacker-devices",
                 "remove-attacker-roles",
+                "remove-attacker-app-credentials",
                 "exchange-check"
             ]
         );

@@ -58,6 +58,12 @@ pub struct Evidence {
     /// `group:{id}`).
     #[serde(default)]
     pub attacker_memberships: Vec<Tied>,
+    /// Secrets and certificates the attacker added to applications or service principals.
+    #[serde(default)]
+    pub attacker_app_credentials: Vec<super::app_footholds::TiedCredential>,
+    /// App role assignments (consents) the evidence flags (assignment ids).
+    #[serde(default)]
+    pub flagged_app_consents: Vec<Tied>,
 }
 
 /// Two phone numbers are the same when their digits are (Graph and the audit log format

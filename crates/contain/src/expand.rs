@@ -191,7 +191,13 @@ pub fn expand(
             }
             ActionKind::ConfirmCompromised => confirm(&mut cx),
             ActionKind::IssueTap => tap(&mut cx),
-            ActionKind::RevokeOauthGrants => grants(&mut cx),
+            ActionKind::RevokeOauthGrants => {
+                grants(&mut cx);
+                super::app_expand::revoke_consents(&mut cx);
+            }
+            ActionKind::RemoveAttackerAppCredentials => {
+                super::app_expand::remove_credentials(&mut cx)
+            }
             ActionKind::DisableAttackerDevices => super::footholds::disable_devices(&mut cx),
             ActionKind::RemoveAttackerRoles => super::memberships::remove_roles(&mut cx),
             ActionKind::ExchangeCheck => super::exchange::draft(&mut cx),
@@ -439,10 +445,12 @@ fn tap(cx: &mut Ctx<'_>) {
 fn grants(cx: &mut Ctx<'_>) {
     let a = ActionKind::RevokeOauthGrants;
     if cx.ev.malicious_grants.is_empty() {
-        cx.skip(a, "the evidence flags no OAuth grant");
+        if cx.ev.flagged_app_consents.is_empty() {
+            cx.skip(a, "the evidence flags no OAuth grant or app consent");
+        }
         return;
     }
-    cx.warn("deleting a grant leaves tokens the app already holds valid until they expire; app-permission consents (appRoleAssignments) are not covered");
+    cx.warn("deleting a grant leaves tokens the app already holds valid until they expire");
     for tied in cx.ev.malicious_grants.clone() {
         let Some(g) = cx.work.grant(&tied.id).cloned() else {
             cx.skip(a, format!("grant {} is already gone", tied.id));

@@ -88,6 +88,8 @@ fn account() -> AccountState {
         ]),
         role_assignments: None,
         groups: None,
+        app_credentials: None,
+        app_consents: None,
     }
 }
 

@@ -17,6 +17,8 @@
 //! - [`snapshot`]: known-good phones, methods and rules recorded before an incident.
 
 pub mod action;
+mod app_expand;
+pub mod app_footholds;
 pub mod apply;
 mod default_mfa;
 pub mod dry_run;

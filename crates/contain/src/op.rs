@@ -6,7 +6,7 @@
 
 use reclaim_graph::http::GraphRequest;
 use reclaim_graph::models::MethodKind;
-use reclaim_graph::requests;
+use reclaim_graph::requests::{self, CredentialHolder};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::fmt;
@@ -170,6 +170,31 @@ pub enum Op {
     /// `POST /groups/{id}/members/$ref` with the account (undo).
     #[serde(rename_all = "camelCase")]
     AddGroupMember { group_id: String },
+    /// `POST /{applications|servicePrincipals}/{id}/removePassword` `{"keyId"}`.
+    #[serde(rename_all = "camelCase")]
+    RemoveAppPassword {
+        holder: CredentialHolder,
+        holder_id: String,
+        key_id: String,
+    },
+    /// `PATCH /{applications|servicePrincipals}/{id}` `{"keyCredentials": keep}`: every
+    /// certificate but `key_id` (removeKey needs a proof signed by the holder's own key).
+    #[serde(rename_all = "camelCase")]
+    RemoveAppKey {
+        holder: CredentialHolder,
+        holder_id: String,
+        key_id: String,
+        keep: Vec<Value>,
+    },
+    /// `DELETE /users/{id}/appRoleAssignments/{assignmentId}`.
+    #[serde(rename_all = "camelCase")]
+    DeleteAppRoleAssignment { assignment_id: String },
+    /// `POST /users/{id}/appRoleAssignments` (undo of a deletion: a new assignment id).
+    #[serde(rename_all = "camelCase")]
+    CreateAppRoleAssignment {
+        resource_id: String,
+        app_role_id: String,
+    },
 }
 
 /// Graph's fixed phone method id of a phone type.
@@ -304,6 +329,24 @@ impl Op {
             } => requests::create_role_assignment(user_id, role_definition_id, directory_scope_id),
             Op::RemoveGroupMember { group_id } => requests::remove_group_member(group_id, user_id),
             Op::AddGroupMember { group_id } => requests::add_group_member(group_id, user_id),
+            Op::RemoveAppPassword {
+                holder,
+                holder_id,
+                key_id,
+            } => requests::remove_password(*holder, holder_id, key_id),
+            Op::RemoveAppKey {
+                holder,
+                holder_id,
+                keep,
+                ..
+            } => requests::set_key_credentials(*holder, holder_id, keep),
+            Op::DeleteAppRoleAssignment { assignment_id } => {
+                requests::delete_user_app_role_assignment(user_id, assignment_id)
+            }
+            Op::CreateAppRoleAssignment {
+                resource_id,
+                app_role_id,
+            } => requests::create_user_app_role_assignment(user_id, resource_id, app_role_id),
         })
     }
 
@@ -331,6 +374,9 @@ impl Op {
     pub fn capability(&self) -> Option<&'static str> {
         match self {
             Op::SetDefaultMfa { .. } => Some("set-default-mfa"),
+            Op::DeleteAppRoleAssignment { .. } | Op::CreateAppRoleAssignment { .. } => {
+                Some("revoke-app-role-assignments")
+            }
             _ => None,
         }
     }
@@ -348,6 +394,7 @@ impl Op {
                 | Op::SetRuleEnabled { .. }
                 | Op::DeleteGrant { .. }
                 | Op::SetDefaultMfa { .. }
+                | Op::DeleteAppRoleAssignment { .. }
         )
     }
 
@@ -360,6 +407,7 @@ impl Op {
                 | Op::CreateRule { .. }
                 | Op::IssueTap { .. }
                 | Op::ResetPassword { .. }
+                | Op::CreateAppRoleAssignment { .. }
         )
     }
 }

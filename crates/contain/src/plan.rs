@@ -154,6 +154,10 @@ pub fn op_belongs_to(action: ActionKind, op: &Op) -> bool {
         (RemoveAttackerRoles, Op::DeleteRoleAssignment { .. } | Op::RemoveGroupMember { .. }) => {
             true
         }
+        (RemoveAttackerAppCredentials, Op::RemoveAppPassword { .. } | Op::RemoveAppKey { .. }) => {
+            true
+        }
+        (RevokeOauthGrants, Op::DeleteAppRoleAssignment { .. }) => true,
         // Moving the default MFA method off a method about to be deleted.
         (RemoveAttackerMfa | ResetMfa | RestorePhone, Op::SetDefaultMfa { .. }) => true,
         _ => false,

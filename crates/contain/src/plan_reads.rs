@@ -130,12 +130,29 @@ async fn read_one(client: &GraphClient, u: &str, gathered: Gathered) -> AccountR
         (
             None,
             u.to_string(),
-            &[Part::User, Part::Preferences, Part::Devices, Part::Roles, Part::Groups][..],
+            &[
+                Part::User,
+                Part::Preferences,
+                Part::Devices,
+                Part::Roles,
+                Part::Groups,
+                Part::AppConsents,
+            ][..],
         )
     } else {
         let who = read_state(client, u, &[Part::User]).await.map_err(fail)?;
         let id = who.user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-        (who.user, id, &[Part::Preferences, Part::Devices, Part::Roles, Part::Groups][..])
+        (
+            who.user,
+            id,
+            &[
+                Part::Preferences,
+                Part::Devices,
+                Part::Roles,
+                Part::Groups,
+                Part::AppConsents,
+            ][..],
+        )
     };
     // Each of these once, in its own throttle scope at the same time: methods in the reports
     // budget, the risky user in Identity Protection's 1 request per second, rules per mailbox.

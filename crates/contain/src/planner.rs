@@ -141,6 +141,15 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
                 reasons: m.reasons.clone(),
             })
             .collect(),
+        attacker_app_credentials: super::app_footholds::tied_credentials(f),
+        flagged_app_consents: f
+            .flagged_app_consents
+            .iter()
+            .map(|c| Tied {
+                id: c.id.clone(),
+                reasons: c.reasons.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -190,12 +199,7 @@ pub fn build_plan(
                 action: d.action,
                 summary: d.summary,
                 expected: d.op.expected(&input.state),
-                verify: d
-                    .op
-                    .parts()
-                    .iter()
-                    .map(|p| format!("GET {}", p.path(&user.id)))
-                    .collect(),
+                verify: super::read::verify_paths(&d.op, &user.id),
                 reversible: super::undo::reverse(d.action, &d.op, &d.before, Some("created"))
                     .is_ok(),
                 request,
@@ -389,6 +393,15 @@ pub async fn make_plan_reusing(
         if let Some(b) = baseline {
             notes.extend(apply_baseline(&mut evidence, &id, b));
         }
+        let mut state = state;
+        state.app_credentials = Some(
+            super::app_footholds::read_holders(client, &evidence)
+                .await
+                .map_err(|error| MakePlanError::Graph {
+                    account: upn.clone(),
+                    error,
+                })?,
+        );
         inputs.push(AccountInput { state, evidence });
         notes_all.push(notes);
     }

@@ -342,6 +342,7 @@ mod tests {
                 RestorePhone,
                 DisableAttackerDevices,
                 RemoveAttackerRoles,
+                RemoveAttackerAppCredentials,
                 RemoveMaliciousRules,
                 RevokeOauthGrants,
                 ConfirmCompromised,
@@ -362,6 +363,7 @@ mod tests {
             RemoveMaliciousRules,
             DisableAttackerDevices,
             RemoveAttackerRoles,
+            RemoveAttackerAppCredentials,
         ] {
             assert!(ato.actions().contains(&a), "{a}");
         }

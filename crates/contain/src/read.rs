@@ -102,6 +102,14 @@ pub async fn read_part(
             let list = get_all(client, req).await?;
             state.groups = Some(super::memberships::GroupState::from_member_of(&list));
         }
+        Part::AppConsents => {
+            let list = get_all(client, req).await?;
+            state.app_consents = Some(
+                list.iter()
+                    .map(super::app_footholds::AssignmentState::from_graph)
+                    .collect(),
+            );
+        }
         Part::Preferences => {
             state.preferences = Some(match get_one(client, req).await {
                 Ok(v) => PreferenceState::from_graph(&v),
@@ -134,6 +142,7 @@ pub async fn read_state(
         out.devices = out.devices.or(s.devices);
         out.role_assignments = out.role_assignments.or(s.role_assignments);
         out.groups = out.groups.or(s.groups);
+        out.app_consents = out.app_consents.or(s.app_consents);
     }
     Ok(out)
 }
@@ -204,6 +213,9 @@ pub fn verify_paths(op: &super::op::Op, user_id: &str) -> Vec<String> {
             "GET {}",
             requests::get_method(user_id, kind, &id).describe()
         )],
+        None if super::app_footholds::holder_of(op).is_some() => {
+            super::app_footholds::verify_paths(op)
+        }
         None => op
             .parts()
             .iter()
@@ -241,6 +253,9 @@ pub fn parts_of(state: &AccountState) -> Vec<Part> {
     }
     if state.groups.is_some() {
         v.push(Part::Groups);
+    }
+    if state.app_consents.is_some() {
+        v.push(Part::AppConsents);
     }
     v
 }

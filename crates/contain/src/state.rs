@@ -30,10 +30,12 @@ pub enum Part {
     Roles,
     /// Direct group memberships (`memberOf`, groups only).
     Groups,
+    /// `appRoleAssignments`.
+    AppConsents,
 }
 
 impl Part {
-    pub const ALL: [Part; 9] = [
+    pub const ALL: [Part; 10] = [
         Part::User,
         Part::Methods,
         Part::Rules,
@@ -43,6 +45,7 @@ impl Part {
         Part::Devices,
         Part::Roles,
         Part::Groups,
+        Part::AppConsents,
     ];
 
     /// The typed GET that reads this part of `user_id`.
@@ -57,6 +60,7 @@ impl Part {
             Part::Devices => requests::user_registered_devices(user_id),
             Part::Roles => requests::principal_role_assignments(user_id),
             Part::Groups => requests::user_member_of(user_id),
+            Part::AppConsents => requests::user_app_role_assignments(user_id),
         }
     }
 
@@ -215,6 +219,14 @@ pub struct AccountState {
     /// plan leaves out the actions that need them, with the reason, rather than fail them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unlicensed: Vec<Part>,
+    /// The credentials of the applications and service principals the evidence names (read
+    /// per holder, not per account: never part of [`Part`] or the drift fingerprint; each
+    /// credential step re-reads its holder just before it is sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_credentials: Option<Vec<super::app_footholds::HolderState>>,
+    /// The app roles the account holds (`appRoleAssignments`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_consents: Option<Vec<super::app_footholds::AssignmentState>>,
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -454,6 +466,9 @@ impl AccountState {
                 format!("device {}", d.id),
                 format!("enabled={:?}", d.account_enabled),
             );
+        }
+        for a in self.app_consents.iter().flatten() {
+            f.insert(format!("appRoleAssignment {}", a.id), a.resource_id.clone());
         }
         f
     }

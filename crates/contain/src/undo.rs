@@ -110,6 +110,21 @@ pub(crate) fn reverse(
         Op::CreateRule { .. } => {
             not("it is itself an undo; delete the recreated rule in Outlook or re-apply the plan")
         }
+        Op::DeleteAppRoleAssignment { .. } => match (s("resourceId"), s("appRoleId")) {
+            (Some(resource_id), Some(app_role_id)) => Ok(Op::CreateAppRoleAssignment {
+                resource_id,
+                app_role_id,
+            }),
+            _ => not("the journal holds no resource or role of the deleted assignment"),
+        },
+        Op::CreateAppRoleAssignment { .. } => {
+            not("it is itself an undo; delete the re-created assignment or re-apply the plan")
+        }
+        Op::RemoveAppPassword { .. } | Op::RemoveAppKey { .. } => not(
+            "a removed secret or certificate cannot be brought back: Graph never returns a \
+             secret's text and reclaim never holds the certificate's private key; the app's \
+             owner adds a new credential if the app still needs one",
+        ),
         Op::RevokeSessions
         | Op::ResetPassword { .. }
         | Op::ConfirmCompromised

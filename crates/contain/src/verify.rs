@@ -23,7 +23,7 @@ impl Check {
             detail: detail.into(),
         }
     }
-    fn no(detail: impl Into<String>) -> Check {
+    pub(crate) fn no(detail: impl Into<String>) -> Check {
         Check {
             ok: false,
             detail: detail.into(),
@@ -56,6 +56,11 @@ impl Op {
             Op::SetDeviceEnabled { .. } => &[Part::Devices],
             Op::DeleteRoleAssignment { .. } | Op::CreateRoleAssignment { .. } => &[Part::Roles],
             Op::RemoveGroupMember { .. } | Op::AddGroupMember { .. } => &[Part::Groups],
+            // Read per holder (app_footholds::read_target), not per account.
+            Op::RemoveAppPassword { .. } | Op::RemoveAppKey { .. } => &[],
+            Op::DeleteAppRoleAssignment { .. } | Op::CreateAppRoleAssignment { .. } => {
+                &[Part::AppConsents]
+            }
         }
     }
 
@@ -198,6 +203,12 @@ impl Op {
             | Op::CreateRoleAssignment { .. }
             | Op::RemoveGroupMember { .. }
             | Op::AddGroupMember { .. } => super::memberships::check(now, self),
+            Op::RemoveAppPassword { .. }
+            | Op::RemoveAppKey { .. }
+            | Op::DeleteAppRoleAssignment { .. }
+            | Op::CreateAppRoleAssignment { .. } => {
+                super::app_footholds::check(self, before, now, created)
+            }
             Op::SetDefaultMfa { preferred } => match now.preferences.as_ref() {
                 None => unread("the sign-in preferences"),
                 Some(p) => match p.known() {
@@ -272,6 +283,10 @@ impl Op {
             | Op::CreateRoleAssignment { .. }
             | Op::RemoveGroupMember { .. }
             | Op::AddGroupMember { .. } => super::memberships::project(state, self),
+            Op::RemoveAppPassword { .. }
+            | Op::RemoveAppKey { .. }
+            | Op::DeleteAppRoleAssignment { .. }
+            | Op::CreateAppRoleAssignment { .. } => super::app_footholds::project(self, state),
             Op::SetDefaultMfa { preferred } => {
                 if let Some(p) = state.preferences.as_mut() {
                     p.preferred = Some(preferred.clone());
@@ -330,6 +345,10 @@ impl Op {
             | Op::CreateRoleAssignment { .. }
             | Op::RemoveGroupMember { .. }
             | Op::AddGroupMember { .. } => super::memberships::expected(self),
+            Op::RemoveAppPassword { .. }
+            | Op::RemoveAppKey { .. }
+            | Op::DeleteAppRoleAssignment { .. }
+            | Op::CreateAppRoleAssignment { .. } => super::app_footholds::expected(self),
             Op::SetDefaultMfa { preferred } => {
                 json!({ "userPreferredMethodForSecondaryAuthentication": preferred })
             }

@@ -123,6 +123,18 @@ pub const CAPABILITIES: &[Capability] = &[
     cap!("remove-attacker-roles", "remove (or re-add) directory role assignments and group memberships",
         app: &[&["RoleManagement.ReadWrite.Directory", "GroupMember.ReadWrite.All"]],
         delegated: &[&["RoleManagement.ReadWrite.Directory", "GroupMember.ReadWrite.All"]], writes: true),
+    cap!("read-app-credentials", "read the secrets' and certificates' metadata on applications and service principals",
+        app: &[&["Application.Read.All"], &["Directory.Read.All"]],
+        delegated: &[&["Application.Read.All"], &["Directory.Read.All"]], writes: false),
+    cap!("read-app-role-assignments", "list the app roles a user was assigned (consents)",
+        app: &[&["Directory.Read.All"], &["AppRoleAssignment.ReadWrite.All"]],
+        delegated: &[&["Directory.Read.All"], &["AppRoleAssignment.ReadWrite.All"]], writes: false),
+    cap!("remove-app-credentials", "remove secrets and certificates from applications and service principals",
+        app: &[&["Application.ReadWrite.All"], &["Directory.ReadWrite.All"]],
+        delegated: &[&["Application.ReadWrite.All"], &["Directory.ReadWrite.All"]], writes: true),
+    cap!("revoke-app-role-assignments", "delete (or re-create) app role assignments",
+        app: &[&["AppRoleAssignment.ReadWrite.All"]],
+        delegated: &[&["AppRoleAssignment.ReadWrite.All"]], writes: true),
 ];
 
 /// The capability with this name.

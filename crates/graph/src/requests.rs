@@ -15,8 +15,10 @@ use reclaim_core::secrets::Secret;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+mod app_footholds;
 mod footholds;
 mod memberships;
+pub use app_footholds::*;
 pub use footholds::*;
 pub use memberships::*;
 

@@ -28,6 +28,8 @@ pub const FULL_PERMISSIONS: &[&str] = &[
     "Device.ReadWrite.All",
     "RoleManagement.ReadWrite.Directory",
     "GroupMember.ReadWrite.All",
+    "Application.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
 ];
 
 /// The read side of the same surface.

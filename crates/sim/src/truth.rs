@@ -75,6 +75,13 @@ pub struct AccountTruth {
     /// assignment ids and group ids): never the attacker's.
     #[serde(default)]
     pub owner_membership_ids: Vec<String>,
+    /// keyIds of secrets and certificates the attacker added, as the account, to applications
+    /// or service principals.
+    #[serde(default)]
+    pub attacker_credential_key_ids: Vec<String>,
+    /// App role assignments the attacker's consent created for the account.
+    #[serde(default)]
+    pub attacker_app_role_assignment_ids: Vec<String>,
 }
 
 impl AccountTruth {
@@ -87,6 +94,12 @@ impl AccountTruth {
 pub struct GroundTruth {
     /// Keyed by user id; only accounts with a persona are listed.
     pub accounts: BTreeMap<String, AccountTruth>,
+    /// Look-alikes outside any persona that containment must leave alone: credentials added
+    /// in routine rotations, app role assignments from benign consents.
+    #[serde(default)]
+    pub benign_credential_key_ids: Vec<String>,
+    #[serde(default)]
+    pub benign_app_role_assignment_ids: Vec<String>,
 }
 
 impl GroundTruth {

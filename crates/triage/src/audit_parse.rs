@@ -46,6 +46,7 @@ pub fn classify_activity(activity: &str) -> AuditKind {
         }
         "Add member to role" | "Add eligible member to role" => AuditKind::RoleMemberAdded,
         "Add member to group" => AuditKind::GroupMemberAdded,
+        a if is_app_credential_activity(a) => AuditKind::AppCredentialAdded,
         _ => AuditKind::Other,
     }
 }
@@ -217,6 +218,14 @@ fn app_devices(s: Option<&str>) -> Vec<AppDevice> {
                 .map(str::to_string),
         })
         .collect()
+}
+
+/// "Update application – Certificates and secrets management" (an en dash in real records;
+/// a hyphen in some exports) and "Add service principal credentials".
+pub fn is_app_credential_activity(a: &str) -> bool {
+    a == "Add service principal credentials"
+        || (a.starts_with("Update application ")
+            && a.ends_with("Certificates and secrets management"))
 }
 
 #[cfg(test)]

@@ -169,8 +169,9 @@ impl Collector {
             _ => None,
         };
         let mut targets = convert::audit_user_targets(a);
-        if matches!(reason, Some(Reason::Consent)) {
-            // A consent's targets are the app; the user is whoever consented.
+        if matches!(reason, Some(Reason::Consent)) || ev.kind == K::AppCredentialAdded {
+            // A consent's targets are the app; the user is whoever consented. A credential
+            // record's target is the application: the account is whoever added it.
             if let Some(u) = a
                 .initiated_by
                 .as_ref()
@@ -287,6 +288,7 @@ pub enum Source {
     Rules,
     Grants,
     Devices,
+    AppConsents,
 }
 
 impl Source {
@@ -301,6 +303,7 @@ impl Source {
             Source::Rules => &mut c.rules,
             Source::Grants => &mut c.grants,
             Source::Devices => &mut c.devices,
+            Source::AppConsents => &mut c.app_consents,
         }
     }
 }

@@ -207,7 +207,41 @@ pub fn audit(a: &g::DirectoryAudit) -> AuditEvent {
             .map(|v| v.trim().trim_matches('"').to_string())
             .filter(|v| !v.is_empty()),
         mfa: parse_mfa_change(&props),
+        added_credentials: added_credentials(a),
     }
+}
+
+/// The keyIds a credential record added, per application or service principal target.
+fn added_credentials(a: &g::DirectoryAudit) -> Vec<crate::facts::AddedCredential> {
+    use reclaim_graph::requests::CredentialHolder as H;
+    let activity = a.activity_display_name.as_deref().unwrap_or("");
+    if !crate::audit_parse::is_app_credential_activity(activity) {
+        return Vec::new();
+    }
+    a.target_resources
+        .iter()
+        .filter_map(|t| {
+            let holder = match t.r#type.as_deref()? {
+                k if k.eq_ignore_ascii_case("Application") => H::Application,
+                k if k.eq_ignore_ascii_case("ServicePrincipal") => H::ServicePrincipal,
+                _ => return None,
+            };
+            let id = non_empty(&t.id)?;
+            let name = t.display_name.clone().unwrap_or_default();
+            let p = t
+                .modified_properties
+                .iter()
+                .find(|p| p.display_name.as_deref() == Some("KeyDescription"))?;
+            Some(crate::facts::added_keys(
+                holder,
+                &id,
+                &name,
+                p.old_value.as_deref(),
+                p.new_value.as_deref(),
+            ))
+        })
+        .flatten()
+        .collect()
 }
 
 fn phone_type(t: &Option<g::PhoneType>) -> Option<PhoneType> {

@@ -117,6 +117,13 @@ pub struct Findings {
     /// Directory roles and groups the attacker added the account to.
     #[serde(default)]
     pub attacker_memberships: Vec<TiedMembership>,
+    /// Secrets and certificates the attacker added, as the account, to applications or
+    /// service principals (by keyId).
+    #[serde(default)]
+    pub attacker_app_credentials: Vec<TiedAppCredential>,
+    /// App role assignments (consents) tied to the attacker.
+    #[serde(default)]
+    pub flagged_app_consents: Vec<TiedAppConsent>,
 }
 
 impl Findings {
@@ -127,6 +134,8 @@ impl Findings {
             && self.malicious_grants.is_empty()
             && self.attacker_devices.is_empty()
             && self.attacker_memberships.is_empty()
+            && self.attacker_app_credentials.is_empty()
+            && self.flagged_app_consents.is_empty()
     }
 }
 
@@ -253,5 +262,43 @@ pub struct TiedMembership {
     pub added: Option<DateTime<Utc>>,
     /// Who added it (tenant text).
     pub added_by: Option<String>,
+    pub reasons: Vec<String>,
+}
+
+/// A secret or certificate the attacker added, identified by its keyId.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedAppCredential {
+    pub holder: reclaim_graph::requests::CredentialHolder,
+    /// The application's or service principal's object id.
+    pub holder_id: String,
+    /// Tenant text.
+    pub holder_name: String,
+    pub key_id: String,
+    /// `Password` or `AsymmetricX509Cert`.
+    pub key_type: String,
+    /// Tenant text.
+    pub name: Option<String>,
+    pub added: Option<DateTime<Utc>>,
+    pub reasons: Vec<String>,
+}
+
+/// An app role assignment (a consent) tied to the attacker.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedAppConsent {
+    /// The assignment id.
+    pub id: String,
+    /// The app's service principal object id.
+    pub resource_id: String,
+    pub app_role_id: String,
+    /// Tenant text.
+    pub app_name: Option<String>,
+    pub publisher: Option<String>,
+    pub publisher_verified: bool,
+    /// Delegated scopes the account granted the same app.
+    pub scopes: Vec<String>,
+    /// The public reporting that names the app, when it is on the pack's list.
+    pub reported: Option<String>,
     pub reasons: Vec<String>,
 }

@@ -329,6 +329,28 @@ pub fn investigate_text(a: &AccountAssessment, f: &AccountFacts) -> String {
             d(&m.reasons.join("; "))
         ));
     }
+    for c in &fi.attacker_app_credentials {
+        out.push_str(&format!(
+            "  app credential {} on {} \"{}\": {}\n",
+            d(&c.key_id),
+            c.holder.label(),
+            d(&c.holder_name),
+            d(&c.reasons.join("; "))
+        ));
+    }
+    for c in &fi.flagged_app_consents {
+        out.push_str(&format!(
+            "  app consent {} to \"{}\" ({} publisher): {}\n",
+            d(&c.id),
+            d(c.app_name.as_deref().unwrap_or(&c.resource_id)),
+            if c.publisher_verified {
+                "verified"
+            } else {
+                "unverified"
+            },
+            d(&c.reasons.join("; "))
+        ));
+    }
     for dv in &fi.attacker_devices {
         out.push_str(&format!(
             "  device {} \"{}\": {}\n",

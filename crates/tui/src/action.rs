@@ -48,10 +48,11 @@ pub enum DetailTab {
     Grants,
     Devices,
     Memberships,
+    AppCredentials,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 8] = [
+    pub const ALL: [DetailTab; 9] = [
         DetailTab::Overview,
         DetailTab::SignIns,
         DetailTab::Methods,
@@ -60,6 +61,7 @@ impl DetailTab {
         DetailTab::Grants,
         DetailTab::Devices,
         DetailTab::Memberships,
+        DetailTab::AppCredentials,
     ];
 
     pub fn title(self) -> &'static str {
@@ -69,9 +71,10 @@ impl DetailTab {
             DetailTab::Methods => "MFA methods",
             DetailTab::Rules => "inbox rules",
             DetailTab::AuditEvents => "audit events",
-            DetailTab::Grants => "OAuth grants",
+            DetailTab::Grants => "consents",
             DetailTab::Devices => "devices",
             DetailTab::Memberships => "roles & groups",
+            DetailTab::AppCredentials => "app credentials",
         }
     }
 

@@ -59,6 +59,7 @@ impl DetailState {
             DetailTab::Grants => d.grants.rows().len(),
             DetailTab::Devices => d.devices.rows().len(),
             DetailTab::Memberships => d.memberships.rows().len(),
+            DetailTab::AppCredentials => d.app_credentials.rows().len(),
         }
     }
 }

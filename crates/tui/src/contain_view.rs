@@ -119,6 +119,17 @@ pub fn before_after(step: &Step) -> (String, String) {
             format!("pass for {lifetime_in_minutes} min, shown once"),
         ),
         Op::DeleteGrant { .. } => (format!("grant{}", short(b.get("scope"))), "deleted".into()),
+        Op::RemoveAppPassword { key_id, .. } | Op::RemoveAppKey { key_id, .. } => (
+            format!("app credential {key_id}"),
+            "removed (not undoable)".into(),
+        ),
+        Op::DeleteAppRoleAssignment { .. } => (
+            format!("app role to \"{}\"", short(b.get("resourceDisplayName"))),
+            "deleted (recorded for undo)".into(),
+        ),
+        Op::CreateAppRoleAssignment { resource_id, .. } => {
+            ("no app role".into(), format!("app role to {resource_id}"))
+        }
         Op::SetDefaultMfa { preferred } => (
             format!(
                 "default MFA {}",

@@ -176,6 +176,21 @@ pub struct MembershipRow {
     pub flag: Option<String>,
 }
 
+/// A secret or certificate the account added to an application or service principal.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppCredentialRow {
+    /// `application` or `service principal`.
+    pub holder: String,
+    pub app: String,
+    /// `secret` or `certificate`.
+    pub kind: String,
+    pub name: String,
+    pub key_id: String,
+    pub added: String,
+    pub flag: Option<String>,
+}
+
 /// Everything the detail view shows about one account, one field per tab.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -189,6 +204,7 @@ pub struct AccountDetail {
     pub grants: Section<GrantRow>,
     pub devices: Section<DeviceRow>,
     pub memberships: Section<MembershipRow>,
+    pub app_credentials: Section<AppCredentialRow>,
 }
 
 /// One entry of the operator's audit journal, for the timeline view.

@@ -38,6 +38,31 @@ fn explain(e: &GraphError) -> String {
 /// Intent, request, read-back, outcome. Returns the step's status and whether a permission
 /// was missing.
 pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (StepStatus, bool) {
+    // A credential lives on its application, outside the account's drift check: its holder
+    // is read again now, and nothing is sent when it changed or the credential is gone.
+    if let Some(pre) = crate::app_footholds::pre_send(cx.client, &step.op).await {
+        use crate::app_footholds::PreSend;
+        match pre {
+            Ok(PreSend::Proceed) => {}
+            Ok(PreSend::Done(_)) => return (StepStatus::AlreadyDone, false),
+            Ok(PreSend::Drift(why)) => {
+                return (
+                    StepStatus::Failed {
+                        error: format!("drift, nothing sent: {why}"),
+                    },
+                    false,
+                )
+            }
+            Err(e) => {
+                return (
+                    StepStatus::Failed {
+                        error: format!("could not read the credential's holder, nothing sent: {e}"),
+                    },
+                    e.is_missing_permission(),
+                )
+            }
+        }
+    }
     let upn = &acct.user_principal_name;
     let secret = step.request.secret.map(|_| generate_password());
     if let Some(s) = &secret {
@@ -333,7 +358,10 @@ async fn verify(
         .await
         {
             Some(r) => r,
-            None => read_state(cx.client, &acct.user_id, step.op.parts()).await,
+            None => match crate::app_footholds::read_target(cx.client, &step.op).await {
+                Some(r) => r,
+                None => read_state(cx.client, &acct.user_id, step.op.parts()).await,
+            },
         };
         let now: AccountState = match read {
             Ok(s) => s,

@@ -4,6 +4,7 @@
 //! Methods are grouped by area in the files beside this one. Collections come back as a
 //! [`Pager`] (stream pages as they arrive, or `collect()` them, flagged partial if cut short).
 
+mod apps;
 mod audit_logs;
 mod auth_methods;
 mod devices;

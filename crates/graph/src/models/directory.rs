@@ -91,6 +91,9 @@ graph_model! {
         pub homepage: Option<String> = "homepage",
         pub reply_urls: Vec<String> = "replyUrls",
         pub tags: Vec<String> = "tags",
+        pub verified_publisher: Option<super::VerifiedPublisher> = "verifiedPublisher",
+        pub password_credentials: Vec<super::PasswordCredential> = "passwordCredentials",
+        pub key_credentials: Vec<super::KeyCredential> = "keyCredentials",
     }
 }
 

@@ -6,6 +6,7 @@
 //! (tests/data/client-schema.json). Enums are declared through [`graph_enum!`]: unknown
 //! members, `unknownFutureValue` included, never break parsing.
 
+mod apps;
 mod audit_logs;
 mod auth_methods;
 mod devices;
@@ -13,6 +14,7 @@ mod directory;
 mod identity_protection;
 mod mail;
 
+pub use apps::*;
 pub use audit_logs::*;
 pub use auth_methods::*;
 pub use devices::*;
@@ -250,6 +252,11 @@ pub fn schema_registry() -> Vec<(&'static str, Vec<FieldSpec>)> {
         e::<SubscribedSku>(),
         e::<ServicePlanInfo>(),
         e::<Device>(),
+        e::<Application>(),
+        e::<PasswordCredential>(),
+        e::<KeyCredential>(),
+        e::<VerifiedPublisher>(),
+        e::<AppRoleAssignment>(),
         e::<SignIn>(),
         e::<SignInStatus>(),
         e::<DeviceDetail>(),

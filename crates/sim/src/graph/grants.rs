@@ -74,6 +74,8 @@ static SP_CAPS: Caps = Caps {
         "servicePrincipalType",
         "accountEnabled",
         "verifiedPublisher",
+        "passwordCredentials",
+        "keyCredentials",
     ],
     page: Some((100, 999)),
     count: false,
@@ -102,6 +104,16 @@ pub fn sp_json(sp: &ServicePrincipal, beta: bool) -> Value {
         v["publisherName"] = json!(sp.publisher_name);
     }
     v
+}
+
+/// A service principal's own credentials and its publisher verification.
+fn with_extras(
+    tenant: &Tenant,
+    sp: &ServicePrincipal,
+    v: Value,
+    select: Option<&[String]>,
+) -> Value {
+    super::app_credentials::sp_extras_json(v, tenant.sp_extras.get(&sp.id), select)
 }
 
 fn grants_response(
@@ -307,7 +319,10 @@ pub async fn service_principals(
     let items = page
         .items
         .iter()
-        .map(|s| project(sp_json(s, ctx.beta()), q.select.as_deref(), &[]))
+        .map(|s| {
+            let v = with_extras(&tenant, s, sp_json(s, ctx.beta()), q.select.as_deref());
+            project(v, q.select.as_deref(), &[])
+        })
         .collect();
     Ok(ctx.collection(
         "servicePrincipals",
@@ -337,6 +352,10 @@ pub async fn service_principal(
         .ok_or_else(|| GraphError::not_found(&id))?;
     Ok(ctx.entity(
         "servicePrincipals/$entity",
-        project(sp_json(sp, ctx.beta()), q.select.as_deref(), &[]),
+        project(
+            with_extras(&tenant, sp, sp_json(sp, ctx.beta()), q.select.as_deref()),
+            q.select.as_deref(),
+            &[],
+        ),
     ))
 }

@@ -3,6 +3,10 @@
 //! [`crate::state::ApiVersion`] in each request's extensions.
 
 pub mod access;
+pub mod app_credentials;
+pub mod app_owners;
+pub mod app_proof;
+pub mod app_roles;
 pub mod audits;
 pub mod ctx;
 pub mod detections;
@@ -23,6 +27,7 @@ pub mod risky;
 pub mod roles;
 pub mod rules;
 pub mod sample;
+pub mod sample_apps;
 pub mod sample_devices;
 pub mod sample_groups;
 pub mod sample_logs;
@@ -163,7 +168,11 @@ pub fn routes() -> Router<Shared> {
                 .delete(grants::delete),
         )
         .route("/servicePrincipals", get(grants::service_principals))
-        .route("/servicePrincipals/{id}", get(grants::service_principal));
+        .route(
+            "/servicePrincipals/{id}",
+            get(grants::service_principal).patch(app_credentials::sp_patch),
+        )
+        .merge(app_footholds_routes());
     // Identity Protection; beta also serves the same collection at `/riskyUsers`.
     for root in ["/identityProtection/riskyUsers", "/riskyUsers"] {
         r = r
@@ -230,4 +239,40 @@ fn kind_routes(r: Router<Shared>, spec: KindSpec) -> Router<Shared> {
             into(methods::delete_kind(spec, s, c, id, mid).await)
         }),
     )
+}
+
+/// Applications' and service principals' credentials, and app role assignments.
+fn app_footholds_routes() -> Router<Shared> {
+    use app_credentials as c;
+    use app_roles as r;
+    Router::new()
+        .route("/applications", get(c::list))
+        .route("/applications/{id}", get(c::get).patch(c::app_patch))
+        .route("/applications/{id}/owners", get(app_owners::owners))
+        .route(
+            "/applications/{id}/removePassword",
+            post(c::app_remove_password),
+        )
+        .route("/applications/{id}/removeKey", post(c::app_remove_key))
+        .route(
+            "/servicePrincipals/{id}/removePassword",
+            post(c::sp_remove_password),
+        )
+        .route("/servicePrincipals/{id}/removeKey", post(c::sp_remove_key))
+        .route(
+            "/users/{id}/appRoleAssignments",
+            get(r::of_user).post(r::create_for_user),
+        )
+        .route(
+            "/users/{id}/appRoleAssignments/{aid}",
+            delete(r::delete_of_user),
+        )
+        .route(
+            "/servicePrincipals/{id}/appRoleAssignedTo",
+            get(r::assigned_to).post(r::create_assigned_to),
+        )
+        .route(
+            "/servicePrincipals/{id}/appRoleAssignedTo/{aid}",
+            delete(r::delete_assigned_to),
+        )
 }

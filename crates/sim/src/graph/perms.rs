@@ -265,3 +265,17 @@ pub const GROUP_MEMBERS_WRITE: &[&str] = &[
     "Group.ReadWrite.All",
     "Directory.ReadWrite.All",
 ];
+/// `/applications` reads (also a service principal's credentials, served with it).
+pub const APPLICATIONS_READ: &[&str] = SERVICE_PRINCIPALS_READ;
+/// removePassword / removeKey / PATCH keyCredentials on applications and service principals:
+/// Application.ReadWrite.All (OwnedBy covers only apps the caller owns, which reclaim's
+/// app is not).
+pub const APPLICATIONS_WRITE: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
+/// `GET /users/{id}/appRoleAssignments`: the catalog's least is Directory.Read.All.
+pub const APP_ROLE_ASSIGNMENTS_READ: &[&str] = &[
+    "Directory.Read.All",
+    "AppRoleAssignment.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
+/// Creating or deleting an app role assignment.
+pub const APP_ROLE_ASSIGNMENTS_WRITE: &[&str] = &["AppRoleAssignment.ReadWrite.All"];

@@ -500,7 +500,9 @@ pub fn sample_tenant(fillers: usize, sign_ins: usize) -> Scenario {
         sign_in_preferences: Default::default(),
         devices: super::sample_devices::devices(now),
         groups: super::sample_groups::groups(now),
+        ..Tenant::default()
     };
+    let tenant = super::sample_apps::with_apps(tenant, now);
     Scenario {
         tenant,
         truth: Default::default(),

@@ -12,12 +12,14 @@ use std::sync::Arc;
 
 pub use super::short_text::ShortText;
 
+mod apps;
 mod devices;
 mod directory_audits;
 mod groups;
 mod mail;
 mod methods;
 mod sign_ins;
+pub use apps::*;
 pub use devices::*;
 pub use directory_audits::*;
 pub use groups::*;
@@ -63,6 +65,12 @@ pub struct Tenant {
     pub devices: Vec<Device>,
     /// Security and Microsoft 365 groups with their direct members.
     pub groups: Vec<Group>,
+    /// App registrations (`/applications`).
+    pub applications: Vec<Application>,
+    /// A service principal's own credentials and publisher verification, keyed by its id.
+    pub sp_extras: HashMap<String, ServicePrincipalExtras>,
+    /// App role assignments, to users and to service principals.
+    pub app_role_assignments: Vec<AppRoleAssignment>,
 }
 
 /// A user's beta `signInPreferences` beyond which method is the default (that is

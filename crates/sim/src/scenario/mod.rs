@@ -26,6 +26,7 @@
 //! `methods` and `mailboxes` give everyone their everyday state, `campaign` and
 //! `persistence` add the attacker's traces, `lookalikes` and `background` the rest.
 
+mod app_footholds;
 mod audits;
 mod background;
 mod campaign;
@@ -113,6 +114,7 @@ pub fn generate_with(
     lookalikes::run(&mut g);
     devices::run(&mut g);
     memberships::run(&mut g);
+    app_footholds::run(&mut g);
     background::run(&mut g);
     Ok(finish(g))
 }

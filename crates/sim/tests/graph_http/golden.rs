@@ -10,9 +10,10 @@ use reclaim_sim::{Profile, SimConfig};
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of the dump below, taken on main before the model was made compact (with the
-/// default-MFA scenario). A deliberate change to what the scenario generates updates it (last:
-/// the campaign's user agents as its reporting names them, and Selena Telecom, issue 13; roles and groups the attacker added, issue 13).
-const GOLDEN: &str = "c2e629e41e6476a80c9f5c9fb8c69c8e1daaeb3377f454b265b2466862937da9";
+/// default-MFA scenario). A deliberate change to what the scenario generates updates it (last,
+/// issue 13: the campaign's reported user agents and Selena Telecom; the roles, groups, app
+/// credentials and consents the attacker added).
+const GOLDEN: &str = "c9eaf194fc77bc4343f1a9feb25d70922fd33636687d4ae2d4c1dee8d72d0969";
 
 async fn dump_collection(api: &Api, out: &mut String, path: &str) {
     let (items, _) = api.all_pages(path, false).await;
@@ -57,6 +58,7 @@ async fn served_tenant_is_byte_identical_for_the_same_seed() {
         "/v1.0/servicePrincipals",
         "/v1.0/roleManagement/directory/roleAssignments",
         "/v1.0/devices",
+        "/v1.0/applications",
     ] {
         dump_collection(&api, &mut out, path).await;
     }

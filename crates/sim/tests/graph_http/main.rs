@@ -17,6 +17,7 @@ mod scenario;
 mod schema;
 mod traffic;
 
+mod app_footholds;
 mod conventions;
 mod default_method;
 mod devices;

@@ -33,6 +33,9 @@ pub enum AuditKind {
     RoleMemberAdded,
     /// "Add member to group".
     GroupMemberAdded,
+    /// "Update application – Certificates and secrets management" / "Add service principal
+    /// credentials": the added keyIds are in [`AuditEvent::added_credentials`].
+    AppCredentialAdded,
     #[default]
     Other,
 }
@@ -116,4 +119,7 @@ pub struct AuditEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_template_id: Option<String>,
     pub mfa: MfaChange,
+    /// Secrets and certificates the record added to an application or service principal.
+    #[serde(default)]
+    pub added_credentials: Vec<super::AddedCredential>,
 }

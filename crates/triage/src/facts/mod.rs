@@ -7,10 +7,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod app_footholds;
 mod audit_events;
 mod devices;
 mod mailbox;
 mod methods;
+pub use app_footholds::*;
 pub use audit_events::*;
 pub use devices::*;
 pub use mailbox::*;
@@ -271,11 +273,13 @@ pub struct Coverage {
     pub grants: SourceState,
     #[serde(default)]
     pub devices: SourceState,
+    #[serde(default)]
+    pub app_consents: SourceState,
 }
 
 impl Coverage {
     /// Every source as (name, state).
-    pub fn sources(&self) -> [(&'static str, &SourceState); 8] {
+    pub fn sources(&self) -> [(&'static str, &SourceState); 9] {
         [
             ("profile", &self.profile),
             ("roles", &self.roles),
@@ -285,6 +289,7 @@ impl Coverage {
             ("messageRules", &self.rules),
             ("oauth2PermissionGrants", &self.grants),
             ("devices", &self.devices),
+            ("appRoleAssignments", &self.app_consents),
         ]
     }
     pub fn all_complete(&self) -> bool {
@@ -301,6 +306,7 @@ impl Coverage {
             rules: SourceState::Complete,
             grants: SourceState::Complete,
             devices: SourceState::Complete,
+            app_consents: SourceState::Complete,
         }
     }
 }
@@ -323,6 +329,9 @@ pub struct AccountFacts {
     /// Devices registered to or owned by the account.
     #[serde(default)]
     pub devices: Vec<Device>,
+    /// App roles the account holds (a consent assigns the app's default role).
+    #[serde(default)]
+    pub app_consents: Vec<AppConsent>,
     pub coverage: Coverage,
 }
 

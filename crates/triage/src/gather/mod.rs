@@ -20,6 +20,7 @@
 //! is truncated silently: a source that stopped early marks the accounts it covers partial
 //! and adds a warning.
 
+mod app_consents;
 mod domains;
 mod footholds;
 mod one;

@@ -115,6 +115,16 @@ fn audit_filters() -> Vec<(&'static str, &'static str)> {
             "role and group audits",
             "startswith(activityDisplayName,'Add member to')",
         ),
+        // Secrets and certificates added to applications and service principals: the
+        // initiator is the account, the keyIds are in KeyDescription.
+        (
+            "app credential audits",
+            "activityDisplayName eq 'Update application \u{2013} Certificates and secrets management'",
+        ),
+        (
+            "service principal credential audits",
+            "activityDisplayName eq 'Add service principal credentials'",
+        ),
     ]
 }
 

@@ -124,6 +124,7 @@ pub(crate) async fn detail(client: &GraphClient, sh: &Shared, id: &str) {
                 Source::Rules,
                 Source::Grants,
                 Source::Devices,
+                Source::AppConsents,
             ] {
                 *s.of(f) = gone.clone();
             }
@@ -134,7 +135,8 @@ pub(crate) async fn detail(client: &GraphClient, sh: &Shared, id: &str) {
         methods(client, sh, id, want_methods),
         rules(client, sh, id),
         grants(client, sh, id),
-        super::footholds::devices(client, sh, id)
+        super::footholds::devices(client, sh, id),
+        super::app_consents::app_consents(client, sh, id)
     );
     // Compromised on other evidence (rules, consents): containment will need its methods
     // and the owner's phones, so read them after all.

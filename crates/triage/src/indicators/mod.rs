@@ -4,6 +4,7 @@
 //! Indicator ids are stable (docs/triage.md lists them); their points come from the pack.
 
 pub mod access;
+pub mod app_footholds;
 pub mod consent;
 pub mod context;
 pub mod devices;
@@ -164,6 +165,7 @@ pub fn evaluate(facts: &AccountFacts, pack: &Pack, tenant: &TenantContext) -> Ou
     consent::evaluate(&ctx, &mut out);
     devices::evaluate(&ctx, &mut out);
     memberships::evaluate(&ctx, &mut out);
+    app_footholds::evaluate(&ctx, &mut out);
     context::evaluate(&ctx, &mut out);
     out
 }

@@ -31,6 +31,8 @@ pub(super) struct PackFile {
     #[serde(default)]
     pub(super) oauth_apps: Vec<OauthAppEntry>,
     #[serde(default)]
+    pub(super) bec_reported_apps: Vec<BecAppEntry>,
+    #[serde(default)]
     pub(super) executive: ExecutiveSection,
     #[serde(default)]
     pub(super) windows: WindowsSection,
@@ -158,6 +160,15 @@ pub(super) struct OauthSection {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct BecAppEntry {
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) app_ids: Vec<String>,
+    /// The public reporting that names the app (shown as evidence).
+    pub(super) source: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub(super) struct OauthAppEntry {
     pub(super) name: String,
     #[serde(default)]

@@ -42,6 +42,8 @@ pub const WEIGHT_IDS: &[&str] = &[
     "device-registered-by-attacker",
     "role-added-by-attacker",
     "group-added-by-attacker",
+    "app-credential-added-by-attacker",
+    "app-consent-flagged",
     "high-value-title",
     "high-value-department",
     "high-value-role",
@@ -123,6 +125,8 @@ pub struct Pack {
     trusted_publishers: Vec<String>,
     oauth_app_ids: HashMap<String, String>,
     oauth_app_names: Vec<String>,
+    /// (lower-cased app ids, lower-cased name, source) of apps public BEC reporting names.
+    bec_apps: Vec<(Vec<String>, String, String)>,
     exec_titles: Vec<Regex>,
     exec_departments: Vec<String>,
     privileged_templates: HashSet<String>,
@@ -236,6 +240,7 @@ impl Pack {
             trusted_publishers: Vec::new(),
             oauth_app_ids: HashMap::new(),
             oauth_app_names: Vec::new(),
+            bec_apps: Vec::new(),
             exec_titles: Vec::new(),
             exec_departments: Vec::new(),
             privileged_templates: HashSet::new(),
@@ -312,6 +317,13 @@ impl Pack {
             .extend(f.oauth.risky_scopes.iter().map(|s| s.to_lowercase()));
         self.trusted_publishers
             .extend(f.oauth.trusted_publishers.iter().map(|s| s.to_lowercase()));
+        for app in f.bec_reported_apps {
+            self.bec_apps.push((
+                app.app_ids.iter().map(|i| i.to_lowercase()).collect(),
+                app.name.to_lowercase(),
+                app.source.clone(),
+            ));
+        }
         for app in f.oauth_apps {
             for id in &app.app_ids {
                 self.oauth_app_ids
@@ -474,6 +486,19 @@ impl Pack {
     }
 
     /// The campaign app a grant's client is, by app id or display name.
+    /// The source naming an app in public BEC reporting (`[[bec_reported_apps]]`), by app id
+    /// or exact name.
+    pub fn bec_reported_app(&self, app_id: Option<&str>, name: Option<&str>) -> Option<String> {
+        let id = app_id.map(str::to_lowercase);
+        let name = name.map(|n| n.trim().to_lowercase());
+        self.bec_apps
+            .iter()
+            .find(|(ids, n, _)| {
+                id.as_ref().is_some_and(|i| ids.contains(i)) || name.as_ref() == Some(n)
+            })
+            .map(|(_, n, src)| format!("{n}: {src}"))
+    }
+
     pub fn suspicious_oauth_app(&self, app_id: Option<&str>, name: Option<&str>) -> Option<String> {
         if let Some(n) = app_id.and_then(|id| self.oauth_app_ids.get(&id.to_lowercase())) {
             return Some(n.clone());

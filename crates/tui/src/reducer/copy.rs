@@ -69,5 +69,10 @@ pub(super) fn detail_value(app: &App, d: &DetailState) -> Option<String> {
             .map(|r| format!("{} {}", r.client, r.scopes)),
         DetailTab::Devices => data.devices.rows().get(cursor).map(|r| r.name.clone()),
         DetailTab::Memberships => data.memberships.rows().get(cursor).map(|r| r.name.clone()),
+        DetailTab::AppCredentials => data
+            .app_credentials
+            .rows()
+            .get(cursor)
+            .map(|r| r.key_id.clone()),
     }
 }

@@ -367,7 +367,7 @@ fn detail_tabs_cycle_and_jump() {
     let mut app = loaded(3);
     reduce(&mut app, Action::Open);
     reduce(&mut app, Action::PrevTab);
-    assert_eq!(app.detail().unwrap().tab, DetailTab::Memberships);
+    assert_eq!(app.detail().unwrap().tab, DetailTab::AppCredentials);
     reduce(&mut app, Action::NextTab);
     reduce(&mut app, Action::NextTab);
     assert_eq!(app.detail().unwrap().tab, DetailTab::SignIns);

@@ -21,9 +21,10 @@ fn short_title(tab: DetailTab) -> &'static str {
         DetailTab::Methods => "methods",
         DetailTab::Rules => "rules",
         DetailTab::AuditEvents => "audit",
-        DetailTab::Grants => "grants",
+        DetailTab::Grants => "consents",
         DetailTab::Devices => "devices",
         DetailTab::Memberships => "roles",
+        DetailTab::AppCredentials => "app creds",
     }
 }
 
@@ -203,6 +204,7 @@ fn tab_label(
         (DetailTab::Grants, Some(d)) => count(&d.grants),
         (DetailTab::Devices, Some(d)) => count(&d.devices),
         (DetailTab::Memberships, Some(d)) => count(&d.memberships),
+        (DetailTab::AppCredentials, Some(d)) => count(&d.app_credentials),
     };
     format!(" {} {}{} ", tab.index() + 1, title, n)
 }
@@ -217,6 +219,7 @@ fn tab_flagged(tab: DetailTab, d: &AccountDetail) -> bool {
         DetailTab::Grants => d.grants.rows().iter().any(|r| r.flag.is_some()),
         DetailTab::Devices => d.devices.rows().iter().any(|r| r.flag.is_some()),
         DetailTab::Memberships => d.memberships.rows().iter().any(|r| r.flag.is_some()),
+        DetailTab::AppCredentials => d.app_credentials.rows().iter().any(|r| r.flag.is_some()),
     }
 }
 

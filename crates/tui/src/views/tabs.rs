@@ -153,6 +153,16 @@ const MEMBERSHIP_COLS: [Column; 5] = [
     Column::new("ADDED", 17, 17, 3),
     Column::new("BY", 12, 60, 0),
 ];
+
+const APP_CREDENTIAL_COLS: [Column; 7] = [
+    Column::new("FLAG", 12, 40, 1),
+    Column::new("HOLDER", 11, 17, 3),
+    Column::new("APP", 12, 30, 0),
+    Column::new("KIND", 6, 11, 2),
+    Column::new("NAME", 8, 24, 4),
+    Column::new("KEY ID", 12, 36, 0),
+    Column::new("ADDED", 17, 17, 3),
+];
 const INDICATOR_COLS: [Column; 4] = [
     Column::new("WEIGHT", 6, 6, 0).right(),
     Column::new("INDICATOR", 34, 34, 0),
@@ -410,6 +420,30 @@ pub fn rows(theme: &Theme, d: &DetailState, detail: &AccountDetail, body: Rect, 
                         r.name.clone(),
                         r.added.clone(),
                         r.added_by.clone(),
+                    ],
+                    flagged,
+                )
+            },
+        ),
+        DetailTab::AppCredentials => table(
+            theme,
+            body,
+            buf,
+            &APP_CREDENTIAL_COLS,
+            &detail.app_credentials,
+            cursor,
+            offset,
+            |r| {
+                let (f, flagged) = flag(&r.flag);
+                (
+                    vec![
+                        f,
+                        r.holder.clone(),
+                        r.app.clone(),
+                        r.kind.clone(),
+                        r.name.clone(),
+                        r.key_id.clone(),
+                        r.added.clone(),
                     ],
                     flagged,
                 )

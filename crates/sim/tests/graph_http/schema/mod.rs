@@ -117,6 +117,23 @@ fn endpoints(who: &Subjects) -> Vec<(String, &'static str)> {
         (format!("/devices/{device}"), "device"),
         (format!("/groups/{group}"), "group"),
         (format!("/groups/{group}/members"), "directoryObject"),
+        ("/applications".into(), "application"),
+        (
+            "/applications?$select=id,keyCredentials,passwordCredentials".into(),
+            "application",
+        ),
+        (
+            format!("/servicePrincipals/{sp}?$select=id,keyCredentials"),
+            "servicePrincipal",
+        ),
+        (
+            format!("/users/{rich}/appRoleAssignments"),
+            "appRoleAssignment",
+        ),
+        (
+            format!("/servicePrincipals/{sp}/appRoleAssignedTo"),
+            "appRoleAssignment",
+        ),
     ];
     list.extend(
         methods
@@ -139,6 +156,7 @@ async fn mutate(api: &Api) {
         (Method::POST, format!("/v1.0/groups/{}/members/$ref", reclaim_sim::graph::sample_groups::PAYROLL_ADMINS), Some(json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{SALES}")})), 204),
         (Method::DELETE, format!("/v1.0/groups/{}/members/{CFO}/$ref", reclaim_sim::graph::sample_groups::FINANCE_APPROVERS), None, 204),
         (Method::POST, format!("/v1.0/users/{CFO}/authentication/temporaryAccessPassMethods"), Some(json!({"lifetimeInMinutes": 60})), 201),
+        (Method::POST, format!("/v1.0/applications/{}/removePassword", reclaim_sim::graph::sample_apps::PAYROLL_APP), Some(json!({"keyId": reclaim_sim::graph::sample_apps::ATTACKER_SECRET})), 204),
     ];
     for (method, path, body, status) in calls {
         api.expect(method, &path, body, status).await;
