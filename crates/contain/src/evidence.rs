@@ -55,6 +55,7 @@ pub struct Evidence {
     #[serde(default)]
     pub attacker_devices: Vec<Tied>,
     /// Roles and groups the attacker added the account to (`role:{roleDefinitionId}`,
+    /// `eligible-role:{roleDefinitionId}` for a PIM eligibility, named for the operator,
     /// `group:{id}`).
     #[serde(default)]
     pub attacker_memberships: Vec<Tied>,

@@ -137,7 +137,11 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
             .attacker_memberships
             .iter()
             .map(|m| Tied {
-                id: super::memberships::tied_id(&m.kind, &m.object_id),
+                id: if m.eligible {
+                    super::memberships::tied_id(super::memberships::ELIGIBLE_ROLE, &m.object_id)
+                } else {
+                    super::memberships::tied_id(&m.kind, &m.object_id)
+                },
                 reasons: m.reasons.clone(),
             })
             .collect(),

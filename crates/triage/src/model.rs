@@ -262,6 +262,10 @@ pub struct TiedMembership {
     pub added: Option<DateTime<Utc>>,
     /// Who added it (tenant text).
     pub added_by: Option<String>,
+    /// A PIM eligibility ("Add eligible member to role"), not an active assignment: the
+    /// attacker can activate it later; `roleAssignments` does not list it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub eligible: bool,
     pub reasons: Vec<String>,
 }
 

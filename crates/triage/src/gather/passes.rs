@@ -115,6 +115,11 @@ fn audit_filters() -> Vec<(&'static str, &'static str)> {
             "role and group audits",
             "startswith(activityDisplayName,'Add member to')",
         ),
+        // "Add eligible member to role": a PIM eligibility the attacker can activate later.
+        (
+            "eligible role audits",
+            "activityDisplayName eq 'Add eligible member to role'",
+        ),
         // Secrets and certificates added to applications and service principals: the
         // initiator is the account, the keyIds are in KeyDescription.
         (
