@@ -65,6 +65,9 @@ pub struct Evidence {
     /// App role assignments (consents) the evidence flags (assignment ids).
     #[serde(default)]
     pub flagged_app_consents: Vec<Tied>,
+    /// Application permissions the account granted from the attacker's address.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacker_app_role_grants: Vec<super::app_grants::TiedGrant>,
 }
 
 /// Two phone numbers are the same when their digits are (Graph and the audit log format

@@ -146,6 +146,7 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
             })
             .collect(),
         attacker_app_credentials: super::app_footholds::tied_credentials(f),
+        attacker_app_role_grants: super::app_grants::tied_grants(f),
         flagged_app_consents: f
             .flagged_app_consents
             .iter()
@@ -406,6 +407,12 @@ pub async fn make_plan_reusing(
                     error,
                 })?,
         );
+        state.app_role_grants = super::app_grants::read_for_evidence(client, &evidence)
+            .await
+            .map_err(|error| MakePlanError::Graph {
+                account: upn.clone(),
+                error,
+            })?;
         inputs.push(AccountInput { state, evidence });
         notes_all.push(notes);
     }

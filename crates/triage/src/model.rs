@@ -124,6 +124,10 @@ pub struct Findings {
     /// App role assignments (consents) tied to the attacker.
     #[serde(default)]
     pub flagged_app_consents: Vec<TiedAppConsent>,
+    /// Application permissions the account granted to service principals from the
+    /// attacker's address (part of `app-consent-flagged`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacker_app_role_grants: Vec<TiedAppRoleGrant>,
 }
 
 impl Findings {
@@ -136,6 +140,7 @@ impl Findings {
             && self.attacker_memberships.is_empty()
             && self.attacker_app_credentials.is_empty()
             && self.flagged_app_consents.is_empty()
+            && self.attacker_app_role_grants.is_empty()
     }
 }
 
@@ -304,5 +309,16 @@ pub struct TiedAppConsent {
     pub scopes: Vec<String>,
     /// The public reporting that names the app, when it is on the pack's list.
     pub reported: Option<String>,
+    pub reasons: Vec<String>,
+}
+
+/// An application permission the account granted to a service principal from the
+/// attacker's address.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedAppRoleGrant {
+    #[serde(flatten)]
+    pub grant: crate::facts::GrantedAppRole,
+    pub granted: Option<DateTime<Utc>>,
     pub reasons: Vec<String>,
 }

@@ -27,6 +27,7 @@
 //! `persistence` add the attacker's traces, `lookalikes` and `background` the rest.
 
 mod app_footholds;
+mod app_grants;
 mod audits;
 mod background;
 mod campaign;

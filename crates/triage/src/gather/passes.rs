@@ -130,6 +130,12 @@ fn audit_filters() -> Vec<(&'static str, &'static str)> {
             "service principal credential audits",
             "activityDisplayName eq 'Add service principal credentials'",
         ),
+        // Application permissions granted to a service principal: the initiator is the
+        // account, the assignment is on the API's service principal.
+        (
+            "app role grant audits",
+            "activityDisplayName eq 'Add app role assignment to service principal'",
+        ),
     ]
 }
 

@@ -9,7 +9,9 @@
 //! app whose delegated grant is already tied to the attacker, to an app public BEC reporting
 //! names (the pack's `[[bec_reported_apps]]`), or to an unverified publisher's app the
 //! attacker's address consented to. A verified publisher's app consented from the office
-//! stays clear.
+//! stays clear. The same indicator carries the application permissions the account granted
+//! to a service principal from the attacker's address (a compromised admin giving an app
+//! Mail.Read on every mailbox); an admin's grant from the office stays clear.
 
 use super::evidence::{self, rfc3339};
 use super::{Ctx, Family, Hit, Outcome};
@@ -176,19 +178,89 @@ fn consents(ctx: &Ctx<'_>, out: &mut Outcome) {
             reasons,
         });
     }
+    let granted = grants(ctx, out, &mut found);
     let n = out.findings.flagged_app_consents.len();
-    if n == 0 {
+    if n + granted == 0 {
         return;
     }
+    let summary = match (n, granted) {
+        (n, 0) => format!("{n} app consent(s) (app role assignments) tied to the attacker"),
+        (0, m) => format!("{m} application permission(s) granted from the attacker's address"),
+        (n, m) => format!(
+            "{n} app consent(s) tied to the attacker, {m} application permission(s) granted \
+             from the attacker's address"
+        ),
+    };
     out.push(
         Hit::new(
             "app-consent-flagged",
             Family::Consent,
             ctx.pack.weight("app-consent-flagged"),
-            format!("{n} app consent(s) (app role assignments) tied to the attacker"),
+            summary,
         )
         .with_evidence(evidence::limit(found)),
     );
+}
+
+/// Application permissions the account granted to a service principal ("Add app role
+/// assignment to service principal") from an address the attacker signed in from; an
+/// admin's grant from the office never ties. The number found.
+fn grants(ctx: &Ctx<'_>, out: &mut Outcome, found: &mut Vec<Evidence>) -> usize {
+    let audits = ctx
+        .facts
+        .audits
+        .iter()
+        .filter(|a| a.success && a.kind == AuditKind::AppRoleGranted);
+    let mut n = 0;
+    for a in audits {
+        let Some(grant) = &a.granted_app_role else {
+            continue;
+        };
+        let Some(ip) = a
+            .initiator_ip
+            .as_deref()
+            .filter(|ip| ctx.signins.attacker_ips.contains(*ip))
+        else {
+            continue;
+        };
+        if out
+            .findings
+            .attacker_app_role_grants
+            .iter()
+            .any(|t| t.grant.assignment_id == grant.assignment_id)
+        {
+            continue;
+        }
+        let why = format!(
+            "app role {} of \"{}\" granted to service principal \"{}\" ({}) by {} from the \
+             attacker's address {ip} (audit {})",
+            grant.app_role_id,
+            grant.resource_name,
+            grant.principal_name,
+            grant.principal_id,
+            a.initiator_upn.as_deref().unwrap_or("the account"),
+            a.id
+        );
+        found.push(Evidence {
+            kind: "appRoleGrant".into(),
+            id: grant.assignment_id.clone(),
+            time: a.time.map(rfc3339),
+            detail: format!("application permission: {why}"),
+        });
+        found.push(evidence::audit(
+            a,
+            format!("app role assignment {}", grant.assignment_id),
+        ));
+        out.findings
+            .attacker_app_role_grants
+            .push(crate::model::TiedAppRoleGrant {
+                grant: grant.clone(),
+                granted: a.time,
+                reasons: vec![why],
+            });
+        n += 1;
+    }
+    n
 }
 
 pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
