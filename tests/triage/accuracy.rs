@@ -349,6 +349,18 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
                 t.user_principal_name
             ));
         }
+        let want_owned = set(t.attacker_owned_app_ids.clone());
+        let got_owned = set(f
+            .attacker_app_owners
+            .iter()
+            .map(|o| o.app_id.clone())
+            .collect());
+        if got_owned != want_owned {
+            problems.push(format!(
+                "{}: app owners added {got_owned:?}, truth {want_owned:?}",
+                t.user_principal_name
+            ));
+        }
         let want_grants = set(t.attacker_granted_app_role_ids.clone());
         let got_grants = set(f
             .attacker_app_role_grants
@@ -375,6 +387,10 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
         .compromised()
         .any(|t| !t.attacker_granted_app_role_ids.is_empty()));
     assert!(!truth.benign_granted_app_role_ids.is_empty());
+    assert!(truth
+        .compromised()
+        .any(|t| !t.attacker_owned_app_ids.is_empty()));
+    assert!(!truth.benign_owner_app_ids.is_empty());
     // The look-alikes: a routine secret rotation and a benign consent are never tied.
     for a in &got.accounts {
         let f = &a.findings;
@@ -389,6 +405,11 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
         for c in &f.flagged_app_consents {
             if truth.benign_app_role_assignment_ids.contains(&c.id) {
                 problems.push(format!("benign consent {} flagged", c.id));
+            }
+        }
+        for o in &f.attacker_app_owners {
+            if truth.benign_owner_app_ids.contains(&o.app_id) {
+                problems.push(format!("admin's owner on {} tied", o.app_id));
             }
         }
         for g in &f.attacker_app_role_grants {

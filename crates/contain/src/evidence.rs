@@ -68,6 +68,10 @@ pub struct Evidence {
     /// Application permissions the account granted from the attacker's address.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attacker_app_role_grants: Vec<super::app_grants::TiedGrant>,
+    /// Owners the account added to applications from the attacker's address
+    /// (`{applicationId}/{ownerId}`): named for the operator, not removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacker_app_owners: Vec<Tied>,
 }
 
 /// Two phone numbers are the same when their digits are (Graph and the audit log format

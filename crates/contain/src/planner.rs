@@ -147,6 +147,14 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
             .collect(),
         attacker_app_credentials: super::app_footholds::tied_credentials(f),
         attacker_app_role_grants: super::app_grants::tied_grants(f),
+        attacker_app_owners: f
+            .attacker_app_owners
+            .iter()
+            .map(|o| Tied {
+                id: format!("{}/{}", o.app_id, o.owner_id),
+                reasons: o.reasons.clone(),
+            })
+            .collect(),
         flagged_app_consents: f
             .flagged_app_consents
             .iter()

@@ -86,6 +86,9 @@ pub struct AccountTruth {
     /// to a service principal.
     #[serde(default)]
     pub attacker_granted_app_role_ids: Vec<String>,
+    /// Applications (object ids) the attacker made the account an owner of, as the account.
+    #[serde(default)]
+    pub attacker_owned_app_ids: Vec<String>,
 }
 
 impl AccountTruth {
@@ -107,6 +110,9 @@ pub struct GroundTruth {
     /// Application permissions an uncompromised admin granted from the office.
     #[serde(default)]
     pub benign_granted_app_role_ids: Vec<String>,
+    /// Applications (object ids) an uncompromised admin added an owner to from the office.
+    #[serde(default)]
+    pub benign_owner_app_ids: Vec<String>,
 }
 
 impl GroundTruth {

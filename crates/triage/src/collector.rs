@@ -170,7 +170,10 @@ impl Collector {
         };
         let mut targets = convert::audit_user_targets(a);
         if matches!(reason, Some(Reason::Consent))
-            || matches!(ev.kind, K::AppCredentialAdded | K::AppRoleGranted)
+            || matches!(
+                ev.kind,
+                K::AppCredentialAdded | K::AppRoleGranted | K::AppOwnerAdded
+            )
         {
             // A consent's targets are the app; the user is whoever consented. A credential
             // record's target is the application, a grant's two service principals: the

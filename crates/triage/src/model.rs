@@ -128,6 +128,10 @@ pub struct Findings {
     /// attacker's address (part of `app-consent-flagged`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attacker_app_role_grants: Vec<TiedAppRoleGrant>,
+    /// Owners the account added to applications from the attacker's address (part of
+    /// `app-credential-added-by-attacker`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacker_app_owners: Vec<TiedAppOwner>,
 }
 
 impl Findings {
@@ -141,6 +145,7 @@ impl Findings {
             && self.attacker_app_credentials.is_empty()
             && self.flagged_app_consents.is_empty()
             && self.attacker_app_role_grants.is_empty()
+            && self.attacker_app_owners.is_empty()
     }
 }
 
@@ -320,5 +325,19 @@ pub struct TiedAppRoleGrant {
     #[serde(flatten)]
     pub grant: crate::facts::GrantedAppRole,
     pub granted: Option<DateTime<Utc>>,
+    pub reasons: Vec<String>,
+}
+
+/// An owner the account added to an application from the attacker's address.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedAppOwner {
+    /// The application's object id.
+    pub app_id: String,
+    /// Tenant text.
+    pub app_name: String,
+    /// The new owner's user id.
+    pub owner_id: String,
+    pub added: Option<DateTime<Utc>>,
     pub reasons: Vec<String>,
 }

@@ -402,4 +402,5 @@ pub fn run(g: &mut Gen) {
     attacker_assignments(g);
     benign_consent(g);
     super::app_grants::run(g);
+    super::app_owners::run(g);
 }

@@ -28,6 +28,7 @@
 
 mod app_footholds;
 mod app_grants;
+mod app_owners;
 mod audits;
 mod background;
 mod campaign;

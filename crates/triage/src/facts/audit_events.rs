@@ -39,6 +39,9 @@ pub enum AuditKind {
     /// "Add app role assignment to service principal": the grant is in
     /// [`AuditEvent::granted_app_role`].
     AppRoleGranted,
+    /// "Add owner to application": the new owner is the user target, the application the
+    /// other one.
+    AppOwnerAdded,
     #[default]
     Other,
 }

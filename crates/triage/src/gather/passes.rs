@@ -132,6 +132,11 @@ fn audit_filters() -> Vec<(&'static str, &'static str)> {
         ),
         // Application permissions granted to a service principal: the initiator is the
         // account, the assignment is on the API's service principal.
+        // Owners added to applications: an owner can add secrets to the app later.
+        (
+            "app owner audits",
+            "activityDisplayName eq 'Add owner to application'",
+        ),
         (
             "app role grant audits",
             "activityDisplayName eq 'Add app role assignment to service principal'",

@@ -75,19 +75,85 @@ fn credentials(ctx: &Ctx<'_>, out: &mut Outcome) {
                 });
         }
     }
+    owners(ctx, out, &mut found);
     let n = out.findings.attacker_app_credentials.len();
-    if n == 0 {
+    let m = out.findings.attacker_app_owners.len();
+    if n + m == 0 {
         return;
     }
+    let summary = match (n, m) {
+        (n, 0) => format!("{n} secret(s) or certificate(s) added to applications by the attacker"),
+        (0, m) => format!("{m} owner(s) added to applications by the attacker"),
+        (n, m) => format!(
+            "{n} secret(s) or certificate(s) and {m} owner(s) added to applications by the \
+             attacker"
+        ),
+    };
     out.push(
         Hit::new(
             "app-credential-added-by-attacker",
             Family::Persistence,
             ctx.pack.weight("app-credential-added-by-attacker"),
-            format!("{n} secret(s) or certificate(s) added to applications by the attacker"),
+            summary,
         )
         .with_evidence(evidence::limit(found)),
     );
+}
+
+/// "Add owner to application" initiated by the account from an attacker's address: an
+/// owner can add a secret to the app at any later time. An admin's from the office never ties.
+fn owners(ctx: &Ctx<'_>, out: &mut Outcome, found: &mut Vec<Evidence>) {
+    let me = ctx.facts.profile.user_principal_name.as_str();
+    let audits = ctx.facts.audits.iter().filter(|a| {
+        a.success
+            && a.kind == AuditKind::AppOwnerAdded
+            && a.initiator_upn
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(me))
+    });
+    for a in audits {
+        let Some(ip) = a
+            .initiator_ip
+            .as_deref()
+            .filter(|ip| ctx.signins.attacker_ips.contains(*ip))
+        else {
+            continue;
+        };
+        let (Some(app_id), Some(owner_id)) = (a.target_object_ids.first(), a.target_id.as_ref())
+        else {
+            continue;
+        };
+        if out
+            .findings
+            .attacker_app_owners
+            .iter()
+            .any(|o| &o.app_id == app_id && &o.owner_id == owner_id)
+        {
+            continue;
+        }
+        let app_name = a.target_names.last().cloned().unwrap_or_default();
+        let why = format!(
+            "owner {owner_id} added to application \"{app_name}\" ({app_id}) from the \
+             attacker's address {ip} (audit {})",
+            a.id
+        );
+        found.push(Evidence {
+            kind: "appOwner".into(),
+            id: app_id.clone(),
+            time: a.time.map(rfc3339),
+            detail: why.clone(),
+        });
+        found.push(evidence::audit(a, format!("application {app_id}")));
+        out.findings
+            .attacker_app_owners
+            .push(crate::model::TiedAppOwner {
+                app_id: app_id.clone(),
+                app_name,
+                owner_id: owner_id.clone(),
+                added: a.time,
+                reasons: vec![why],
+            });
+    }
 }
 
 /// A consent record from the attacker's address naming the app.
