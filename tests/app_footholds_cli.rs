@@ -140,3 +140,80 @@ async fn missing_app_permissions_exit_4_and_send_nothing() {
     }
     assert!(mutating(&s).is_empty(), "refused before anything is sent");
 }
+
+/// An owner the attacker added to an application ("Add owner to application" from the
+/// attacker's address) is `app-credential-added-by-attacker` evidence in `triage --json` and
+/// `investigate`, and the plan names it for the operator (no removal is sent); the admin's
+/// owner added from the office is never evidence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_added_by_the_attacker_is_evidence_and_named_in_the_plan() {
+    let s = sim(150, 13).await;
+    let truth = s.ground_truth();
+    let home = tempfile::tempdir().unwrap();
+    let a = truth
+        .compromised()
+        .find(|a| !a.attacker_owned_app_ids.is_empty())
+        .expect("an account the attacker made an app owner");
+    let app = a.attacker_owned_app_ids[0].clone();
+    let (code, out, err) = run(&s, &s.apps.full, home.path(), &["triage", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let owner_evidence = |acct: &serde_json::Value| -> Vec<String> {
+        acct["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["id"] == "app-credential-added-by-attacker")
+            .flat_map(|i| i["evidence"].as_array().unwrap().clone())
+            .filter(|e| e["kind"] == "appOwner")
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let accounts = v["accounts"].as_array().unwrap();
+    let mine = accounts
+        .iter()
+        .find(|x| x["id"] == a.user_id.as_str())
+        .unwrap();
+    assert!(owner_evidence(mine).contains(&app), "{mine}");
+    for x in accounts {
+        for id in owner_evidence(x) {
+            assert!(!truth.benign_owner_app_ids.contains(&id), "admin's owner");
+        }
+    }
+    let (code, out, err) = run(
+        &s,
+        &s.apps.full,
+        home.path(),
+        &["investigate", &a.user_principal_name],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("application \"") && out.contains(&app),
+        "{out}"
+    );
+
+    let plan = make_contain_plan(
+        &s,
+        std::slice::from_ref(&a.user_id),
+        &home.path().join("owner-plan.json"),
+    )
+    .await;
+    let acct = &plan.accounts[0];
+    assert!(
+        acct.warnings
+            .iter()
+            .any(|w| w.starts_with("MANUAL (app owner)") && w.contains(&app)),
+        "{:?}",
+        acct.warnings
+    );
+    let owners_path = format!("/applications/{app}/owners");
+    assert!(
+        !acct
+            .steps
+            .iter()
+            .any(|st| st.request.path.contains(&owners_path)),
+        "no owner removal is planned"
+    );
+    assert!(mutating(&s).is_empty(), "planning sends nothing");
+}

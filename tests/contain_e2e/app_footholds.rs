@@ -2,8 +2,10 @@
 //! removes exactly the secrets and certificates the attacker added (by keyId) and the app role
 //! assignments of the flagged consents, before the account is enabled again, and nothing else
 //! of the applications, service principals or assignments changes (the admin's routine
-//! rotation and the benign verified-publisher consent stay). A credential step cannot be
-//! undone and says why; an assignment's undo re-creates it from the recorded pre-state.
+//! rotation, the benign verified-publisher consent and an admin's office grant stay), and the
+//! application permissions the account granted from the attacker's address are taken back. A
+//! credential step cannot be undone and says why; an assignment's or a grant's undo
+//! re-creates it from the recorded pre-state.
 
 use super::{campaign, client, fast, journal, make_plan};
 use reclaim_contain::apply::{apply, CollectingSink};
@@ -55,8 +57,22 @@ async fn app_footholds_are_removed_and_nothing_else_changes() {
             .collect();
         let attacker_assignments: Vec<String> = truth
             .compromised()
-            .flat_map(|a| a.attacker_app_role_assignment_ids.clone())
+            .flat_map(|a| {
+                a.attacker_app_role_assignment_ids
+                    .iter()
+                    .chain(&a.attacker_granted_app_role_ids)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
             .collect();
+        let attacker_grants: Vec<String> = truth
+            .compromised()
+            .flat_map(|a| a.attacker_granted_app_role_ids.clone())
+            .collect();
+        assert!(
+            !attacker_grants.is_empty(),
+            "seed {seed}: a granted app role"
+        );
         assert!(
             !attacker_keys.is_empty(),
             "seed {seed}: a credential foothold"
@@ -92,6 +108,24 @@ async fn app_footholds_are_removed_and_nothing_else_changes() {
                 }
             }
         }
+        // Exactly the attacker's grants are planned, under revoke-oauth-grants.
+        let mut planned_grants: Vec<String> = plan
+            .accounts
+            .iter()
+            .flat_map(|a| &a.steps)
+            .filter_map(|st| match &st.op {
+                Op::DeleteAppRoleGrant { assignment_id, .. } => {
+                    assert_eq!(st.action, ActionKind::RevokeOauthGrants);
+                    assert!(st.reversible && !st.verify.is_empty());
+                    Some(assignment_id.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        planned_grants.sort();
+        let mut want_grants = attacker_grants.clone();
+        want_grants.sort();
+        assert_eq!(planned_grants, want_grants, "seed {seed}");
         planned_keys.sort();
         let mut want = attacker_keys.clone();
         want.sort();
@@ -129,10 +163,14 @@ async fn app_footholds_are_removed_and_nothing_else_changes() {
                 "rotation kept"
             );
         }
-        for a in &truth.benign_app_role_assignment_ids {
+        for a in truth
+            .benign_app_role_assignment_ids
+            .iter()
+            .chain(&truth.benign_granted_app_role_ids)
+        {
             assert!(
                 after.iter().any(|l| l.contains(a.as_str())),
-                "benign consent kept"
+                "benign consent or admin grant kept"
             );
         }
 
@@ -179,6 +217,34 @@ async fn app_footholds_are_removed_and_nothing_else_changes() {
                 Err(UndoError::AlreadyUndone(_))
             ));
         }
+        // A grant's undo re-grants the app role to the same service principal.
+        let st = plan
+            .accounts
+            .iter()
+            .flat_map(|a| &a.steps)
+            .find(|st| matches!(st.op, Op::DeleteAppRoleGrant { .. }))
+            .unwrap();
+        let Op::DeleteAppRoleGrant {
+            resource_id,
+            principal_id,
+            app_role_id,
+            ..
+        } = &st.op
+        else {
+            unreachable!()
+        };
+        let granted = |s: &reclaim_sim::SimHandle| {
+            s.with_tenant(|t| {
+                t.app_role_assignments.iter().any(|r| {
+                    &r.resource_id == resource_id
+                        && &r.principal_id == principal_id
+                        && &r.app_role_id == app_role_id
+                })
+            })
+        };
+        assert!(!granted(&s));
+        undo(&c, &j, &st.id).await.unwrap();
+        assert!(granted(&s), "seed {seed}: the grant is back");
     }
     assert!(consents >= 1, "some seed has a flagged consent");
     assert!(

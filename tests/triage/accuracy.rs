@@ -349,6 +349,30 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
                 t.user_principal_name
             ));
         }
+        let want_owned = set(t.attacker_owned_app_ids.clone());
+        let got_owned = set(f
+            .attacker_app_owners
+            .iter()
+            .map(|o| o.app_id.clone())
+            .collect());
+        if got_owned != want_owned {
+            problems.push(format!(
+                "{}: app owners added {got_owned:?}, truth {want_owned:?}",
+                t.user_principal_name
+            ));
+        }
+        let want_grants = set(t.attacker_granted_app_role_ids.clone());
+        let got_grants = set(f
+            .attacker_app_role_grants
+            .iter()
+            .map(|g| g.grant.assignment_id.clone())
+            .collect());
+        if got_grants != want_grants {
+            problems.push(format!(
+                "{}: app role grants {got_grants:?}, truth {want_grants:?}",
+                t.user_principal_name
+            ));
+        }
     }
     // The scenario holds both footholds and both look-alikes, so the checks above bite.
     assert!(truth
@@ -359,6 +383,14 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
         .any(|t| !t.attacker_app_role_assignment_ids.is_empty()));
     assert!(!truth.benign_credential_key_ids.is_empty());
     assert!(!truth.benign_app_role_assignment_ids.is_empty());
+    assert!(truth
+        .compromised()
+        .any(|t| !t.attacker_granted_app_role_ids.is_empty()));
+    assert!(!truth.benign_granted_app_role_ids.is_empty());
+    assert!(truth
+        .compromised()
+        .any(|t| !t.attacker_owned_app_ids.is_empty()));
+    assert!(!truth.benign_owner_app_ids.is_empty());
     // The look-alikes: a routine secret rotation and a benign consent are never tied.
     for a in &got.accounts {
         let f = &a.findings;
@@ -373,6 +405,19 @@ fn check_findings(sim: &SimHandle, got: &Gathered) {
         for c in &f.flagged_app_consents {
             if truth.benign_app_role_assignment_ids.contains(&c.id) {
                 problems.push(format!("benign consent {} flagged", c.id));
+            }
+        }
+        for o in &f.attacker_app_owners {
+            if truth.benign_owner_app_ids.contains(&o.app_id) {
+                problems.push(format!("admin's owner on {} tied", o.app_id));
+            }
+        }
+        for g in &f.attacker_app_role_grants {
+            if truth
+                .benign_granted_app_role_ids
+                .contains(&g.grant.assignment_id)
+            {
+                problems.push(format!("admin grant {} tied", g.grant.assignment_id));
             }
         }
     }

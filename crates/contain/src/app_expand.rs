@@ -12,6 +12,21 @@ use serde_json::{json, Value};
 /// on its holder; nothing else on the holder is touched.
 pub(crate) fn remove_credentials(cx: &mut Ctx<'_>) {
     let a = ActionKind::RemoveAttackerAppCredentials;
+    // An owner the attacker added is named, not removed (the issue asks no removal action).
+    for o in cx.ev.attacker_app_owners.clone() {
+        let (app, owner) = o.id.split_once('/').unwrap_or((o.id.as_str(), ""));
+        cx.warn(format!(
+            "MANUAL (app owner): the attacker added owner {owner} to application {app}; \
+             remove it unless it is legitimate (Entra admin center > App registrations > \
+             Owners, or DELETE /applications/{app}/owners/{owner}/$ref with \
+             Application.ReadWrite.All): {}",
+            o.reasons
+                .iter()
+                .map(|r| inert(r).into_owned())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
     if cx.ev.attacker_app_credentials.is_empty() {
         cx.skip(
             a,

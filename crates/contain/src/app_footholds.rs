@@ -200,6 +200,9 @@ pub fn holder_of(op: &Op) -> Option<(CredentialHolder, &str, &str)> {
 
 /// The GET that verifies a credential op (shown in the plan and the dry run).
 pub fn verify_paths(op: &Op) -> Vec<String> {
+    if let Some(v) = super::app_grants::verify_paths(op) {
+        return v;
+    }
     holder_of(op)
         .map(|(h, id, _)| {
             vec![format!(
@@ -216,6 +219,9 @@ pub async fn read_target(
     client: &GraphClient,
     op: &Op,
 ) -> Option<Result<AccountState, GraphError>> {
+    if let Some(r) = super::app_grants::read_target(client, op).await {
+        return Some(r);
+    }
     let (holder, id, _) = holder_of(op)?;
     Some(read_holder(client, holder, id).await.map(|h| AccountState {
         app_credentials: Some(h.into_iter().collect()),
@@ -236,6 +242,9 @@ pub enum PreSend {
 
 /// The check before a credential step is sent; `None` for other ops.
 pub async fn pre_send(client: &GraphClient, op: &Op) -> Option<Result<PreSend, GraphError>> {
+    if let Some(r) = super::app_grants::pre_send(client, op).await {
+        return Some(r);
+    }
     let (holder, id, key_id) = holder_of(op)?;
     let h = match read_holder(client, holder, id).await {
         Ok(h) => h,

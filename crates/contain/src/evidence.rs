@@ -55,6 +55,7 @@ pub struct Evidence {
     #[serde(default)]
     pub attacker_devices: Vec<Tied>,
     /// Roles and groups the attacker added the account to (`role:{roleDefinitionId}`,
+    /// `eligible-role:{roleDefinitionId}` for a PIM eligibility, named for the operator,
     /// `group:{id}`).
     #[serde(default)]
     pub attacker_memberships: Vec<Tied>,
@@ -64,6 +65,13 @@ pub struct Evidence {
     /// App role assignments (consents) the evidence flags (assignment ids).
     #[serde(default)]
     pub flagged_app_consents: Vec<Tied>,
+    /// Application permissions the account granted from the attacker's address.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacker_app_role_grants: Vec<super::app_grants::TiedGrant>,
+    /// Owners the account added to applications from the attacker's address
+    /// (`{applicationId}/{ownerId}`): named for the operator, not removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacker_app_owners: Vec<Tied>,
 }
 
 /// Two phone numbers are the same when their digits are (Graph and the audit log format

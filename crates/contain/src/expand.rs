@@ -194,6 +194,7 @@ pub fn expand(
             ActionKind::RevokeOauthGrants => {
                 grants(&mut cx);
                 super::app_expand::revoke_consents(&mut cx);
+                super::app_grants::revoke_grants(&mut cx);
             }
             ActionKind::RemoveAttackerAppCredentials => {
                 super::app_expand::remove_credentials(&mut cx)

@@ -89,6 +89,7 @@ fn account() -> AccountState {
         role_assignments: None,
         groups: None,
         app_credentials: None,
+        app_role_grants: None,
         app_consents: None,
     }
 }

@@ -19,6 +19,7 @@
 pub mod action;
 mod app_expand;
 pub mod app_footholds;
+pub mod app_grants;
 pub mod apply;
 mod default_mfa;
 pub mod dry_run;

@@ -70,6 +70,9 @@ impl GroupState {
 }
 
 /// A tied membership as the evidence carries it: `role:{roleDefinitionId}` or `group:{id}`.
+/// The tied kind of a PIM eligibility (`eligible-role:{roleDefinitionId}`).
+pub const ELIGIBLE_ROLE: &str = "eligible-role";
+
 pub fn tied_id(kind: &str, object_id: &str) -> String {
     format!("{kind}:{object_id}")
 }
@@ -184,6 +187,20 @@ pub(crate) fn remove_roles(cx: &mut Ctx<'_>) {
     for tied in cx.ev.attacker_memberships.clone() {
         let mut why: Vec<String> = tied.reasons.iter().map(|r| inert(r).into_owned()).collect();
         why.extend(cx.verdict_why());
+        if let Some(role) = tied.id.strip_prefix("eligible-role:") {
+            // `roleAssignments` holds active assignments only: an eligibility is removed in
+            // PIM (roleEligibilityScheduleRequests, RoleEligibilitySchedule.ReadWrite.Directory),
+            // which reclaim does not send. The plan says so rather than skipping it silently.
+            let manual = format!(
+                "MANUAL (PIM): the attacker made the account eligible for directory role {role}; \
+                 reclaim removes active role assignments only, so remove this eligibility in \
+                 Privileged Identity Management (Entra admin center > Roles > Eligible \
+                 assignments) before closing the incident"
+            );
+            cx.warn(manual.clone());
+            cx.skip(a, manual);
+            continue;
+        }
         if let Some(role) = tied.id.strip_prefix("role:") {
             let Some(held) = roles
                 .iter()

@@ -195,6 +195,24 @@ pub enum Op {
         resource_id: String,
         app_role_id: String,
     },
+    /// `DELETE /servicePrincipals/{resourceId}/appRoleAssignedTo/{assignmentId}`: an
+    /// application permission the account granted (principal and role kept for the drift
+    /// check just before sending).
+    #[serde(rename_all = "camelCase")]
+    DeleteAppRoleGrant {
+        resource_id: String,
+        assignment_id: String,
+        principal_id: String,
+        app_role_id: String,
+    },
+    /// `POST /servicePrincipals/{resourceId}/appRoleAssignedTo` (undo of a deletion: a new
+    /// assignment id).
+    #[serde(rename_all = "camelCase")]
+    CreateAppRoleGrant {
+        resource_id: String,
+        principal_id: String,
+        app_role_id: String,
+    },
 }
 
 /// Graph's fixed phone method id of a phone type.
@@ -347,6 +365,16 @@ impl Op {
                 resource_id,
                 app_role_id,
             } => requests::create_user_app_role_assignment(user_id, resource_id, app_role_id),
+            Op::DeleteAppRoleGrant {
+                resource_id,
+                assignment_id,
+                ..
+            } => requests::delete_sp_app_role_assigned_to(resource_id, assignment_id),
+            Op::CreateAppRoleGrant {
+                resource_id,
+                principal_id,
+                app_role_id,
+            } => requests::create_sp_app_role_assigned_to(resource_id, principal_id, app_role_id),
         })
     }
 
@@ -374,9 +402,10 @@ impl Op {
     pub fn capability(&self) -> Option<&'static str> {
         match self {
             Op::SetDefaultMfa { .. } => Some("set-default-mfa"),
-            Op::DeleteAppRoleAssignment { .. } | Op::CreateAppRoleAssignment { .. } => {
-                Some("revoke-app-role-assignments")
-            }
+            Op::DeleteAppRoleAssignment { .. }
+            | Op::CreateAppRoleAssignment { .. }
+            | Op::DeleteAppRoleGrant { .. }
+            | Op::CreateAppRoleGrant { .. } => Some("revoke-app-role-assignments"),
             _ => None,
         }
     }
@@ -395,6 +424,7 @@ impl Op {
                 | Op::DeleteGrant { .. }
                 | Op::SetDefaultMfa { .. }
                 | Op::DeleteAppRoleAssignment { .. }
+                | Op::DeleteAppRoleGrant { .. }
         )
     }
 
@@ -408,6 +438,7 @@ impl Op {
                 | Op::IssueTap { .. }
                 | Op::ResetPassword { .. }
                 | Op::CreateAppRoleAssignment { .. }
+                | Op::CreateAppRoleGrant { .. }
         )
     }
 }

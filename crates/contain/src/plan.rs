@@ -157,7 +157,9 @@ pub fn op_belongs_to(action: ActionKind, op: &Op) -> bool {
         (RemoveAttackerAppCredentials, Op::RemoveAppPassword { .. } | Op::RemoveAppKey { .. }) => {
             true
         }
-        (RevokeOauthGrants, Op::DeleteAppRoleAssignment { .. }) => true,
+        (RevokeOauthGrants, Op::DeleteAppRoleAssignment { .. } | Op::DeleteAppRoleGrant { .. }) => {
+            true
+        }
         // Moving the default MFA method off a method about to be deleted.
         (RemoveAttackerMfa | ResetMfa | RestorePhone, Op::SetDefaultMfa { .. }) => true,
         _ => false,

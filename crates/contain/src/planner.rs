@@ -137,11 +137,24 @@ pub fn evidence_from(a: &AccountAssessment) -> Evidence {
             .attacker_memberships
             .iter()
             .map(|m| Tied {
-                id: super::memberships::tied_id(&m.kind, &m.object_id),
+                id: if m.eligible {
+                    super::memberships::tied_id(super::memberships::ELIGIBLE_ROLE, &m.object_id)
+                } else {
+                    super::memberships::tied_id(&m.kind, &m.object_id)
+                },
                 reasons: m.reasons.clone(),
             })
             .collect(),
         attacker_app_credentials: super::app_footholds::tied_credentials(f),
+        attacker_app_role_grants: super::app_grants::tied_grants(f),
+        attacker_app_owners: f
+            .attacker_app_owners
+            .iter()
+            .map(|o| Tied {
+                id: format!("{}/{}", o.app_id, o.owner_id),
+                reasons: o.reasons.clone(),
+            })
+            .collect(),
         flagged_app_consents: f
             .flagged_app_consents
             .iter()
@@ -402,6 +415,12 @@ pub async fn make_plan_reusing(
                     error,
                 })?,
         );
+        state.app_role_grants = super::app_grants::read_for_evidence(client, &evidence)
+            .await
+            .map_err(|error| MakePlanError::Graph {
+                account: upn.clone(),
+                error,
+            })?;
         inputs.push(AccountInput { state, evidence });
         notes_all.push(notes);
     }

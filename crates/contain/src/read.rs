@@ -216,6 +216,9 @@ pub fn verify_paths(op: &super::op::Op, user_id: &str) -> Vec<String> {
         None if super::app_footholds::holder_of(op).is_some() => {
             super::app_footholds::verify_paths(op)
         }
+        None if super::app_grants::verify_paths(op).is_some() => {
+            super::app_grants::verify_paths(op).unwrap_or_default()
+        }
         None => op
             .parts()
             .iter()

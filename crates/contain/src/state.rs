@@ -227,6 +227,10 @@ pub struct AccountState {
     /// The app roles the account holds (`appRoleAssignments`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_consents: Option<Vec<super::app_footholds::AssignmentState>>,
+    /// The assignments on the API service principals the evidence names a grant on (read
+    /// per resource, like `app_credentials`: never part of the drift fingerprint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_role_grants: Option<Vec<super::app_grants::GrantState>>,
 }
 
 fn text(v: &Value, key: &str) -> String {

@@ -117,8 +117,20 @@ pub(crate) fn reverse(
             }),
             _ => not("the journal holds no resource or role of the deleted assignment"),
         },
-        Op::CreateAppRoleAssignment { .. } => {
+        Op::CreateAppRoleAssignment { .. } | Op::CreateAppRoleGrant { .. } => {
             not("it is itself an undo; delete the re-created assignment or re-apply the plan")
+        }
+        Op::DeleteAppRoleGrant { .. } => {
+            match (s("resourceId"), s("principalId"), s("appRoleId")) {
+                (Some(resource_id), Some(principal_id), Some(app_role_id)) => {
+                    Ok(Op::CreateAppRoleGrant {
+                        resource_id,
+                        principal_id,
+                        app_role_id,
+                    })
+                }
+                _ => not("the journal holds no resource, principal or role of the deleted grant"),
+            }
         }
         Op::RemoveAppPassword { .. } | Op::RemoveAppKey { .. } => not(
             "a removed secret or certificate cannot be brought back: Graph never returns a \
@@ -256,12 +268,25 @@ pub fn find_applied(records: &[reclaim_audit::Record], step: &str) -> Result<App
     })
 }
 
+/// What verifies `op`: its resource's assignments for a grant op (read per resource), the
+/// account's parts otherwise.
+async fn read_for(
+    client: &reclaim_graph::GraphClient,
+    user_id: &str,
+    op: &Op,
+) -> Result<super::state::AccountState, reclaim_graph::GraphError> {
+    match super::app_grants::read_target(client, op).await {
+        Some(r) => r,
+        None => super::read::read_state(client, user_id, op.parts()).await,
+    }
+}
+
 /// The reversing op for an applied step, after checking the tenant still shows the step's
 /// effect (so an undo never overwrites a later change).
 pub async fn prepare(client: &reclaim_graph::GraphClient, a: &Applied) -> Result<Op, UndoError> {
     let op = reverse(a.action, &a.op, &a.before, a.created.as_deref())
         .map_err(UndoError::NotReversible)?;
-    let now = super::read::read_state(client, &a.user_id, a.op.parts()).await?;
+    let now = read_for(client, &a.user_id, &a.op).await?;
     let still = a.op.check(
         &super::state::AccountState::default(),
         &now,
@@ -337,7 +362,7 @@ pub async fn undo(
     let created = serde_json::from_slice::<Value>(&resp.body)
         .ok()
         .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string));
-    let now = super::read::read_state(client, &a.user_id, op.parts()).await?;
+    let now = read_for(client, &a.user_id, &op).await?;
     let check = op.check(
         &super::state::AccountState::default(),
         &now,

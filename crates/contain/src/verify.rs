@@ -58,6 +58,8 @@ impl Op {
             Op::RemoveGroupMember { .. } | Op::AddGroupMember { .. } => &[Part::Groups],
             // Read per holder (app_footholds::read_target), not per account.
             Op::RemoveAppPassword { .. } | Op::RemoveAppKey { .. } => &[],
+            // Read per resource (app_grants::read_target).
+            Op::DeleteAppRoleGrant { .. } | Op::CreateAppRoleGrant { .. } => &[],
             Op::DeleteAppRoleAssignment { .. } | Op::CreateAppRoleAssignment { .. } => {
                 &[Part::AppConsents]
             }
@@ -209,6 +211,9 @@ impl Op {
             | Op::CreateAppRoleAssignment { .. } => {
                 super::app_footholds::check(self, before, now, created)
             }
+            Op::DeleteAppRoleGrant { .. } | Op::CreateAppRoleGrant { .. } => {
+                super::app_grants::check(self, now, created)
+            }
             Op::SetDefaultMfa { preferred } => match now.preferences.as_ref() {
                 None => unread("the sign-in preferences"),
                 Some(p) => match p.known() {
@@ -287,6 +292,9 @@ impl Op {
             | Op::RemoveAppKey { .. }
             | Op::DeleteAppRoleAssignment { .. }
             | Op::CreateAppRoleAssignment { .. } => super::app_footholds::project(self, state),
+            Op::DeleteAppRoleGrant { .. } | Op::CreateAppRoleGrant { .. } => {
+                super::app_grants::project(self, state)
+            }
             Op::SetDefaultMfa { preferred } => {
                 if let Some(p) = state.preferences.as_mut() {
                     p.preferred = Some(preferred.clone());
@@ -349,6 +357,9 @@ impl Op {
             | Op::RemoveAppKey { .. }
             | Op::DeleteAppRoleAssignment { .. }
             | Op::CreateAppRoleAssignment { .. } => super::app_footholds::expected(self),
+            Op::DeleteAppRoleGrant { .. } | Op::CreateAppRoleGrant { .. } => {
+                super::app_grants::expected(self)
+            }
             Op::SetDefaultMfa { preferred } => {
                 json!({ "userPreferredMethodForSecondaryAuthentication": preferred })
             }

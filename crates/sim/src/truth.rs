@@ -82,6 +82,13 @@ pub struct AccountTruth {
     /// App role assignments the attacker's consent created for the account.
     #[serde(default)]
     pub attacker_app_role_assignment_ids: Vec<String>,
+    /// App role assignments (application permissions) the attacker granted, as the account,
+    /// to a service principal.
+    #[serde(default)]
+    pub attacker_granted_app_role_ids: Vec<String>,
+    /// Applications (object ids) the attacker made the account an owner of, as the account.
+    #[serde(default)]
+    pub attacker_owned_app_ids: Vec<String>,
 }
 
 impl AccountTruth {
@@ -100,6 +107,12 @@ pub struct GroundTruth {
     pub benign_credential_key_ids: Vec<String>,
     #[serde(default)]
     pub benign_app_role_assignment_ids: Vec<String>,
+    /// Application permissions an uncompromised admin granted from the office.
+    #[serde(default)]
+    pub benign_granted_app_role_ids: Vec<String>,
+    /// Applications (object ids) an uncompromised admin added an owner to from the office.
+    #[serde(default)]
+    pub benign_owner_app_ids: Vec<String>,
 }
 
 impl GroundTruth {

@@ -47,6 +47,8 @@ pub fn classify_activity(activity: &str) -> AuditKind {
         "Add member to role" | "Add eligible member to role" => AuditKind::RoleMemberAdded,
         "Add member to group" => AuditKind::GroupMemberAdded,
         a if is_app_credential_activity(a) => AuditKind::AppCredentialAdded,
+        crate::facts::APP_ROLE_GRANTED_ACTIVITY => AuditKind::AppRoleGranted,
+        "Add owner to application" => AuditKind::AppOwnerAdded,
         _ => AuditKind::Other,
     }
 }

@@ -169,9 +169,15 @@ impl Collector {
             _ => None,
         };
         let mut targets = convert::audit_user_targets(a);
-        if matches!(reason, Some(Reason::Consent)) || ev.kind == K::AppCredentialAdded {
+        if matches!(reason, Some(Reason::Consent))
+            || matches!(
+                ev.kind,
+                K::AppCredentialAdded | K::AppRoleGranted | K::AppOwnerAdded
+            )
+        {
             // A consent's targets are the app; the user is whoever consented. A credential
-            // record's target is the application: the account is whoever added it.
+            // record's target is the application, a grant's two service principals: the
+            // account is whoever added it.
             if let Some(u) = a
                 .initiated_by
                 .as_ref()

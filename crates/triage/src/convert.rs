@@ -208,6 +208,7 @@ pub fn audit(a: &g::DirectoryAudit) -> AuditEvent {
             .filter(|v| !v.is_empty()),
         mfa: parse_mfa_change(&props),
         added_credentials: added_credentials(a),
+        granted_app_role: crate::facts::granted_app_role(a),
     }
 }
 

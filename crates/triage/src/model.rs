@@ -124,6 +124,14 @@ pub struct Findings {
     /// App role assignments (consents) tied to the attacker.
     #[serde(default)]
     pub flagged_app_consents: Vec<TiedAppConsent>,
+    /// Application permissions the account granted to service principals from the
+    /// attacker's address (part of `app-consent-flagged`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacker_app_role_grants: Vec<TiedAppRoleGrant>,
+    /// Owners the account added to applications from the attacker's address (part of
+    /// `app-credential-added-by-attacker`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacker_app_owners: Vec<TiedAppOwner>,
 }
 
 impl Findings {
@@ -136,6 +144,8 @@ impl Findings {
             && self.attacker_memberships.is_empty()
             && self.attacker_app_credentials.is_empty()
             && self.flagged_app_consents.is_empty()
+            && self.attacker_app_role_grants.is_empty()
+            && self.attacker_app_owners.is_empty()
     }
 }
 
@@ -262,6 +272,10 @@ pub struct TiedMembership {
     pub added: Option<DateTime<Utc>>,
     /// Who added it (tenant text).
     pub added_by: Option<String>,
+    /// A PIM eligibility ("Add eligible member to role"), not an active assignment: the
+    /// attacker can activate it later; `roleAssignments` does not list it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub eligible: bool,
     pub reasons: Vec<String>,
 }
 
@@ -300,5 +314,30 @@ pub struct TiedAppConsent {
     pub scopes: Vec<String>,
     /// The public reporting that names the app, when it is on the pack's list.
     pub reported: Option<String>,
+    pub reasons: Vec<String>,
+}
+
+/// An application permission the account granted to a service principal from the
+/// attacker's address.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedAppRoleGrant {
+    #[serde(flatten)]
+    pub grant: crate::facts::GrantedAppRole,
+    pub granted: Option<DateTime<Utc>>,
+    pub reasons: Vec<String>,
+}
+
+/// An owner the account added to an application from the attacker's address.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TiedAppOwner {
+    /// The application's object id.
+    pub app_id: String,
+    /// Tenant text.
+    pub app_name: String,
+    /// The new owner's user id.
+    pub owner_id: String,
+    pub added: Option<DateTime<Utc>>,
     pub reasons: Vec<String>,
 }

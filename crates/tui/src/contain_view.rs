@@ -107,6 +107,22 @@ pub fn before_after(step: &Step) -> (String, String) {
             "not a member".into(),
             format!("member of {}", inert(group_id)),
         ),
+        Op::DeleteAppRoleGrant { .. } => (
+            format!(
+                "\"{}\" holds app role {}",
+                short(b.get("principalDisplayName")),
+                short(b.get("appRoleId"))
+            ),
+            "app role taken back".into(),
+        ),
+        Op::CreateAppRoleGrant {
+            principal_id,
+            app_role_id,
+            ..
+        } => (
+            "no app role".into(),
+            format!("app role {} to {}", inert(app_role_id), inert(principal_id)),
+        ),
         Op::ConfirmCompromised => (
             format!("risk {}", short(b.get("riskState"))),
             "risk confirmedCompromised".into(),

@@ -13,6 +13,11 @@ impl GraphClient {
         self.pager(requests::user_app_role_assignments(user_id))
     }
 
+    /// `GET /servicePrincipals/{id}/appRoleAssignedTo`.
+    pub fn sp_app_role_assigned_to(&self, resource_id: &str) -> Pager<AppRoleAssignment> {
+        self.pager(requests::sp_app_role_assigned_to(resource_id))
+    }
+
     /// The secrets and certificates on an application or a service principal (both read
     /// into [`Application`]'s shape: id, display name, credentials).
     pub async fn get_app_credentials(

@@ -101,3 +101,45 @@ pub fn create_user_app_role_assignment(
         "appRoleId": app_role_id,
     }))
 }
+
+/// `GET /servicePrincipals/{id}/appRoleAssignedTo`: the app roles (application permissions
+/// among them) granted on an API's service principal, to users, groups and service principals.
+pub fn sp_app_role_assigned_to(resource_id: &str) -> GraphRequest {
+    directory_get(
+        format!("/servicePrincipals/{}/appRoleAssignedTo", seg(resource_id)),
+        "read-app-role-assignments",
+    )
+}
+
+/// `DELETE /servicePrincipals/{resourceId}/appRoleAssignedTo/{assignmentId}` → 204: takes back
+/// an application permission granted on the API.
+pub fn delete_sp_app_role_assigned_to(resource_id: &str, assignment: &str) -> GraphRequest {
+    directory_write(
+        Method::DELETE,
+        format!(
+            "/servicePrincipals/{}/appRoleAssignedTo/{}",
+            seg(resource_id),
+            seg(assignment)
+        ),
+        "revoke-app-role-assignments",
+    )
+}
+
+/// `POST /servicePrincipals/{resourceId}/appRoleAssignedTo` → 201: re-grants an application
+/// permission to a service principal (undo).
+pub fn create_sp_app_role_assigned_to(
+    resource_id: &str,
+    principal_id: &str,
+    app_role_id: &str,
+) -> GraphRequest {
+    directory_write(
+        Method::POST,
+        format!("/servicePrincipals/{}/appRoleAssignedTo", seg(resource_id)),
+        "revoke-app-role-assignments",
+    )
+    .with_body(json!({
+        "principalId": principal_id,
+        "resourceId": resource_id,
+        "appRoleId": app_role_id,
+    }))
+}

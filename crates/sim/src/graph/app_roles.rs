@@ -148,7 +148,7 @@ pub async fn assigned_to(
 
 /// Audit targets: the resource's service principal and the principal (user or service
 /// principal), so a search by either id finds the record.
-fn targets(tenant: &Tenant, a: &AppRoleAssignment, added: bool) -> Vec<TargetResource> {
+pub(crate) fn targets(tenant: &Tenant, a: &AppRoleAssignment, added: bool) -> Vec<TargetResource> {
     let value = json!(a.app_role_id).to_string();
     let (old, new) = if added {
         (None, Some(value))

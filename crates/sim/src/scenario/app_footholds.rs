@@ -66,7 +66,7 @@ fn cert(g: &mut Gen, name: &str, at: Time) -> KeyCredential {
 }
 
 /// An in-house app, its service principal, owned by `owner`, with the owner's first secret.
-fn in_house_app(g: &mut Gen, owner: usize, name: &str, at: Time) -> (usize, String) {
+pub(super) fn in_house_app(g: &mut Gen, owner: usize, name: &str, at: Time) -> (usize, String) {
     let company = g.tenant.display_name.clone();
     let app_id = g.guid();
     let id = g.guid();
@@ -244,7 +244,7 @@ fn routine_rotation(g: &mut Gen) {
     g.truth.benign_credential_key_ids.push(key);
 }
 
-fn assignment_id(g: &mut Gen) -> String {
+pub(super) fn assignment_id(g: &mut Gen) -> String {
     let b: [u8; 32] = g.rng.gen();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
@@ -401,4 +401,6 @@ pub fn run(g: &mut Gen) {
     routine_rotation(g);
     attacker_assignments(g);
     benign_consent(g);
+    super::app_grants::run(g);
+    super::app_owners::run(g);
 }

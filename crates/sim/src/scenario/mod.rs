@@ -27,6 +27,8 @@
 //! `persistence` add the attacker's traces, `lookalikes` and `background` the rest.
 
 mod app_footholds;
+mod app_grants;
+mod app_owners;
 mod audits;
 mod background;
 mod campaign;

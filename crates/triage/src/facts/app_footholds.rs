@@ -2,6 +2,7 @@
 //! from their audit records), and the app role assignments an account holds (consents).
 
 use super::Time;
+use reclaim_graph::models as g;
 use reclaim_graph::requests::CredentialHolder;
 use serde::{Deserialize, Serialize};
 
@@ -137,4 +138,61 @@ mod tests {
         )
         .is_empty());
     }
+}
+
+/// "Add app role assignment to service principal": an application permission granted to a
+/// service principal (the principal) on an API's service principal (the resource).
+pub const APP_ROLE_GRANTED_ACTIVITY: &str = "Add app role assignment to service principal";
+
+/// An app role (application permission) an audit record says was granted to a service
+/// principal: the assignment lives on the resource (`/servicePrincipals/{resource_id}/
+/// appRoleAssignedTo/{assignment_id}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantedAppRole {
+    pub assignment_id: String,
+    pub app_role_id: String,
+    /// The API's service principal (e.g. Microsoft Graph's).
+    pub resource_id: String,
+    /// Tenant text.
+    pub resource_name: String,
+    /// The service principal that received the permission.
+    pub principal_id: String,
+    /// Tenant text.
+    pub principal_name: String,
+}
+
+fn unquote(v: Option<&str>) -> Option<String> {
+    let v = v?.trim().trim_matches('"').trim();
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+/// The grant a record describes: the first service principal target carries `AppRole.Id`
+/// and `AppRoleAssignment.Id`, the other one is the principal.
+pub fn granted_app_role(a: &g::DirectoryAudit) -> Option<GrantedAppRole> {
+    if a.activity_display_name.as_deref() != Some(APP_ROLE_GRANTED_ACTIVITY) {
+        return None;
+    }
+    let prop = |t: &g::TargetResource, name: &str| {
+        t.modified_properties
+            .iter()
+            .find(|p| p.display_name.as_deref() == Some(name))
+            .and_then(|p| unquote(p.new_value.as_deref()))
+    };
+    let resource = a
+        .target_resources
+        .iter()
+        .find(|t| prop(t, "AppRoleAssignment.Id").is_some())?;
+    let principal = a
+        .target_resources
+        .iter()
+        .find(|t| t.id != resource.id && t.id.is_some())?;
+    Some(GrantedAppRole {
+        assignment_id: prop(resource, "AppRoleAssignment.Id")?,
+        app_role_id: prop(resource, "AppRole.Id").unwrap_or_default(),
+        resource_id: resource.id.clone()?,
+        resource_name: resource.display_name.clone().unwrap_or_default(),
+        principal_id: principal.id.clone()?,
+        principal_name: principal.display_name.clone().unwrap_or_default(),
+    })
 }

@@ -36,6 +36,12 @@ pub enum AuditKind {
     /// "Update application – Certificates and secrets management" / "Add service principal
     /// credentials": the added keyIds are in [`AuditEvent::added_credentials`].
     AppCredentialAdded,
+    /// "Add app role assignment to service principal": the grant is in
+    /// [`AuditEvent::granted_app_role`].
+    AppRoleGranted,
+    /// "Add owner to application": the new owner is the user target, the application the
+    /// other one.
+    AppOwnerAdded,
     #[default]
     Other,
 }
@@ -122,4 +128,7 @@ pub struct AuditEvent {
     /// Secrets and certificates the record added to an application or service principal.
     #[serde(default)]
     pub added_credentials: Vec<super::AddedCredential>,
+    /// The application permission the record granted to a service principal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_app_role: Option<super::GrantedAppRole>,
 }

@@ -115,6 +115,11 @@ fn audit_filters() -> Vec<(&'static str, &'static str)> {
             "role and group audits",
             "startswith(activityDisplayName,'Add member to')",
         ),
+        // "Add eligible member to role": a PIM eligibility the attacker can activate later.
+        (
+            "eligible role audits",
+            "activityDisplayName eq 'Add eligible member to role'",
+        ),
         // Secrets and certificates added to applications and service principals: the
         // initiator is the account, the keyIds are in KeyDescription.
         (
@@ -124,6 +129,17 @@ fn audit_filters() -> Vec<(&'static str, &'static str)> {
         (
             "service principal credential audits",
             "activityDisplayName eq 'Add service principal credentials'",
+        ),
+        // Application permissions granted to a service principal: the initiator is the
+        // account, the assignment is on the API's service principal.
+        // Owners added to applications: an owner can add secrets to the app later.
+        (
+            "app owner audits",
+            "activityDisplayName eq 'Add owner to application'",
+        ),
+        (
+            "app role grant audits",
+            "activityDisplayName eq 'Add app role assignment to service principal'",
         ),
     ]
 }

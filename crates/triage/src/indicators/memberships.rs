@@ -1,13 +1,16 @@
 //! Roles and groups the attacker added the account to: an "Add member to role" / "Add
 //! eligible member to role" / "Add member to group" record in the window that names the
 //! account as the member and was initiated from an address the attacker signed in to this
-//! account from. Who initiated it does not matter (the account itself, or another compromised
+//! account from. An eligible (PIM) role says "eligible role" in its evidence. Who initiated it does not matter (the account itself, or another compromised
 //! account driven from the same machine); a grant an admin makes from the office never ties.
 
 use super::evidence::{self, rfc3339};
 use super::{Ctx, Family, Hit, Outcome};
 use crate::facts::{AuditEvent, AuditKind};
 use crate::model::{Evidence, TiedMembership};
+
+/// The activity that makes a role eligible (PIM) rather than active.
+pub const ELIGIBLE_ACTIVITY: &str = "Add eligible member to role";
 
 /// (kind, object id, display name) of the role or group a record adds the account to.
 fn what(a: &AuditEvent) -> Option<(&'static str, String, String)> {
@@ -36,17 +39,19 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
         else {
             continue;
         };
+        let eligible = a.activity == ELIGIBLE_ACTIVITY;
         if out
             .findings
             .attacker_memberships
             .iter()
-            .any(|m| m.kind == kind && m.object_id == object_id)
+            .any(|m| m.kind == kind && m.object_id == object_id && m.eligible == eligible)
         {
             continue;
         }
         let by = a.initiator_upn.clone();
+        let label = if eligible { "eligible role" } else { kind };
         let reason = format!(
-            "{kind} \"{name}\" added {} by {} from the attacker's address {ip} (audit {})",
+            "{label} \"{name}\" added {} by {} from the attacker's address {ip} (audit {})",
             a.time
                 .map(rfc3339)
                 .unwrap_or_else(|| "at an unknown time".into()),
@@ -65,13 +70,14 @@ pub fn evaluate(ctx: &Ctx<'_>, out: &mut Outcome) {
             &mut groups
         };
         records.push(line);
-        records.push(evidence::audit(a, format!("{kind} \"{name}\"")));
+        records.push(evidence::audit(a, format!("{label} \"{name}\"")));
         out.findings.attacker_memberships.push(TiedMembership {
             kind: kind.into(),
             object_id,
             name,
             added: a.time,
             added_by: by,
+            eligible,
             reasons: vec![reason],
         });
     }

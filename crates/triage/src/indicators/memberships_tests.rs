@@ -89,3 +89,26 @@ fn office_grants_and_other_members_are_never_tied() {
     assert!(a.findings.attacker_memberships.is_empty());
     assert!(!ids(&a).iter().any(|i| i.ends_with("-added-by-attacker")));
 }
+
+#[test]
+fn an_eligible_role_is_tied_and_says_eligible_apart_from_the_active_one() {
+    let mut f = victim();
+    let me = f.profile.id.clone();
+    for (id, activity) in [
+        ("e-r", "Add eligible member to role"),
+        ("a-r", "Add member to role"),
+    ] {
+        f.audits.push(added(id, activity, &me, ROLE, ATTACKER_IP));
+    }
+    let a = judge(&f);
+    let m = &a.findings.attacker_memberships;
+    assert_eq!(m.len(), 2, "{m:?}");
+    let eligible: Vec<bool> = m.iter().map(|x| x.eligible).collect();
+    assert!(eligible.contains(&true) && eligible.contains(&false));
+    let e = m.iter().find(|x| x.eligible).unwrap();
+    assert!(
+        e.reasons[0].starts_with("eligible role"),
+        "{}",
+        e.reasons[0]
+    );
+}
