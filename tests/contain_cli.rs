@@ -439,8 +439,10 @@ async fn kill_9_during_apply_then_reapply_ends_the_same_with_no_step_twice() {
         for s in plan.accounts.iter().flat_map(|a| &a.steps) {
             assert!(
                 matches!(states.get(&s.id), Some(StepState::Done { .. })),
-                "trial {k}: {} not done",
-                s.id
+                "trial {k}: {} ({:?}) not done: {:?}",
+                s.id,
+                s.op,
+                states.get(&s.id).map(|st| st.label())
             );
             let succeeded = records
                 .iter()

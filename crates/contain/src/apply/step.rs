@@ -44,7 +44,9 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
         use crate::app_footholds::PreSend;
         match pre {
             Ok(PreSend::Proceed) => {}
-            Ok(PreSend::Done(_)) => return (StepStatus::AlreadyDone, false),
+            // Journaled like any step: a run cut off after sending it leaves the credential
+            // gone (its intent closed as superseded), and the journal must say it is done.
+            Ok(PreSend::Done(why)) => return journal_already_done(cx, acct, step, &why).await,
             Ok(PreSend::Drift(why)) => {
                 return (
                     StepStatus::Failed {
@@ -68,16 +70,7 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
     if let Some(s) = &secret {
         cx.journal.register_secret(s);
     }
-    let intent = StepIntent {
-        incident: cx.plan.incident.clone(),
-        plan_id: cx.plan.id.clone(),
-        step_id: step.id.clone(),
-        action: step.action.name().into(),
-        target: upn.clone(),
-        before: json!({ "userId": acct.user_id, "op": step.op, "state": step.before }),
-        request: step.request.summary(),
-    };
-    let intent = match cx.journal.intent_async(intent).await {
+    let intent = match cx.journal.intent_async(step_intent(cx, acct, step)).await {
         Ok(r) => r,
         Err(e) => {
             return (
@@ -304,6 +297,50 @@ pub(super) async fn run_step(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> (
 /// For a step whose request went wrong in a way that may still have had the planned effect
 /// (its answer lost, or a delete answered 404): reads the state back and, when the check
 /// passes, records the step done with `why` beside the check.
+fn step_intent(cx: &Ctx<'_>, acct: &AccountPlan, step: &Step) -> StepIntent {
+    StepIntent {
+        incident: cx.plan.incident.clone(),
+        plan_id: cx.plan.id.clone(),
+        step_id: step.id.clone(),
+        action: step.action.name().into(),
+        target: acct.user_principal_name.clone(),
+        before: json!({ "userId": acct.user_id, "op": step.op, "state": step.before }),
+        request: step.request.summary(),
+    }
+}
+
+/// A credential step whose holder, read just before, shows it already done: an intent and a
+/// succeeded outcome carrying that read, nothing sent.
+async fn journal_already_done(
+    cx: &Ctx<'_>,
+    acct: &AccountPlan,
+    step: &Step,
+    why: &str,
+) -> (StepStatus, bool) {
+    let written = match cx.journal.intent_async(step_intent(cx, acct, step)).await {
+        Ok(intent) => {
+            let v = json!({ "ok": true, "check": why, "alreadyDone": true });
+            let out = StepOutcome {
+                status: None,
+                graph_request_id: None,
+                result: StepResult::Succeeded,
+                verification: Some(v),
+            };
+            cx.journal.outcome_async(&intent, out).await.map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match written {
+        Ok(()) => (StepStatus::AlreadyDone, false),
+        Err(e) => (
+            StepStatus::Failed {
+                error: format!("cannot write the journal: {e}"),
+            },
+            false,
+        ),
+    }
+}
+
 async fn done_if_read_back(
     cx: &Ctx<'_>,
     acct: &AccountPlan,
