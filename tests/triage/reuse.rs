@@ -158,10 +158,14 @@ fn service(
     }
 }
 
-/// Opened in the console while the gather has not finished with it: the detail view's
-/// investigation is what the plan reuses.
-#[tokio::test]
-async fn a_plan_after_opening_the_account_reuses_its_investigation() {
+/// A campaign tenant whose first compromised account the console's detail view opened while
+/// no gather ran: the simulator, the client, the facts it recorded and the account's id.
+async fn opened_in_the_console() -> (
+    reclaim_sim::SimHandle,
+    reclaim_graph::GraphClient,
+    RecentFacts,
+    String,
+) {
     let s = campaign(200, 11, campaign_now(), &Default::default()).await;
     let opts = ClientOptions {
         limits: Limits::none(),
@@ -198,11 +202,18 @@ async fn a_plan_after_opening_the_account_reuses_its_investigation() {
         .load_detail(&target, Feed::new(tx, JobId(0)))
         .await
         .unwrap();
+    (s, c, recent, target)
+}
+
+/// Opened in the console while the gather has not finished with it: the detail view's
+/// investigation is what the plan reuses.
+#[tokio::test]
+async fn a_plan_after_opening_the_account_reuses_its_investigation() {
+    let (s, c, recent, target) = opened_in_the_console().await;
     assert!(
         recent.fresh_methods(&target).is_some(),
         "the detail view read the account and listed its methods"
     );
-    eprintln!("DEBUG risky {:?}", recent.fresh_risky(&target));
     assert_plan_reads_only_what_changes(&s, &c, recent, &target).await;
 }
 
@@ -211,42 +222,7 @@ async fn a_plan_after_opening_the_account_reuses_its_investigation() {
 /// the methods afresh and sees it.
 #[tokio::test]
 async fn methods_changed_after_a_plan_from_gathered_methods_stop_the_apply_and_are_read_again() {
-    let s = campaign(200, 11, campaign_now(), &Default::default()).await;
-    let opts = ClientOptions {
-        limits: Limits::none(),
-        ..ClientOptions::default()
-    };
-    let c = reclaim::cli::connect::sim_app_client(&s, &s.apps.full, opts).unwrap();
-    let recent = RecentFacts::default();
-    let info = TenantInfo {
-        name: "sim".into(),
-        domain: "sim".into(),
-        operator: "responder@test".into(),
-    };
-    let gopts = GatherOptions {
-        now: Some(campaign_now()),
-        ..GatherOptions::default()
-    };
-    let source = TriageSource::new(
-        c.clone(),
-        Arc::new(Pack::embedded()),
-        gopts,
-        info,
-        None,
-        Arc::default(),
-    )
-    .with_recent(recent.clone());
-    let target = s
-        .ground_truth()
-        .compromised()
-        .next()
-        .map(|a| a.user_id.clone())
-        .unwrap();
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    source
-        .load_detail(&target, Feed::new(tx, JobId(0)))
-        .await
-        .unwrap();
+    let (s, c, recent, target) = opened_in_the_console().await;
     let dir = tempfile::tempdir().unwrap();
     let svc = service(&s, &c, dir.path(), recent.clone());
     let playbook = reclaim_contain::playbook::find("contain-ato", None).unwrap();
