@@ -10,6 +10,7 @@ use super::indicators::signins::Analysis;
 use super::indicators::TenantContext;
 use super::model::AccountAssessment;
 use super::pack::Pack;
+use super::sign_in_store::{SignInKey, SignInStore};
 use reclaim_graph::models as g;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -32,8 +33,13 @@ pub struct Collector {
     since: Time,
     accounts: HashMap<String, AccountFacts>,
     reasons: HashMap<String, HashSet<Reason>>,
+    /// The sign-ins of accounts with nothing else on them, packed until the sign-in pass
+    /// settles: most of the tenant, and most of the pass's memory.
+    held: SignInStore,
+    /// The tenant-wide sources' states as last set, for an account let go from `held` later.
+    tenant_states: Vec<(Source, SourceState)>,
     /// Sign-ins already folded in (tenant-wide and per-user passes may overlap).
-    seen_sign_ins: HashSet<String>,
+    seen_sign_ins: HashSet<SignInKey>,
     seen_audits: HashSet<String>,
 }
 
@@ -45,6 +51,8 @@ impl Collector {
             since,
             accounts: HashMap::new(),
             reasons: HashMap::new(),
+            held: SignInStore::default(),
+            tenant_states: Vec::new(),
             seen_sign_ins: HashSet::new(),
             seen_audits: HashSet::new(),
         }
@@ -59,12 +67,29 @@ impl Collector {
     }
 
     fn entry(&mut self, id: &str) -> &mut AccountFacts {
-        self.accounts.entry(id.to_string()).or_insert_with(|| {
-            AccountFacts::new(Profile {
-                id: id.to_string(),
-                ..Profile::default()
-            })
-        })
+        if !self.accounts.contains_key(id) {
+            let f = self.let_go(id);
+            self.accounts.insert(id.to_string(), f);
+        }
+        self.accounts.entry(id.to_string()).or_default()
+    }
+
+    /// A new account's facts: what `held` had of it (its sign-ins and names, with the
+    /// tenant-wide states set while it was held), or nothing but its id.
+    fn let_go(&mut self, id: &str) -> AccountFacts {
+        let mut f = AccountFacts::new(Profile {
+            id: id.to_string(),
+            ..Profile::default()
+        });
+        if let Some((held, sign_ins)) = self.held.release(id) {
+            f.profile.user_principal_name = held.user_principal_name;
+            f.profile.display_name = held.display_name;
+            f.sign_ins = sign_ins;
+            for (source, state) in &self.tenant_states {
+                *source.of(&mut f) = state.clone();
+            }
+        }
+        f
     }
 
     fn flag(&mut self, id: &str, r: Reason) {
@@ -115,7 +140,7 @@ impl Collector {
 
     /// A sign-in from any pass. Accounts with a trace become candidates.
     pub fn add_sign_in(&mut self, s: &g::SignIn) {
-        if !self.seen_sign_ins.insert(s.id.clone()) {
+        if !self.seen_sign_ins.insert(SignInKey::new(&s.id)) {
             return;
         }
         let Some((user, fact)) = convert::sign_in(s) else {
@@ -126,6 +151,14 @@ impl Collector {
         }
         if let Some(upn) = s.user_principal_name.as_deref() {
             self.note_domain(upn);
+        }
+        if !self.accounts.contains_key(&user) {
+            let (upn, name) = (
+                s.user_principal_name.as_deref(),
+                s.user_display_name.as_deref(),
+            );
+            self.held.hold(&user, upn, name, &fact);
+            return;
         }
         let f = self.entry(&user);
         if f.profile.user_principal_name.is_empty() {
@@ -201,6 +234,8 @@ impl Collector {
         for f in self.accounts.values_mut() {
             *source.of(f) = state.clone();
         }
+        self.tenant_states.retain(|(s, _)| *s != source);
+        self.tenant_states.push((source, state.clone()));
     }
 
     pub fn account_mut(&mut self, id: &str) -> &mut AccountFacts {
@@ -214,25 +249,38 @@ impl Collector {
     /// Flags accounts whose sign-ins carry a campaign trace, and forgets accounts that have
     /// neither a reason nor a trace (ordinary users seen only through the sign-in pass).
     pub fn settle_sign_ins(&mut self) {
-        let mut flagged = Vec::new();
-        for (id, f) in &self.accounts {
-            let a = Analysis::new(f, &self.pack);
-            // An attacker sign-in, or a trace of the campaign (its client or networks, or a
-            // campaign country the user does not use) on a client that is not the owner's.
-            let traced = a.views.iter().any(|v| {
-                v.attacker()
-                    || (!v.facets.owner_client
-                        && (v.facets.has_trace() || v.facets.campaign_country))
-            });
-            if traced {
-                flagged.push(id.clone());
+        let mut flagged: Vec<String> = (self.accounts.iter())
+            .filter(|(_, f)| self.traced(f))
+            .map(|(id, _)| id.clone())
+            .collect();
+        // Held accounts one at a time: unpacked, judged, kept if traced, else let go.
+        for id in self.held.users() {
+            let f = self.let_go(&id);
+            if self.traced(&f) {
+                self.accounts.insert(id.clone(), f);
+                flagged.push(id);
             }
         }
+        self.held.clear();
         for id in flagged {
             self.flag(&id, Reason::SignInTrace);
         }
         let reasons = &self.reasons;
         self.accounts.retain(|id, _| reasons.contains_key(id));
+    }
+
+    /// An attacker sign-in, or a trace of the campaign (its client or networks, or a campaign
+    /// country the user does not use) on a client that is not the owner's.
+    fn traced(&self, f: &AccountFacts) -> bool {
+        Analysis::new(f, &self.pack).views.iter().any(|v| {
+            v.attacker()
+                || (!v.facets.owner_client && (v.facets.has_trace() || v.facets.campaign_country))
+        })
+    }
+
+    /// Sign-ins held for accounts with nothing else on them (until the pass settles).
+    pub fn held_sign_ins(&self) -> usize {
+        self.held.len()
     }
 
     pub fn reasons(&self, id: &str) -> Vec<Reason> {
@@ -315,97 +363,5 @@ impl Source {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{TimeZone, Utc};
-    use serde_json::json;
-
-    fn collector() -> Collector {
-        Collector::new(
-            Arc::new(Pack::embedded()),
-            TenantContext::default(),
-            Utc.with_ymd_and_hms(2024, 4, 1, 0, 0, 0).unwrap(),
-        )
-    }
-
-    fn sign_in(id: &str, user: &str, ip: &str, asn: i64, ua: &str, when: &str) -> g::SignIn {
-        serde_json::from_value(json!({
-            "id": id, "userId": user, "createdDateTime": when, "ipAddress": ip,
-            "appDisplayName": "OfficeHome", "userAgent": ua, "status": {"errorCode": 0},
-            "autonomousSystemNumber": asn, "location": {"countryOrRegion": "US"}
-        }))
-        .unwrap()
-    }
-
-    #[test]
-    fn ordinary_users_are_dropped_and_traced_ones_kept() {
-        let mut c = collector();
-        c.add_sign_in(&sign_in(
-            "1",
-            "plain",
-            "1.1.1.1",
-            7922,
-            "Edge",
-            "2024-05-01T00:00:00Z",
-        ));
-        c.add_sign_in(&sign_in(
-            "2",
-            "proxied",
-            "159.89.1.1",
-            14061,
-            "Edge",
-            "2024-05-01T00:00:00Z",
-        ));
-        c.add_sign_in(&sign_in(
-            "2",
-            "proxied",
-            "159.89.1.1",
-            14061,
-            "Edge",
-            "2024-05-01T00:00:00Z",
-        ));
-        c.add_sign_in(&sign_in(
-            "3",
-            "old",
-            "159.89.1.1",
-            14061,
-            "Edge",
-            "2024-01-01T00:00:00Z",
-        ));
-        c.settle_sign_ins();
-        assert_eq!(c.len(), 1);
-        assert_eq!(c.reasons("proxied"), vec![Reason::SignInTrace]);
-        assert_eq!(
-            c.account("proxied").unwrap().sign_ins.len(),
-            1,
-            "deduplicated"
-        );
-        assert!(c.account("old").is_none(), "outside the window");
-    }
-
-    #[test]
-    fn risky_users_and_audits_make_candidates() {
-        let mut c = collector();
-        let r: g::RiskyUser = serde_json::from_value(json!({
-            "id": "u1", "riskLevel": "high", "riskState": "atRisk", "isDeleted": true,
-            "userPrincipalName": "gone@contoso.com"
-        }))
-        .unwrap();
-        c.add_risky_user(&r);
-        let a: g::DirectoryAudit = serde_json::from_value(json!({
-            "id": "a1", "activityDisplayName": "User registered security info",
-            "activityDateTime": "2024-05-01T00:00:00Z", "result": "success",
-            "targetResources": [{"id": "u2", "type": "User"}]
-        }))
-        .unwrap();
-        c.add_audit(&a);
-        c.settle_sign_ins();
-        assert_eq!(c.len(), 2);
-        let f = c.account("u1").unwrap();
-        assert!(f.profile.deleted);
-        assert_eq!(f.profile.user_principal_name, "gone@contoso.com");
-        assert_eq!(c.reasons("u2"), vec![Reason::MfaChange]);
-        let order = c.shortlist();
-        assert_eq!(order.len(), 2);
-    }
-}
+#[path = "collector_tests.rs"]
+mod tests;

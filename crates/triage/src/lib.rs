@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod pack;
 pub mod score;
+pub mod sign_in_store;
 
 pub use assess::{assess, rank};
 pub use facts::AccountFacts;
