@@ -155,6 +155,71 @@ fn bound(log: &[RequestLogEntry], scale: f64) -> (Duration, usize, usize) {
     (b, total, reports)
 }
 
+/// The collector's holding area against what it held before (each sign-in as a `SignIn` in
+/// full, and its id's text in the dedupe set), on every sign-in the simulator serves: heap
+/// bytes a sign-in, both measured here, and what a repeat of a known client costs.
+fn held_against_full(sim: &reclaim_sim::SimHandle) -> (f64, f64, f64) {
+    use reclaim_triage::sign_in_store::{SignInKey, SignInStore};
+    use std::collections::HashSet;
+    let facts: Vec<(String, String, reclaim_triage::facts::SignIn)> = sim.with_tenant(|t| {
+        t.sign_ins
+            .iter()
+            .filter_map(|s| {
+                let v = reclaim_sim::graph::signins::sign_in_json(s, true);
+                let g: reclaim_graph::models::SignIn = serde_json::from_value(v).ok()?;
+                let (user, fact) = reclaim_triage::convert::sign_in(&g)?;
+                Some((user, g.user_principal_name.unwrap_or_default(), fact))
+            })
+            .collect()
+    });
+    let n = facts.len().max(1) as f64;
+    let start = LIVE.load(Ordering::Relaxed);
+    let mut full: std::collections::HashMap<String, Vec<reclaim_triage::facts::SignIn>> =
+        Default::default();
+    let mut seen_full: HashSet<String> = HashSet::new();
+    for (user, _, s) in &facts {
+        seen_full.insert(s.id.clone());
+        full.entry(user.clone()).or_default().push(s.clone());
+    }
+    let full_bytes = LIVE.load(Ordering::Relaxed).saturating_sub(start);
+    drop((full, seen_full));
+    let start = LIVE.load(Ordering::Relaxed);
+    let mut held = SignInStore::default();
+    let mut seen: HashSet<SignInKey> = HashSet::new();
+    for (user, upn, s) in &facts {
+        seen.insert(SignInKey::new(&s.id));
+        held.hold(user, Some(upn), None, s);
+    }
+    let held_bytes = LIVE.load(Ordering::Relaxed).saturating_sub(start);
+    // The same clients again, under other ids an hour later: what one more sign-in costs an
+    // account that already uses its client and network.
+    let start = LIVE.load(Ordering::Relaxed);
+    for (user, upn, s) in &facts {
+        let mut again = s.clone();
+        again.id = other_id(&s.id);
+        again.time += chrono::Duration::hours(1);
+        seen.insert(SignInKey::new(&again.id));
+        held.hold(user, Some(upn), None, &again);
+    }
+    let repeat_bytes = LIVE.load(Ordering::Relaxed).saturating_sub(start);
+    drop((held, seen));
+    (
+        full_bytes as f64 / n,
+        held_bytes as f64 / n,
+        repeat_bytes as f64 / n,
+    )
+}
+
+/// Another id of the same form (a GUID stays a GUID).
+fn other_id(id: &str) -> String {
+    let mut chars: Vec<char> = id.chars().collect();
+    match chars.first().and_then(|c| c.to_digit(16)) {
+        Some(d) => chars[0] = std::char::from_digit((d + 1) % 16, 16).unwrap_or('0'),
+        None => chars.push('r'),
+    }
+    chars.into_iter().collect()
+}
+
 fn main() {
     // `cargo test --benches` runs this without `--bench`: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -229,14 +294,26 @@ fn main() {
         drop(got);
         let result = with_result.saturating_sub(LIVE.load(Ordering::Relaxed));
         let sim_growth = heap_held.saturating_sub(result);
+        let own_peak = heap_peak.saturating_sub(sim_growth);
         println!(
             "scale: heap: peak {:.0} MiB above the serving simulator's; the result holds {:.0} \
-             MiB, the simulator grew by {:.0} MiB: the gather's own peak about {:.0} MiB",
+             MiB, the simulator grew by {:.0} MiB: the gather's own peak about {:.0} MiB, \
+             {:.2}x the result it returns ({:.0} bytes a sign-in read beyond the result)",
             mib(heap_peak),
             mib(result),
             mib(sim_growth),
-            mib(heap_peak.saturating_sub(sim_growth))
+            mib(own_peak),
+            own_peak as f64 / result.max(1) as f64,
+            own_peak.saturating_sub(result) as f64 / sign_ins.max(1) as f64
         );
         println!("scale: {summary}");
+        let (full, held, repeat) = held_against_full(&sim);
+        println!(
+            "scale: a sign-in held until the pass settles: {held:.0} bytes of heap, against \
+             {full:.0} bytes held in full: {:.2}x; one more from a client and network the \
+             account already uses: {repeat:.0} bytes ({:.2}x)",
+            held / full.max(1.0),
+            repeat / full.max(1.0)
+        );
     });
 }
