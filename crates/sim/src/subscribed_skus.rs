@@ -18,7 +18,10 @@ const ACCEPTED: &[&str] = &[
     "Directory.ReadWrite.All",
 ];
 
-/// `(servicePlanName, servicePlanId)`.
+/// `(servicePlanName, servicePlanId)`. The SKU and plan ids below are the ones Microsoft's
+/// "Product names and service plan identifiers for licensing" table lists; each was checked
+/// against several public `subscribedSkus` answers and licensing scripts (2026-12-07).
+/// reclaim itself decides a tier by plan name (`crates/graph/src/licence.rs`), never by id.
 type Plan = (&'static str, &'static str);
 
 const EXCHANGE_STANDARD: Plan = (
