@@ -4,6 +4,13 @@
 //! time as a ratio of a baseline measured in the same run (paging the window's sign-ins alone,
 //! the least any triage must read).
 //!
+//! Each seed is judged on every licence tier (issue 14): P2, P1 (no Identity Protection) and
+//! free (no Identity Protection, no sign-in log, 7 days of audits), with the compromised
+//! accounts that stay detectable without sign-ins (`GroundTruth::detectable_without_sign_ins`)
+//! counted apart. The sign-in paging baseline is measured on P2, before the tier is set.
+//! Bounds: recall 1.0 on P2 and P1; on free, the accounts detectable without sign-ins recalled
+//! at 1.0 (the rest left only what an owner's own new phone leaves); precision 0.95 on all.
+//!
 //! `cargo bench --bench triage` (fast profile, no client-side limits). With
 //! `TRIAGE_BENCH_REALISTIC=1` it also runs 2,000 users under the `realistic` profile and the
 //! client's real throttle budgets, for the time to the first screen.
@@ -13,7 +20,7 @@ use reclaim_graph::throttle::Limits;
 use reclaim_graph::{ClientOptions, GraphClient};
 use reclaim_sim::model::Time;
 use reclaim_sim::scenario::{self, ScenarioKnobs};
-use reclaim_sim::{Profile, SimConfig, SimHandle};
+use reclaim_sim::{Licence, LicenceSettings, Profile, SimConfig, SimHandle};
 use reclaim_triage::gather::{gather, GatherEvent, GatherOptions};
 use reclaim_triage::{Pack, Verdict};
 use std::collections::BTreeSet;
@@ -53,6 +60,9 @@ struct Run {
     gather: Duration,
     baseline: Duration,
     shortlist: usize,
+    /// Compromised accounts detectable without sign-ins, and how many were called.
+    detectable: usize,
+    detectable_called: usize,
 }
 
 async fn run(
@@ -61,6 +71,7 @@ async fn run(
     knobs: &ScenarioKnobs,
     profile: Profile,
     limits: Limits,
+    tier: Licence,
 ) -> Run {
     let sim = sim(users, seed, knobs, profile).await;
     let c = client(&sim, limits);
@@ -79,6 +90,7 @@ async fn run(
         .unwrap();
     assert!(all.is_complete());
     let baseline = t.elapsed();
+    sim.set_licence(LicenceSettings::tier(tier));
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let started = Instant::now();
@@ -109,6 +121,15 @@ async fn run(
         .map(|a| a.id.as_str())
         .collect();
     let right = called.intersection(&compromised).count();
+    // Audits from the triage window, or the 7 days a free tenant keeps.
+    let kept = if tier == Licence::Free { 7 } else { 14 };
+    let detectable = sim.with_tenant(|t| {
+        truth.detectable_without_sign_ins(t, now() - chrono::Duration::days(kept))
+    });
+    let detectable_called = detectable
+        .iter()
+        .filter(|id| called.contains(id.as_str()))
+        .count();
     Run {
         recall: right as f64 / compromised.len().max(1) as f64,
         precision: right as f64 / called.len().max(1) as f64,
@@ -118,14 +139,16 @@ async fn run(
         gather: gather_time,
         baseline,
         shortlist: got.accounts.len(),
+        detectable: detectable.len(),
+        detectable_called,
     }
 }
 
 fn report(label: &str, r: &Run) {
     println!(
-        "{label:<34} recall {:.3} (bound 1.000)  precision {:.3} (bound 0.950, ratio {:.3})  \
+        "{label:<40} recall {:.3}  precision {:.3} (bound 0.950, ratio {:.3})  \
          compromised {:>3} called {:>3} shortlist {:>4}  first accounts {:>7.2?}  gather {:>7.2?}  \
-         gather/sign-in-paging {:.2}",
+         gather/sign-in-paging {:.2}  detectable without sign-ins: {} of {} ({:.3})",
         r.recall,
         r.precision,
         r.precision / 0.95,
@@ -135,6 +158,9 @@ fn report(label: &str, r: &Run) {
         r.first_accounts,
         r.gather,
         r.gather.as_secs_f64() / r.baseline.as_secs_f64().max(1e-9),
+        r.detectable_called,
+        r.detectable,
+        r.detectable_called as f64 / r.detectable.max(1) as f64,
     );
 }
 
@@ -149,8 +175,14 @@ fn main() {
                 ("default mix, seed 2024", 2024, ScenarioKnobs::default()),
                 ("alternate mix, seed 77", 77, ScenarioKnobs::alternate()),
             ] {
-                let r = run(users, seed, &knobs, Profile::Fast, Limits::none()).await;
-                report(&format!("{users:>6} users, {label}"), &r);
+                for (tier, name) in [
+                    (Licence::P2, "P2"),
+                    (Licence::P1, "P1"),
+                    (Licence::Free, "free"),
+                ] {
+                    let r = run(users, seed, &knobs, Profile::Fast, Limits::none(), tier).await;
+                    report(&format!("{users:>6} users, {label}, {name}"), &r);
+                }
             }
         }
         if std::env::var_os("TRIAGE_BENCH_REALISTIC").is_some() {
@@ -160,6 +192,7 @@ fn main() {
                 &ScenarioKnobs::default(),
                 Profile::Realistic,
                 Limits::default(),
+                Licence::P2,
             )
             .await;
             report("  2000 users, realistic + throttled", &r);

@@ -20,47 +20,16 @@ use reclaim_triage::{Pack, Verdict};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// A security-info change (service "Authentication Methods") or its `Update user` twin.
-fn is_security_info(d: &reclaim_sim::model::DirectoryAudit) -> bool {
-    d.logged_by_service == "Authentication Methods"
-        || d.activity_display_name == "Update user"
-            && d.target_resources.iter().any(|r| {
-                r.modified_properties
-                    .iter()
-                    .any(|p| p.display_name.starts_with("StrongAuthentication"))
-            })
-}
-
-/// Compromised accounts with both kinds of evidence that need no sign-in: an attacker
-/// artifact the API lists (a malicious inbox rule or consent grant) and a security-info
-/// change in the directory audits the tier still serves (7 days on free).
+/// The accounts the tier still shows enough of: audits from 7 days back on free (all it
+/// keeps), from the triage window's 14 otherwise.
 fn detectable_without_sign_ins(
     sim: &SimHandle,
     tier: Licence,
     now: reclaim_sim::model::Time,
 ) -> BTreeSet<String> {
+    let days = if tier == Licence::Free { 7 } else { 14 };
     let truth = sim.ground_truth();
-    let since = now
-        - match tier {
-            Licence::Free => chrono::Duration::days(7),
-            _ => chrono::Duration::days(14),
-        };
-    sim.with_tenant(|t| {
-        truth
-            .compromised()
-            .filter(|a| !(a.malicious_rule_ids.is_empty() && a.malicious_grant_ids.is_empty()))
-            .filter(|a| {
-                t.directory_audits.iter().any(|d| {
-                    d.activity_date_time >= since
-                        && is_security_info(d)
-                        && d.target_resources
-                            .iter()
-                            .any(|r| r.id.as_deref() == Some(a.user_id.as_str()))
-                })
-            })
-            .map(|a| a.user_id.clone())
-            .collect()
-    })
+    sim.with_tenant(|t| truth.detectable_without_sign_ins(t, now - chrono::Duration::days(days)))
 }
 
 struct Numbers {

@@ -124,4 +124,40 @@ impl GroundTruth {
             .values()
             .filter(move |a| a.personas.contains(&p))
     }
+
+    /// Compromised accounts with both kinds of evidence that need no sign-in: an attacker
+    /// artifact the API lists (a malicious inbox rule or consent grant) and a security-info
+    /// change in the directory audits read from `since` on. An MFA registration or phone
+    /// change alone is what owners do too: without the sign-in log nothing tells the two
+    /// apart. What the accuracy figures per licence tier hold triage to.
+    pub fn detectable_without_sign_ins(
+        &self,
+        tenant: &super::model::Tenant,
+        since: Time,
+    ) -> std::collections::BTreeSet<String> {
+        self.compromised()
+            .filter(|a| !(a.malicious_rule_ids.is_empty() && a.malicious_grant_ids.is_empty()))
+            .filter(|a| {
+                tenant.directory_audits.iter().any(|d| {
+                    d.activity_date_time >= since
+                        && is_security_info(d)
+                        && d.target_resources
+                            .iter()
+                            .any(|r| r.id.as_deref() == Some(a.user_id.as_str()))
+                })
+            })
+            .map(|a| a.user_id.clone())
+            .collect()
+    }
+}
+
+/// A security-info change (service "Authentication Methods") or its `Update user` twin.
+fn is_security_info(d: &super::model::DirectoryAudit) -> bool {
+    d.logged_by_service == "Authentication Methods"
+        || d.activity_display_name == "Update user"
+            && d.target_resources.iter().any(|r| {
+                r.modified_properties
+                    .iter()
+                    .any(|p| p.display_name.starts_with("StrongAuthentication"))
+            })
 }
