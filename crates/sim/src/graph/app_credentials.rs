@@ -14,7 +14,6 @@ use crate::error::GraphError;
 use crate::model::{Application, KeyCredential, PasswordCredential, TargetResource, Tenant};
 use crate::odata::eval::matches;
 use crate::odata::ops::*;
-use crate::odata::paging::{collect_page, Candidates};
 use crate::odata::{rule, Caps, FilterSpec, PropType};
 use crate::state::Shared;
 use axum::body::Bytes;
@@ -148,25 +147,14 @@ pub async fn list(
     let q = ctx.query(&APP_CAPS)?;
     let tenant = read(&state);
     let keep = |a: &Application| q.filter.as_ref().is_none_or(|f| matches(f, a));
-    let page = collect_page(
+    let with_key = selects_keys(q.select.as_deref());
+    Ok(ctx.page_of(
+        &q,
+        "applications",
         &tenant.applications,
-        Candidates::All,
-        q.token.as_ref(),
         |a| a.id.as_str(),
         keep,
-        q.top,
-    );
-    let with_key = selects_keys(q.select.as_deref());
-    let items = page
-        .items
-        .iter()
-        .map(|a| project(app_json(a, with_key), q.select.as_deref(), &[]))
-        .collect();
-    Ok(ctx.collection(
-        "applications",
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
+        |a| app_json(a, with_key),
     ))
 }
 

@@ -4,7 +4,7 @@
 //! Core Directory "Add|Remove app role assignment grant to user" and "Add|Remove app role
 //! assignment to service principal".
 
-use super::ctx::{body_object, no_content, project, read, write, Ctx};
+use super::ctx::{body_object, no_content, read, write, Ctx};
 use super::perms;
 use super::users::find_user;
 use crate::audit_log::{self, prop, Event, CORE_DIRECTORY};
@@ -13,7 +13,6 @@ use crate::error::GraphError;
 use crate::model::{AppRoleAssignment, TargetResource, Tenant};
 use crate::odata::eval::matches;
 use crate::odata::ops::*;
-use crate::odata::paging::{collect_page, Candidates};
 use crate::odata::{rule, Caps, FilterSpec, PropType};
 use crate::state::Shared;
 use axum::body::Bytes;
@@ -80,24 +79,13 @@ fn assignment_json(a: &AppRoleAssignment, beta: bool) -> Value {
 fn respond(ctx: &Ctx, list: &[&AppRoleAssignment]) -> Result<Response, GraphError> {
     let q = ctx.query(&ASSIGNMENT_CAPS)?;
     let keep = |a: &&AppRoleAssignment| q.filter.as_ref().is_none_or(|f| matches(f, *a));
-    let page = collect_page(
+    Ok(ctx.page_of(
+        &q,
+        "appRoleAssignments",
         list,
-        Candidates::All,
-        q.token.as_ref(),
         |a| a.id.as_str(),
         keep,
-        q.top,
-    );
-    let items = page
-        .items
-        .iter()
-        .map(|a| project(assignment_json(a, ctx.beta()), q.select.as_deref(), &[]))
-        .collect();
-    Ok(ctx.collection(
-        "appRoleAssignments",
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
+        |a| assignment_json(a, ctx.beta()),
     ))
 }
 

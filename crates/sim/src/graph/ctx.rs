@@ -135,6 +135,33 @@ impl Ctx {
         Json(Value::Object(body)).into_response()
     }
 
+    /// One page of a plain collection: the items `keep` lets through (the query's `$filter`,
+    /// where the endpoint takes one), from where the skip token left off, each as `json` gives
+    /// it, projected by `$select`. What the directory's list endpoints share.
+    pub fn page_of<'a, T, K: AsRef<str>>(
+        &self,
+        q: &Query,
+        fragment: &str,
+        all: &'a [T],
+        id_of: impl Fn(&'a T) -> K,
+        keep: impl Fn(&T) -> bool,
+        json: impl Fn(&T) -> Value,
+    ) -> Response {
+        let page = crate::odata::paging::collect_page(
+            all,
+            crate::odata::paging::Candidates::All,
+            q.token.as_ref(),
+            id_of,
+            keep,
+            q.top,
+        );
+        let items = (page.items.iter())
+            .map(|t| project(json(t), q.select.as_deref(), &[]))
+            .collect();
+        let next = page.next.as_ref().map(|t| (t, q.fingerprint));
+        self.collection(fragment, items, None, next)
+    }
+
     /// A single entity with its `@odata.context`.
     pub fn entity(&self, fragment: &str, mut obj: Value) -> Response {
         self.entity_with_status(StatusCode::OK, fragment, &mut obj)

@@ -163,24 +163,13 @@ pub async fn list(
     let q = ctx.query(&DEVICE_CAPS)?;
     let tenant = read(&state);
     let keep = |d: &Device| q.filter.as_ref().is_none_or(|f| matches(f, d));
-    let page = collect_page(
+    Ok(ctx.page_of(
+        &q,
+        "devices",
         &tenant.devices,
-        Candidates::All,
-        q.token.as_ref(),
         |d| d.id.as_str(),
         keep,
-        q.top,
-    );
-    let items = page
-        .items
-        .iter()
-        .map(|d| project(device_json(d), q.select.as_deref(), &[]))
-        .collect();
-    Ok(ctx.collection(
-        "devices",
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
+        device_json,
     ))
 }
 

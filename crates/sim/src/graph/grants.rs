@@ -12,7 +12,6 @@ use crate::error::GraphError;
 use crate::model::{OAuth2PermissionGrant, ServicePrincipal, TargetResource, Tenant};
 use crate::odata::eval::matches;
 use crate::odata::ops::*;
-use crate::odata::paging::{collect_page, Candidates};
 use crate::odata::{rule, Caps, FilterSpec, PropType};
 use crate::state::Shared;
 use axum::body::Bytes;
@@ -123,24 +122,13 @@ fn grants_response(
 ) -> Result<Response, GraphError> {
     let q = ctx.query(&GRANT_CAPS)?;
     let keep = |g: &&OAuth2PermissionGrant| q.filter.as_ref().is_none_or(|f| matches(f, *g));
-    let page = collect_page(
+    Ok(ctx.page_of(
+        &q,
+        fragment,
         list,
-        Candidates::All,
-        q.token.as_ref(),
         |g| g.id.as_str(),
         keep,
-        q.top,
-    );
-    let items = page
-        .items
-        .iter()
-        .map(|g| project(grant_json(g), q.select.as_deref(), &[]))
-        .collect();
-    Ok(ctx.collection(
-        fragment,
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
+        |g| grant_json(g),
     ))
 }
 
@@ -308,27 +296,13 @@ pub async fn service_principals(
     let q = ctx.query(&SP_CAPS)?;
     let tenant = read(&state);
     let keep = |s: &ServicePrincipal| q.filter.as_ref().is_none_or(|f| matches(f, s));
-    let page = collect_page(
+    Ok(ctx.page_of(
+        &q,
+        "servicePrincipals",
         &tenant.service_principals,
-        Candidates::All,
-        q.token.as_ref(),
         |s| s.id.as_str(),
         keep,
-        q.top,
-    );
-    let items = page
-        .items
-        .iter()
-        .map(|s| {
-            let v = with_extras(&tenant, s, sp_json(s, ctx.beta()), q.select.as_deref());
-            project(v, q.select.as_deref(), &[])
-        })
-        .collect();
-    Ok(ctx.collection(
-        "servicePrincipals",
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
+        |s| with_extras(&tenant, s, sp_json(s, ctx.beta()), q.select.as_deref()),
     ))
 }
 

@@ -156,24 +156,13 @@ pub async fn list(
     let q = ctx.query(&RISKY_CAPS)?;
     let tenant = read(&state);
     let list = sorted_risky(tenant.risky_users.values(), &q);
-    let page = collect_page(
+    Ok(ctx.page_of(
+        &q,
+        "identityProtection/riskyUsers",
         &list,
-        Candidates::All,
-        q.token.as_ref(),
         |r| r.id.as_str(),
         |_| true,
-        q.top,
-    );
-    let items = page
-        .items
-        .iter()
-        .map(|r| project(to_json(*r), q.select.as_deref(), &[]))
-        .collect();
-    Ok(ctx.collection(
-        "identityProtection/riskyUsers",
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
+        |r| to_json(*r),
     ))
 }
 

@@ -325,18 +325,13 @@ pub async fn role_assignments(
     let q = ctx.query(&ASSIGNMENT_CAPS)?;
     let tenant = read(&state);
     let expand = q.expand.iter().any(|e| e == "roleDefinition");
-    let page = collect_page(
+    Ok(ctx.page_of(
+        &q,
+        "roleManagement/directory/roleAssignments",
         &tenant.role_assignments,
-        Candidates::All,
-        q.token.as_ref(),
         |a| a.id.as_str(),
         |a| q.filter.as_ref().is_none_or(|f| matches(f, a)),
-        q.top,
-    );
-    let items = page
-        .items
-        .iter()
-        .map(|a| {
+        |a| {
             let mut v = json!({
                 "id": a.id,
                 "principalId": a.principal_id,
@@ -352,14 +347,8 @@ pub async fn role_assignments(
                     .find(|d| d.id == a.role_definition_id);
                 v["roleDefinition"] = def.map_or(Value::Null, definition_json);
             }
-            project(v, q.select.as_deref(), &[])
-        })
-        .collect();
-    Ok(ctx.collection(
-        "roleManagement/directory/roleAssignments",
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
+            v
+        },
     ))
 }
 
@@ -371,24 +360,13 @@ pub async fn role_definitions(
     caller.require(perms::ROLES_READ)?;
     let q = ctx.query(&DEFINITION_CAPS)?;
     let tenant = read(&state);
-    let page = collect_page(
+    Ok(ctx.page_of(
+        &q,
+        "roleManagement/directory/roleDefinitions",
         &tenant.role_definitions,
-        Candidates::All,
-        q.token.as_ref(),
         |d| d.id.as_str(),
         |_| true,
-        q.top,
-    );
-    let items = page
-        .items
-        .iter()
-        .map(|d| project(definition_json(d), q.select.as_deref(), &[]))
-        .collect();
-    Ok(ctx.collection(
-        "roleManagement/directory/roleDefinitions",
-        items,
-        None,
-        page.next.as_ref().map(|t| (t, q.fingerprint)),
+        definition_json,
     ))
 }
 
