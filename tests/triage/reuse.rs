@@ -32,14 +32,16 @@ fn history(path: &str) -> bool {
     .any(|h| path.contains(h))
 }
 
-#[tokio::test]
-async fn a_plan_after_the_gather_reads_only_what_an_attacker_can_change_once() {
-    let s = campaign(200, 11, campaign_now(), &Default::default()).await;
+/// The console's data source on the simulator (full permissions, no client-side limits), with
+/// the facts it records: the client, the recorded facts and the source.
+fn console_source(
+    s: &reclaim_sim::SimHandle,
+) -> (reclaim_graph::GraphClient, RecentFacts, TriageSource) {
     let opts = ClientOptions {
         limits: Limits::none(),
         ..ClientOptions::default()
     };
-    let c = reclaim::cli::connect::sim_app_client(&s, &s.apps.full, opts).unwrap();
+    let c = reclaim::cli::connect::sim_app_client(s, &s.apps.full, opts).unwrap();
     let recent = RecentFacts::default();
     let info = TenantInfo {
         name: "sim".into(),
@@ -59,6 +61,13 @@ async fn a_plan_after_the_gather_reads_only_what_an_attacker_can_change_once() {
         Arc::default(),
     )
     .with_recent(recent.clone());
+    (c, recent, source)
+}
+
+#[tokio::test]
+async fn a_plan_after_the_gather_reads_only_what_an_attacker_can_change_once() {
+    let s = campaign(200, 11, campaign_now(), &Default::default()).await;
+    let (c, recent, source) = console_source(&s);
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     source.load_accounts(Feed::new(tx, JobId(0))).await.unwrap();
     let target = s
@@ -167,30 +176,7 @@ async fn opened_in_the_console() -> (
     String,
 ) {
     let s = campaign(200, 11, campaign_now(), &Default::default()).await;
-    let opts = ClientOptions {
-        limits: Limits::none(),
-        ..ClientOptions::default()
-    };
-    let c = reclaim::cli::connect::sim_app_client(&s, &s.apps.full, opts).unwrap();
-    let recent = RecentFacts::default();
-    let info = TenantInfo {
-        name: "sim".into(),
-        domain: "sim".into(),
-        operator: "responder@test".into(),
-    };
-    let gopts = GatherOptions {
-        now: Some(campaign_now()),
-        ..GatherOptions::default()
-    };
-    let source = TriageSource::new(
-        c.clone(),
-        Arc::new(Pack::embedded()),
-        gopts,
-        info,
-        None,
-        Arc::default(),
-    )
-    .with_recent(recent.clone());
+    let (c, recent, source) = console_source(&s);
     let target = s
         .ground_truth()
         .compromised()
@@ -284,30 +270,7 @@ async fn methods_changed_after_a_plan_from_gathered_methods_stop_the_apply_and_a
 #[tokio::test]
 async fn an_account_the_gather_found_at_risk_is_planned_without_reading_its_risk_again() {
     let s = campaign(400, 23, campaign_now(), &Default::default()).await;
-    let opts = ClientOptions {
-        limits: Limits::none(),
-        ..ClientOptions::default()
-    };
-    let c = reclaim::cli::connect::sim_app_client(&s, &s.apps.full, opts).unwrap();
-    let recent = RecentFacts::default();
-    let info = TenantInfo {
-        name: "sim".into(),
-        domain: "sim".into(),
-        operator: "responder@test".into(),
-    };
-    let gopts = GatherOptions {
-        now: Some(campaign_now()),
-        ..GatherOptions::default()
-    };
-    let source = TriageSource::new(
-        c.clone(),
-        Arc::new(Pack::embedded()),
-        gopts,
-        info,
-        None,
-        Arc::default(),
-    )
-    .with_recent(recent.clone());
+    let (c, recent, source) = console_source(&s);
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     source.load_accounts(Feed::new(tx, JobId(0))).await.unwrap();
     let target = s
