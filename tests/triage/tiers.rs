@@ -15,7 +15,7 @@ use reclaim_graph::throttle::Limits;
 use reclaim_graph::ClientOptions;
 use reclaim_sim::scenario::ScenarioKnobs;
 use reclaim_sim::{Licence, LicenceSettings, SimHandle};
-use reclaim_triage::gather::{gather, GatherOptions, Gathered};
+use reclaim_triage::gather::{gather, GatherEvent, GatherOptions, Gathered};
 use reclaim_triage::{Pack, Verdict};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -198,4 +198,73 @@ async fn the_intermittent_licence_403_does_not_flip_the_tier() {
             a.user_principal_name
         );
     }
+}
+
+/// On a tenant without Identity Protection nothing else fills the console's first screen: the
+/// accounts the audits flagged are shown while the sign-in log is still being read (minutes on
+/// a large tenant). Here the reports budget's windows, shortened, stretch the log over seconds,
+/// and the budget is held for the first one: the Identity Protection pass has long given up
+/// (one licence refusal believed) when the first audit is read, as on a large tenant.
+#[tokio::test]
+async fn without_identity_protection_the_first_rows_come_before_the_sign_in_log() {
+    let sim = campaign(2000, 2024, campaign_now(), &ScenarioKnobs::default()).await;
+    sim.set_licence(LicenceSettings::tier(Licence::P1));
+    let limits = Limits {
+        operator_engaged_for: std::time::Duration::from_secs(2),
+        ..Limits::default().time_scaled(5.0)
+    };
+    let opts = ClientOptions {
+        limits,
+        retry: reclaim_graph::http::RetryPolicy {
+            max_licence: 1,
+            ..Default::default()
+        },
+        ..ClientOptions::default()
+    };
+    let client = reclaim::cli::connect::sim_app_client(&sim, &sim.apps.read_only, opts)
+        .unwrap()
+        .background();
+    client.hold_for_operator(&reclaim_graph::throttle::ThrottleScope::Reports);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let gather_opts = GatherOptions {
+        now: Some(campaign_now()),
+        ..GatherOptions::default()
+    };
+    let got = gather(&client, Arc::new(Pack::embedded()), gather_opts, Some(tx))
+        .await
+        .unwrap();
+    assert!(got.complete, "{:?}", got.warnings);
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    let first_rows = events
+        .iter()
+        .position(|e| matches!(e, GatherEvent::Accounts(_)))
+        .expect("rows stream while gathering");
+    let sign_in_pages: Vec<usize> = (events.iter().enumerate())
+        .filter(|(_, e)| matches!(e, GatherEvent::Progress { phase, .. } if phase == "sign-ins"))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(sign_in_pages.len() > 2, "the log takes several pages");
+    assert!(
+        first_rows < *sign_in_pages.last().unwrap(),
+        "the first rows ({first_rows}) come before the sign-in log's last page ({:?})",
+        sign_in_pages
+    );
+    let GatherEvent::Accounts(rows) = &events[first_rows] else {
+        unreachable!()
+    };
+    let truth = sim.ground_truth();
+    assert!(
+        rows.iter().any(|a| truth
+            .accounts
+            .get(&a.id)
+            .is_some_and(|t| t.is_compromised())),
+        "a compromised account the audits flagged is among them"
+    );
+    assert!(
+        rows.iter().all(|a| !a.user_principal_name.is_empty()),
+        "shown with their names (profiles read first)"
+    );
 }

@@ -32,7 +32,7 @@ pub use domains::verified_domains;
 pub use one::{investigate, investigate_knowing, Investigation, KnownReads};
 pub use refresh::{refresh, RecentFacts, FRESH_FOR};
 
-use super::collector::{Collector, Source};
+use super::collector::{Collector, Reason, Source};
 use super::facts::{AccountFacts, SourceState, Time};
 use super::indicators::TenantContext;
 use super::model::AccountAssessment;
@@ -263,7 +263,14 @@ pub async fn gather(
     // screen.
     let reports = {
         let (client, sh) = (client.clone(), sh.clone());
-        tokio::spawn(async move { passes::reports(&client, &sh).await })
+        tokio::spawn(async move {
+            let mut early = None;
+            let r = passes::reports(&client, &sh, || early = first_from_audits(&client, &sh)).await;
+            if let Some(task) = early {
+                let _ = task.await;
+            }
+            r
+        })
     };
     let risky_ok = passes::risky_users(client, &sh).await;
     let first: Vec<String> = sh.with(|c| c.shortlist());
@@ -365,6 +372,36 @@ pub async fn gather(
         unavailable,
         reads,
     })
+}
+
+/// The console's rows for the accounts the audits flagged (security info, consents, roles,
+/// devices, app credentials), shown once the audits are read instead of after the sign-in log.
+/// On a tenant without Identity Protection (P1, free) nothing else fills the first screen, and
+/// the sign-in log takes minutes on a large tenant. Accounts Identity Protection flagged are
+/// the first screen's already. Headless, nothing is shown early, so nothing is done.
+fn first_from_audits(
+    client: &GraphClient,
+    sh: &Arc<Shared>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    sh.events.as_ref()?;
+    let (client, sh) = (client.clone(), sh.clone());
+    Some(tokio::spawn(async move {
+        let ids: Vec<String> = sh.with(|c| {
+            c.shortlist()
+                .into_iter()
+                .filter(|id| {
+                    !c.reasons(id).contains(&Reason::RiskyUser)
+                        && c.account(id)
+                            .is_some_and(|f| f.coverage.profile == SourceState::NotRead)
+                })
+                .collect()
+        });
+        if ids.is_empty() {
+            return;
+        }
+        per_user::profiles(&client, &sh, &ids).await;
+        sh.publish(&ids);
+    }))
 }
 
 /// Marks a tenant-wide source's outcome on every account the collector holds.

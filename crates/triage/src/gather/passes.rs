@@ -166,7 +166,12 @@ fn until(sh: &Shared) -> crate::facts::Time {
 
 /// Audits, then sign-ins: one budget, one after the other. Both are long reads: a range the
 /// service cannot answer is split, paging that breaks restarts from the last record.
-pub(crate) async fn reports(client: &GraphClient, sh: &Shared) -> ReportsOutcome {
+/// `audits_read` is called between the two.
+pub(crate) async fn reports(
+    client: &GraphClient,
+    sh: &Shared,
+    audits_read: impl FnOnce(),
+) -> ReportsOutcome {
     let mut audits = SourceState::Complete;
     let mut read_something = false;
     for (phase, extra) in audit_filters() {
@@ -180,6 +185,8 @@ pub(crate) async fn reports(client: &GraphClient, sh: &Shared) -> ReportsOutcome
             audits = s;
         }
     }
+
+    audits_read();
 
     let mut o = Outcome::Failed(GraphError::Invalid("not read".into()));
     if sh.opts.beta_sign_ins {
