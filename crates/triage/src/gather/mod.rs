@@ -374,8 +374,8 @@ pub async fn gather(
     })
 }
 
-/// The console's rows for the accounts the audits flagged (security info, consents, roles,
-/// devices, app credentials), shown once the audits are read instead of after the sign-in log.
+/// The console's rows for the accounts the audits flagged (security-info changes and
+/// consents), shown once the audits are read instead of after the sign-in log.
 /// On a tenant without Identity Protection (P1, free) nothing else fills the first screen, and
 /// the sign-in log takes minutes on a large tenant. Accounts Identity Protection flagged are
 /// the first screen's already. Headless, nothing is shown early, so nothing is done.
