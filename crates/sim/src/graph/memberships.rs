@@ -9,7 +9,7 @@
 
 use super::ctx::{body_object, no_content, project, read, write, Ctx};
 use super::perms;
-use super::users::{find_user, user_json};
+use super::users::{find_user, user_object_json};
 use crate::audit_log::{self, prop, Event, CORE_DIRECTORY};
 use crate::caller::Caller;
 use crate::error::GraphError;
@@ -350,13 +350,7 @@ pub async fn group_members(
         .items
         .iter()
         .filter_map(|m| find_user(&state, &tenant, m).ok())
-        .map(|u| {
-            let mut v = user_json(&state, &tenant, u, None);
-            if let Value::Object(m) = &mut v {
-                m.insert("@odata.type".into(), json!("#microsoft.graph.user"));
-            }
-            v
-        })
+        .map(|u| user_object_json(&state, &tenant, u, None))
         .collect();
     Ok(ctx.collection(
         "directoryObjects",

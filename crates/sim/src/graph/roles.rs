@@ -5,7 +5,7 @@
 
 use super::ctx::{project, read, Ctx};
 use super::perms;
-use super::users::{find_user, user_json};
+use super::users::{find_user, user_object_json};
 use crate::caller::Caller;
 use crate::error::GraphError;
 use crate::model::{RoleDefinition, Tenant};
@@ -305,13 +305,7 @@ pub async fn directory_role_members(
         .iter()
         .filter(|a| a.role_definition_id == def.id)
         .filter_map(|a| find_user(&state, &tenant, &a.principal_id).ok())
-        .map(|u| {
-            let mut v = user_json(&state, &tenant, u, None);
-            if let Value::Object(m) = &mut v {
-                m.insert("@odata.type".into(), json!("#microsoft.graph.user"));
-            }
-            v
-        })
+        .map(|u| user_object_json(&state, &tenant, u, None))
         .collect();
     Ok(ctx.collection("directoryObjects", items, None, None))
 }

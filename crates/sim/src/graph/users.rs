@@ -117,6 +117,21 @@ pub fn find_user_pos(state: &Shared, tenant: &Tenant, key: &str) -> Result<usize
 }
 
 /// The user as Graph serves it: `$select`ed properties, or the default eleven.
+/// A user where a collection or link holds directory objects (members, a manager): typed as a
+/// user whatever `$select` says, as Graph does on polymorphic results.
+pub fn user_object_json(
+    state: &Shared,
+    tenant: &Tenant,
+    user: &User,
+    select: Option<&[String]>,
+) -> Value {
+    let mut v = user_json(state, tenant, user, select);
+    if let Value::Object(m) = &mut v {
+        m.insert("@odata.type".into(), json!("#microsoft.graph.user"));
+    }
+    v
+}
+
 pub fn user_json(state: &Shared, tenant: &Tenant, user: &User, select: Option<&[String]>) -> Value {
     let mut obj = serde_json::to_value(user).unwrap_or(Value::Null);
     if select.is_some_and(|s| s.iter().any(|p| p == "signInActivity")) {
@@ -169,11 +184,7 @@ fn served(state: &Shared, tenant: &Tenant, user: &User, q: &Query) -> Value {
             .and_then(|m| find_user(state, tenant, m).ok());
         if let (Value::Object(out), Some(m)) = (&mut v, manager) {
             let nested = q.expand_select("manager");
-            let mut mv = user_json(state, tenant, m, nested);
-            if let Value::Object(mm) = &mut mv {
-                mm.insert("@odata.type".into(), json!("#microsoft.graph.user"));
-            }
-            out.insert("manager".into(), mv);
+            out.insert("manager".into(), user_object_json(state, tenant, m, nested));
         }
     }
     v
@@ -407,9 +418,6 @@ pub async fn manager(
         .as_deref()
         .and_then(|m| find_user(&state, &tenant, m).ok())
         .ok_or_else(|| GraphError::not_found("manager"))?;
-    let mut obj = user_json(&state, &tenant, manager, q.select.as_deref());
-    if let Value::Object(m) = &mut obj {
-        m.insert("@odata.type".into(), json!("#microsoft.graph.user"));
-    }
+    let obj = user_object_json(&state, &tenant, manager, q.select.as_deref());
     Ok(ctx.entity("directoryObjects/$entity", obj))
 }
