@@ -225,17 +225,9 @@ fn attacker_credentials(g: &mut Gen) {
 /// The administrator's routine rotation: a new secret on an app the admin owns, from the
 /// office, during working hours in the window.
 fn routine_rotation(g: &mut Gen) {
-    let admins = roles::holders(g, roles::GLOBAL_ADMIN);
-    let clean = admins.iter().find_map(|id| {
-        let i = g.tenant.users.iter().position(|u| *u.id == **id)?;
-        let hit = g
-            .truth
-            .accounts
-            .get(id.as_str())
-            .is_some_and(|t| t.is_compromised());
-        (!hit).then_some(i)
-    });
-    let Some(admin) = clean else { return };
+    let Some(admin) = roles::clean_global_admin(g) else {
+        return;
+    };
     let built = g.days_ago(300.0, 900.0);
     let (app, sp) = in_house_app(g, admin, "Backup Agent", built);
     let ip = ip_string(usual_origin(g, admin, Place::Office).ip);

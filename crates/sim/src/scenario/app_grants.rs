@@ -95,18 +95,9 @@ fn attacker_grants(g: &mut Gen) {
 
 /// An uncompromised Global Administrator grants User.Read.All to an app from the office.
 fn admin_grant(g: &mut Gen) {
-    let clean = roles::holders(g, roles::GLOBAL_ADMIN)
-        .iter()
-        .find_map(|id| {
-            let i = g.tenant.users.iter().position(|u| *u.id == **id)?;
-            let hit = g
-                .truth
-                .accounts
-                .get(id.as_str())
-                .is_some_and(|t| t.is_compromised());
-            (!hit).then_some(i)
-        });
-    let Some(admin) = clean else { return };
+    let Some(admin) = roles::clean_global_admin(g) else {
+        return;
+    };
     let built = g.days_ago(300.0, 900.0);
     let (_, sp) = in_house_app(g, admin, "Directory Sync", built);
     let ip = ip_string(usual_origin(g, admin, Place::Office).ip);

@@ -53,22 +53,10 @@ fn add_owner(g: &mut Gen, by: usize, owner: usize, app: usize, ip: &str, at: Tim
     );
 }
 
-fn clean_admin(g: &Gen) -> Option<usize> {
-    roles::holders(g, roles::GLOBAL_ADMIN)
-        .iter()
-        .find_map(|id| {
-            let i = g.tenant.users.iter().position(|u| *u.id == **id)?;
-            let hit = g
-                .truth
-                .accounts
-                .get(id.as_str())
-                .is_some_and(|t| t.is_compromised());
-            (!hit).then_some(i)
-        })
-}
-
 pub fn run(g: &mut Gen) {
-    let Some(admin) = clean_admin(g) else { return };
+    let Some(admin) = roles::clean_global_admin(g) else {
+        return;
+    };
     let victims = g.with_persona(Persona::Compromised);
     for (k, &user) in victims.iter().enumerate() {
         let (started, ip) = {

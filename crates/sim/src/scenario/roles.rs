@@ -135,3 +135,18 @@ pub fn first_holder(g: &Gen, template: &str) -> Option<usize> {
         .principal_id;
     g.tenant.users.iter().position(|u| *u.id == **id)
 }
+
+/// The first Global Administrator the campaign did not compromise, by index: who makes the
+/// look-alike admin changes (a routine secret rotation, a grant, an owner added) from the
+/// office.
+pub fn clean_global_admin(g: &Gen) -> Option<usize> {
+    holders(g, GLOBAL_ADMIN).iter().find_map(|id| {
+        let i = g.tenant.users.iter().position(|u| *u.id == **id)?;
+        let hit = g
+            .truth
+            .accounts
+            .get(id.as_str())
+            .is_some_and(|t| t.is_compromised());
+        (!hit).then_some(i)
+    })
+}
