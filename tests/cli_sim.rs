@@ -24,28 +24,20 @@ async fn post_form(url: &str, form: &[(&str, &str)]) -> (u16, Value) {
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-#[tokio::test]
-async fn reclaim_sim_prints_one_json_line_and_serves_the_seeded_campaign() {
+/// Starts `reclaim sim` on a free loopback port with these arguments and reads the one JSON
+/// line it prints: the process (killed when dropped) and the line.
+async fn start_sim(args: &[&str]) -> (Reaper, Value) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--users",
-            "60",
-            "--seed",
-            "77",
-            "--profile",
-            "fast",
-        ])
+        .args(["sim", "--listen", "127.0.0.1:0"])
+        .args(args)
         .env("RECLAIM_KEYRING", "memory")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn reclaim sim");
     let stdout = child.stdout.take().expect("stdout");
-    let mut child = Reaper(child);
+    let child = Reaper(child);
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
         std::io::BufReader::new(stdout)
@@ -56,6 +48,13 @@ async fn reclaim_sim_prints_one_json_line_and_serves_the_seeded_campaign() {
     .expect("join")
     .expect("a line");
     let printed: Value = serde_json::from_str(&line).expect("one JSON line");
+    (child, printed)
+}
+
+#[tokio::test]
+async fn reclaim_sim_prints_one_json_line_and_serves_the_seeded_campaign() {
+    let (mut child, printed) =
+        start_sim(&["--users", "60", "--seed", "77", "--profile", "fast"]).await;
     let graph_url = printed["graph_url"]
         .as_str()
         .unwrap_or_default()
@@ -162,27 +161,8 @@ async fn reclaim_sim_prints_one_json_line_and_serves_the_seeded_campaign() {
 /// subscriptions without an Entra ID premium plan.
 #[tokio::test]
 async fn reclaim_sim_licence_free_refuses_the_sign_in_log() {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reclaim"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--users", "60"])
-        .args(["--profile", "fast", "--licence", "free"])
-        .env("RECLAIM_KEYRING", "memory")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn reclaim sim");
-    let stdout = child.stdout.take().expect("stdout");
-    let _child = Reaper(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map(|_| line)
-    })
-    .await
-    .expect("join")
-    .expect("a line");
-    let printed: Value = serde_json::from_str(&line).expect("one JSON line");
+    let (_child, printed) =
+        start_sim(&["--users", "60", "--profile", "fast", "--licence", "free"]).await;
     let graph = printed["graph_url"].as_str().unwrap_or_default();
     let login = printed["login_url"].as_str().unwrap_or_default();
     let tenant = printed["tenant_id"].as_str().unwrap_or_default();
