@@ -300,6 +300,17 @@ impl Collector {
         list.into_iter().map(|a| a.id).collect()
     }
 
+    /// Candidates whose profile has not been read, most urgent first.
+    pub fn unread_profiles(&self) -> Vec<String> {
+        let mut ids = self.shortlist();
+        ids.retain(|id| {
+            self.accounts
+                .get(id)
+                .is_some_and(|f| f.coverage.profile == SourceState::NotRead)
+        });
+        ids
+    }
+
     pub fn assess(&self, id: &str) -> Option<AccountAssessment> {
         self.accounts
             .get(id)

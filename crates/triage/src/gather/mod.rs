@@ -309,17 +309,7 @@ pub async fn gather(
 
     // Shortlist: everyone with a reason, most urgent first.
     sh.with(|c| c.settle_sign_ins());
-    let shortlist: Vec<String> = sh.with(|c| c.shortlist());
-    let new: Vec<String> = sh.with(|c| {
-        shortlist
-            .iter()
-            .filter(|id| {
-                c.account(id)
-                    .is_some_and(|f| f.coverage.profile == SourceState::NotRead)
-            })
-            .cloned()
-            .collect()
-    });
+    let new: Vec<String> = sh.with(|c| c.unread_profiles());
     per_user::profiles(client, &sh, &new).await;
     let shortlist: Vec<String> = sh.with(|c| c.shortlist());
     sh.publish(&shortlist);
@@ -387,14 +377,9 @@ fn first_from_audits(
     let (client, sh) = (client.clone(), sh.clone());
     Some(tokio::spawn(async move {
         let ids: Vec<String> = sh.with(|c| {
-            c.shortlist()
-                .into_iter()
-                .filter(|id| {
-                    !c.reasons(id).contains(&Reason::RiskyUser)
-                        && c.account(id)
-                            .is_some_and(|f| f.coverage.profile == SourceState::NotRead)
-                })
-                .collect()
+            let mut ids = c.unread_profiles();
+            ids.retain(|id| !c.reasons(id).contains(&Reason::RiskyUser));
+            ids
         });
         if ids.is_empty() {
             return;
